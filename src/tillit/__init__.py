@@ -1,0 +1,1 @@
+"""Tillit: prevent, detect and handle welfare crime in Swedish municipalities."""

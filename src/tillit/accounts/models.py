@@ -1,0 +1,165 @@
+"""Municipalities (tenants), boards, units, users with one role, API tokens and the access log."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("municipality code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalModel(models.Model):
+    """Every record that holds municipal data belongs to exactly one municipality."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("municipality"))
+
+    # Set True on models whose rows are personal data: fetching one through
+    # accounts.access.fetch writes the access log without the view remembering to.
+    PERSONAL_DATA = False
+
+    class Meta:
+        abstract = True
+
+
+class Board(MunicipalModel):
+    """A nämnd."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="board_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(MunicipalModel):
+    """A förvaltning or avdelning; departments may have sub-units."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("department")
+        SECTION = "section", _("section")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("board"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part of"))
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "administrator", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    INVESTIGATOR = "investigator", _("Investigator")
+    CONTROLLER = "controller", _("Controller/economist")
+    REVIEWER = "reviewer", _("Reviewer (read only)")
+
+
+class User(AbstractUser):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("municipality")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("board"))
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class ApiToken(MunicipalModel):
+    """A token for a system integration; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only")
+
+
+class AccessLogEntry(MunicipalModel):
+    """Who saw which personal data, when and from which page. Append-only.
+
+    The application cannot change or remove a row: save() refuses updates,
+    delete() and queryset update/delete refuse, and a database trigger
+    (migration 0002) refuses UPDATE and DELETE on SQLite and PostgreSQL.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+        SEARCH = "search", _("searched")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, verbose_name=_("user"))
+    username = models.CharField(_("user name"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
+    object_type = models.CharField(_("object type"), max_length=50, db_index=True)
+    object_id = models.CharField(_("object"), max_length=100, db_index=True)
+    path = models.CharField(_("page"), max_length=500)
+    referer = models.CharField(_("came from"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only")

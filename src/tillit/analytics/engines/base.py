@@ -1,0 +1,149 @@
+"""One small class between the controls and an SQL engine (after Splink's DatabaseAPI).
+
+An engine registers the canonical data sets from Parquet snapshots, executes SQL and returns
+pyarrow tables. `run()` is the one way a control's SQL is executed: it checks the parameters,
+transpiles the DuckDB source to the engine's dialect, binds the parameters, times and logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, final
+
+import pyarrow as pa
+
+from tillit.analytics import schema
+from tillit.analytics.engines.dialects import transpile
+from tillit.analytics.registry import SQL_TYPES, Control
+
+logger = logging.getLogger(__name__)
+
+# the registered table keeps which file each row came from (0 = the newest), so evidence can
+# name its snapshot
+SOURCE_COLUMN = "_tillit_source"
+
+
+@dataclass(frozen=True)
+class DatasetSource:
+    """A data set's current content: the union of these Parquet files, newest snapshot first.
+
+    Where the key appears in several files, the newest file's row wins. `unavailable` lists the
+    columns an import profile declared the source system cannot deliver.
+    """
+
+    paths: Sequence[str]
+    key: str | None = None
+    unavailable: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    table: pa.Table
+    sql: str  # what ran, in the engine's dialect
+    params: dict[str, Any]
+    duration: float
+
+
+def canonical_columns(name: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a data set, each identifier column followed by its `_valid` flag."""
+    out = []
+    for c in schema.get(name).columns:
+        out.append((c.name, SQL_TYPES[c.type]))
+        if c.identifier:
+            out.append((f"{c.name}_valid", "BOOLEAN"))
+    return out
+
+
+class Engine(ABC):
+    name: ClassVar[str]
+    dialect: ClassVar[str]  # sqlglot's name for the engine's SQL dialect
+
+    def __init__(self) -> None:
+        self.sources: dict[str, DatasetSource | None] = {}
+
+    def register(self, name: str, source: DatasetSource | None) -> None:
+        """Make data set `name` queryable; None registers it empty (an optional input that is absent)."""
+        schema.get(name)  # KeyError on a name that is not a canonical data set
+        if source is not None and not source.paths:
+            source = None
+        self._register(name, source)
+        self.sources[name] = source
+
+    @abstractmethod
+    def _register(self, name: str, source: DatasetSource | None) -> None: ...
+
+    @abstractmethod
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """Run SQL already in this engine's dialect, with named parameters."""
+
+    @abstractmethod
+    def lookup(self, name: str, key: str, keys: Sequence[str]) -> pa.Table:
+        """The rows of data set `name` whose `key` column is one of `keys`."""
+
+    def close(self) -> None:  # noqa: B027 - engines without resources need nothing
+        pass
+
+    def transpile(self, sql: str) -> str:
+        return transpile(sql, self.dialect)
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first value of a DuckDB-dialect query (counts and checks)."""
+        table = self.execute(self.transpile(sql), params)
+        return table.column(0)[0].as_py() if table.num_rows else None
+
+    @final
+    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, label: str = "") -> QueryResult:
+        """Transpile a DuckDB-dialect SELECT, bind the parameters it uses, time and log it."""
+        text = self.transpile(sql)
+        used = _used_params(sql, params or {})
+        started = time.perf_counter()
+        table = self.execute(text, used)
+        duration = time.perf_counter() - started
+        logger.info("%s on %s: %d rows in %.3f s", label or "query", self.name, table.num_rows, duration,
+                    extra={"engine": self.name, "label": label, "rows": table.num_rows})
+        logger.debug("%s SQL", label or "query", extra={"engine": self.name, "label": label, "sql": text,
+                                                        "params": used})
+        return QueryResult(table=table, sql=text, params=used, duration=duration)
+
+    @final
+    def run(self, control: Control, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one control: validate its parameters against their bounds, then query."""
+        values = control.resolve_params(params)
+        missing = [d for d in control.datasets if d not in self.sources]
+        if missing:
+            raise KeyError(f"{control.id}: data sets not registered: {', '.join(missing)}")
+        result = self.query(control.sql, values, label=control.id)
+        return QueryResult(table=result.table, sql=result.sql, params=values, duration=result.duration)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    # engines refuse values for placeholders a statement does not have
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    names = {n.name for n in tree.find_all(exp.Placeholder, exp.Parameter)}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def make_engine(name: str = "duckdb", **options: Any) -> Engine:
+    """`duckdb` (the default) or `spark`; Spark is imported only here, when asked for."""
+    if name == "duckdb":
+        from tillit.analytics.engines.duckdb import DuckDBEngine
+
+        return DuckDBEngine(**options)
+    if name == "spark":
+        from tillit.analytics.engines.spark import SparkEngine
+
+        return SparkEngine(**options)
+    raise ValueError(f"unknown engine {name!r}; use duckdb or spark")

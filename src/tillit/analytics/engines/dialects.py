@@ -1,0 +1,46 @@
+"""DuckDB SQL -> other engines: sqlglot's transpiler plus the ONE table of hand mappings.
+
+Controls are written in DuckDB's dialect. sqlglot translates nearly all of it; what it gets
+wrong or cannot translate is fixed here and nowhere else, one entry per construct, each with
+the reason. Add an entry only with a golden test that fails without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot import exp
+
+Rewrite = Callable[[exp.Expression], exp.Expression]
+
+
+def _string_length_only(node: exp.Expression) -> exp.Expression:
+    # DuckDB's len()/length() takes a string or a list; sqlglot writes Spark's LENGTH, which
+    # takes only strings. On a list (a lambda filter, a literal list, list()) Spark needs SIZE.
+    arg = node.this
+    if isinstance(arg, exp.ArrayFilter | exp.Array | exp.ArrayAgg | exp.Transform | exp.ArrayDistinct
+                  | exp.ArraySort | exp.ArrayConcat | exp.Split):
+        return exp.ArraySize(this=arg)
+    return node
+
+
+# (target dialect, sqlglot expression type) -> rewrite applied before sqlglot writes the SQL
+HAND_MAPPINGS: dict[tuple[str, type[exp.Expression]], Rewrite] = {
+    ("spark", exp.Length): _string_length_only,
+}
+
+
+def transpile(sql: str, dialect: str) -> str:
+    """The control's DuckDB SQL in `dialect` (`duckdb` returns it as written)."""
+    if dialect == "duckdb":
+        return sql.strip()
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    rewrites = {kind: fn for (target, kind), fn in HAND_MAPPINGS.items() if target == dialect}
+    if rewrites:
+        def apply(node: exp.Expression) -> exp.Expression:
+            fn = rewrites.get(type(node))
+            return fn(node) if fn else node
+
+        tree = tree.transform(apply)
+    return tree.sql(dialect=dialect, pretty=True)

@@ -1,0 +1,1188 @@
+"""Population, economic assistance, grants, home care, parking permits and the ledger."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tillit.analytics.generate._base import (
+    YEAR_END,
+    YEAR_START,
+    Writer,
+    at,
+    birth_date,
+    dt,
+    is_working_day,
+    iso,
+    month_end,
+    person_name,
+    with_luhn,
+)
+from tillit.analytics.generate._purchasing import Inv, Purchasing
+from tillit.analytics.generate._world import BOARDS, World, wd
+
+
+@dataclass
+class Person:
+    pnr: str
+    name: str
+    address: str
+    postal_code: str
+    apartment: str
+    registered_from: date
+    status: str = "folkbokförd"
+    status_date: date | None = None
+
+
+@dataclass
+class Household:
+    address: str
+    postal_code: str
+    city: str
+    apartment: str
+    adults: list[Person]
+    children: list[Person]
+
+
+@dataclass
+class BenefitHousehold:
+    hid: str
+    applicant: Person
+    co: Person | None
+    size: int
+    account: str
+    address: str
+    postal_code: str
+    apartment: str
+    months: list[int]
+    base: int  # öre per month
+    # month → account override, extra refs to record
+    account_by_month: dict[int, str] = field(default_factory=dict)
+    refs: dict[int, str] = field(default_factory=dict)
+    paid_late: dict[int, date] = field(default_factory=dict)
+
+
+ASSOC_KINDS = (
+    "IF",
+    "FF",
+    "BK",
+    "Scoutkår",
+    "Hembygdsförening",
+    "PRO",
+    "Schackklubb",
+    "Ridklubb",
+    "Musikförening",
+    "Körsällskap",
+    "Båtklubb",
+    "Pensionärsförening",
+    "Brukshundklubb",
+    "Fiskevårdsförening",
+    "Teaterförening",
+    "Friidrottsklubb",
+    "Simsällskap",
+    "Tennisklubb",
+)
+PLACES = (
+    "Norrby Söderby Kvarnby Björkå Ekeby Sjöbo Dalby Lundby Strandby Ljungby Hedby Näsby "
+    "Viken Holmby Sandby Stenby Ängby Broby Forsby Kulla Torpa Högby Granby Lindby Alby "
+    "Rosendal Falkby Vargby Hammar Köpinge Borrby Löderup Glemminge Skillinge Sövestad "
+    "Bjäresjö Hedeskoga Stora Köpinge Kabusa Nybrostrand"
+).split()
+
+
+class Welfare:
+    def __init__(self, w: World, p: Purchasing) -> None:
+        self.w = w
+        self.p = p
+        self.rng = w.rng
+        self.t = w.truth
+        self.persons: list[Person] = []
+        self.households: list[Household] = []
+        self.benefit: list[BenefitHousehold] = []
+        self.partner_benefits: list[tuple[Person, int, int]] = []
+        self.associations: list[dict[str, Any]] = []
+        self.grants: list[list[str]] = []
+        self.permits: list[list[str]] = []
+        self.clients: list[dict[str, Any]] = []
+        self.decisions: list[list[str]] = []
+        self.care_injected: list[tuple[str, str, str, datetime, datetime, str]] = []
+        self.next_apartment = 1000
+        self.assoc_names: set[str] = set()
+
+    # --- population -------------------------------------------------------------
+
+    def person(self, kind: str, hh: Household) -> Person:
+        pnr = self.w.people.take(kind)
+        born = birth_date(pnr)
+        since = max(born, date(self.rng.randint(1990, 2024), self.rng.randint(1, 12), 1))
+        p = Person(pnr, person_name(self.rng), hh.address, hh.postal_code, hh.apartment, since)
+        self.persons.append(p)
+        return p
+
+    def household(self, adults: int, children: int, kind: str = "adult") -> Household:
+        addr, pc, city = self.w.local_address()
+        self.next_apartment += 1
+        # about half live in flats with a lägenhetsnummer, the rest in houses
+        apt = (
+            f"1{self.rng.randint(0, 3)}{self.next_apartment % 100:02d}"
+            if self.rng.random() < 0.6
+            else ""
+        )
+        hh = Household(addr, pc, city, apt, [], [])
+        hh.adults = [self.person(kind, hh) for _ in range(adults)]
+        hh.children = [self.person("child", hh) for _ in range(children)]
+        self.households.append(hh)
+        return hh
+
+    def build(self) -> None:
+        rng, w = self.rng, self.w
+        n_hh = max(20, round(1200 * w.pscale))
+        for _ in range(n_hh):
+            a = rng.choice((1, 1, 2, 2, 2))
+            c = rng.choice((0, 0, 0, 1, 2, 3)) if a else 0
+            self.household(a, c)
+        # some people who left during the year (never in benefits, care or permits)
+        for hh in self.households[: max(3, n_hh // 50)]:
+            p = hh.adults[0]
+            p.status = "utvandrad"
+            p.status_date = date(2025, rng.randint(1, 12), rng.randint(1, 28))
+        self.movers = set(id(hh) for hh in self.households[: max(3, n_hh // 50)])
+        self.build_benefits()
+        self.build_grants()
+        self.build_care()
+        self.build_permits()
+
+    # --- benefits ---------------------------------------------------------------------
+
+    def _bhh(self, hh: Household, months: list[int]) -> BenefitHousehold:
+        self.hid = getattr(self, "hid", 0) + 1
+        size = len(hh.adults) + len(hh.children)
+        base = (4_200_00 + 2_600_00 * (size - 1)) + self.rng.randint(0, 5_000_00)
+        b = BenefitHousehold(
+            f"H-{self.hid:05d}",
+            hh.adults[0],
+            hh.adults[1] if len(hh.adults) > 1 else None,
+            size,
+            self.w.ids.bank(),
+            hh.address,
+            hh.postal_code,
+            hh.apartment,
+            months,
+            base // 100 * 100,
+        )
+        self.benefit.append(b)
+        return b
+
+    def build_benefits(self) -> None:
+        rng, w, t = self.rng, self.w, self.t
+        pool = [hh for hh in self.households if id(hh) not in self.movers]
+        n = min(len(pool) * 6 // 10, round(700 * w.pscale))
+        for hh in pool[-n:]:
+            start = rng.randint(1, 12) if rng.random() < 0.5 else 1
+            length = rng.randint(6, 12)
+            self._bhh(hh, list(range(start, min(12, start + length - 1) + 1)))
+        # BEN-SHARED-ACCOUNT: a second household paid to another household's account
+        for k, months in ((0, [3, 4, 5]), (1, [8, 9])):
+            a = self._bhh(self.household(1, 1), list(range(1, 13)))
+            b = self._bhh(self.household(2, 0), months)
+            for m in months:
+                b.account_by_month[m] = a.account
+                a.refs[m] = f"bsa{k}a{m}"
+                b.refs[m] = f"bsa{k}b{m}"
+            ev = [("benefit_payments", f"bsa{k}{x}{m}") for m in months for x in "ab"]
+            t.case(
+                "BEN-SHARED-ACCOUNT",
+                ev,
+                "household",
+                b.hid,
+                b.base * len(months),
+                f"Households {a.hid} and {b.hid} paid to the same account {a.account}.",
+            )
+        # BEN-CROWDED: seven adults registered in one flat, one household paid there
+        hh = self.household(7, 0, kind="adult")
+        hh.apartment = hh.apartment or "1201"
+        for p in hh.adults:
+            p.apartment = hh.apartment
+        b = self._bhh(hh, [4, 5, 6])
+        b.co = None
+        b.size = 1
+        for m in b.months:
+            b.refs[m] = f"bcr1m{m}"
+        t.case(
+            "BEN-CROWDED",
+            [("benefit_payments", f"bcr1m{m}") for m in b.months]
+            + [f"population:{p.pnr}" for p in hh.adults],
+            "household",
+            b.hid,
+            b.base * 3,
+            "Seven adults registered in the flat of a paid one-person household.",
+        )
+        # two households paid for the same months whose applicants share one flat
+        hh = self.household(2, 0)
+        hh.apartment = hh.apartment or "1102"
+        for p in hh.adults:
+            p.apartment = hh.apartment
+        b1 = self._bhh(hh, [9, 10, 11])
+        b1.co = None
+        b1.size = 1
+        hh2 = Household(hh.address, hh.postal_code, hh.city, hh.apartment, [hh.adults[1]], [])
+        b2 = self._bhh(hh2, [9, 10, 11])
+        for m in b1.months:
+            b1.refs[m] = f"bcr2a{m}"
+            b2.refs[m] = f"bcr2b{m}"
+        t.case(
+            "BEN-CROWDED",
+            [("benefit_payments", f"bcr2{x}{m}") for m in (9, 10, 11) for x in "ab"],
+            "household",
+            b2.hid,
+            (b1.base + b2.base) * 3,
+            f"Households {b1.hid} and {b2.hid} are paid for the same flat in the same months.",
+        )
+        # BEN-ADDRESS: the benefit names an address where the applicant is not registered
+        for k in range(2):
+            hh = self.household(1, rng.randint(0, 2))
+            b = self._bhh(hh, [2, 3, 4, 5] if k == 0 else [7, 8, 9])
+            b.address, b.postal_code, _ = w.local_address()
+            b.apartment = "1302" if k == 0 else ""
+            for m in b.months:
+                b.refs[m] = f"bad{k}m{m}"
+            t.case(
+                "BEN-ADDRESS",
+                [("benefit_payments", f"bad{k}m{m}") for m in b.months]
+                + [f"population:{b.applicant.pnr}"],
+                "household",
+                b.hid,
+                b.base * len(b.months),
+                f"Benefit paid to {b.address}; the applicant is registered at {hh.address}.",
+            )
+        # BEN-DECEASED: paid for months after the applicant's death / co-applicant's emigration
+        hh = self.household(1, 0)
+        b = self._bhh(hh, [1, 2, 3, 4, 5, 6])
+        b.applicant.status, b.applicant.status_date = "avliden", date(2025, 4, 17)
+        for m in (5, 6):
+            b.refs[m] = f"bde1m{m}"
+        b.refs[4] = "bde1m4"
+        t.case(
+            "BEN-DECEASED",
+            [
+                ("benefit_payments", "bde1m5"),
+                ("benefit_payments", "bde1m6"),
+                f"population:{b.applicant.pnr}",
+            ],
+            "household",
+            b.hid,
+            b.base * 2,
+            "Paid for May and June; the applicant died 2025-04-17 (April itself is not a hit).",
+        )
+        t.decoy(
+            ["BEN-DECEASED"],
+            [("benefit_payments", "bde1m4")],
+            "Payment for the month of death (April) is not a hit.",
+        )
+        hh = self.household(2, 1)
+        b = self._bhh(hh, list(range(5, 11)))
+        assert b.co is not None
+        b.co.status, b.co.status_date = "utvandrad", date(2025, 7, 31)
+        for m in (8, 9, 10):
+            b.refs[m] = f"bde2m{m}"
+        t.case(
+            "BEN-DECEASED",
+            [("benefit_payments", f"bde2m{m}") for m in (8, 9, 10)] + [f"population:{b.co.pnr}"],
+            "household",
+            b.hid,
+            b.base * 3,
+            "Paid for August–October with a co-applicant who emigrated 2025-07-31.",
+        )
+        # decoy: paid after the death, for a month before it
+        hh = self.household(1, 0)
+        b = self._bhh(hh, [3, 4, 5])
+        b.applicant.status, b.applicant.status_date = "avliden", date(2025, 6, 3)
+        b.paid_late[5] = date(2025, 6, 12)
+        b.refs[5] = "bdecoy5"
+        t.decoy(
+            ["BEN-DECEASED"],
+            [("benefit_payments", "bdecoy5"), f"population:{b.applicant.pnr}"],
+            "Paid 2025-06-12, after the death on 2025-06-03, but for May: not a hit.",
+        )
+        # BEN-DOUBLE-HOUSEHOLD: one person in two households in the same months
+        for k, months in ((0, [2, 3, 4]), (1, [10, 11])):
+            hh = self.household(2, 1)
+            b1 = self._bhh(hh, list(range(1, 13)))
+            other = self.household(1, 1)
+            b2 = self._bhh(other, months)
+            assert b1.co is not None
+            b2.co = b1.co
+            b2.size = 3
+            for m in months:
+                b1.refs[m] = f"bdh{k}a{m}"
+                b2.refs[m] = f"bdh{k}b{m}"
+            t.case(
+                "BEN-DOUBLE-HOUSEHOLD",
+                [("benefit_payments", f"bdh{k}{x}{m}") for m in months for x in "ab"],
+                "person",
+                b1.co.pnr,
+                b2.base * len(months),
+                f"Co-applicant of {b1.hid} and of {b2.hid} in the same months.",
+            )
+            # the shared person is registered in b1's home, so that home has adults from two
+            # households paid in the same months: BEN-CROWDED's second rule
+            t.case(
+                "BEN-CROWDED",
+                [("benefit_payments", f"bdh{k}{x}{m}") for m in months for x in "ab"]
+                + [f"population:{b1.co.pnr}"],
+                "household",
+                b1.hid,
+                b2.base * len(months),
+                f"An adult registered in {b1.hid}'s home is co-applicant of {b2.hid} too.",
+            )
+        # BEN-EMPLOYED: the applicant works for the municipality
+        for k, months in ((0, [3, 4, 5, 6]), (1, [9, 10])):
+            e = self.rng.choice(
+                [
+                    x
+                    for x in w.employees
+                    if not x.politician
+                    and x.employed_to is None
+                    and x.role in ("undersköterska", "handläggare", "lärare")
+                ]
+            )
+            hh = Household(e.address, e.postal_code, "Ystad", "", [], [])
+            p = Person(e.pnr, e.name, e.address, e.postal_code, "", date(2015, 1, 1))
+            self.persons.append(p)
+            hh.adults = [p]
+            self.households.append(hh)
+            b = self._bhh(hh, months)
+            for m in months:
+                b.refs[m] = f"bem{k}m{m}"
+            t.case(
+                "BEN-EMPLOYED",
+                [("benefit_payments", f"bem{k}m{m}") for m in months] + [f"employees:{e.eid}"],
+                "household",
+                b.hid,
+                b.base * len(months),
+                f"Applicant is employee {e.eid} in the paid months.",
+            )
+        # BEN-COMPANY: the applicant sits on the board of a company the municipality paid
+        for k in range(2):
+            hh = self.household(1, 1)
+            b = self._bhh(hh, [4, 5, 6, 7])
+            s = self.p.new_supplier(kind="special", board="Socialnämnden", created=date(2020, 5, 4))
+            s.lo, s.decades = 3, 1
+            self.p.roles.append(
+                [
+                    s.orgnr,
+                    b.applicant.pnr,
+                    "styrelseledamot" if k else "ägare",
+                    "2020-05-01",
+                    "",
+                    b.applicant.name,
+                ]
+            )
+            self.w.status_rows.append(self.p.status_row(s, date(2024, 12, 5)))
+            s.status = False
+            for m in (5, 8):
+                self.n_inv = getattr(self, "n_inv", 0) + 1
+                self.p.injected.append(
+                    Inv(s, wd(m, 12), f"{700 + 31 * m + k}", s.next_amount(), ref=f"bco{k}i{m}")
+                )
+            for m in b.months:
+                b.refs[m] = f"bco{k}m{m}"
+            t.case(
+                "BEN-COMPANY",
+                [("benefit_payments", f"bco{k}m{m}") for m in b.months]
+                + [f"suppliers:{s.sid}", ("invoices", f"bco{k}i5")],
+                "household",
+                b.hid,
+                b.base * 4,
+                f"Applicant has a role in supplier {s.sid}, paid in 2025.",
+            )
+        # X-BEN-TWO-MUNICIPALITIES: also paid by the partner municipality
+        for k, m in ((0, 3), (1, 9)):
+            hh = self.household(1, 0)
+            b = self._bhh(hh, [m, m + 1])
+            b.refs[m] = f"xben{k}"
+            self.partner_benefits.append((b.applicant, m, b.base))
+            t.case(
+                "X-BEN-TWO-MUNICIPALITIES",
+                [("benefit_payments", f"xben{k}")],
+                "person",
+                b.applicant.pnr,
+                b.base,
+                "Also paid by the partner municipality for the same "
+                "month (partner/benefit_payments.csv).",
+            )
+
+    # --- grants ----------------------------------------------------------------------------
+
+    def association(
+        self,
+        name: str | None = None,
+        board: str = "Kultur- och fritidsnämnden",
+        orgnr: str | None = None,
+        account: str | None = None,
+        roles: int = 2,
+        status: str = "aktiv",
+    ) -> dict[str, Any]:
+        rng, w = self.rng, self.w
+        names = self.assoc_names
+        tries = 0
+        while name is None:
+            tries += 1
+            place = (
+                rng.choice(PLACES) if tries < 30 else f"{rng.choice(PLACES)}-{rng.choice(PLACES)}"
+            )
+            cand = f"{place} {rng.choice(ASSOC_KINDS)}"
+            if cand not in names and "Kvarnby" not in cand:
+                name = cand
+        names.add(name)
+        a = {
+            "name": name,
+            "orgnr": w.ids.orgnr("association") if orgnr is None else orgnr,
+            "account": account or (w.ids.bankgiro() if rng.random() < 0.7 else w.ids.plusgiro()),
+            "board": board,
+            "people": [],
+        }
+        for i in range(roles):
+            pnr = w.people.take("adult")
+            nm = person_name(rng)
+            a["people"].append(pnr)
+            self.p.roles.append(
+                [a["orgnr"], pnr, "styrelseledamot" if i else "firmatecknare", "2022-03-01", "", nm]
+            )
+        if a["orgnr"]:
+            registered = date(rng.randint(1950, 2015), rng.randint(1, 12), 1)
+            w.status_rows.append(
+                [
+                    a["orgnr"],
+                    "2024-11-18",
+                    "false",
+                    "false",
+                    "false",
+                    "0.00",
+                    status,
+                    iso(registered),
+                    iso(registered),
+                ]
+            )
+        self.associations.append(a)
+        return a
+
+    def grant(
+        self,
+        a: dict[str, Any],
+        board: str,
+        purpose: str,
+        ore: int,
+        start: date,
+        end: date,
+        ref: str | None = None,
+        name: str | None = None,
+        orgnr: str | None = None,
+    ) -> None:
+        rng = self.rng
+        gid = f"BID-2025-{len(self.grants) + 1:04d}"
+        decided = start - timedelta(days=rng.randint(20, 60))
+        decided = (
+            decided if is_working_day(decided) else wd(decided.month, decided.day, decided.year)
+        )
+        paid = wd(start.month, min(start.day + rng.randint(3, 20), 28), start.year)
+        self.grants.append(
+            [
+                gid,
+                board,
+                a["orgnr"] if orgnr is None else orgnr,
+                name or a["name"],
+                f"{ore // 100}.{ore % 100:02d}",
+                iso(start),
+                iso(end),
+                purpose,
+                iso(decided),
+                iso(paid),
+                a["account"],
+                str(rng.randint(25, 400)),
+                str(rng.randint(10, 300)),
+            ]
+        )
+        if ref:
+            self.t.refs[ref] = gid
+
+    def build_grants(self) -> None:
+        rng, w, t = self.rng, self.w, self.t
+        n = round(110 * w.pscale) + 5
+        for _ in range(n):
+            board = "Socialnämnden" if rng.random() < 0.15 else "Kultur- och fritidsnämnden"
+            a = self.association(board=board)
+            for purpose, start, end in rng.sample(
+                [
+                    ("Aktivitetsstöd", date(2025, 1, 1), date(2025, 6, 30)),
+                    ("Aktivitetsstöd", date(2025, 7, 1), date(2025, 12, 31)),
+                    ("Verksamhetsbidrag", date(2025, 1, 1), date(2025, 12, 31)),
+                    ("Lokalbidrag", date(2025, 1, 1), date(2025, 12, 31)),
+                ],
+                rng.randint(1, 3),
+            ):
+                self.grant(
+                    a,
+                    board,
+                    purpose,
+                    rng.randint(40, 3000) * 100_00 + rng.randint(1, 99_00),
+                    start,
+                    end,
+                )
+        y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+        # GRANT-DOUBLE: same orgnr from two boards
+        a = self.association(name="Föreningen Trygga Möten i Syd", board="Socialnämnden")
+        self.grant(a, "Socialnämnden", "Verksamhetsbidrag", 240_000_00, y0, y1, ref="gd1a")
+        self.grant(
+            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 185_000_00, y0, y1, ref="gd1b"
+        )
+        t.case(
+            "GRANT-DOUBLE",
+            [("grants", "gd1a"), ("grants", "gd1b")],
+            "association",
+            a["orgnr"],
+            185_000_00,
+            "The same association granted by two boards for 2025.",
+        )
+        # same bank account, different orgnr (also a GRANT-NETWORK shared account)
+        a = self.association(name="Ungdomens Hus Sövestad")
+        b = self.association(
+            name="Sövestads Ungdomsforum", board="Socialnämnden", account=a["account"]
+        )
+        self.grant(a, "Kultur- och fritidsnämnden", "Lokalbidrag", 96_400_00, y0, y1, ref="gd2a")
+        self.grant(
+            b,
+            "Socialnämnden",
+            "Verksamhetsbidrag",
+            120_500_00,
+            date(2025, 3, 1),
+            date(2025, 12, 31),
+            ref="gd2b",
+        )
+        t.case(
+            "GRANT-DOUBLE",
+            [("grants", "gd2a"), ("grants", "gd2b")],
+            "association",
+            b["orgnr"],
+            120_500_00,
+            f"Two boards pay overlapping grants to one account {a['account']}.",
+        )
+        t.case(
+            "GRANT-NETWORK",
+            [("grants", "gd2a"), ("grants", "gd2b")],
+            "association",
+            b["orgnr"],
+            96_400_00 + 120_500_00,
+            "Two associations share one bank account.",
+        )
+        # same normalised name where one grant lacks a valid orgnr
+        a = self.association(name="Kulturföreningen Bjäresjö Folkets Hus")
+        self.grant(
+            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 75_300_00, y0, y1, ref="gd3a"
+        )
+        self.grant(
+            a,
+            "Kommunstyrelsen",
+            "Projektbidrag",
+            60_000_00,
+            date(2025, 4, 1),
+            date(2025, 9, 30),
+            ref="gd3b",
+            name="Bjäresjö Folkets Hus Kulturföreningen",
+            orgnr="",
+        )
+        t.case(
+            "GRANT-DOUBLE",
+            [("grants", "gd3a"), ("grants", "gd3b")],
+            "association",
+            a["orgnr"],
+            60_000_00,
+            "Same normalised name; the Kommunstyrelsen grant has no orgnr.",
+        )
+        # decoy: Kvarnby IF and Kvarnby FF are two different associations
+        a = self.association(name="Kvarnby IF")
+        b = self.association(name="Kvarnby FF", board="Socialnämnden")
+        self.grant(
+            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 88_000_00, y0, y1, ref="kv1"
+        )
+        self.grant(b, "Socialnämnden", "Verksamhetsbidrag", 64_500_00, y0, y1, ref="kv2")
+        t.decoy(
+            ["GRANT-DOUBLE"],
+            [("grants", "kv1"), ("grants", "kv2")],
+            "Kvarnby IF and Kvarnby FF: similar names, different valid orgnr and accounts.",
+        )
+        # GRANT-CONFLICT: a politician / an employee of the granting board sits on the recipient's board
+        for k, pred in enumerate((lambda e: e.politician, lambda e: not e.politician)):
+            e = rng.choice(
+                [x for x in w.employees if x.unit == "Kultur- och fritidsnämnden" and pred(x)]
+            )
+            a = self.association(roles=1)
+            self.p.roles.append([a["orgnr"], e.pnr, "styrelseledamot", "2021-03-01", "", e.name])
+            self.grant(
+                a,
+                "Kultur- och fritidsnämnden",
+                "Verksamhetsbidrag",
+                142_000_00 + k * 31_00,
+                y0,
+                y1,
+                ref=f"gc{k}",
+            )
+            t.case(
+                "GRANT-CONFLICT",
+                [("grants", f"gc{k}"), f"employees:{e.eid}"],
+                "association",
+                a["orgnr"],
+                142_000_00 + k * 31_00,
+                f"{e.eid} ({e.role}, Kultur- och fritidsnämnden) is on the recipient's board.",
+            )
+        # GRANT-NETWORK: one person on the boards of three or four granted associations
+        for k, count in enumerate((3, 4)):
+            pnr = w.people.take("adult")
+            nm = person_name(rng)
+            refs, total = [], 0
+            for i in range(count):
+                a = self.association(roles=1)
+                self.p.roles.append([a["orgnr"], pnr, "styrelseledamot", "2023-02-01", "", nm])
+                ore = rng.randint(200, 900) * 100_00 + 4_50
+                self.grant(
+                    a,
+                    "Kultur- och fritidsnämnden",
+                    "Aktivitetsstöd",
+                    ore,
+                    y0,
+                    date(2025, 6, 30),
+                    ref=f"gn{k}{i}",
+                )
+                refs.append(("grants", f"gn{k}{i}"))
+                total += ore
+            t.case(
+                "GRANT-NETWORK",
+                refs,
+                "person",
+                pnr,
+                total,
+                f"One person is on the board of {count} granted associations.",
+            )
+        # GRANT-STATUS
+        for k, (status, sdate) in enumerate(
+            (("avregistrerad", date(2024, 11, 4)), ("likvidation", date(2025, 1, 20)))
+        ):
+            a = self.association(status=status)
+            w.status_rows[-1][7] = iso(sdate)
+            w.status_rows[-1][1] = iso(sdate + timedelta(days=10))
+            ore = 55_000_00 + k * 17_250_00
+            self.grant(
+                a,
+                "Kultur- och fritidsnämnden",
+                "Verksamhetsbidrag",
+                ore,
+                date(2025, 4, 1),
+                y1,
+                ref=f"gs{k}",
+            )
+            t.case(
+                "GRANT-STATUS",
+                [("grants", f"gs{k}")],
+                "association",
+                a["orgnr"],
+                ore,
+                f"Recipient was {status} since {sdate} when the grant was decided.",
+            )
+
+    # --- home care ------------------------------------------------------------------------
+
+    def build_care(self) -> None:
+        rng, w = self.rng, self.w
+        self.providers = [(w.ids.orgnr(), f"HT{i}") for i in range(1, 6)]
+        n = max(8, round(200 * w.pscale))
+        for i in range(n):
+            kind = "elderly" if w.people.available("elderly") > 5 else "adult"
+            hh = self.household(1, 0, kind=kind)
+            p = hh.adults[0]
+            prov = self.providers[i % len(self.providers)]
+            # a weekly plan: (weekday, minute of day, duration)
+            plan = []
+            for _ in range(rng.choice((1, 2, 3, 4, 5, 7, 10, 14))):
+                plan.append(
+                    (
+                        rng.randrange(7),
+                        rng.choice((450, 480, 540, 600, 690, 720, 840, 1020, 1140)),
+                        rng.choice((15, 20, 30, 30, 45, 60)),
+                    )
+                )
+            by_day: list[int] = [0] * 7
+            for wdx, _, dur in plan:
+                by_day[wdx] += dur
+            granted = -(-max(by_day) * 31 // 10) * 10 + 30  # enough for any month
+            death = None
+            if i % 13 == 5 or i in (1, 3):
+                death = date(2025, rng.randint(2, 11), rng.randint(1, 28))
+                p.status, p.status_date = "avliden", death
+            c = {
+                "p": p,
+                "prov": prov,
+                "plan": plan,
+                "granted": granted,
+                "death": death,
+                "decision": f"BES-{i + 1:05d}",
+                "service": "hemtjänst" if kind == "elderly" else "personlig assistans",
+            }
+            self.clients.append(c)
+            self.decisions.append(
+                [
+                    c["decision"],
+                    p.pnr,
+                    prov[0],
+                    "2024-01-01",
+                    iso(death),
+                    str(granted),
+                    c["service"],
+                ]
+            )
+
+    # --- permits ---------------------------------------------------------------------------
+
+    def build_permits(self) -> None:
+        rng, w, t = self.rng, self.w, self.t
+        holders = [p for p in self.persons if p.status == "folkbokförd" and p.pnr[:4] < "2006"]
+        rng.shuffle(holders)
+        n = round(150 * w.pscale)
+        for p in holders[:n]:
+            start = date(rng.randint(2022, 2025), rng.randint(1, 12), 1)
+            self.permits.append(
+                [
+                    f"PT-{len(self.permits) + 1:05d}",
+                    p.pnr,
+                    iso(start),
+                    iso(date(start.year + 3, start.month, 1) - timedelta(days=1)),
+                ]
+            )
+        # background deaths: permits of dead care clients end on the day of death
+        for i, c in enumerate(c for c in self.clients if c["death"]):
+            pid = f"PT-{len(self.permits) + 1:05d}"
+            self.permits.append([pid, c["p"].pnr, "2023-05-01", iso(c["death"])])
+            if i < 2:
+                t.decoy(
+                    ["PERMIT-DECEASED"],
+                    [f"parking_permits:{pid}", f"population:{c['p'].pnr}"],
+                    f"Permit valid to the day of death ({c['death']}): not a hit.",
+                )
+        for died, until in (
+            (date(2025, 2, 11), date(2027, 5, 31)),
+            (date(2025, 7, 2), date(2026, 3, 31)),
+            (date(2024, 12, 30), date(2025, 12, 31)),
+        ):
+            hh = self.household(1, 0, kind="adult")
+            p = hh.adults[0]
+            p.status, p.status_date = "avliden", died
+            pid = f"PT-{len(self.permits) + 1:05d}"
+            self.permits.append(
+                [
+                    pid,
+                    p.pnr,
+                    iso(until.replace(year=until.year - 3) + timedelta(days=1)),
+                    iso(until),
+                ]
+            )
+            t.case(
+                "PERMIT-DECEASED",
+                [f"parking_permits:{pid}", f"population:{p.pnr}"],
+                "person",
+                p.pnr,
+                0,
+                f"Permit valid to {until}; the holder died {died}.",
+            )
+
+    # --- writing -------------------------------------------------------------------------
+
+    def write(self, progress: Callable[[int, int, str], None] | None) -> None:
+        self.write_population()
+        self.write_benefits()
+        self.write_grants()
+        self.write_care(progress)
+        self.write_permits()
+        self.write_ledger(progress)
+
+    def write_population(self) -> None:
+        wr = Writer(self.w.out_dir, "population")
+        for p in self.persons:
+            wr.row(
+                (
+                    p.pnr,
+                    p.name,
+                    p.address,
+                    p.postal_code,
+                    p.apartment,
+                    iso(p.registered_from),
+                    p.status,
+                    iso(p.status_date),
+                    iso(birth_date(p.pnr)),
+                )
+            )
+        wr.close()
+
+    def write_benefits(self) -> None:
+        wr = Writer(self.w.out_dir, "benefit_payments")
+        n = 0
+        for b in self.benefit:
+            for m in b.months:
+                n += 1
+                pid = f"EB{250_000 + n}"
+                paid = b.paid_late.get(m) or wd(m, 3 + (n % 8))
+                wr.row(
+                    (
+                        pid,
+                        b.hid,
+                        b.applicant.pnr,
+                        b.co.pnr if b.co else "",
+                        f"2025-{m:02d}",
+                        wr.money(b.base + (m % 3) * 125_00),
+                        iso(paid),
+                        b.account_by_month.get(m, b.account),
+                        b.address,
+                        b.postal_code,
+                        b.apartment,
+                        str(b.size),
+                    )
+                )
+                if m in b.refs:
+                    self.t.refs[b.refs[m]] = pid
+        wr.close()
+
+    def write_grants(self) -> None:
+        wr = Writer(self.w.out_dir, "grants")
+        for r in self.grants:
+            wr.row(r)
+        wr.close()
+
+    def write_permits(self) -> None:
+        wr = Writer(self.w.out_dir, "parking_permits")
+        for r in self.permits:
+            wr.row(r)
+        wr.close()
+
+    def write_care(self, progress: Callable[[int, int, str], None] | None) -> None:
+        rng, t = self.rng, self.t
+        wr = Writer(self.w.out_dir, "care_visits")
+        dec = Writer(self.w.out_dir, "care_decisions")
+        billed: dict[tuple[str, int], int] = {}
+        vid = 0
+
+        def visit(
+            prov: tuple[str, str],
+            client: str,
+            staff: str,
+            start: datetime,
+            end: datetime,
+            service: str,
+        ) -> str:
+            nonlocal vid
+            vid += 1
+            v = f"V{vid:08d}"
+            minutes = int((end - start).total_seconds() // 60)
+            wr.row((v, prov[0], client, staff, dt(start), dt(end), str(minutes), service))
+            key = (client, start.month)
+            billed[key] = billed.get(key, 0) + minutes
+            return v
+
+        by_prov: dict[str, list[dict[str, Any]]] = {}
+        for c in self.clients:
+            by_prov.setdefault(c["prov"][1], []).append(c)
+        death_day_visits: list[str] = []
+        d = YEAR_START
+        while d <= YEAR_END:
+            for code, clients in by_prov.items():
+                reqs = []
+                for c in clients:
+                    if c["death"] and d > c["death"]:
+                        continue
+                    for wdx, minute, dur in c["plan"]:
+                        if wdx == d.weekday():
+                            reqs.append((minute, dur, c))
+                reqs.sort(key=lambda r: (r[0], r[2]["decision"]))
+                # staff as a heap of (free from minute, staff id): nobody is ever in two places
+                heap: list[tuple[int, str]] = []
+                for minute, dur, c in reqs:
+                    if heap and heap[0][0] <= minute + 20:
+                        free, sid = heapq.heappop(heap)
+                    else:
+                        # a new staff member for the day; ids repeat from day to day
+                        free, sid = 0, f"{code}-{len(heap) + 1:03d}"
+                    start_min = max(minute, free)
+                    start = at(d.year, d.month, d.day, start_min // 60, start_min % 60)
+                    end = start + timedelta(minutes=dur)
+                    v = visit(c["prov"], c["p"].pnr, sid, start, end, c["service"])
+                    if c["death"] == d:
+                        death_day_visits.append(v)
+                    heapq.heappush(heap, (start_min + dur + rng.choice((0, 5, 10, 15)), sid))
+            d += timedelta(days=1)
+        if death_day_visits:
+            t.decoy(
+                ["CARE-DECEASED"],
+                [f"care_visits:{v}" for v in death_day_visits[:3]],
+                "Visits on the day of the client's death are not hits.",
+            )
+        # --- injected cases ---
+        alive = [c for c in self.clients if not c["death"]]
+        prov = self.providers[0]
+
+        def slack(c: dict[str, Any], month: int) -> int:
+            return c["granted"] - billed.get((c["p"].pnr, month), 0)
+
+        # CARE-OVERLAP: one staff id at two clients at once
+        for k, (day, hour) in enumerate(((date(2025, 3, 11), 9), (date(2025, 10, 22), 14))):
+            c1, c2 = sorted(alive, key=lambda c: -slack(c, day.month))[2 * k : 2 * k + 2]
+            staff = f"{c1['prov'][1]}-9{k}01"
+            s1 = at(day.year, day.month, day.day, hour, 0)
+            v1 = visit(
+                c1["prov"], c1["p"].pnr, staff, s1, s1 + timedelta(minutes=60), c1["service"]
+            )
+            s2 = s1 + timedelta(minutes=30)
+            v2 = visit(
+                c2["prov"], c2["p"].pnr, staff, s2, s2 + timedelta(minutes=45), c2["service"]
+            )
+            t.case(
+                "CARE-OVERLAP",
+                [f"care_visits:{v1}", f"care_visits:{v2}"],
+                "staff",
+                staff,
+                0,
+                "Staff member billed at two clients during the same 30 minutes.",
+            )
+        # CARE-LONG-DAY: 17.5 billed hours in one day, back to back, never overlapping
+        for k, day in enumerate((date(2025, 6, 14), date(2025, 11, 5))):
+            staff = f"{prov[1]}-98{k}1"
+            pool = sorted(alive, key=lambda c: -slack(c, day.month))[:21]
+            s = at(day.year, day.month, day.day, 5, 0)
+            keys = []
+            for c in pool:
+                e = s + timedelta(minutes=50)
+                keys.append(
+                    f"care_visits:{visit(c['prov'], c['p'].pnr, staff, s, e, c['service'])}"
+                )
+                s = e
+            t.case(
+                "CARE-LONG-DAY",
+                keys,
+                "staff",
+                staff,
+                0,
+                f"{len(pool) * 50 / 60:.1f} billed hours on {day}.",
+            )
+            if k == 0:
+                t.decoy(
+                    ["CARE-OVERLAP"],
+                    keys[:2],
+                    "Back-to-back visits: one ends when the next starts.",
+                )
+        # a plain back-to-back pair by one staff member
+        c1, c2 = sorted(alive, key=lambda c: -slack(c, 2))[:2]
+        staff = f"{prov[1]}-9701"
+        s = at(2025, 2, 18, 10, 0)
+        v1 = visit(c1["prov"], c1["p"].pnr, staff, s, s + timedelta(minutes=30), c1["service"])
+        v2 = visit(
+            c2["prov"],
+            c2["p"].pnr,
+            staff,
+            s + timedelta(minutes=30),
+            s + timedelta(minutes=60),
+            c2["service"],
+        )
+        t.decoy(
+            ["CARE-OVERLAP"],
+            [f"care_visits:{v1}", f"care_visits:{v2}"],
+            "Back-to-back visits 10:00–10:30 and 10:30–11:00 at two clients.",
+        )
+        # CARE-DECEASED: visits billed for days after the death
+        dead = [c for c in self.clients if c["death"] and c["death"].month < 12][:2]
+        for k, c in enumerate(dead):
+            keys = []
+            for i in range(1, 5):
+                day = c["death"] + timedelta(days=i)
+                s = at(day.year, day.month, day.day, 8, 0)
+                staff = f"{c['prov'][1]}-96{k}1"
+                v = visit(c["prov"], c["p"].pnr, staff, s, s + timedelta(minutes=30), c["service"])
+                keys.append(f"care_visits:{v}")
+            t.case(
+                "CARE-DECEASED",
+                keys + [f"population:{c['p'].pnr}"],
+                "person",
+                c["p"].pnr,
+                0,
+                f"Four visits billed after the client's death on {c['death']}.",
+            )
+        # CARE-OVER-GRANTED: a month billed well above the decision
+        for k, month in enumerate((9, 4)):
+            c = sorted(alive, key=lambda c: c["granted"])[k]
+            extra = slack(c, month) + c["granted"] // 5 + 60
+            keys = [f"care_decisions:{c['decision']}"]
+            day = date(2025, month, 2)
+            staff = f"{c['prov'][1]}-95{k}1"
+            while extra > 0:
+                s = at(day.year, day.month, day.day, 6, 0)
+                dur = min(extra, 120)
+                v = visit(
+                    c["prov"],
+                    c["p"].pnr,
+                    staff,
+                    s,
+                    s + timedelta(minutes=max(dur, 15)),
+                    c["service"],
+                )
+                keys.append(f"care_visits:{v}")
+                extra -= max(dur, 15)
+                day += timedelta(days=1)
+            t.case(
+                "CARE-OVER-GRANTED",
+                keys,
+                "person",
+                c["p"].pnr,
+                0,
+                f"Billed {billed[(c['p'].pnr, month)]} minutes in 2025-{month:02d}; "
+                f"granted {c['granted']}.",
+            )
+        for r in self.decisions:
+            dec.row(r)
+        dec.close()
+        wr.close()
+        if progress:
+            progress(vid, vid, "care_visits")
+
+    # --- ledger -------------------------------------------------------------------------------
+
+    def write_ledger(self, progress: Callable[[int, int, str], None] | None) -> None:
+        rng, w, t = self.rng, self.w, self.t
+        wr = Writer(w.out_dir, "ledger")
+        m = wr.money
+        n_total = round(20000 * w.scale)
+        days = []
+        d = YEAR_START
+        while d <= YEAR_END:
+            if is_working_day(d):
+                days.append(d)
+            d += timedelta(days=1)
+        per_day = n_total / len(days)
+        carry = 0.0
+        n = 0
+        clerks = [e.eid for e in w.registrars]
+        boards = list(BOARDS)
+        for d in days:
+            carry += per_day
+            k = int(carry)
+            carry -= k
+            for _ in range(k):
+                n += 1
+                series = "LR" if rng.random() < 0.7 else "M"
+                vid = f"{series}{250_000_000 + n}"
+                board = rng.choice(boards)
+                prefix, konton = BOARDS[board]
+                ore = int(10 ** rng.uniform(2, 6) * 100)
+                if series == "M" and ore % 100_000 == 0:
+                    ore += 1
+                ts = dt(
+                    at(
+                        d.year,
+                        d.month,
+                        d.day,
+                        rng.randint(7, 16),
+                        rng.randint(0, 59),
+                        rng.randint(0, 59),
+                    )
+                )
+                by = "SYSTEM" if series == "LR" else rng.choice(clerks)
+                ds = d.isoformat()
+                unit = f"{prefix}{rng.randint(1, 4)}0"
+                text = "Leverantörsfaktura" if series == "LR" else "Omföring"
+                wr.row((vid, ds, rng.choice(konton), m(ore), series, text, by, ts, unit, ""))
+                wr.row(
+                    (
+                        vid,
+                        ds,
+                        "2440" if series == "LR" else "1930",
+                        m(-ore),
+                        series,
+                        text,
+                        by,
+                        ts,
+                        "",
+                        "",
+                    )
+                )
+            if progress:
+                progress(n, n_total, "ledger")
+        for k, (when, konto, ore, why) in enumerate(
+            (
+                (at(2025, 7, 12, 14, 22, 5), "6420", 50_000_00, "on a Saturday"),
+                (at(2025, 12, 25, 10, 5, 41), "4010", 25_000_00, "on juldagen"),
+                (at(2025, 9, 17, 23, 41, 12), "5410", 120_000_00, "at 23:41"),
+            )
+        ):
+            vid = f"M{259_990_001 + k}"
+            by = rng.choice(clerks)
+            wr.row(
+                (
+                    vid,
+                    when.date().isoformat(),
+                    konto,
+                    m(ore),
+                    "M",
+                    "Manuell justering",
+                    by,
+                    dt(when),
+                    "1110",
+                    "",
+                )
+            )
+            wr.row(
+                (
+                    vid,
+                    when.date().isoformat(),
+                    "1930",
+                    m(-ore),
+                    "M",
+                    "Manuell justering",
+                    by,
+                    dt(when),
+                    "",
+                    "",
+                )
+            )
+            t.case(
+                "LEDGER-MANUAL-ODD",
+                [f"ledger:{vid}"],
+                "voucher",
+                vid,
+                ore,
+                f"Manual voucher of {ore // 100} kr on an expense account registered {why}.",
+            )
+        wr.close()
+
+    # --- partner municipality -------------------------------------------------------------------
+
+    def write_partner(self, d: Path) -> None:
+        wr = Writer(d, "benefit_payments")
+        for i, (p, m, ore) in enumerate(self.partner_benefits):
+            wr.row(
+                (
+                    f"XB{i + 1:05d}",
+                    f"XH-{i + 1:04d}",
+                    p.pnr,
+                    "",
+                    f"2025-{m:02d}",
+                    wr.money(ore + 310_00),
+                    iso(wd(m, 6)),
+                    self.w.ids.bank(),
+                    "Storgatan 4",
+                    "231 42",
+                    "1101",
+                    "1",
+                )
+            )
+        wr.close()
+
+
+__all__ = ["Welfare", "month_end", "with_luhn"]

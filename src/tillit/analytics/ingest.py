@@ -1,0 +1,682 @@
+"""Import one file into one canonical data set: the entry point the web app and the CLI call.
+
+    result = ingest("invoices", Path("fakturor.csv"), Path("snap.parquet"), policy="reject")
+
+The file is read in batches (readers/), each batch typed, checked and normalised
+with pyarrow compute, and written with ``ParquetWriter``, so memory does not grow
+with the file. The Parquet file is written under a temporary name and renamed only
+when the import succeeds; a rejected import leaves nothing behind.
+
+Output columns: every canonical column of the data set with its Arrow type
+(decimal128(18, 2), date32, timestamp[us, Europe/Stockholm], bool, int64, string),
+``<column>_valid`` (bool) for every identifier column, ``extra__<header>`` (string)
+for each source column the mapping does not use, and ``_row`` (int64), the row
+number in the source file.
+
+Nothing is silently coerced: a value that is not what its column needs is a row
+error (``RowError``), and with policy "reject" any row error rejects the file.
+Identifiers are the exception by design: an invalid one is kept with
+``<column>_valid = false`` (data.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from tillit.analytics import schema
+from tillit.analytics.aliases import fold, propose_mapping
+from tillit.analytics.i18n import gettext_noop as _
+from tillit.analytics.identifiers import BankKind, bank_kind_for_header, normalise_identifier
+from tillit.analytics.normalise import escape_for_spreadsheet, is_formula_like
+from tillit.analytics.readers import MAX_FIELD_CHARS, Batch, Source, SourceError, open_source
+
+__all__ = [
+    "FileError", "IngestResult", "Mapping", "Preview", "RowError", "escape_for_spreadsheet", "ingest",
+    "is_formula_like", "preview",
+]
+
+MAX_ERRORS = 1000
+TIMEZONE = "Europe/Stockholm"
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
+DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                    "%Y%m%d %H:%M:%S", "%Y%m%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
+    "datetime": pa.timestamp("us", tz=TIMEZONE), "bool": pa.bool_(),
+}
+TRUE_WORDS = ("1", "true", "t", "ja", "j", "yes", "y", "x", "sant")
+FALSE_WORDS = ("0", "false", "f", "nej", "n", "no", "falskt")
+EXTRA_PREFIX = "extra__"
+
+
+@dataclass
+class Mapping:
+    """How a source file's columns map to a data set's (a saved profile, or the preview's choice)."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> source header
+    unavailable: list[str] = field(default_factory=list)  # required columns this source does not have
+    date_format: str | None = None  # strptime format tried before the ISO ones, e.g. "%d/%m/%Y"
+    decimal: str | None = None  # "," or "."; detected when None
+    encoding: str | None = None  # detected when None
+    delimiter: str | None = None  # detected when None
+
+
+@dataclass
+class RowError:
+    row: int  # row number in the file as a spreadsheet shows it (the header row counts)
+    column: str  # the source header ('' for a whole-row problem)
+    value: str
+    message: str  # English source with %(name)s placeholders
+    params: dict
+
+
+@dataclass
+class FileError:
+    message: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class IngestResult:
+    ok: bool
+    rows: int = 0  # rows written
+    quarantined: int = 0
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS
+    error_count: int = 0
+    file_errors: list[FileError] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # canonical columns that came from the file
+    extra_columns: list[str] = field(default_factory=list)  # source headers kept as extra__<header>
+    unavailable: list[str] = field(default_factory=list)
+    period_min: date | None = None
+    period_max: date | None = None
+    sha256: str = ""
+    format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    header_row: int = 0
+    sheet: str | None = None
+    mapping: Mapping | None = None
+    quarantine_path: Path | None = None
+    notes: list[FileError] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    header_row: int = 0
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: Mapping = field(default_factory=Mapping)
+    rows: list[dict[str, str]] = field(default_factory=list)  # canonical column -> value as text
+    errors: list[RowError] = field(default_factory=list)
+    problems: list[FileError] = field(default_factory=list)
+    estimated_rows: int = 0
+
+
+# ---------------------------------------------------------------- column plan
+
+
+@dataclass
+class _Plan:
+    spec: schema.DatasetSpec
+    headers: list[str]
+    sources: dict[str, int]  # canonical column -> source column index
+    unavailable: list[str]
+    extras: list[int]
+    hints: dict[str, BankKind | None]
+    date_formats: tuple[str, ...]
+    datetime_formats: tuple[str, ...]
+    decimal: str = ","
+    file_errors: list[FileError] = field(default_factory=list)
+    notes: list[FileError] = field(default_factory=list)
+
+    def header(self, column: str) -> str:
+        index = self.sources.get(column)
+        return self.headers[index] if index is not None else column
+
+    def output_schema(self) -> pa.Schema:
+        fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in self.spec.columns]
+        fields += [pa.field(f"{c.name}_valid", pa.bool_()) for c in self.spec.columns if c.identifier]
+        fields += [pa.field(EXTRA_PREFIX + self.headers[i], pa.string()) for i in self.extras]
+        fields.append(pa.field("_row", pa.int64()))
+        return pa.schema(fields)
+
+    def mapping(self, base: Mapping | None) -> Mapping:
+        return Mapping(
+            columns={c: self.headers[i] for c, i in self.sources.items()}, unavailable=list(self.unavailable),
+            date_format=base.date_format if base else None, decimal=self.decimal,
+            encoding=base.encoding if base else None, delimiter=base.delimiter if base else None,
+        )
+
+
+def _plan(spec: schema.DatasetSpec, source: Source, mapping: Mapping | None) -> _Plan:
+    headers = source.info.headers
+    by_fold: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        by_fold.setdefault(fold(h), i)
+    sources: dict[str, int] = {}
+    file_errors: list[FileError] = []
+    notes: list[FileError] = []
+    explicit = dict(mapping.columns) if mapping else {}
+    for column, header in explicit.items():
+        if column not in spec.column_names or not header:
+            continue
+        index = headers.index(header) if header in headers else by_fold.get(fold(header))
+        if index is None:
+            message = _("The column %(header)s named in the mapping is not in the file.")
+            target = file_errors if spec.column(column).required else notes
+            target.append(FileError(message, {"header": header, "column": column}))
+        else:
+            sources[column] = index
+    unavailable = [c for c in (mapping.unavailable if mapping else []) if c in spec.column_names]
+    # aliases fill what the mapping does not name
+    used = set(sources.values())
+    for column, header in propose_mapping(spec, [h for i, h in enumerate(headers) if i not in used]).items():
+        if column not in sources and column not in explicit and column not in unavailable:
+            sources[column] = headers.index(header)
+            used.add(sources[column])
+    for column in spec.required:
+        if column not in sources and column not in unavailable:
+            file_errors.append(FileError(
+                _("The required column %(column)s was not found. Map it to a column in the file or mark it "
+                  "unavailable."), {"column": column}))
+    hints = {c.name: bank_kind_for_header(headers[sources[c.name]]) if c.name in sources else None
+             for c in spec.columns if c.identifier == "bank_account"}
+    date_format = mapping.date_format if mapping and mapping.date_format else None
+    return _Plan(
+        spec=spec, headers=headers, sources=dict(sorted(sources.items(), key=lambda kv: spec.column_names.index(kv[0]))),
+        unavailable=unavailable, extras=[i for i in range(len(headers)) if i not in set(sources.values())],
+        hints=hints,
+        date_formats=((date_format,) if date_format else ()) + DATE_FORMATS,
+        datetime_formats=((date_format,) if date_format else ()) + DATETIME_FORMATS,
+        file_errors=file_errors, notes=notes,
+    )
+
+
+def _detect_decimal(plan: _Plan, batch: Batch, source: Source, mapping: Mapping | None) -> str:
+    if mapping and mapping.decimal:
+        return mapping.decimal
+    if source.info.decimal:
+        return source.info.decimal
+    comma = point = 0
+    for c in plan.spec.columns:
+        if c.type != "decimal" or c.name not in plan.sources:
+            continue
+        for value in batch.columns[plan.sources[c.name]][:2000]:
+            if not value:
+                continue
+            if re.search(r"\d,\d{1,2}$", value) or re.search(r"\d\.\d{3}(,|$)", value) and "," in value:
+                comma += 1
+            elif re.search(r"\d\.\d{1,2}$", value) or re.search(r"\d,\d{3}\.", value):
+                point += 1
+    if comma != point:
+        return "," if comma > point else "."
+    return "." if source.info.delimiter == "," else ","
+
+
+# ---------------------------------------------------------------- typing one batch
+
+
+class _Errors:
+    def __init__(self, n: int):
+        self.bad = [False] * n
+        self.first: dict[int, list[RowError]] = {}
+
+    def add(self, index: int, error: RowError) -> None:
+        self.bad[index] = True
+        self.first.setdefault(index, []).append(error)
+
+
+def _flag(errors: _Errors, mask: pa.Array, raw: pa.Array, rows: list[int], header: str, message: str,
+          extra: Callable[[str], dict] | None = None) -> None:
+    for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist():
+        value = raw[i].as_py() or ""
+        params = {"value": value[:200], "column": header, "row": rows[i], **(extra(value) if extra else {})}
+        errors.add(i, RowError(rows[i], header, value[:200], message, params))
+
+
+def _text(values: list[str | None]) -> pa.Array:
+    array = pc.utf8_trim_whitespace(pa.array(values, pa.string()))
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+
+
+def _decimal(raw: pa.Array, mark: str, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    thousands = "." if mark == "," else ","
+    m, t = re.escape(mark), re.escape(thousands)
+    shape = (rf"^[-+\x{{2212}}]?(\d{{1,3}}([ \x{{a0}}\x{{202f}}]\d{{3}})+|\d{{1,3}}({t}\d{{3}})+|\d+)"
+             rf"({m}\d+)?$")
+    ok = pc.match_substring_regex(raw, shape)
+    _flag(errors, pc.invert(ok), raw, rows, header, _("%(value)s is not a valid amount."))
+    text = pc.if_else(ok, raw, pa.scalar(None, pa.string()))
+    text = pc.replace_substring_regex(text, rf"[ \x{{a0}}\x{{202f}}{t}]", "")
+    text = pc.replace_substring(text, mark, ".")
+    text = pc.replace_substring_regex(text, r"^\x{2212}", "-")
+    text = pc.replace_substring_regex(text, r"^\+", "")
+    too_precise = pc.match_substring_regex(text, r"\.\d\d\d*[1-9]")
+    _flag(errors, too_precise, raw, rows, header, _("%(value)s has more than two decimals."))
+    too_large = pc.match_substring_regex(text, r"^-?\d{17,}")
+    _flag(errors, too_large, raw, rows, header, _("%(value)s is too large."))
+    keep = pc.and_(pc.invert(too_precise), pc.invert(too_large))
+    text = pc.if_else(keep, pc.replace_substring_regex(text, r"^(-?\d+\.\d\d)0+$", r"\1"), pa.scalar(None, pa.string()))
+    return pc.cast(text, pa.decimal128(18, 2))
+
+
+def _int(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    ok = pc.match_substring_regex(raw, r"^[-+]?(\d{1,3}([ \x{a0}\x{202f}]\d{3})+|\d{1,18})$")
+    text = pc.replace_substring_regex(raw, r"[ \x{a0}\x{202f}+]", "")
+    _flag(errors, pc.invert(ok), raw, rows, header, _("%(value)s is not a whole number."))
+    return pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
+
+
+def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.Array]:
+    """(parsed timestamps, a mask of values some format read but the calendar refused)."""
+    result = pa.nulls(len(raw), pa.timestamp("us"))
+    impossible = pa.array([False] * len(raw))
+    for fmt in formats:
+        # parsed at second resolution so that strftime prints no fraction to compare against
+        parsed = pc.cast(pc.strptime(raw, format=fmt, unit="s", error_is_null=True), pa.timestamp("us"))
+        # strptime rolls 2026-02-30 over to 2026-03-02: a real date prints back as it was written
+        printed = pc.strftime(pc.cast(parsed, pa.timestamp("s")), format=fmt)
+        same = pc.fill_null(pc.equal(printed, raw), False)
+        impossible = pc.or_(impossible, pc.and_(pc.is_valid(parsed), pc.invert(same)))
+        result = pc.coalesce(result, pc.if_else(same, parsed, pa.scalar(None, pa.timestamp("us"))))
+    return result, pc.and_(impossible, pc.is_null(result))
+
+
+def _dates(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    # a date written with a midnight time (many exports do) is still that date
+    text = pc.replace_substring_regex(raw, r"[ T]00:00(:00)?(\.0+)?$", "")
+    parsed, impossible = _parse_times(text, plan.date_formats)
+    _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
+    unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
+    expected = _readable(plan.date_formats[0])
+    _flag(errors, unread, raw, rows, header, _("%(value)s is not a valid date (expected %(expected)s)."),
+          lambda _v: {"expected": expected})
+    return pc.cast(parsed, pa.date32())
+
+
+def _datetimes(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    parsed, impossible = _parse_times(raw, plan.datetime_formats)
+    _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
+    unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
+    _flag(errors, unread, raw, rows, header,
+          _("%(value)s is not a valid date and time (expected %(expected)s)."),
+          lambda _v: {"expected": "YYYY-MM-DD HH:MM"})
+    # wall-clock time in Sweden; in the autumn hour that occurs twice, the first
+    return pc.assume_timezone(parsed, TIMEZONE, ambiguous="earliest", nonexistent="latest")
+
+
+def _readable(fmt: str) -> str:
+    return fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH") \
+        .replace("%M", "MM").replace("%S", "SS")
+
+
+def _bools(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    lower = pc.utf8_lower(raw)
+    true = pc.is_in(lower, pa.array(TRUE_WORDS))
+    false = pc.is_in(lower, pa.array(FALSE_WORDS))
+    _flag(errors, pc.and_(pc.is_valid(raw), pc.invert(pc.or_(true, false))), raw, rows, header,
+          _("%(value)s is not yes or no."))
+    return pc.if_else(true, True, pc.if_else(false, pa.scalar(False), pa.scalar(None, pa.bool_())))
+
+
+def _period(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    text = pc.replace_substring_regex(raw, r"^(\d{4})-?(\d{2})(-01)?$", r"\1-\2")
+    ok = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")
+    _flag(errors, pc.and_(pc.is_valid(raw), pc.invert(ok)), raw, rows, header,
+          _("%(value)s is not a month (expected YYYY-MM)."))
+    return pc.if_else(ok, text, pa.scalar(None, pa.string()))
+
+
+def _identifier(raw: pa.Array, kind: str, hint: BankKind | None) -> tuple[pa.Array, pa.Array]:
+    encoded = pc.dictionary_encode(raw)
+    uniques = encoded.dictionary.to_pylist()
+    results = [normalise_identifier(kind, v, hint=hint) for v in uniques]  # type: ignore[arg-type]
+    values = pa.array([r.value for r in results], pa.string())
+    valid = pa.array([r.valid for r in results], pa.bool_())
+    return values.take(encoded.indices), valid.take(encoded.indices)
+
+
+def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _Errors, dict[int, pa.Array]]:
+    n = len(batch.rows)
+    errors = _Errors(n)
+    raws = {i: _text(col) for i, col in enumerate(batch.columns)}
+    for i, raw in raws.items():
+        too_long = pc.greater(pc.utf8_length(raw), MAX_FIELD_CHARS)
+        for index in pc.indices_nonzero(pc.fill_null(too_long, False)).to_pylist():
+            length = len(raw[index].as_py())
+            errors.add(index, RowError(batch.rows[index], plan.headers[i], raw[index].as_py()[:200],
+                                       _("The value is %(length)s characters long; at most %(limit)s are accepted."),
+                                       {"length": length, "limit": MAX_FIELD_CHARS, "column": plan.headers[i]}))
+        if pc.any(too_long).as_py():
+            raws[i] = pc.if_else(too_long, pa.scalar(None, pa.string()), raw)
+    arrays: dict[str, pa.Array] = {}
+    for column in plan.spec.columns:
+        out_type = ARROW_TYPES[column.type]
+        index = plan.sources.get(column.name)
+        if index is None:
+            arrays[column.name] = pa.nulls(n, out_type)
+            if column.identifier:
+                arrays[f"{column.name}_valid"] = pa.nulls(n, pa.bool_())
+            continue
+        raw, header = raws[index], plan.headers[index]
+        # An empty identifier is not an import error (data.md: invalid identifiers are stored with a
+        # validity flag, and a grant without an orgnr is itself a finding); the row's own key is.
+        empty_is_error = column.required and (not column.identifier or column.name == plan.spec.key)
+        if empty_is_error and column.name not in plan.unavailable:
+            _flag(errors, pc.is_null(raw), raw, batch.rows, header, _("%(column)s is required but empty."))
+        if column.identifier:
+            value, valid = _identifier(raw, column.identifier, plan.hints.get(column.name))
+            arrays[column.name], arrays[f"{column.name}_valid"] = value, valid
+        elif column.type == "decimal":
+            arrays[column.name] = _decimal(raw, plan.decimal, errors, batch.rows, header)
+        elif column.type == "int":
+            arrays[column.name] = _int(raw, errors, batch.rows, header)
+        elif column.type == "date":
+            arrays[column.name] = _dates(raw, plan, errors, batch.rows, header)
+        elif column.type == "datetime":
+            arrays[column.name] = _datetimes(raw, plan, errors, batch.rows, header)
+        elif column.type == "bool":
+            arrays[column.name] = _bools(raw, errors, batch.rows, header)
+        elif column.name == "period" and plan.spec.name == "benefit_payments":
+            arrays[column.name] = _period(raw, errors, batch.rows, header)
+        else:
+            arrays[column.name] = raw
+    for i in plan.extras:
+        arrays[EXTRA_PREFIX + plan.headers[i]] = raws[i]
+    arrays["_row"] = pa.array(batch.rows, pa.int64())
+    table = pa.Table.from_arrays([arrays[f.name] for f in schema_], schema=schema_)
+    return table, errors, raws
+
+
+# ---------------------------------------------------------------- public API
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _open(path: Path, mapping: Mapping | None) -> Source:
+    return open_source(path, encoding=mapping.encoding if mapping else None,
+                       delimiter=mapping.delimiter if mapping else None)
+
+
+def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 20) -> Preview:
+    """What the file looks like to the importer: detected format, headers, proposed mapping,
+    the first ``n`` rows typed and normalised, and any problems found in them."""
+    spec = schema.get(dataset)
+    result = Preview()
+    try:
+        source = _open(Path(path), mapping)
+    except SourceError as error:
+        result.problems.append(FileError(error.message, error.params))
+        return result
+    try:
+        info = source.info
+        result.format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
+        result.header_row, result.sheet, result.headers = info.header_row, info.sheet, list(info.headers)
+        result.estimated_rows = info.estimated_rows
+        result.problems += [FileError(m, p) for m, p in info.notes]
+        plan = _plan(spec, source, mapping)
+        result.problems += plan.file_errors + plan.notes
+        first: Batch | None = None
+        try:
+            for batch in source.batches():
+                first = Batch([c[:n] for c in batch.columns], batch.rows[:n])
+                break
+        except SourceError as error:
+            result.problems.append(FileError(error.message, error.params))
+        plan.decimal = _detect_decimal(plan, first, source, mapping) if first else (mapping.decimal if mapping and mapping.decimal else ",")
+        result.decimal = plan.decimal
+        result.mapping = plan.mapping(mapping)
+        if first is None:
+            if not result.problems:
+                result.problems.append(FileError(_("The file has a header but no rows.")))
+            return result
+        table, errors, _raws = _convert(plan, first, plan.output_schema())
+        for index_errors in errors.first.values():
+            result.errors += index_errors
+        result.errors += [RowError(b.row, "", b.text, b.message, b.params) for b in source.bad_rows
+                          if b.row <= first.rows[-1]]
+        for row in table.to_pylist():
+            result.rows.append({c: _display(row.get(c)) for c in spec.column_names})
+        return result
+    finally:
+        source.close()
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[call-arg]
+    return str(value)
+
+
+def ingest(
+    dataset: str,
+    path: Path,
+    out_parquet: Path,
+    mapping: Mapping | None = None,
+    policy: Literal["reject", "quarantine"] = "reject",
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Read ``path`` into ``out_parquet`` for ``dataset``. See the module docstring."""
+    spec = schema.get(dataset)
+    path, out_parquet = Path(path), Path(out_parquet)
+    result = IngestResult(ok=False, sha256=_file_sha256(path))
+    try:
+        source = _open(path, mapping)
+    except SourceError as error:
+        result.file_errors.append(FileError(error.message, error.params))
+        return result
+    tmp = out_parquet.with_name(f".{out_parquet.name}.{os.getpid()}.tmp")
+    quarantine = out_parquet.with_name(out_parquet.stem + ".quarantine.parquet")
+    q_tmp = quarantine.with_name(f".{quarantine.name}.{os.getpid()}.tmp")
+    writer: pq.ParquetWriter | None = None
+    q_writer: pq.ParquetWriter | None = None
+    try:
+        info = source.info
+        result.format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
+        result.header_row, result.sheet = info.header_row, info.sheet
+        result.notes += [FileError(m, p) for m, p in info.notes]
+        plan = _plan(spec, source, mapping)
+        result.notes += plan.notes
+        result.unavailable = list(plan.unavailable)
+        result.columns = list(plan.sources)
+        result.extra_columns = [plan.headers[i] for i in plan.extras]
+        if plan.file_errors:
+            result.file_errors += plan.file_errors
+            return result
+        out_schema = plan.output_schema()
+        q_schema = pa.schema([pa.field("_row", pa.int64()), pa.field("_errors", pa.string())]
+                             + [pa.field(h, pa.string()) for h in plan.headers])
+        period_min: date | None = None
+        period_max: date | None = None
+        seen_rows = 0
+        decided = False
+        bad_reported = 0
+        for batch in source.batches():
+            if not decided:
+                plan.decimal = _detect_decimal(plan, batch, source, mapping)
+                result.decimal, result.mapping, decided = plan.decimal, plan.mapping(mapping), True
+            table, errors, raws = _convert(plan, batch, out_schema)
+            seen_rows += len(batch.rows)
+            for index_errors in errors.first.values():
+                for error in index_errors:
+                    _record(result, error)
+            # rows the reader could not split
+            for bad in source.bad_rows[bad_reported:]:
+                _record(result, RowError(bad.row, "", bad.text, bad.message, bad.params))
+            new_bad = len(source.bad_rows) - bad_reported
+            bad_reported = len(source.bad_rows)
+            bad_mask = pa.array(errors.bad, pa.bool_())
+            good = table.filter(pc.invert(bad_mask))
+            if policy == "quarantine":
+                if errors.first:
+                    bad_idx = pa.array(sorted(errors.first), pa.int64())
+                    q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
+                    q_writer.write_table(pa.Table.from_arrays(
+                        [pa.array(batch.rows, pa.int64()).take(bad_idx),
+                         pa.array(["; ".join(e.message % e.params for e in errors.first[i]) for i in sorted(errors.first)],
+                                  pa.string())]
+                        + [raws[i].take(bad_idx) for i in range(len(plan.headers))], schema=q_schema))
+                if new_bad:
+                    q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
+                    bads = source.bad_rows[bad_reported - new_bad:bad_reported]
+                    q_writer.write_table(pa.Table.from_arrays(
+                        [pa.array([b.row for b in bads], pa.int64()),
+                         pa.array([b.message % b.params + " " + b.text for b in bads], pa.string())]
+                        + [pa.nulls(len(bads), pa.string()) for _h in plan.headers], schema=q_schema))
+                result.quarantined += len(errors.first) + new_bad
+            if good.num_rows and (policy == "quarantine" or result.error_count == 0):
+                writer = writer or pq.ParquetWriter(tmp, out_schema)
+                writer.write_table(good)
+            result.rows += good.num_rows
+            if spec.period_column and good.num_rows:
+                period = good.column(spec.period_column)
+                if pa.types.is_timestamp(period.type):
+                    period = pc.cast(pc.local_timestamp(period), pa.date32())
+                low, high = pc.min_max(period).values()
+                if low.is_valid:
+                    period_min = min(filter(None, (period_min, low.as_py())))
+                    period_max = max(filter(None, (period_max, high.as_py())))
+            if progress:
+                progress(seen_rows, max(seen_rows, info.estimated_rows))
+        # rows the reader refused after the last batch (a truncated last line)
+        for bad in source.bad_rows[bad_reported:]:
+            _record(result, RowError(bad.row, "", bad.text, bad.message, bad.params))
+            result.quarantined += policy == "quarantine"
+        if seen_rows == 0 and not source.bad_rows:
+            result.file_errors.append(FileError(_("The file has a header but no rows.")))
+            return result
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, out_schema)
+        writer.close()
+        writer = None
+        if spec.key and result.rows:
+            for table in _duplicate_keys(spec.key, plan.header(spec.key), tmp, result, policy, q_schema, plan):
+                q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
+                q_writer.write_table(table)
+        if policy == "reject" and result.error_count:
+            result.rows = 0
+            return result
+        if result.rows == 0:
+            result.file_errors.append(FileError(_("No row could be imported.")))
+            return result
+        result.period_min, result.period_max = period_min, period_max
+        if progress:
+            progress(seen_rows, seen_rows)
+        if q_writer is not None:
+            q_writer.close()
+            q_writer = None
+            os.replace(q_tmp, quarantine)
+            result.quarantine_path = quarantine
+        os.replace(tmp, out_parquet)
+        result.ok = True
+        return result
+    except SourceError as error:
+        result.file_errors.append(FileError(error.message, error.params))
+        result.rows = 0
+        return result
+    finally:
+        source.close()
+        for w in (writer, q_writer):
+            if w is not None:
+                w.close()
+        tmp.unlink(missing_ok=True)
+        q_tmp.unlink(missing_ok=True)
+
+
+def _record(result: IngestResult, error: RowError) -> None:
+    result.error_count += 1
+    if len(result.errors) < MAX_ERRORS:
+        result.errors.append(error)
+
+
+def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, policy: str, q_schema: pa.Schema,
+                    plan: _Plan) -> list[pa.Table]:
+    """Two rows with the same primary key in one file: both are row errors (which is right is unknown).
+
+    Checked after writing, by DuckDB over the key column, so no set of keys is held in
+    memory. With policy "quarantine" the file is rewritten without those rows, batch by
+    batch, and the rows are returned for the quarantine file."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET memory_limit = '512MB'")
+        dups = con.execute(
+            f"SELECT k, list(r ORDER BY r) FROM (SELECT CAST({_quote(key)} AS VARCHAR) AS k, _row AS r "
+            "FROM read_parquet(?)) WHERE k IS NOT NULL GROUP BY k HAVING count(*) > 1 ORDER BY min(r)",
+            [str(tmp)],
+        ).fetchall()
+    finally:
+        con.close()
+    if not dups:
+        return []
+    bad_rows: dict[int, str] = {}
+    for value, rows in dups:
+        shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+        for row in rows:
+            bad_rows[row] = value
+            _record(result, RowError(
+                row, header, value, _("The key %(value)s appears more than once in the file (rows %(rows)s)."),
+                {"value": value, "rows": shown, "column": header}))
+    result.rows -= len(bad_rows)
+    if policy != "quarantine":
+        return []
+    source_file = pq.ParquetFile(tmp)
+    rewritten = tmp.with_name(tmp.name + ".dedup")
+    dup_rows = pa.array(sorted(bad_rows), pa.int64())
+    by_header = {plan.headers[i]: c for c, i in plan.sources.items()}
+    quarantined: list[pa.Table] = []
+    try:
+        with pq.ParquetWriter(rewritten, source_file.schema_arrow) as writer:
+            for record_batch in source_file.iter_batches():
+                table = pa.Table.from_batches([record_batch])
+                is_dup = pc.is_in(table.column("_row"), value_set=dup_rows)
+                writer.write_table(table.filter(pc.invert(is_dup)))
+                dup_table = table.filter(is_dup)
+                if dup_table.num_rows:
+                    rows = dup_table.column("_row").to_pylist()
+                    message = _("The key %(value)s appears more than once in the file (rows %(rows)s).")
+                    columns = [dup_table.column("_row"),
+                               pa.array([message % {"value": bad_rows[r], "rows": r} for r in rows], pa.string())]
+                    columns += [pc.cast(dup_table.column(by_header.get(h) or EXTRA_PREFIX + h), pa.string())
+                                for h in plan.headers]
+                    quarantined.append(pa.Table.from_arrays(columns, schema=q_schema))
+        os.replace(rewritten, tmp)
+    finally:
+        rewritten.unlink(missing_ok=True)
+    result.quarantined += len(bad_rows)
+    return quarantined
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def iter_rows(parquet: Path) -> Iterator[dict]:
+    """The rows of a written snapshot (tests and the CLI's peek)."""
+    for record_batch in pq.ParquetFile(parquet).iter_batches():
+        yield from record_batch.to_pylist()

@@ -1,0 +1,148 @@
+"""The canonical data sets of docs/data.md (shared/spec/data.md), as code.
+
+Names are a contract: importers, controls, the CLI and the tests use exactly
+these data-set and column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tillit.analytics.i18n import gettext_noop as _
+
+ColumnType = Literal["str", "int", "decimal", "date", "datetime", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "str"
+    required: bool = False
+    # kind of identifier held, so the importer can normalise and flag it
+    identifier: Literal["personnummer", "orgnr", "bank_account", None] = None
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    title: str  # English source, translated in the UI
+    columns: tuple[Column, ...]
+    # the single-column primary key (first column in data.md), or None where
+    # rows are referred to through the subject they belong to
+    key: str | None
+    # the date column that tells which period a row belongs to
+    period_column: str | None = None
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _c(name: str, type: ColumnType = "str", req: bool = False, ident=None) -> Column:  # noqa: A002
+    return Column(name=name, type=type, required=req, identifier=ident)
+
+
+DATASETS: dict[str, DatasetSpec] = {}
+
+
+def _add(spec: DatasetSpec) -> None:
+    DATASETS[spec.name] = spec
+
+
+_add(DatasetSpec("suppliers", _("Supplier register"), (
+    _c("supplier_id", req=True), _c("name", req=True), _c("orgnr", ident="orgnr"), _c("address"),
+    _c("postal_code"), _c("city"), _c("country"), _c("created_date", "date"), _c("created_by"),
+), key="supplier_id"))
+_add(DatasetSpec("supplier_accounts", _("Supplier bank accounts"), (
+    _c("supplier_id", req=True), _c("bank_account", req=True, ident="bank_account"),
+    _c("valid_from", "date", True), _c("valid_to", "date"), _c("changed_by"),
+), key=None, period_column="valid_from"))
+_add(DatasetSpec("invoices", _("Supplier invoices"), (
+    _c("invoice_id", req=True), _c("supplier_id", req=True), _c("invoice_number", req=True),
+    _c("invoice_date", "date", True), _c("amount", "decimal", True), _c("vat_amount", "decimal"),
+    _c("due_date", "date"), _c("received_date", "date"), _c("bank_account", ident="bank_account"),
+    _c("ocr_reference"), _c("board"), _c("unit"), _c("account"), _c("description"),
+    _c("attested_by"), _c("registered_by"), _c("contract_id"), _c("order_id"),
+), key="invoice_id", period_column="invoice_date"))
+_add(DatasetSpec("payments", _("Payments"), (
+    _c("payment_id", req=True), _c("payment_date", "date", True), _c("amount", "decimal", True),
+    _c("bank_account", req=True, ident="bank_account"), _c("invoice_id"), _c("payee_id"),
+    _c("payee_name"), _c("source"),
+), key="payment_id", period_column="payment_date"))
+_add(DatasetSpec("contracts", _("Contracts"), (
+    _c("contract_id", req=True), _c("supplier_orgnr", req=True, ident="orgnr"),
+    _c("valid_from", "date", True), _c("valid_to", "date"), _c("value", "decimal"),
+    _c("procurement"), _c("category"), _c("board"), _c("checked_date", "date"),
+), key="contract_id", period_column="valid_from"))
+_add(DatasetSpec("supplier_status", _("Supplier checks"), (
+    _c("orgnr", req=True, ident="orgnr"), _c("checked_date", "date", True), _c("f_tax", "bool"),
+    _c("vat_registered", "bool"), _c("employer_registered", "bool"), _c("tax_debt", "decimal"),
+    _c("status"), _c("status_date", "date"), _c("registered_date", "date"),
+), key=None, period_column="checked_date"))
+_add(DatasetSpec("company_roles", _("Company representatives and beneficial owners"), (
+    _c("orgnr", req=True, ident="orgnr"), _c("personnummer", req=True, ident="personnummer"),
+    _c("role", req=True), _c("valid_from", "date"), _c("valid_to", "date"), _c("name"),
+), key=None))
+_add(DatasetSpec("employees", _("Employees and elected representatives"), (
+    _c("employee_id", req=True), _c("personnummer", req=True, ident="personnummer"), _c("name"),
+    _c("address"), _c("postal_code"), _c("bank_account", ident="bank_account"), _c("unit"),
+    _c("role"), _c("employed_from", "date"), _c("employed_to", "date"), _c("politician", "bool"),
+), key="employee_id"))
+_add(DatasetSpec("grants", _("Grants"), (
+    _c("grant_id", req=True), _c("board", req=True), _c("recipient_orgnr", req=True, ident="orgnr"),
+    _c("recipient_name", req=True), _c("amount", "decimal", True), _c("period_from", "date", True),
+    _c("period_to", "date", True), _c("purpose"), _c("decided_date", "date"),
+    _c("paid_date", "date"), _c("bank_account", ident="bank_account"),
+    _c("reported_members", "int"), _c("reported_activities", "int"),
+), key="grant_id", period_column="period_from"))
+_add(DatasetSpec("benefit_payments", _("Economic assistance payments"), (
+    _c("payment_id", req=True), _c("household_id", req=True),
+    _c("applicant", req=True, ident="personnummer"), _c("co_applicant", ident="personnummer"),
+    _c("period", req=True), _c("amount", "decimal", True), _c("paid_date", "date", True),
+    _c("bank_account", ident="bank_account"), _c("address"), _c("postal_code"), _c("apartment"),
+    _c("household_size", "int"),
+), key="payment_id", period_column="paid_date"))
+_add(DatasetSpec("population", _("Population register extract"), (
+    _c("personnummer", req=True, ident="personnummer"), _c("name"), _c("address"),
+    _c("postal_code"), _c("apartment"), _c("registered_from", "date"), _c("status", req=True),
+    _c("status_date", "date"), _c("birth_date", "date"),
+), key="personnummer"))
+_add(DatasetSpec("care_visits", _("Home care visits"), (
+    _c("visit_id", req=True), _c("provider_orgnr", req=True, ident="orgnr"),
+    _c("client", req=True, ident="personnummer"), _c("staff_id", req=True),
+    _c("start", "datetime", True), _c("end", "datetime", True), _c("billed_minutes", "int"),
+    _c("service"),
+), key="visit_id", period_column="start"))
+_add(DatasetSpec("care_decisions", _("Home care decisions"), (
+    _c("decision_id", req=True), _c("client", req=True, ident="personnummer"),
+    _c("provider_orgnr", req=True, ident="orgnr"), _c("valid_from", "date", True),
+    _c("valid_to", "date"), _c("granted_minutes_per_month", "int", True), _c("service"),
+), key="decision_id", period_column="valid_from"))
+_add(DatasetSpec("parking_permits", _("Parking permits for disabled persons"), (
+    _c("permit_id", req=True), _c("holder", req=True, ident="personnummer"),
+    _c("valid_from", "date", True), _c("valid_to", "date", True),
+), key="permit_id", period_column="valid_from"))
+_add(DatasetSpec("ledger", _("General ledger"), (
+    _c("voucher_id", req=True), _c("voucher_date", "date", True), _c("account", req=True),
+    _c("amount", "decimal", True), _c("series"), _c("text"), _c("registered_by"),
+    _c("registered_at", "datetime"), _c("unit"), _c("project"),
+), key=None, period_column="voucher_date"))
+
+
+def get(name: str) -> DatasetSpec:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(name) from None

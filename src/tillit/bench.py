@@ -1,0 +1,233 @@
+"""`tillit bench`: the performance figures of docs/benchmarks.md, as ratios measured in one run.
+
+Every figure is relative to a baseline measured in the same process on the same files, so that
+the figures mean the same on a laptop and on a server:
+
+- `tillit bench import`: our importer (detection, typing, identifier normalisation, row-level
+  checks, Parquet) against DuckDB's own `read_csv` of the same file into Parquet; peak memory at
+  two file sizes shows whether memory grows with the file.
+- `tillit bench controls`: each control's query against a scan of the columns the controls read
+  (one SELECT with a trivial aggregate that touches every value), on DuckDB and optionally Spark.
+
+Data comes from the generator and is cached under TILLIT_DATA_DIR/bench, so a second run measures
+only the work. Nothing here is asserted by the test suite's clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+INVOICE_CONTROLS = ("INV-DUP-EXACT", "INV-DUP-FUZZY", "PAY-DUP", "PAY-REMINDER")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _bench_dir() -> Path:
+    from tillit.lib.paths import data_dir
+
+    return data_dir() / "bench"
+
+
+def prepared(scale: float, seed: int = 1, *, say: Callable[[str], None] = _say) -> dict[str, Any]:
+    """Generate and import the synthetic municipality once per (scale, seed); return its sources."""
+    from tillit.analytics import schema
+    from tillit.analytics.engines.base import DatasetSource
+    from tillit.analytics.generate import generate
+    from tillit.analytics.ingest import ingest
+
+    folder = _bench_dir() / f"scale-{scale:g}-seed-{seed}"
+    files, parquet = folder / "files", folder / "parquet"
+    done = folder / "READY"
+    if not done.exists():
+        say(f"generating scale {scale:g} in {folder} …")
+        generate(files, scale=scale, seed=seed)
+        parquet.mkdir(parents=True, exist_ok=True)
+        for name in schema.DATASETS:
+            path = files / f"{name}.csv"
+            if path.exists():
+                say(f"  importing {name} …")
+                result = ingest(name, path, parquet / f"{name}.parquet", policy="quarantine")
+                if not result.ok:
+                    raise SystemExit(f"bench: {name} did not import: {result.file_errors}")
+        done.write_text("ok\n", encoding="utf-8")
+    sources = {}
+    for name in schema.DATASETS:
+        path = parquet / f"{name}.parquet"
+        if path.exists():
+            sources[name] = DatasetSource(paths=[str(path)], key=schema.get(name).key)
+    return {"folder": folder, "files": files, "sources": sources}
+
+
+def _scan_sql(columns: dict[str, set[str]]) -> list[str]:
+    # hash() touches every value and cannot be answered from Parquet statistics
+    return [f"SELECT count(*), sum(hash({', '.join(sorted(cols))})) FROM {table}"  # noqa: S608
+            for table, cols in sorted(columns.items())]
+
+
+def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed: int = 1) -> dict[str, Any]:
+    from tillit.analytics.engines.base import make_engine
+    from tillit.analytics.registry import get
+
+    data = prepared(scale, seed)
+    controls = [get(c) for c in control_ids]
+    columns: dict[str, set[str]] = {}
+    for control in controls:
+        for dataset, cols in control.inputs.items():
+            columns.setdefault(dataset, set()).update(cols)
+    engine = make_engine(engine_name)
+    try:
+        t0 = time.perf_counter()
+        for name in sorted({d for c in controls for d in c.datasets}):
+            engine.register(name, data["sources"].get(name))
+        register_s = time.perf_counter() - t0
+        engine.scalar("SELECT 1")  # warm up
+        scan = []
+        for sql in _scan_sql(columns):
+            t = time.perf_counter()
+            engine.execute(sql)
+            scan.append(time.perf_counter() - t)
+        scan_s = sum(scan)
+        rows = {}
+        for control in controls:
+            t = time.perf_counter()
+            result = engine.run(control)
+            rows[control.id] = (time.perf_counter() - t, result.table.num_rows)
+        rows_read = {d: int(engine.scalar(f"SELECT count(*) FROM {d}")) for d in columns}  # noqa: S608
+    finally:
+        engine.close()
+    return {"engine": engine_name, "scale": scale, "register_s": register_s, "scan_s": scan_s,
+            "controls": rows, "rows_read": rows_read, "peak_mb": _peak_mb()}
+
+
+def report_controls(result: dict[str, Any]) -> str:
+    scan = result["scan_s"]
+    total = sum(t for t, _n in result["controls"].values())
+    lines = [
+        f"Engine {result['engine']}, scale {result['scale']:g}: "
+        + ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(result["rows_read"].items())),
+        "",
+        "| control | hits | × scan |",
+        "| --- | ---: | ---: |",
+    ]
+    for cid, (seconds, hits) in sorted(result["controls"].items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {cid} | {hits} | {seconds / scan:.1f} |")
+    lines += [
+        f"| **all together** | | **{total / scan:.1f}** |",
+        "",
+        f"Scan baseline {scan:.3f} s; loading the snapshots {result['register_s'] / scan:.1f} × scan; "
+        f"peak memory of the process {result['peak_mb']:.0f} MB.",
+    ]
+    return "\n".join(lines)
+
+
+def bench_import(rows: int, seed: int = 1) -> dict[str, Any]:
+    """Our importer against DuckDB's read_csv → Parquet of the same Swedish-format invoice file."""
+    import duckdb
+
+    from tillit.analytics.ingest import ingest
+
+    folder = _bench_dir() / f"import-{rows}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "invoices.csv"
+    if not path.exists():
+        _say(f"writing {rows:,} invoice rows (cp1252, ';', decimal comma) …")
+        _write_invoices(path, rows, seed)
+    t = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT * FROM read_csv('{path}', delim=';', header=true, decimal_separator=',',
+                    encoding='latin-1', dateformat='%Y-%m-%d'))
+                    TO '{folder / "duckdb.parquet"}' (FORMAT parquet)""")
+    con.close()
+    duck_s = time.perf_counter() - t
+    before = _peak_mb()
+    t = time.perf_counter()
+    result = ingest("invoices", path, folder / "tillit.parquet")
+    ours_s = time.perf_counter() - t
+    if not result.ok:
+        raise SystemExit(f"bench: the import failed: {result.file_errors or result.errors[:3]}")
+    return {"rows": result.rows, "duckdb_s": duck_s, "ours_s": ours_s, "peak_mb": _peak_mb(),
+            "peak_before_mb": before, "size_mb": path.stat().st_size / 1e6}
+
+
+def _write_invoices(path: Path, rows: int, seed: int) -> None:
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    start = date(2025, 1, 1)
+    with path.open("w", encoding="cp1252", newline="") as fh:
+        fh.write("Löpnr;Leverantör;Fakturanr;Fakturadatum;Belopp inkl moms;Bankgiro;Nämnd;Beskrivning\n")
+        for i in range(rows):
+            amount = f"{rng.randint(100, 9_999_999) / 100:.2f}".replace(".", ",")
+            day = start + timedelta(days=rng.randint(0, 364))
+            fh.write(f"F{i:09d};{rng.randint(10000, 19999)};{rng.randint(1, 999999)};{day.isoformat()};{amount};"
+                     f"5050-1055;Socialnämnden;Städning Åre - Östersund\n")
+
+
+def report_import(results: list[dict[str, Any]]) -> str:
+    lines = ["| rows | file | our import ÷ DuckDB read_csv → Parquet | peak memory of the process |",
+             "| ---: | ---: | ---: | ---: |"]
+    for r in results:
+        lines.append(f"| {r['rows']:,} | {r['size_mb']:.0f} MB | {r['ours_s'] / r['duckdb_s']:.2f} × | "
+                     f"{r['peak_mb']:.0f} MB |".replace(",", " "))
+    return "\n".join(lines)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from tillit.analytics.registry import all_controls
+
+    _defaults(args)
+    import logging
+
+    logging.getLogger("tillit.analytics").setLevel(logging.WARNING)  # one line per query is noise here
+    if args.what == "import":
+        results = [bench_import(n) for n in args.rows]
+        print(report_import(results))
+        return 0
+    known = {c.id for c in all_controls()}
+    if args.all:
+        ids = sorted(known)
+    elif args.control:
+        ids = args.control
+    else:
+        ids = [c for c in INVOICE_CONTROLS if c in known]
+    unknown = [c for c in ids if c not in known]
+    if unknown:
+        from tillit.cli import CommandError
+
+        raise CommandError(f"unknown control(s): {', '.join(unknown)}")
+    for engine in args.engine:
+        print(report_controls(bench_controls(ids, args.scale, engine, args.seed)))
+        print()
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="performance figures as ratios to a baseline measured in the same run")
+    p.add_argument("what", choices=["controls", "import"])
+    p.add_argument("--scale", type=float, default=100.0, help="generator scale for `controls` (100 ≈ 6 M invoices)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--engine", action="append", choices=["duckdb", "spark"], default=None,
+                   help="repeat for several; default duckdb")
+    p.add_argument("--all", action="store_true", help="every registered control (default: the invoice controls)")
+    p.add_argument("--control", action="append", metavar="ID")
+    p.add_argument("--rows", type=int, action="append", default=None,
+                   help="rows for `import` (repeat; default 1 000 000 and 5 000 000)")
+    p.set_defaults(func=cmd_bench)
+
+
+def _defaults(args: argparse.Namespace) -> None:
+    args.engine = args.engine or ["duckdb"]
+    args.rows = args.rows or [1_000_000, 5_000_000]

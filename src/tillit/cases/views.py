@@ -1,0 +1,471 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.accounts.access import has_perm, log_personal_data, require, scoped
+from tillit.accounts.models import AccessLogEntry
+from tillit.cases import access, forms, selectors, services
+from tillit.cases.documents import DRAFTS, POLICE_CHECKLIST, POLICE_GUIDANCE
+from tillit.cases.models import (
+    Case,
+    DeletionRequest,
+    Notification,
+    RecoveryClaim,
+    Sanction,
+    Source,
+    State,
+    Task,
+)
+
+# --- lists and pages -----------------------------------------------------------------------------
+
+
+@require("cases.view")
+def case_list(request):
+    form = forms.CaseFilter(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(user=request.user, **filters)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {
+        "form": form, "page": page, "count": cases.count(),
+        "due": selectors.case_due(user=request.user, today=timezone.localdate()),
+        "can_create": access.can_create_manually(request.user),
+        "can_retention": access.can_handle_retention(request.user),
+    })
+
+
+@require("cases.view")
+def case_detail(request, pk: int):
+    case = access.case_fetch(request, pk)
+    can_edit = access.can_edit(request.user, case) and case.is_open
+    context = {
+        "case": case, "can_edit": can_edit, "can_manage_team": access.can_manage_team(request.user, case),
+        "transitions": [(s, State(s).label) for s in services.allowed_transitions(case)],
+        "can_close_no_action": can_edit,
+        "subjects": case.subjects.all(), "diary": case.diary.select_related("author"),
+        "documents": case.documents.select_related("uploaded_by"),
+        "hits": case.case_hits.select_related("hit"), "links": case.links.select_related("other"),
+        "tasks": case.tasks.select_related("assignee"), "intent": case.intent_assessments.select_related("assessed_by"),
+        "claims": case.recovery_claims.prefetch_related("payments"), "police_reports": case.police_reports.all(),
+        "notifications": case.notifications.all(), "sanctions": case.sanctions.all(),
+        "other_outcomes": case.other_outcomes.all(), "events": case.events.select_related("user"),
+        "team": case.team.all(),
+    }
+    if can_edit:
+        context.update({
+            "transition_form": forms.TransitionForm(), "diary_form": forms.DiaryForm(),
+            "document_form": forms.DocumentForm(), "subject_form": forms.SubjectForm(),
+            "link_form": forms.LinkForm(), "task_form": forms.TaskForm(user=request.user),
+            "intent_form": forms.IntentForm(), "payment_form": forms.PaymentForm(),
+            "writeoff_form": forms.WriteOffForm(), "followup_form": forms.FollowUpForm(),
+            "details_form": forms.CaseDetailsForm(instance=case, user=request.user),
+            "outcomes_allowed": case.state in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
+        })
+    if context["can_manage_team"]:
+        context["team_form"] = forms.TeamForm(user=request.user, initial={"members": list(case.team.all()),
+                                                                          "lead": case.lead})
+    if access.can_review_access_log(request.user, case):
+        context["access_log"] = access.case_access_log(case)[:200]
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def staff_report(request):
+    """Any employee reports a suspicion; the report becomes a case the coordinators see."""
+    if request.user.municipality_id is None:
+        raise PermissionDenied
+    form = forms.StaffReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = services.case_open_from_staff_report(
+            user=request.user, title=data["title"], case_type=data["case_type"], description=data["description"],
+            subject_kind=data["subject_kind"], subject_identifier=data["subject_identifier"],
+            subject_name=data["subject_name"], board=data["board"], amount_concerned=data["amount_concerned"] or 0)
+        messages.success(request, _("Thank you. Your report was registered as case %(number)s. "
+                                    "The coordinators will take it from here.") % {"number": case.number})
+        return redirect("reports-overview")
+    return render(request, "cases/staff_report.html", {"form": form})
+
+
+@require("cases.edit")
+def case_create(request):
+    if not access.can_create_manually(request.user):
+        raise PermissionDenied
+    form = forms.CaseCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subjects = []
+        if data["subject_kind"] and (data["subject_identifier"] or data["subject_name"]):
+            subjects.append({"kind": data["subject_kind"], "identifier": data["subject_identifier"],
+                             "name": data["subject_name"]})
+        case = services.case_create(
+            municipality=request.user.municipality, user=request.user, title=data["title"],
+            case_type=data["case_type"], source=data["source"], subjects=subjects, board=data["board"],
+            risk_area=data["risk_area"], amount_concerned=data["amount_concerned"] or 0,
+            description=data["description"], sensitivity=data["sensitivity"], team=list(data["team"]),
+            due_date=data["due_date"])
+        messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
+        return redirect("cases-detail", pk=case.pk)
+    return render(request, "cases/case_create.html", {"form": form})
+
+
+# --- work on a case: each POST validates one form and calls one service -------------------------
+
+
+def _editable(request, pk: int) -> Case:
+    case = access.case_fetch(request, pk, perm="cases.edit", log=False)
+    if not access.can_edit(request.user, case):
+        raise PermissionDenied
+    if not case.is_open:
+        raise services.CaseError(_("The case is closed."))
+    return case
+
+
+def _form_errors(request, form) -> None:
+    messages.error(request, _("Fill in the form: %(errors)s") % {"errors": "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip() for f, e in form.errors.items())})
+
+
+def _case_post(handler):
+    """POST-only, case editable, CaseError shown as a message, back to the case page."""
+
+    @require_POST
+    @require("cases.edit")
+    def view(request, pk: int, **kwargs):
+        try:
+            case = _editable(request, pk)
+            handler(request, case, **kwargs)
+        except services.CaseError as error:
+            messages.error(request, str(error))
+        return redirect("cases-detail", pk=pk)
+
+    view.__name__ = handler.__name__
+    return view
+
+
+def _valid(request, form) -> bool:
+    if form.is_valid():
+        return True
+    _form_errors(request, form)
+    return False
+
+
+@_case_post
+def case_transition(request, case):
+    form = forms.TransitionForm(request.POST)
+    if _valid(request, form):
+        services.case_transition(case=case, user=request.user, to_state=form.cleaned_data["to_state"],
+                                 reason=form.cleaned_data["reason"])
+        messages.success(request, _("The state of the case was changed."))
+
+
+@_case_post
+def case_update(request, case):
+    form = forms.CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), user=request.user)
+    if _valid(request, form):
+        services.case_update(case=case, user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        messages.success(request, _("The case was updated."))
+
+
+@_case_post
+def case_team(request, case):
+    if not access.can_manage_team(request.user, case):
+        raise PermissionDenied
+    form = forms.TeamForm(request.POST, user=request.user)
+    if _valid(request, form):
+        services.case_assign(case=case, user=request.user, members=list(form.cleaned_data["members"]),
+                             lead=form.cleaned_data["lead"])
+        messages.success(request, _("The team was changed."))
+
+
+@_case_post
+def case_subject(request, case):
+    form = forms.SubjectForm(request.POST)
+    if _valid(request, form):
+        services.subject_add(case=case, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The subject was added."))
+
+
+@_case_post
+def case_diary(request, case):
+    form = forms.DiaryForm(request.POST)
+    if _valid(request, form):
+        services.diary_add(case=case, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The diary entry was saved."))
+
+
+@_case_post
+def case_document_upload(request, case):
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if _valid(request, form):
+        upload = form.cleaned_data["file"]
+        document = services.document_add(
+            case=case, user=request.user, title=form.cleaned_data["title"] or upload.name, filename=upload.name,
+            content=upload.read(), content_type=upload.content_type or "application/octet-stream",
+            kind=form.cleaned_data["kind"])
+        messages.success(request, _("The document was registered with SHA-256 checksum %(sha)s.")
+                         % {"sha": document.sha256})
+
+
+@_case_post
+def case_link(request, case):
+    form = forms.LinkForm(request.POST)
+    if _valid(request, form):
+        other = access.visible_cases(request.user).filter(number=form.cleaned_data["number"].strip()).first()
+        if other is None:
+            raise services.CaseError(_("There is no case with that number that you may see."))
+        services.case_link(case=case, other=other, user=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("The cases were linked."))
+
+
+@_case_post
+def case_task(request, case):
+    form = forms.TaskForm(request.POST, user=request.user)
+    if _valid(request, form):
+        services.task_add(case=case, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The task was added."))
+
+
+@_case_post
+def case_task_done(request, case, task_pk: int):
+    task = Task.objects.filter(case=case, pk=task_pk).first()
+    if task is None:
+        raise Http404
+    services.task_done(task=task, user=request.user)
+
+
+@_case_post
+def case_intent(request, case):
+    form = forms.IntentForm(request.POST)
+    if _valid(request, form):
+        services.intent_record(case=case, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The assessment of intent was recorded."))
+
+
+@_case_post
+def claim_payment(request, case, claim_pk: int):
+    claim = RecoveryClaim.objects.filter(case=case, pk=claim_pk).first()
+    if claim is None:
+        raise Http404
+    form = forms.PaymentForm(request.POST)
+    if _valid(request, form):
+        services.recovery_payment_record(claim=claim, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The payment was recorded."))
+
+
+@_case_post
+def claim_write_off(request, case, claim_pk: int):
+    claim = RecoveryClaim.objects.filter(case=case, pk=claim_pk).first()
+    if claim is None:
+        raise Http404
+    form = forms.WriteOffForm(request.POST)
+    if _valid(request, form):
+        services.recovery_write_off(claim=claim, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The write-off was recorded."))
+
+
+@_case_post
+def sanction_follow_up(request, case, sanction_pk: int):
+    sanction = Sanction.objects.filter(case=case, pk=sanction_pk).first()
+    if sanction is None:
+        raise Http404
+    form = forms.FollowUpForm(request.POST)
+    if _valid(request, form):
+        services.sanction_follow_up(sanction=sanction, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The follow-up was recorded."))
+
+
+# --- outcomes and their documents ---------------------------------------------------------------
+
+OUTCOME_FORMS = {
+    "recovery": (forms.RecoveryClaimForm, _("Recovery claim")),
+    "police": (forms.PoliceReportForm, _("Police report")),
+    "notification": (forms.NotificationForm, _("Notification to another authority")),
+    "sanction": (forms.SanctionForm, _("Sanction against a provider")),
+    "other": (forms.OtherOutcomeForm, _("Other outcome")),
+}
+
+
+def _record_outcome(request, case, kind: str, form):
+    data = form.cleaned_data
+    if kind == "recovery":
+        return services.recovery_claim_decide(case=case, user=request.user, **data)
+    if kind == "police":
+        return services.police_report_record(
+            case=case, user=request.user, offences=data["offences"], checklist=form.checklist(), facts=data["facts"],
+            reported_on=data["reported_on"], attachments=[d.pk for d in data["attachments"]],
+            police_reference=data["police_reference"])
+    if kind == "notification":
+        return services.notification_record(case=case, user=request.user, **data)
+    if kind == "sanction":
+        return services.sanction_record(case=case, user=request.user, **data)
+    return services.outcome_record(case=case, user=request.user, **data)
+
+
+@require("cases.edit")
+def outcome_add(request, pk: int, kind: str):
+    if kind not in OUTCOME_FORMS:
+        raise Http404
+    case = _editable_or_404(request, pk)
+    if case.state not in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP):
+        messages.error(request, _("Outcomes are recorded during the investigation, decision or follow-up."))
+        return redirect("cases-detail", pk=case.pk)
+    form_class, title = OUTCOME_FORMS[kind]
+    kwargs = {"case": case} if kind == "police" else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = _record_outcome(request, case, kind, form)
+        except services.CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The outcome was recorded."))
+            if kind in DRAFTS:
+                return redirect("cases-draft", pk=case.pk, kind=kind, outcome_pk=outcome.pk)
+            return redirect("cases-detail", pk=case.pk)
+    return render(request, "cases/outcome_form.html", {
+        "case": case, "form": form, "title": title, "kind": kind,
+        "guidance": POLICE_GUIDANCE if kind == "police" else [], "checklist": POLICE_CHECKLIST,
+    })
+
+
+def _editable_or_404(request, pk: int) -> Case:
+    try:
+        return _editable(request, pk)
+    except services.CaseError:
+        raise PermissionDenied from None
+
+
+@require("cases.edit")
+def draft(request, pk: int, kind: str, outcome_pk: int):
+    """The generated document, editable, then registered as ODT and HTML with their checksums."""
+    if kind not in DRAFTS:
+        raise Http404
+    case = access.case_fetch(request, pk, perm="cases.edit")
+    if not access.can_edit(request.user, case):
+        raise PermissionDenied
+    model, make_draft, title, stem = DRAFTS[kind]
+    outcome = model.objects.filter(case=case, pk=outcome_pk).first()
+    if outcome is None:
+        raise Http404
+    form = forms.DraftForm(request.POST or None, initial={"text": make_draft(outcome, request.user)})
+    if request.method == "POST" and form.is_valid():
+        documents = services.document_register_generated(
+            case=case, user=request.user, title=f"{title} {case.number}", text=form.cleaned_data["text"],
+            stem=f"{stem}-{case.number}")
+        messages.success(request, _("The document was registered (%(files)s).")
+                         % {"files": ", ".join(d.filename for d in documents)})
+        return redirect("cases-detail", pk=case.pk)
+    return render(request, "cases/draft.html", {"case": case, "form": form, "title": title})
+
+
+# --- documents and export ----------------------------------------------------------------------
+
+
+@require("cases.view")
+def document_download(request, pk: int, document_pk: int):
+    case, document = access.document_fetch(request, pk, document_pk)
+    try:
+        content = services.document_read(document=document)
+    except services.DocumentTampered as error:
+        return render(request, "cases/document_refused.html", {"case": case, "document": document,
+                                                               "message": str(error)}, status=409)
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@require("cases.view")
+def case_export(request, pk: int):
+    """The court-ready archive: every document with its checksum, the diary and the audit trail."""
+    from tillit.cases.export import case_archive
+
+    case = access.case_fetch(request, pk, log=False)
+    try:
+        content = case_archive(case=case, user=request.user)
+    except services.DocumentTampered as error:
+        messages.error(request, str(error))
+        return redirect("cases-detail", pk=case.pk)
+    log_personal_data(request, object_type="case export", object_id=str(case.pk), action=AccessLogEntry.Action.EXPORT)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="arende-{case.number}.zip"'
+    return response
+
+
+# --- ledger, statistics, retention --------------------------------------------------------------
+
+
+@require("cases.view")
+def ledger(request):
+    recipient = request.GET.get("recipient", "")
+    legal_ground = request.GET.get("legal_ground", "")
+    rows = selectors.ledger_list(user=request.user, recipient=recipient, legal_ground=legal_ground)
+    log_personal_data(request, object_type="notification ledger", object_id="list", action=AccessLogEntry.Action.SEARCH)
+    return render(request, "cases/ledger.html", {
+        "rows": rows[:500], "recipients": Notification.Recipient.choices,
+        "grounds": Notification.LegalGround.choices, "recipient": recipient, "legal_ground": legal_ground})
+
+
+@require("reports.view")
+def statistics(request):
+    year = request.GET.get("year", "")
+    year_int = int(year) if year.isdigit() else None
+    years = sorted(set(scoped(Case.objects.all(), request.user).values_list("year", flat=True)), reverse=True)
+    return render(request, "cases/statistics.html", {
+        "stats": selectors.statistics(user=request.user, year=year_int), "year": year_int, "years": years,
+        "sources": Source.choices, "show_case_nav": has_perm(request.user, "cases.view"),
+        "can_retention": access.can_handle_retention(request.user)})
+
+
+@require("cases.edit")
+def retention(request):
+    if not access.can_handle_retention(request.user):
+        raise PermissionDenied
+    return render(request, "cases/retention.html", {
+        "due": services.retention_due(municipality_id=request.user.municipality_id),
+        "requests": selectors.deletion_list(user=request.user)[:200],
+        "reject_form": forms.RejectDeletionForm(), "years": services.RETENTION_YEARS,
+    })
+
+
+@require_POST
+@require("cases.edit")
+def retention_propose(request):
+    if not access.can_handle_retention(request.user):
+        raise PermissionDenied
+    proposals = services.deletion_propose(user=request.user)
+    messages.success(request, _("%(count)s cases were proposed for deletion. Another coordinator must approve.")
+                     % {"count": len(proposals)})
+    return redirect("cases-retention")
+
+
+@require_POST
+@require("cases.edit")
+def retention_decide(request, request_pk: int, decision: str):
+    if not access.can_handle_retention(request.user):
+        raise PermissionDenied
+    deletion = scoped(DeletionRequest.objects.all(), request.user).filter(pk=request_pk).first()
+    if deletion is None or decision not in ("approve", "reject"):
+        raise Http404
+    try:
+        if decision == "approve":
+            services.deletion_approve(request=deletion, user=request.user)
+            messages.success(request, _("Case %(number)s was deleted.") % {"number": deletion.case_number})
+        else:
+            form = forms.RejectDeletionForm(request.POST)
+            if _valid(request, form):
+                services.deletion_reject(request=deletion, user=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("The case is kept."))
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    return redirect("cases-retention")
+

@@ -1,0 +1,234 @@
+"""The `tillit` command (shared/spec/cli.md).
+
+Every command exits 0 on success and non-zero with a message in Swedish (English
+with --lang en) on failure, prints progress on a terminal and plain lines when not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO_MUNICIPALITY = ("9999", "Exempelkommun")
+DEMO_BOARDS = [
+    "Kommunstyrelsen", "Socialnämnden", "Arbetsmarknadsnämnden", "Kultur- och fritidsnämnden",
+    "Barn- och utbildningsnämnden", "Vård- och omsorgsnämnden", "Tekniska nämnden",
+]
+DEMO_USERS = [
+    # user name, role, first name, last name
+    ("admin", "administrator", "Anna", "Admin"),
+    ("samordnare", "coordinator", "Sara", "Samordnare"),
+    ("utredare", "investigator", "Ulf", "Utredare"),
+    ("controller", "controller", "Cecilia", "Controller"),
+    ("granskare", "reviewer", "Gustav", "Granskare"),
+]
+
+
+class CommandError(Exception):
+    """A failure to report to the user in their language, exit code 1."""
+
+
+def _setup_django(lang: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tillit.config.settings")
+    import django
+
+    django.setup()
+    from django.utils import translation
+
+    translation.activate(lang)
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _print(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_demo(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.accounts.models import Municipality, User
+    from tillit.accounts.services import municipality_create, user_create
+
+    _print(_("Setting up the demo installation in %(dir)s …") % {"dir": os.environ.get("TILLIT_DATA_DIR") or _data_dir()})
+    _migrate()
+    code, name = DEMO_MUNICIPALITY
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None:
+        municipality = municipality_create(code=code, name=name, boards=DEMO_BOARDS)
+    logins = []
+    for username, role, first, last in DEMO_USERS:
+        password = f"demo-{username}"
+        if not User.objects.filter(username=username).exists():
+            user_create(municipality=municipality, username=username, password=password, role=role,
+                        first_name=first, last_name=last)
+        logins.append((username, password, role))
+    for step in _demo_steps():
+        step(municipality, args)
+    _print("")
+    _print(_("Demo logins (user name / password, role):"))
+    for username, password, role in logins:
+        label = dict(User._meta.get_field("role").choices)[role]
+        _print(f"  {username:<12} {password:<18} {label}")
+    _print(_("Roles that see personal data log in with a one-time code; the demo shows the current code on the login page."))
+    return _serve(args.host, args.port)
+
+
+def _demo_steps():
+    """Steps later parts add to the demo: import the synthetic municipality, run the controls."""
+    steps = []
+    try:
+        from tillit.datasets.demo import demo_import
+
+        steps.append(demo_import)
+    except ImportError:
+        pass
+    try:
+        from tillit.controls.demo import demo_run
+
+        steps.append(demo_run)
+    except ImportError:
+        pass
+    return steps
+
+
+def _data_dir() -> Path:
+    from tillit.lib.paths import data_dir
+
+    return data_dir()
+
+
+def _serve(host: str, port: int, worker: bool = True) -> int:
+    from django.utils.translation import gettext as _
+    from waitress import serve
+
+    from tillit.config.wsgi import application
+
+    process = None
+    if worker:
+        # The background worker and the nightly scheduler run beside the web server on the embedded default.
+        process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "worker"], env=os.environ.copy())  # noqa: S603
+        scheduler = subprocess.Popen([sys.executable, "-m", "tillit.cli", "schedule"], env=os.environ.copy())  # noqa: S603
+    _print(_("Tillit is running at http://%(host)s:%(port)s/ — stop with Ctrl+C.") % {"host": host, "port": port})
+    try:
+        options = {}
+        if os.environ.get("TILLIT_BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}:
+            # waitress drops X-Forwarded-* unless told whom to trust: the proxy on this machine
+            options = {"trusted_proxy": os.environ.get("TILLIT_TRUSTED_PROXY", "127.0.0.1"),
+                       "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
+                       "clear_untrusted_proxy_headers": True}
+        serve(application, host=host, port=port, threads=8, ident="tillit", **options)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if process is not None:
+            process.terminate()
+            scheduler.terminate()
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _migrate()
+    return _serve(args.host, args.port, worker=not args.no_worker)
+
+
+def cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    call_command("db_worker", verbosity=0, reload=False)
+    return 0
+
+
+def cmd_schedule(args) -> int:
+    import time
+
+    from tillit.controls.services import schedule_due_runs
+
+    while True:
+        for run in schedule_due_runs():
+            _print(f"scheduled run {run.pk} for {run.municipality.code}")
+        if args.once:
+            return 0
+        time.sleep(60)
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tillit manage", *args.rest])
+    return 0
+
+
+def _add_host_port(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tillit", description="Tillit")
+    parser.add_argument("--lang", choices=["sv", "en"], default="sv")
+    parser.add_argument("--municipality", help="municipality code, where the installation holds several")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="embedded installation with a synthetic municipality, then serve")
+    _add_host_port(p)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.set_defaults(func=cmd_demo, demo=True)
+
+    p = sub.add_parser("serve", help="the web UI and API")
+    _add_host_port(p)
+    p.add_argument("--no-worker", action="store_true", help="do not start the background worker and the scheduler beside the web server")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="the background worker (run it beside `serve` in production)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("schedule", help="start the nightly control runs when due (every minute; --once for cron)")
+    p.add_argument("--once", action="store_true")
+    p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser …)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+
+    for extension in _extensions():
+        extension(sub)
+    return parser
+
+
+def _extensions():
+    """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
+    found = []
+    for module in ("tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench"):
+        try:
+            mod = __import__(module, fromlist=["add_commands"])
+        except ImportError:
+            continue
+        found.append(mod.add_commands)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "demo", False):
+        os.environ["TILLIT_DEMO_MODE"] = "1"
+        os.environ.setdefault("TILLIT_DEBUG", "1")
+    _setup_django(args.lang)
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The REST API (django-ninja); OpenAPI schema at /api/openapi.json.
+
+Integrations authenticate with a bearer token; people with their session. The
+same permission checks as the UI apply (accounts.access).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from tillit.accounts.access import has_perm, requires_two_factor
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        from tillit.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """A session counts only once two-factor authentication is done where the role needs it."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user and requires_two_factor(user) and not user.is_verified():
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="Tillit API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    docs_url="/docs",
+)
+
+
+def require_api(request: HttpRequest, perm: str) -> None:
+    if not has_perm(request.user, perm):
+        raise HttpError(403, "Forbidden")
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    municipality_code: str
+    permissions: list[str]
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request):
+    from tillit.accounts.access import MATRIX
+
+    user = request.user
+    return {
+        "username": user.username,
+        "role": user.role,
+        "municipality_code": user.municipality.code if user.municipality else "",
+        "permissions": sorted(MATRIX.get(user.role, set())),
+    }
+
+
+def _register_app_routers() -> None:
+    from tillit.datasets.api import router as datasets_router
+
+    from tillit.cases.api import router as cases_router
+    from tillit.controls.api import router as controls_router
+
+    api.add_router("/datasets", datasets_router)
+    api.add_router("/", controls_router)
+    api.add_router("/", cases_router)
+
+
+_register_app_routers()

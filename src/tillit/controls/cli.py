@@ -1,0 +1,150 @@
+"""`tillit controls list|run`, `tillit hits export` (shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+EXPORT_COLUMNS = ["run_id", "control_id", "fingerprint", "subject_type", "subject_id", "amount_at_risk", "severity",
+                  "score", "status", "explanation", "evidence_keys"]
+STATUS_EXPORT = {"new": "ny", "dismissed": "avfärdad", "case": "ärende", "notified": "underrättad", "closed": "stängd"}
+
+
+def add_commands(sub) -> None:
+    controls = sub.add_parser("controls", help="the control library and runs")
+    csub = controls.add_subparsers(dest="controls_command", required=True)
+    p = csub.add_parser("list", help="id, name, data sets needed, whether they are present")
+    p.set_defaults(func=cmd_list)
+    p = csub.add_parser("run", help="run controls on the current snapshots")
+    p.add_argument("--control", action="append", dest="controls", metavar="ID")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--dry-run", action="store_true", help="a back-test: publish no hits")
+    p.set_defaults(func=cmd_run)
+    p = csub.add_parser("docs", help="write docs/controls/: one page per control, from the definitions")
+    p.add_argument("--output", default="docs/controls")
+    p.set_defaults(func=_cmd_docs)
+
+    hits = sub.add_parser("hits", help="hits")
+    hsub = hits.add_subparsers(dest="hits_command", required=True)
+    p = hsub.add_parser("export", help="export hits as CSV or JSON")
+    p.add_argument("--run", type=int, dest="run_id")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--output")
+    p.set_defaults(func=cmd_export)
+
+
+def _cmd_docs(args) -> int:
+    from tillit.controls.docs import cmd_docs
+
+    return cmd_docs(args)
+
+
+def cmd_list(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.registry import all_controls
+    from tillit.datasets.cli import resolve_municipality
+    from tillit.datasets.services import current_sources
+
+    municipality = resolve_municipality(args.municipality)
+    present = set(current_sources(municipality=municipality))
+    print("\t".join(["id", _("Name"), _("Data sets needed"), _("Present")]))
+    for control in all_controls():
+        missing = [d for d in control.inputs if d not in present]
+        state = _("yes") if not missing else _("missing: %(names)s") % {"names": ", ".join(missing)}
+        print("\t".join([control.id, _(control.title), ", ".join(control.inputs), state]))
+    return 0
+
+
+def cmd_run(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.registry import get as get_control
+    from tillit.cli import CommandError
+    from tillit.controls.models import Run
+    from tillit.controls.services import run_create, run_execute
+    from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.messages import render
+
+    for control_id in args.controls or []:
+        try:
+            get_control(control_id)
+        except KeyError:
+            raise CommandError(_("Unknown control %(id)s. `tillit controls list` shows them.") % {"id": control_id}) from None
+    municipality = resolve_municipality(args.municipality)
+    run = run_create(municipality=municipality, control_ids=args.controls, engine=args.engine, dry_run=args.dry_run,
+                     trigger="cli")
+    print(_("Run %(id)s: %(n)s controls on %(engine)s …") % {"id": run.pk, "n": run.controls_total, "engine": run.engine},
+          file=sys.stderr)
+    run = run_execute(run=run)
+    if run.status == Run.Status.FAILED:
+        raise CommandError(_("The run failed: %(error)s") % {"error": run.error})
+    for entry in run.report:
+        line = f"{entry['control_id']}\t" + _("%(hits)s hits of %(rows)s rows, %(seconds)s s") % {
+            "hits": entry["hits"], "rows": entry["rows_examined"], "seconds": entry["duration"]}
+        if entry.get("not_applicable"):
+            line += "\t" + _("not applicable: %(reason)s") % {
+                "reason": render(entry["not_applicable"], entry.get("not_applicable_params"))}
+        if entry.get("over_firing"):
+            line += "\t" + _("OVER-FIRING")
+        if entry.get("backtest"):
+            line += "\t" + _("back-test: %(new)s new, %(close)s would close") % {
+                "new": entry["backtest"]["new"], "close": entry["backtest"]["would_close"]}
+        print(line)
+    if not run.dry_run:
+        print(_("%(new)s new hits, %(updated)s updated, %(closed)s closed.")
+              % {"new": run.hits_new, "updated": run.hits_updated, "closed": run.hits_closed})
+    return 0
+
+
+def export_rows(hits, *, with_evidence: bool):
+    from django.utils import translation
+
+    from tillit.controls.render import explanation
+
+    with translation.override("sv"):
+        for hit in hits:
+            row = {
+                "run_id": hit.last_run_id, "control_id": hit.control_id, "fingerprint": hit.fingerprint,
+                "subject_type": hit.subject_type, "subject_id": hit.subject_id,
+                "amount_at_risk": f"{hit.amount_at_risk:.2f}", "severity": hit.severity, "score": f"{hit.score:.2f}",
+                "status": STATUS_EXPORT.get(hit.status, hit.status), "explanation": explanation(hit),
+                "evidence_keys": list(hit.evidence_keys),
+            }
+            if with_evidence:
+                row["evidence"] = hit.evidence
+            yield row
+
+
+def cmd_export(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.cli import CommandError
+    from tillit.controls.models import Hit, Run
+    from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.csvsafe import csv_cell
+
+    municipality = resolve_municipality(args.municipality)
+    hits = Hit.objects.filter(municipality=municipality).order_by("-score", "id")
+    if args.run_id:
+        if not Run.objects.filter(municipality=municipality, pk=args.run_id).exists():
+            raise CommandError(_("There is no run %(id)s.") % {"id": args.run_id})
+        hits = hits.filter(last_run_id=args.run_id)
+    out = Path(args.output).open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            json.dump(list(export_rows(hits, with_evidence=True)), out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+            writer.writeheader()
+            for row in export_rows(hits, with_evidence=False):
+                row["evidence_keys"] = "|".join(row["evidence_keys"])
+                writer.writerow({k: csv_cell(v) if isinstance(v, str) and k in ("explanation", "subject_id") else v
+                                 for k, v in row.items()})
+    finally:
+        if args.output:
+            out.close()
+    return 0

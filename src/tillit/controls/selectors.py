@@ -1,0 +1,78 @@
+"""Reads for the review queue. Every selector takes the acting user and stays in their municipality."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tillit.accounts.access import has_perm, scoped
+from tillit.accounts.models import Role
+from tillit.controls.models import Hit, Run, Snooze
+
+
+def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", severity: str = "",
+             status: str = "new", min_amount: str = "", subject: str = "") -> QuerySet[Hit]:
+    hits = scoped(Hit.objects.all(), user)
+    if user.role != Role.COORDINATOR:
+        hits = hits.filter(shadow=False)  # shadow-run hits are for coordinators only
+    if control:
+        hits = hits.filter(control_id=control)
+    if risk_area:
+        if connections[hits.db].vendor == "postgresql":
+            hits = hits.filter(risk_areas__contains=[risk_area])
+        else:  # SQLite stores the list as JSON text (non-ASCII escaped): match the whole quoted element
+            hits = hits.filter(risk_areas__icontains=json.dumps(risk_area))
+    if board:
+        hits = hits.filter(board=board)
+    if severity:
+        hits = hits.filter(severity=severity)
+    if status:
+        hits = hits.filter(status=status)
+    if status == Hit.Status.NEW:
+        # a control silenced for the subject keeps its open hits out of the queue until the snooze ends
+        snoozed = Snooze.objects.filter(municipality_id=OuterRef("municipality_id"), control_id=OuterRef("control_id"),
+                                        subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id"),
+                                        until__gte=timezone.localdate())
+        hits = hits.exclude(Exists(snoozed))
+    if subject:
+        hits = hits.filter(subject_id=subject)
+    if min_amount:
+        try:
+            hits = hits.filter(amount_at_risk__gte=Decimal(min_amount.replace(" ", "").replace(",", ".")))
+        except InvalidOperation:
+            pass
+    return hits.order_by("-score", "-id")
+
+
+def hit_related(*, user, hit: Hit) -> QuerySet[Hit]:
+    """Every other open hit on the same subject."""
+    return hit_list(user=user, subject=hit.subject_id).filter(subject_type=hit.subject_type).exclude(pk=hit.pk)
+
+
+def run_list(*, user) -> QuerySet[Run]:
+    return scoped(Run.objects.all(), user)
+
+
+def effectiveness(*, user) -> list[dict]:
+    """Per control and version: hits, dismissed by reason, escalated, confirmed, precision."""
+    rows = (scoped(Hit.objects.all(), user).values("control_id", "control_version")
+            .annotate(total=Count("id"), open=Count("id", filter=Q(status=Hit.Status.NEW)),
+                      dismissed=Count("id", filter=Q(status=Hit.Status.DISMISSED)),
+                      false_hits=Count("id", filter=Q(dismiss_reason=Hit.DismissReason.FALSE_POSITIVE)),
+                      escalated=Count("id", filter=Q(status__in=[Hit.Status.CASE, Hit.Status.NOTIFIED])))
+            .order_by("control_id", "control_version"))
+    result = []
+    for r in rows:
+        decided = r["dismissed"] + r["escalated"]
+        # until case outcomes exist, an escalation counts as a confirmation
+        r["precision"] = (r["escalated"] / decided) if decided else None
+        result.append(r)
+    return result
+
+
+def can_see_hits(user) -> bool:
+    return has_perm(user, "controls.view")

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tillit.accounts.access import fetch, has_perm, require
+from tillit.controls import selectors, services
+from tillit.controls.models import ControlConfig, ControlVersion, Hit, Run
+from tillit.controls.render import evidence_tables, explanation
+from tillit.lib.messages import render as render_message
+
+AUTHORITIES = [
+    ("forsakringskassan", gettext_lazy("Försäkringskassan")),
+    ("skatteverket", gettext_lazy("Skatteverket (population registration)")),
+    ("csn", gettext_lazy("CSN")),
+    ("arbetsformedlingen", gettext_lazy("Arbetsförmedlingen")),
+    ("migrationsverket", gettext_lazy("Migrationsverket")),
+    ("pensionsmyndigheten", gettext_lazy("Pensionsmyndigheten")),
+    ("ivo", gettext_lazy("IVO")),
+    ("a-kassa", gettext_lazy("Unemployment insurance fund")),
+]
+
+
+EVENT_LABELS = {
+    "raised": gettext_lazy("raised"),
+    "reopened": gettext_lazy("raised again: the evidence came back"),
+    "closed": gettext_lazy("closed: the evidence is gone"),
+    "dismissed": gettext_lazy("dismissed"),
+    "notified": gettext_lazy("other authority notified"),
+    "case": gettext_lazy("escalated to case"),
+    "snoozed": gettext_lazy("silenced for the subject"),
+}
+
+
+def _reason_label(event) -> str:
+    if event.action == "dismissed" and event.reason in Hit.DismissReason.values:
+        return str(Hit.DismissReason(event.reason).label)
+    if event.action == "notified":
+        return str(dict(AUTHORITIES).get(event.reason, event.reason))
+    return event.reason
+
+
+class QueueFilter(forms.Form):
+    control = forms.CharField(label=gettext_lazy("Control"), required=False)
+    risk_area = forms.CharField(label=gettext_lazy("Risk area"), required=False)
+    board = forms.CharField(label=gettext_lazy("Board"), required=False)
+    severity = forms.ChoiceField(label=gettext_lazy("Severity"), required=False,
+                                 choices=[("", gettext_lazy("all"))] + list(Hit.Severity.choices))
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("all"))] + list(Hit.Status.choices))
+    min_amount = forms.CharField(label=gettext_lazy("Amount at risk at least (kr)"), required=False)
+
+
+class DismissForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Hit.DismissReason.choices)
+    note = forms.CharField(label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotifyForm(forms.Form):
+    authority = forms.ChoiceField(label=gettext_lazy("Authority"), choices=AUTHORITIES)
+    note = forms.CharField(label=gettext_lazy("What was shared and under which law"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(label=gettext_lazy("Silence until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.localdate():  # Swedish time, not the server's
+            raise forms.ValidationError(_("Choose a date in the future."))
+        return until
+
+
+@require("controls.view")
+def queue(request):
+    data = request.GET.copy()
+    data.setdefault("status", "new")
+    form = QueueFilter(data)
+    filters = form.cleaned_data if form.is_valid() else {"status": "new"}
+    hits = selectors.hit_list(user=request.user, **filters)
+    page = Paginator(hits, 50).get_page(request.GET.get("page"))
+    total = hits.aggregate(total=Sum("amount_at_risk"))["total"]
+    return render(request, "controls/queue.html", {
+        "form": form, "page": page, "total_amount": total, "count": hits.count(),
+        "can_triage": has_perm(request.user, "hits.triage"), "can_run": has_perm(request.user, "controls.run"),
+        "latest_run": selectors.run_list(user=request.user).first(), "reasons": Hit.DismissReason.choices,
+        "query": _without_page(request.GET),
+    })
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require("controls.view")
+def hit_detail(request, pk: int):
+    hit = fetch(request, selectors.hit_list(user=request.user, status=""), perm="controls.view", pk=pk)
+    from tillit.analytics.registry import get as get_control
+    from tillit.cases.models import CaseHit
+
+    try:
+        control = get_control(hit.control_id)
+    except KeyError:
+        control = None
+    case_hit = CaseHit.objects.filter(hit=hit).select_related("case").first()
+    return render(request, "controls/hit_detail.html", {
+        "hit": hit, "control": control, "explanation": explanation(hit), "tables": evidence_tables(hit.evidence),
+        "related": selectors.hit_related(user=request.user, hit=hit)[:50],
+        "events": [(e, EVENT_LABELS.get(e.action, e.action), _reason_label(e)) for e in hit.events.select_related("user")],
+        "case": case_hit.case if case_hit else None, "can_see_case": has_perm(request.user, "cases.view"),
+        "can_triage": has_perm(request.user, "hits.triage") and hit.status == Hit.Status.NEW,
+        # prefixed: the four forms share one page, so their fields need distinct ids for their labels
+        "dismiss_form": DismissForm(prefix="dismiss"), "notify_form": NotifyForm(prefix="notify"),
+        "snooze_form": SnoozeForm(prefix="snooze"),
+    })
+
+
+@require_POST
+@require("hits.triage")
+def hit_action(request, pk: int, action: str):
+    hit = fetch(request, selectors.hit_list(user=request.user, status=""), perm="hits.triage", pk=pk)
+    if hit.status != Hit.Status.NEW and action != "snooze":
+        messages.error(request, _("The hit has already been handled."))
+        return redirect("controls-hit", pk=hit.pk)
+    form_class = {"dismiss": DismissForm, "notify": NotifyForm, "snooze": SnoozeForm, "case": forms.Form}.get(action)
+    if form_class is None:
+        from django.http import Http404
+
+        raise Http404
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the form: %(errors)s") % {"errors": "; ".join(
+            f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}" for f, e in form.errors.items())})
+        return redirect("controls-hit", pk=hit.pk)
+    data = form.cleaned_data
+    if action == "dismiss":
+        services.hit_dismiss(hit=hit, user=request.user, reason=data["reason"], note=data["note"])
+        messages.success(request, _("The hit was dismissed."))
+    elif action == "notify":
+        services.hit_notify(hit=hit, user=request.user, authority=data["authority"], note=data["note"])
+        messages.success(request, _("The notification was recorded."))
+    elif action == "case":
+        services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("The hit was escalated to a case."))
+    else:
+        services.hit_snooze(hit=hit, user=request.user, until=data["until"], reason=data["reason"])
+        messages.success(request, _("The control is silenced for this subject until %(date)s.") % {"date": data["until"].isoformat()})
+    return redirect("controls-hit", pk=hit.pk)
+
+
+@require_POST
+@require("hits.triage")
+def hit_bulk(request):
+    ids = [int(i) for i in request.POST.getlist("hit") if i.isdigit()]
+    action = request.POST.get("action", "dismiss")
+    form = DismissForm(request.POST)
+    if not ids or action not in ("dismiss", "case") or (action == "dismiss" and not form.is_valid()):
+        messages.error(request, _("Choose hits and a reason."))
+        return redirect("controls-queue")
+    hits = selectors.hit_list(user=request.user, status=Hit.Status.NEW).filter(pk__in=ids)
+    count = 0
+    for hit in hits:
+        if action == "case":
+            services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
+        else:
+            services.hit_dismiss(hit=hit, user=request.user, reason=form.cleaned_data["reason"],
+                                 note=form.cleaned_data["note"])
+        count += 1
+    if action == "case":
+        messages.success(request, _("%(count)s hits were escalated to cases.") % {"count": count})
+    else:
+        messages.success(request, _("%(count)s hits were dismissed.") % {"count": count})
+    return redirect("controls-queue")
+
+
+@require("controls.view")
+def control_list(request):
+    from tillit.analytics.registry import all_controls
+    from tillit.datasets.services import current_sources
+
+    present = set(current_sources(municipality=request.user.municipality))
+    configs = services.control_configs(request.user.municipality)
+    rows = [{"control": c, "config": configs.get(c.id), "missing": [d for d in c.inputs if d not in present]}
+            for c in all_controls()]
+    return render(request, "controls/control_list.html", {
+        "rows": rows, "can_run": has_perm(request.user, "controls.run"),
+        "effectiveness": selectors.effectiveness(user=request.user),
+    })
+
+
+@require("controls.view")
+def control_detail(request, control_id: str):
+    from django.http import Http404
+
+    from tillit.analytics.registry import get as get_control
+
+    try:
+        control = get_control(control_id)
+    except KeyError:
+        raise Http404 from None
+    config = services.control_configs(request.user.municipality).get(control.id)
+    state = config.state if config else ControlConfig.State.ACTIVE
+    steps = services.allowed_steps(config or ControlConfig(state=state))
+    if config and config.state == ControlConfig.State.PENDING and config.requested_by_id == request.user.pk:
+        steps = [s for s in steps if s != ControlConfig.State.ACTIVE]  # four eyes: someone else approves
+    backtests = [r for r in selectors.run_list(user=request.user).filter(dry_run=True, status=Run.Status.DONE)[:50]
+                 if control.id in (r.control_ids or [])][:5]
+    return render(request, "controls/control_detail.html", {
+        "control": control, "config": config, "state": state,
+        "state_label": ControlConfig.State(state).label,
+        "steps": [(s, STEP_LABELS[s]) for s in steps] if has_perm(request.user, "controls.manage") else [],
+        "can_run": has_perm(request.user, "controls.run"), "backtests": backtests,
+        "versions": ControlVersion.objects.filter(municipality=request.user.municipality, control_id=control.id),
+    })
+
+
+STEP_LABELS = {
+    ControlConfig.State.DRAFT: gettext_lazy("Back to draft"),
+    ControlConfig.State.SHADOW: gettext_lazy("Start shadow run"),
+    ControlConfig.State.PENDING: gettext_lazy("Ask for approval"),
+    ControlConfig.State.ACTIVE: gettext_lazy("Approve and activate"),
+    ControlConfig.State.RETIRED: gettext_lazy("Retire"),
+}
+
+
+@require_POST
+@require("controls.manage")
+def control_step(request, control_id: str):
+    from django.http import Http404
+
+    to_state = request.POST.get("state", "")
+    try:
+        config = services.control_config(municipality=request.user.municipality, control_id=control_id)
+    except KeyError:
+        raise Http404 from None
+    if to_state not in ControlConfig.State.values:
+        raise Http404
+    try:
+        config = services.control_transition(config=config, user=request.user, to_state=to_state)
+    except services.LifecycleError as exc:
+        messages.error(request, _(exc.template) % {
+            k: (ControlConfig.State(v).label if k in ("from", "to") and v in ControlConfig.State.values else v)
+            for k, v in exc.params.items()} if exc.params else _(exc.template))
+    else:
+        messages.success(request, _("The control is now: %(state)s.") % {"state": config.get_state_display()})
+    return redirect("controls-detail", control_id=control_id)
+
+
+@require("controls.view")
+def run_list(request):
+    return render(request, "controls/run_list.html", {"runs": selectors.run_list(user=request.user)[:50],
+                                                      "can_run": has_perm(request.user, "controls.run")})
+
+
+@require("controls.view")
+def run_detail(request, pk: int):
+    run = fetch(request, Run, perm="controls.view", pk=pk)
+    report = []
+    for entry in run.report:
+        entry = dict(entry)
+        if entry.get("not_applicable"):
+            entry["not_applicable_text"] = render_message(entry["not_applicable"], entry.get("not_applicable_params"))
+        report.append(entry)
+    template = "controls/run_progress.html" if request.headers.get("HX-Request") else "controls/run_detail.html"
+    return render(request, template, {"run": run, "report": report,
+                                      "finished": run.status in (Run.Status.DONE, Run.Status.FAILED)})
+
+
+@require_POST
+@require("controls.run")
+def run_start(request):
+    from tillit.analytics.registry import get as get_control
+    from tillit.controls.tasks import run_controls_task
+
+    control_ids = request.POST.getlist("control")
+    for control_id in control_ids:
+        try:
+            get_control(control_id)
+        except KeyError:
+            messages.error(request, _("Unknown control %(id)s.") % {"id": control_id})
+            return redirect("controls-runs")
+    run = services.run_create(municipality=request.user.municipality, user=request.user,
+                              dry_run=bool(request.POST.get("dry_run")),
+                              control_ids=control_ids or None)
+    run_controls_task.enqueue(run.pk)
+    return redirect("controls-run", pk=run.pk)

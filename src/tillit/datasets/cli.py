@@ -1,0 +1,168 @@
+"""`tillit import`, `tillit datasets` (shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("import", help="import a file into a data set")
+    p.add_argument("dataset")
+    p.add_argument("file")
+    p.add_argument("--profile")
+    p.add_argument("--policy", choices=["reject", "quarantine"], default="reject")
+    p.add_argument("--period", help="YYYY-MM..YYYY-MM")
+    p.add_argument("--force", action="store_true", help="import even if the same file was imported before")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("datasets", help="snapshots per data set")
+    p.set_defaults(func=cmd_datasets)
+
+    p = sub.add_parser("generate", help="a synthetic municipality: DIR/<dataset>.csv per data set, DIR/truth.json")
+    p.add_argument("dir")
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_generate)
+
+
+def resolve_municipality(code: str | None):
+    from django.utils.translation import gettext as _
+
+    from tillit.accounts.models import Municipality
+    from tillit.cli import CommandError
+
+    if code:
+        municipality = Municipality.objects.filter(code=code).first()
+        if municipality is None:
+            raise CommandError(_("There is no municipality with code %(code)s.") % {"code": code})
+        return municipality
+    municipalities = list(Municipality.objects.all()[:2])
+    if not municipalities:
+        raise CommandError(_("There is no municipality yet. Run `tillit demo`, or create one first."))
+    if len(municipalities) > 1:
+        raise CommandError(_("The installation holds several municipalities: name one with --municipality CODE."))
+    return municipalities[0]
+
+
+class _Progress:
+    """A progress line on a terminal; nothing between the lines when not on one."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            share = f" ({100 * done // total} %)" if total else ""
+            print(f"\r{self.label}: {done:,}".replace(",", "\u00a0") + share, end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
+
+
+def cmd_import(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics import schema
+    from tillit.cli import CommandError
+    from tillit.datasets.models import MappingProfile
+    from tillit.datasets.services import ImportRefused, import_file, parse_period
+    from tillit.lib.formats import format_integer
+    from tillit.lib.messages import render
+
+    if args.dataset not in schema.DATASETS:
+        raise CommandError(_("Unknown data set %(name)s. Known data sets: %(names)s.")
+                           % {"name": args.dataset, "names": ", ".join(schema.DATASETS)})
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(_("The file %(file)s does not exist.") % {"file": args.file})
+    municipality = resolve_municipality(args.municipality)
+    profile = None
+    if args.profile:
+        profile = MappingProfile.objects.filter(municipality=municipality, name=args.profile).first()
+        if profile is None:
+            raise CommandError(_("There is no mapping profile named %(name)s.") % {"name": args.profile})
+    try:
+        period = parse_period(args.period)
+    except ValueError:
+        raise CommandError(_("The period must be written YYYY-MM..YYYY-MM, for example 2025-01..2025-03.")) from None
+    progress = _Progress(_("Rows read"))
+    try:
+        attempt = import_file(user=None, municipality=municipality, dataset=args.dataset, path=path,
+                              profile=profile, policy=args.policy, period=period, force=args.force, progress=progress)
+    except ImportRefused as refused:
+        progress.finish()
+        attempt = refused.attempt
+        print_errors(attempt, file=sys.stderr)
+        message = render(attempt.message, attempt.message_params)
+        nothing = _("Nothing was imported.")
+        raise CommandError(message if nothing in message else f"{message} {nothing}") from None
+    progress.finish()
+    snapshot = attempt.snapshot
+    print(_("Imported %(rows)s rows into %(dataset)s as snapshot %(id)s.")
+          % {"rows": format_integer(snapshot.rows), "dataset": args.dataset, "id": snapshot.pk})
+    if snapshot.quarantined_rows:
+        print(_("%(count)s bad rows were quarantined:") % {"count": format_integer(snapshot.quarantined_rows)})
+        print_errors(attempt, file=sys.stdout)
+    return 0
+
+
+def print_errors(attempt, *, file, limit: int = 50) -> None:
+    from django.utils.translation import gettext as _
+
+    from tillit.lib.messages import render
+
+    for error in attempt.errors[:limit]:
+        print(_("%(file)s, row %(row)s, column %(column)s, value %(value)s: %(message)s") % {
+            "file": attempt.source_name, "row": error["row"], "column": error["column"] or "–",
+            "value": repr(error["value"]), "message": render(error["message"], error["params"]),
+        }, file=file)
+    if attempt.error_count > limit:
+        print(_("… and %(count)s more errors.") % {"count": attempt.error_count - limit}, file=file)
+
+
+def cmd_datasets(args) -> int:
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from tillit.datasets.models import Snapshot
+    from tillit.lib.formats import format_integer
+
+    municipality = resolve_municipality(args.municipality)
+    snapshots = Snapshot.objects.filter(municipality=municipality).select_related("imported_by")
+    print("\t".join([_("Data set"), "id", _("Rows"), "SHA-256", _("Imported by"), _("Imported"), _("Status")]))
+    for s in snapshots:
+        status = _("retired") if s.retired_at else (_("replaced") if s.replaced_by_id else _("current"))
+        who = s.imported_by.username if s.imported_by else _("command line")
+        print("\t".join([s.dataset, str(s.pk), format_integer(s.rows), s.sha256[:16], who,
+                         timezone.localtime(s.imported_at).strftime("%Y-%m-%d %H:%M"), status]))
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.generate import GenerateError, generate
+    from tillit.cli import CommandError
+    from tillit.lib.formats import format_integer
+    from tillit.lib.messages import render
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if tty:
+            print(f"\r{label}: {100 * done // max(total, 1)} %", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = generate(Path(args.dir), scale=args.scale, seed=args.seed, progress=progress)
+    except GenerateError as exc:
+        raise CommandError(render(exc.message, exc.params)) from None
+    if tty:
+        print(file=sys.stderr)
+    for name, rows in result.rows.items():
+        print(f"{name}\t{format_integer(rows)}")
+    print(_("%(cases)s injected cases and %(decoys)s decoys are listed in %(file)s.")
+          % {"cases": result.cases, "decoys": result.decoys, "file": Path(args.dir) / "truth.json"})
+    return 0

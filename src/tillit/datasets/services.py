@@ -1,0 +1,240 @@
+"""Imports, snapshots and retention: the Django side of the analytics importers.
+
+An import either lands whole or not at all: the analytics importer writes the
+Parquet file atomically, and the Snapshot row is created in one transaction after
+it. A refused or failed import leaves no file and no snapshot, and never touches
+earlier snapshots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from tillit.accounts.models import Municipality
+from tillit.analytics import schema
+from tillit.datasets.models import ImportAttempt, MappingProfile, Snapshot
+
+logger = logging.getLogger(__name__)
+
+MAX_STORED_ERRORS = 1000
+
+
+class ImportRefused(Exception):
+    """The file was refused; the attempt row says why."""
+
+    def __init__(self, attempt: ImportAttempt):
+        super().__init__(attempt.message)
+        self.attempt = attempt
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mapping_from_profile(profile: MappingProfile | None):
+    from tillit.analytics.ingest import Mapping
+
+    if profile is None:
+        return None
+    return Mapping(
+        columns=dict(profile.columns),
+        unavailable=list(profile.unavailable),
+        date_format=profile.date_format or None,
+        decimal=profile.decimal or None,
+        encoding=profile.encoding or None,
+        delimiter=profile.delimiter or None,
+    )
+
+
+def snapshot_dir(municipality: Municipality, dataset: str) -> Path:
+    path = Path(settings.SNAPSHOT_DIR) / municipality.code / dataset
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Period:
+    start: date
+    end: date
+
+
+def parse_period(text: str | None) -> Period | None:
+    """'2025-01..2025-03' -> first day of January to last day of March."""
+    if not text:
+        return None
+    import calendar
+
+    try:
+        first, _, last = text.partition("..")
+        last = last or first
+        y1, m1 = (int(x) for x in first.split("-"))
+        y2, m2 = (int(x) for x in last.split("-"))
+        return Period(date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1]))
+    except ValueError:
+        raise ValueError(text) from None
+
+
+def import_file(
+    *,
+    user,
+    municipality: Municipality,
+    dataset: str,
+    path: Path,
+    source_name: str | None = None,
+    profile: MappingProfile | None = None,
+    mapping=None,
+    policy: str = "reject",
+    period: Period | None = None,
+    replace: bool | None = None,
+    force: bool = False,
+    attempt: ImportAttempt | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportAttempt:
+    """Import one file into a new snapshot. Raises ImportRefused when refused."""
+    from tillit.analytics.ingest import ingest
+
+    spec = schema.get(dataset)
+    source_name = source_name or path.name
+    if attempt is None:
+        attempt = ImportAttempt.objects.create(
+            municipality=municipality, dataset=dataset, source_name=source_name, policy=policy, started_by=user,
+        )
+    attempt.sha256 = file_sha256(path)
+    duplicate = Snapshot.objects.filter(
+        municipality=municipality, dataset=dataset, sha256=attempt.sha256, retired_at__isnull=True
+    ).first()
+    if duplicate is not None and not force:
+        return _refuse(attempt, ImportAttempt.Status.DUPLICATE, gettext_noop(
+            "This file was already imported as snapshot %(id)s on %(date)s. Import it again with --force (or tick "
+            "'import anyway')."),
+                       {"id": duplicate.pk, "date": timezone.localtime(duplicate.imported_at).strftime("%Y-%m-%d")})
+
+    out = snapshot_dir(municipality, dataset) / f"{uuid.uuid4().hex}.parquet"
+    mapping = mapping if mapping is not None else mapping_from_profile(profile)
+
+    def on_progress(done: int, total: int) -> None:
+        ImportAttempt.objects.filter(pk=attempt.pk).update(rows_done=done, rows_total=total)
+        if progress:
+            progress(done, total)
+
+    try:
+        result = ingest(dataset, path, out, mapping=mapping, policy=policy, progress=on_progress)
+    except Exception:
+        logger.exception("import failed", extra={"dataset": dataset, "source": source_name})
+        out.unlink(missing_ok=True)
+        return _refuse(attempt, ImportAttempt.Status.REJECTED,
+                       gettext_noop("The file could not be read. Nothing was imported."), {})
+
+    attempt.errors = [_error_dict(e) for e in list(result.errors)[:MAX_STORED_ERRORS]]
+    attempt.error_count = result.error_count
+    if not result.ok:
+        out.unlink(missing_ok=True)
+        first = result.file_errors[0] if result.file_errors else None
+        message, params = (first.message, first.params) if first else (
+            gettext_noop("%(count)s rows have errors, so the file was rejected. Nothing was imported."),
+            {"count": result.error_count})
+        return _refuse(attempt, ImportAttempt.Status.REJECTED, message, params)
+
+    with transaction.atomic():
+        use_replace = replace if replace is not None else spec.period_column is None
+        start = period.start if period else result.period_min
+        end = period.end if period else result.period_max
+        snapshot = Snapshot.objects.create(
+            municipality=municipality, dataset=dataset,
+            mode=Snapshot.Mode.REPLACE if use_replace else Snapshot.Mode.PERIOD,
+            period_from=start, period_to=end, source_name=source_name, sha256=attempt.sha256,
+            rows=result.rows, quarantined_rows=result.quarantined,
+            parquet_path=str(out.relative_to(settings.SNAPSHOT_DIR)),
+            quarantine_path=str(result.quarantine_path.relative_to(settings.SNAPSHOT_DIR)) if getattr(result, "quarantine_path", None) else "",
+            columns=list(result.columns), unavailable_columns=list(result.unavailable),
+            mapping=_mapping_dict(mapping), profile=profile, imported_by=user,
+        )
+        current = Snapshot.objects.filter(
+            municipality=municipality, dataset=dataset, retired_at__isnull=True, replaced_by__isnull=True
+        ).exclude(pk=snapshot.pk)
+        if use_replace:
+            replaced = current
+        elif start and end:
+            # re-importing a period replaces that period's snapshot
+            replaced = current.filter(mode=Snapshot.Mode.PERIOD, period_from__gte=start, period_to__lte=end)
+        else:
+            replaced = current.none()
+        replaced.update(replaced_by=snapshot)
+        attempt.status = ImportAttempt.Status.QUARANTINED if result.quarantined else ImportAttempt.Status.IMPORTED
+        attempt.snapshot = snapshot
+        attempt.rows_done = attempt.rows_total = result.rows + result.quarantined
+        attempt.finished_at = timezone.now()
+        attempt.save()
+    return attempt
+
+
+def _refuse(attempt: ImportAttempt, status: str, message: str, params: dict) -> ImportAttempt:
+    attempt.status = status
+    attempt.message = message
+    attempt.message_params = params
+    attempt.finished_at = timezone.now()
+    attempt.save()
+    raise ImportRefused(attempt)
+
+
+def _error_dict(error) -> dict:
+    return {"row": error.row, "column": error.column, "value": str(error.value)[:200],
+            "message": error.message, "params": {k: str(v)[:200] for k, v in (error.params or {}).items()}}
+
+
+def _mapping_dict(mapping) -> dict:
+    if mapping is None:
+        return {}
+    from dataclasses import asdict
+
+    return asdict(mapping)
+
+
+@transaction.atomic
+def snapshot_retire(*, user, snapshot: Snapshot, reason: str) -> Snapshot:
+    """Retention (gallring): the data file is deleted, the record of it and the reason stay."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    snapshot.retired_at = timezone.now()
+    snapshot.retired_by = user
+    snapshot.retired_reason = reason.strip()
+    snapshot.save(update_fields=["retired_at", "retired_by", "retired_reason"])
+    for rel in (snapshot.parquet_path, snapshot.quarantine_path):
+        if rel:
+            transaction.on_commit(lambda p=Path(settings.SNAPSHOT_DIR) / rel: p.unlink(missing_ok=True))
+    logger.info("snapshot retired", extra={"snapshot": snapshot.pk, "by": user.get_username(), "reason": snapshot.retired_reason})
+    return snapshot
+
+
+def current_sources(*, municipality: Municipality) -> dict:
+    """The engine's view of the current data: per data set, Parquet files newest first."""
+    from tillit.analytics.engines.base import DatasetSource
+
+    sources: dict = {}
+    snapshots = Snapshot.objects.filter(
+        municipality=municipality, retired_at__isnull=True, replaced_by__isnull=True
+    ).order_by("dataset", "-imported_at", "-id")
+    for s in snapshots:
+        entry = sources.setdefault(s.dataset, {"paths": [], "unavailable": set(), "ids": []})
+        entry["paths"].append(str(Path(settings.SNAPSHOT_DIR) / s.parquet_path))
+        entry["unavailable"].update(s.unavailable_columns)
+        entry["ids"].append(s.pk)
+    return {
+        name: (DatasetSource(paths=e["paths"], key=schema.get(name).key, unavailable=frozenset(e["unavailable"])), e["ids"])
+        for name, e in sources.items()
+    }

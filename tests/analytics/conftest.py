@@ -1,0 +1,167 @@
+"""Engines for the analytics tests (after Splink's tests/decorator.py and ibis' backend conftest).
+
+`@engines()` runs a test once per engine with an `engine` fixture: DuckDB always, Spark under
+the `spark` mark (one SparkSession per test session). An engine that cannot run a test is
+declared with the error it raises, `@engines(broken={"spark": (SomeError, "why")})`: the test
+then asserts that error, so a gap that closes (or changes) fails loudly instead of hiding.
+
+`write_source(tmp_path, dataset, newest_rows, older_rows, …)` writes Parquet files the way the
+importer does (amounts decimal128(18,2), dates date32) and returns their DatasetSource.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tillit.analytics import schema
+from tillit.analytics.engines.base import DatasetSource, Engine
+
+ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
+               "datetime": pa.timestamp("us", tz="UTC"), "bool": pa.bool_()}
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    from tillit.analytics.engines.spark import local_session
+
+    session = local_session(cores=2, shuffle_partitions=2)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def engine(request) -> Engine:
+    name = getattr(request, "param", "duckdb")
+    if name == "spark":
+        from tillit.analytics.engines.spark import SparkEngine
+
+        eng: Engine = SparkEngine(session=request.getfixturevalue("spark_session"))
+    else:
+        from tillit.analytics.engines.duckdb import DuckDBEngine
+
+        eng = DuckDBEngine()
+    yield eng
+    eng.close()
+
+
+def engines(broken: dict[str, tuple[type[BaseException], str]] | None = None) -> Callable:
+    """Run the test on every engine; `broken` maps an engine to (the error it raises, why)."""
+    broken = broken or {}
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            eng = kwargs["engine"]
+            if eng.name in broken:
+                error, _why = broken[eng.name]
+                with pytest.raises(error):
+                    fn(*args, **kwargs)
+                return None
+            return fn(*args, **kwargs)
+
+        return pytest.mark.parametrize("engine", ENGINES, indirect=True)(wrapper)
+
+    return decorate
+
+
+def arrow_table(dataset: str, rows: list[dict[str, Any]]) -> pa.Table:
+    spec = schema.get(dataset)
+    names: list[str] = []
+    for row in rows:
+        names += [n for n in row if n not in names]
+    fields = []
+    for name in names:
+        if name.endswith("_valid"):
+            fields.append(pa.field(name, pa.bool_()))
+        else:
+            try:
+                fields.append(pa.field(name, ARROW_TYPES[spec.column(name).type]))
+            except KeyError:
+                fields.append(pa.field(name, pa.string()))  # an unknown extra column, kept as text
+    arrow_schema = pa.schema(fields)
+    return pa.Table.from_pylist([{n: r.get(n) for n in names} for r in rows], schema=arrow_schema)
+
+
+def write_source(tmp_path: Path, dataset: str, *snapshots: list[dict[str, Any]],
+                 unavailable: frozenset[str] = frozenset()) -> DatasetSource:
+    """Snapshots newest first, like DatasetSource.paths."""
+    paths = []
+    for i, rows in enumerate(snapshots):
+        path = tmp_path / f"{dataset}.{i}.parquet"
+        pq.write_table(arrow_table(dataset, rows), path)
+        paths.append(str(path))
+    return DatasetSource(paths=paths, key=schema.get(dataset).key, unavailable=unavailable)
+
+
+# -- the synthetic municipality, generated and imported once per test session and seed ------------
+
+SYNTHETIC_SCALE = 0.1  # every injected case and decoy is present at this scale; generate + import ≈ 2 s
+
+
+class Synthetic:
+    """`tillit generate` output imported like any file: sources for run_controls, and the truth."""
+
+    def __init__(self, folder: Path, seed: int):
+        import json
+
+        from tillit.analytics.generate import generate
+        from tillit.analytics.ingest import ingest
+
+        generate(folder / "files", scale=SYNTHETIC_SCALE, seed=seed)
+        self.seed = seed
+        self.truth = json.loads((folder / "files" / "truth.json").read_text(encoding="utf-8"))
+        self.sources: dict[str, DatasetSource] = {}
+        self.partner_files = folder / "files" / "partner"
+        out = folder / "parquet"
+        out.mkdir()
+        for name in schema.DATASETS:
+            path = folder / "files" / f"{name}.csv"
+            if not path.exists():
+                continue
+            result = ingest(name, path, out / f"{name}.parquet")
+            assert result.ok, (name, result.file_errors, result.errors[:3])
+            self.sources[name] = DatasetSource(paths=[str(out / f"{name}.parquet")], key=schema.get(name).key,
+                                               unavailable=frozenset(result.unavailable))
+
+    def cases(self, control_id: str) -> list[dict[str, Any]]:
+        return [c for c in self.truth["cases"] if c["control_id"] == control_id]
+
+    def decoys(self, control_id: str) -> list[dict[str, Any]]:
+        return [d for d in self.truth["decoys"] if control_id in d.get("control_ids", [d["control_id"]])]
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory) -> Callable[[int], Synthetic]:
+    """synthetic(seed) -> the imported synthetic municipality for that seed (cached per session)."""
+    made: dict[int, Synthetic] = {}
+
+    def get(seed: int = 1) -> Synthetic:
+        if seed not in made:
+            made[seed] = Synthetic(tmp_path_factory.mktemp(f"synthetic-{seed}"), seed)
+        return made[seed]
+
+    return get
+
+
+def match_truth(synth: Synthetic, control_id: str, hits: list) -> tuple[list[str], list[str], list[list[str]]]:
+    """(injected cases not found, decoys flagged, hits that match no injected case).
+
+    A case is found by a hit whose evidence holds every evidence key of the case; a decoy is
+    flagged by a hit that shares an evidence key with it.
+    """
+    cases = synth.cases(control_id)
+    missed = [c["case_id"] for c in cases if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for h in hits)]
+    flagged = [d["decoy_id"] for d in synth.decoys(control_id)
+               if any(set(d["evidence_keys"]) & set(h.evidence_keys) for h in hits)]
+    other = [h.evidence_keys for h in hits
+             if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)]
+    return missed, flagged, other

@@ -1,0 +1,20 @@
+"""`tillit bench` measures what it says on small inputs (figures are never asserted: ratios only)."""
+
+from tillit.bench import bench_controls, bench_import, report_controls, report_import
+
+
+def test_bench_controls_measures_each_control_against_the_scan(monkeypatch, tmp_path):
+    monkeypatch.setenv("TILLIT_DATA_DIR", str(tmp_path))
+    result = bench_controls(["INV-DUP-EXACT"], scale=0.05, engine_name="duckdb")
+    seconds, hits = result["controls"]["INV-DUP-EXACT"]
+    assert hits == 3 and seconds > 0 and result["scan_s"] > 0
+    assert result["rows_read"]["invoices"] > 3000
+    text = report_controls(result)
+    assert "| INV-DUP-EXACT | 3 |" in text and "**all together**" in text
+
+
+def test_bench_import_reads_the_whole_swedish_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("TILLIT_DATA_DIR", str(tmp_path))
+    result = bench_import(2_000)
+    assert result["rows"] == 2_000 and result["ours_s"] > 0 and result["duckdb_s"] > 0
+    assert "| 2 000 |" in report_import([result])
