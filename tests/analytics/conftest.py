@@ -34,6 +34,12 @@ def spark_session():
 
     session = local_session(cores=2, shuffle_partitions=2)
     session.sparkContext.setLogLevel("ERROR")
+    # Test data is tiny: compiling generated code and re-planning adaptively cost more than they
+    # save (a run of the invoice controls on the synthetic municipality: 19 s -> 9 s). Production
+    # sessions keep Spark's defaults.
+    for key, value in {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+                       "spark.sql.adaptive.enabled": "false"}.items():
+        session.conf.set(key, value)
     yield session
     session.stop()
 
@@ -165,3 +171,19 @@ def match_truth(synth: Synthetic, control_id: str, hits: list) -> tuple[list[str
     other = [h.evidence_keys for h in hits
              if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)]
     return missed, flagged, other
+
+
+@pytest.fixture(scope="session")
+def synthetic_run(synthetic) -> Callable[[int, Engine], Any]:
+    """synthetic_run(seed, engine) -> the RunResult of every registered control on that seed,
+    run once per engine kind and seed in a test session (Spark's start-up dominates per-control runs)."""
+    from tillit.analytics.runner import run_controls
+
+    made: dict[tuple[int, str], Any] = {}
+
+    def get(seed: int, engine: Engine) -> Any:
+        if (seed, engine.name) not in made:
+            made[(seed, engine.name)] = run_controls(synthetic(seed).sources, None, engine=engine)
+        return made[(seed, engine.name)]
+
+    return get

@@ -11,7 +11,6 @@ from tillit.cases.services import CaseError, case_transition, outcome_record, re
 from .conftest import advance
 
 
-
 @pytest.fixture(autouse=True)
 def english():
     """The rules' messages are matched in English here; users read them in Swedish."""

@@ -31,12 +31,17 @@ ROLES = ["administrator", "coordinator", "investigator", "controller", "reviewer
 # Role values; docs/permissions.md uses the same words as its column headings.
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items) -> None:
-    """Run the browser tests last.
+    """Mark every test in this folder `e2e` (before `-m` deselects), and run them last.
 
     The session's browser keeps Playwright's asyncio loop running on the main thread until
     the session ends, which would break any later test that starts a loop of its own.
     """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
     browser_tests = [item for item in items if item.get_closest_marker("e2e")]
     if browser_tests:
         others = [item for item in items if not item.get_closest_marker("e2e")]

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from openpyxl import Workbook
 
 from tests.conftest import PASSWORD
@@ -27,6 +28,7 @@ def _workbook(path: Path, rows: list[list]) -> Path:
     return path
 
 
+@pytest.mark.e2e
 def test_an_xlsx_imports_through_a_profile_saved_in_the_browser(page, personas, settings, tmp_path):
     from tillit.datasets.models import MappingProfile, Snapshot
 

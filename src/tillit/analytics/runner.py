@@ -21,7 +21,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tillit.analytics import schema
-from tillit.analytics.engines.base import SOURCE_COLUMN, DatasetSource, Engine, canonical_columns, make_engine
+from tillit.analytics.engines.base import (
+    SOURCE_COLUMN,
+    DatasetSource,
+    Engine,
+    canonical_columns,
+    make_engine,
+)
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import OUTPUT_COLUMNS, SEVERITY_WEIGHTS, Control, ParamError
 from tillit.analytics.registry import all_controls as _all_controls

@@ -69,10 +69,9 @@ def me(request):
 
 
 def _register_app_routers() -> None:
-    from tillit.datasets.api import router as datasets_router
-
     from tillit.cases.api import router as cases_router
     from tillit.controls.api import router as controls_router
+    from tillit.datasets.api import router as datasets_router
 
     api.add_router("/datasets", datasets_router)
     api.add_router("/", controls_router)

@@ -68,8 +68,15 @@ def render_page(control, example: str | None) -> str:
         lines += ["", "## " + _("Why this is a red flag"), "", _text(control.why), "",
                   "## " + _("Legal ground"), "", _text(control.legal_ground), ""]
         lines += ["## " + _("Columns the control reads"), ""]
-        for dataset, columns in control.inputs.items():
-            lines.append(f"- `{dataset}`: {', '.join(f'`{c}`' for c in columns)}")
+        # every column the rule, its checks and its evidence read (the guard's reading), not only the
+        # columns declared as needed
+        from tillit.analytics.guard import columns_read
+
+        read = columns_read(control)
+        for dataset in control.datasets:
+            columns = sorted(c for d, c in read if d == dataset)
+            if columns:
+                lines.append(f"- `{dataset}`: {', '.join(f'`{c}`' for c in columns)}")
         lines.append("")
         if control.params:
             lines += ["## " + _("Parameters"), "", "| " + " | ".join([_("parameter"), _("default"), _("min"), _("max"), _("meaning")]) + " |",

@@ -59,7 +59,7 @@ def run_execute(*, run: Run) -> Run:
     sources = {name: src for name, (src, _ids) in sources_with_ids.items()}
     snapshot_ids = {name: ids for name, (_src, ids) in sources_with_ids.items()}
     # evidence names the snapshot a row came from, never a file path on the server
-    snapshot_of_path = {path: sid for src, ids in sources_with_ids.values() for path, sid in zip(src.paths, ids)}
+    snapshot_of_path = {path: sid for src, ids in sources_with_ids.values() for path, sid in zip(src.paths, ids, strict=True)}
     configs = control_configs(run.municipality)
     params = {cid: c.params for cid, c in configs.items() if c.params}
 

@@ -122,3 +122,310 @@ WHERE d.n - coalesce(array_length(c.credit_note_ids), 0) >= 2
                              "notes %(credit_note_ids)s cancel only %(credit_notes)s of them."),
     },
 ))
+
+
+# -- INV-DUP-FUZZY ---------------------------------------------------------------------------------
+
+# Two invoice numbers (in their fuzzy normal form) differ by one swap of two adjacent characters:
+# same length, exactly two differing positions, and those two are neighbours holding each
+# other's character.
+_DIFFERING = "list_filter(range(1, length(a.number_fuzzy) + 1), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1))"
+_SWAPPED = ("list_filter(range(1, length(a.number_fuzzy)), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1) "
+            "AND substr(a.number_fuzzy, i, 1) = substr(b.number_fuzzy, i + 1, 1) "
+            "AND substr(a.number_fuzzy, i + 1, 1) = substr(b.number_fuzzy, i, 1))")
+
+register(Control(
+    id="INV-DUP-FUZZY",
+    version=1,
+    title=_("Duplicate invoices, similar"),
+    rationale=_("Two invoices with the same amount from the same supplier, or from two supplier records that "
+                "share an organisation number, a bank account or a name, whose invoice numbers are the same once "
+                "look-alike characters are read alike, differ by two swapped characters or by a short added "
+                "prefix or suffix; or two invoices from the same supplier with the same amount and date."),
+    why=_("A duplicate claim rarely comes back character for character: the number is retyped from paper "
+          "(O for 0, B for 8), two digits are swapped, a suffix such as -1 or A is added, or the same invoice "
+          "is sent under a second supplier record. Exact comparison misses all of these. Example: Österlens "
+          "Elteknik AB's invoice B10457 for 17 950,40 kr in April is entered again as 810457 in May, and both "
+          "are paid. Recurring invoices such as rent with consecutive numbers on different dates, and a "
+          "duplicate cancelled by a credit note from the supplier, are not hits."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp", "Uppläggning av leverantörer"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers", "supplier_accounts"),
+    params={"window_days": Param(90, min=1, max=730,
+                                 description=_("Largest number of days between the two invoice dates."))},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+links AS (
+    -- the facts that tie a supplier record to others: its identity (valid orgnr or the record
+    -- itself), every bank account registered for it, and its normalised name
+    SELECT supplier_id, supplier_key AS link FROM supplier_key
+    UNION
+    SELECT supplier_id, 'account:' || bank_account AS link FROM supplier_accounts WHERE bank_account IS NOT NULL
+    UNION
+    SELECT supplier_id, 'name:' || {NAME_NORM.format(col="name")} AS link FROM suppliers
+    WHERE {NAME_NORM.format(col="name")} <> ''
+),
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_FUZZY.format(col="i.invoice_number")} AS number_fuzzy
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+),
+inv_links AS (
+    SELECT invoice_id, supplier_key AS link, amount, invoice_date FROM inv WHERE amount > 0
+    UNION
+    SELECT i.invoice_id, l.link, i.amount, i.invoice_date
+    FROM inv AS i JOIN links AS l ON l.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+),
+pairs AS (
+    SELECT DISTINCT x.invoice_id AS a_id, y.invoice_id AS b_id
+    FROM inv_links AS x
+    JOIN inv_links AS y ON y.link = x.link AND y.amount = x.amount AND y.invoice_id > x.invoice_id
+    WHERE abs(date_diff('day', x.invoice_date, y.invoice_date)) <= $window_days
+),
+credits AS (
+    -- the newest credit note per supplier identity and amount it cancels
+    SELECT supplier_key, -amount AS amount, max(invoice_date) AS last_credit_date
+    FROM inv WHERE amount < 0
+    GROUP BY supplier_key, -amount
+),
+matched AS (
+    SELECT a.supplier_id AS a_supplier, b.supplier_id AS b_supplier, a.invoice_id AS a_id, b.invoice_id AS b_id,
+           a.invoice_number AS number_a, b.invoice_number AS number_b,
+           a.invoice_date AS date_a, b.invoice_date AS date_b, a.amount, a.board,
+           a.supplier_key AS key_a, b.supplier_key AS key_b,
+           CASE WHEN a.supplier_name = b.supplier_name THEN a.supplier_name
+                ELSE a.supplier_name || ' / ' || b.supplier_name END AS supplier_name,
+           CASE WHEN a.number_fuzzy <> '' AND a.number_fuzzy = b.number_fuzzy THEN 'same_number'
+                WHEN length(a.number_fuzzy) = length(b.number_fuzzy)
+                     AND len({_DIFFERING}) = 2 AND len({_SWAPPED}) = 1 THEN 'transposed'
+                WHEN least(length(a.number_fuzzy), length(b.number_fuzzy)) >= 4
+                     AND abs(length(a.number_fuzzy) - length(b.number_fuzzy)) BETWEEN 1 AND 3
+                     AND (starts_with(a.number_fuzzy, b.number_fuzzy) OR ends_with(a.number_fuzzy, b.number_fuzzy)
+                          OR starts_with(b.number_fuzzy, a.number_fuzzy) OR ends_with(b.number_fuzzy, a.number_fuzzy))
+                     THEN 'extended'
+                WHEN a.supplier_key = b.supplier_key AND a.invoice_date = b.invoice_date THEN 'same_day'
+           END AS explanation_key,
+           -- recurring invoices (rent, licences): consecutive numbers on different dates
+           coalesce(a.invoice_date <> b.invoice_date
+                    AND abs(try_cast(a.number_fuzzy AS BIGINT) - try_cast(b.number_fuzzy AS BIGINT)) = 1,
+                    false) AS recurring
+    FROM pairs AS p
+    JOIN inv AS a ON a.invoice_id = p.a_id
+    JOIN inv AS b ON b.invoice_id = p.b_id
+)
+SELECT 'supplier' AS subject_type,
+       least(m.a_supplier, m.b_supplier) AS subject_id,
+       m.amount AS amount_at_risk,
+       list_sort(['invoices:' || m.a_id, 'invoices:' || m.b_id]) AS evidence_keys,
+       m.explanation_key,
+       m.supplier_name,
+       m.number_a,
+       m.number_b,
+       m.date_a,
+       m.date_b,
+       m.amount,
+       m.board
+FROM matched AS m
+LEFT JOIN credits AS ca ON ca.supplier_key = m.key_a AND ca.amount = m.amount
+LEFT JOIN credits AS cb ON cb.supplier_key = m.key_b AND cb.amount = m.amount
+WHERE m.explanation_key IS NOT NULL
+  AND NOT m.recurring
+  -- a credit note of the same amount from either supplier, dated on or after the earlier invoice
+  AND coalesce(ca.last_credit_date >= least(m.date_a, m.date_b), false) = false
+  AND coalesce(cb.last_credit_date >= least(m.date_a, m.date_b), false) = false
+""",
+    explanation={
+        "same_number": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                         "have the same amount, %(amount)s, and the same number once look-alike characters, "
+                         "punctuation and leading zeros are disregarded."),
+        "transposed": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                        "have the same amount, %(amount)s, and numbers that differ only by two swapped "
+                        "neighbouring characters."),
+        "extended": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                      "have the same amount, %(amount)s, and one number is the other with a short prefix or "
+                      "suffix added."),
+        "same_day": _("Invoices %(number_a)s and %(number_b)s from %(supplier_name)s have the same amount, "
+                      "%(amount)s, and the same invoice date, %(date_a)s."),
+    },
+))
+
+
+# -- PAY-DUP ---------------------------------------------------------------------------------------
+
+register(Control(
+    id="PAY-DUP",
+    version=1,
+    title=_("Duplicate payments"),
+    rationale=_("The same invoice paid more than once, or two payments of the same amount to the same bank "
+                "account within a few days that are not explained by two different invoices."),
+    why=_("A payment file run twice, a manual payment made beside the ordinary run, or an invoice released "
+          "again after a reminder all pay the same claim twice, and the money rarely comes back unless "
+          "someone asks for it. Example: Dalby Städ AB's invoice 117342 for 36 218,90 kr is paid on "
+          "14 April and again on 21 April. Two different invoices of the same amount paid to the same "
+          "account, and a payment that was reversed, are not hits."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
+    optional_inputs=("invoices",),
+    params={"window_days": Param(14, min=0, max=365,
+                                 description=_("Largest number of days between two payments to the same account."))},
+    evidence={"payments": PAYMENT_EVIDENCE, "invoices": INVOICE_EVIDENCE},
+    sql="""
+WITH reversals AS (
+    -- a negative payment to the same account cancels one payment of the opposite amount made on or before it
+    SELECT bank_account, -amount AS amount, payment_date AS reversal_date, payment_id AS reversal_id
+    FROM payments WHERE amount < 0
+),
+pay AS (
+    SELECT p.payment_id, p.payment_date, p.amount, p.bank_account, p.invoice_id, p.payee_id, p.payee_name
+    FROM payments AS p
+    WHERE p.amount > 0
+      AND NOT EXISTS (SELECT 1 FROM reversals AS r
+                      WHERE r.bank_account = p.bank_account AND r.amount = p.amount
+                        AND r.reversal_date >= p.payment_date)
+),
+by_invoice AS (
+    -- one invoice paid more than once: more paid than it was for (instalments that add up are fine)
+    SELECT p.invoice_id, count(*) AS n, sum(p.amount) AS paid, min(p.payment_date) AS first_date,
+           max(p.payment_date) AS last_date, min(p.payee_id) AS payee_id, min(p.payee_name) AS payee_name,
+           min(p.amount) AS min_amount, max(p.amount) AS max_amount,
+           list_sort(list(p.payment_id)) AS payment_ids
+    FROM pay AS p
+    WHERE p.invoice_id IS NOT NULL AND p.invoice_id <> ''
+    GROUP BY p.invoice_id
+    HAVING count(*) >= 2
+),
+same_invoice AS (
+    SELECT 'supplier' AS subject_type,
+           coalesce(i.supplier_id, b.payee_id, b.invoice_id) AS subject_id,
+           CASE WHEN i.amount IS NULL THEN b.paid - b.max_amount ELSE b.paid - i.amount END AS amount_at_risk,
+           list_sort(list_concat(['invoices:' || b.invoice_id],
+                                 list_transform(b.payment_ids, lambda x: 'payments:' || x))) AS evidence_keys,
+           'same_invoice' AS explanation_key,
+           coalesce(i.invoice_number, b.invoice_id) AS invoice_number,
+           b.n AS count,
+           b.paid,
+           coalesce(i.amount, b.max_amount) AS amount,
+           b.first_date,
+           b.last_date,
+           coalesce(b.payee_name, i.supplier_id, '') AS payee_name,
+           i.board
+    FROM by_invoice AS b
+    LEFT JOIN invoices AS i ON i.invoice_id = b.invoice_id
+    WHERE (i.amount IS NULL AND b.min_amount = b.max_amount) OR b.paid > i.amount
+),
+same_account AS (
+    -- two payments to one account, same amount, within the window, not for two different invoices
+    -- (two payments for the same invoice are the rule above)
+    SELECT 'supplier' AS subject_type,
+           coalesce(x.payee_id, y.payee_id, x.bank_account) AS subject_id,
+           x.amount AS amount_at_risk,
+           list_sort(['payments:' || x.payment_id, 'payments:' || y.payment_id]) AS evidence_keys,
+           'same_account' AS explanation_key,
+           coalesce(x.invoice_id, y.invoice_id, '') AS invoice_number,
+           2 AS count,
+           x.amount + y.amount AS paid,
+           x.amount,
+           least(x.payment_date, y.payment_date) AS first_date,
+           greatest(x.payment_date, y.payment_date) AS last_date,
+           coalesce(x.payee_name, y.payee_name, '') AS payee_name,
+           CAST(NULL AS VARCHAR) AS board
+    FROM pay AS x
+    JOIN pay AS y ON y.bank_account = x.bank_account AND y.amount = x.amount AND y.payment_id > x.payment_id
+    WHERE abs(date_diff('day', x.payment_date, y.payment_date)) <= $window_days
+      AND (nullif(x.invoice_id, '') IS NULL OR nullif(y.invoice_id, '') IS NULL)
+)
+SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, invoice_number, count, paid,
+       amount, first_date, last_date, payee_name, board
+FROM (SELECT * FROM same_invoice UNION ALL SELECT * FROM same_account) AS hits
+""",
+    explanation={
+        "same_invoice": _("Invoice %(invoice_number)s (%(amount)s) was paid %(count)s times between %(first_date)s "
+                          "and %(last_date)s, %(paid)s in all, to %(payee_name)s."),
+        "same_account": _("Two payments of %(amount)s each went to the same account of %(payee_name)s on "
+                          "%(first_date)s and %(last_date)s; at most one of them is for an invoice."),
+    },
+))
+
+
+# -- PAY-REMINDER ----------------------------------------------------------------------------------
+
+register(Control(
+    id="PAY-REMINDER",
+    version=1,
+    title=_("Duplicate payment through a reminder"),
+    rationale=_("An invoice that was paid, and then paid again within 60 days as a reminder from the same "
+                "supplier: the same invoice number or OCR reference, with an amount higher by a reminder fee."),
+    why=_("A reminder that crosses the payment in the post looks like a new invoice: a new date, sometimes a "
+          "new number, and the fee added. If it is attested and paid, the claim is paid twice. Example: "
+          "Broby Data AB's invoice 56021 for 14 380,00 kr is paid in March; the reminder for 14 440,00 kr "
+          "with the same OCR reference is paid in April."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "amount"),
+            "payments": ("payment_id", "payment_date", "amount", "invoice_id")},
+    optional_inputs=("suppliers",),
+    params={
+        "min_fee": Param(Decimal("50"), min=Decimal(0), description=_("Smallest reminder fee, in kronor.")),
+        "max_fee": Param(Decimal("250"), min=Decimal(0), description=_("Largest reminder fee, in kronor.")),
+        "window_days": Param(60, min=1, max=365,
+                             description=_("Largest number of days between the two payments.")),
+    },
+    evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+paid AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.amount, i.board, i.ocr_reference,
+           coalesce(s.name, i.supplier_id) AS supplier_name,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm,
+           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr,
+           p.payment_id, p.payment_date
+    FROM invoices AS i
+    JOIN payments AS p ON p.invoice_id = i.invoice_id AND p.amount > 0
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+)
+SELECT 'supplier' AS subject_type,
+       b.supplier_id AS subject_id,
+       b.amount AS amount_at_risk,
+       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id,
+                  'payments:' || a.payment_id, 'payments:' || b.payment_id]) AS evidence_keys,
+       CASE WHEN a.number_norm = b.number_norm THEN 'same_number' ELSE 'same_ocr' END AS explanation_key,
+       b.supplier_name,
+       a.invoice_number AS number_a,
+       b.invoice_number AS number_b,
+       a.amount AS amount_a,
+       b.amount AS amount_b,
+       b.amount - a.amount AS fee,
+       a.payment_date AS paid_a,
+       b.payment_date AS paid_b,
+       coalesce(a.ocr, '') AS ocr,
+       b.board
+FROM paid AS a
+JOIN paid AS b ON b.supplier_key = a.supplier_key AND b.invoice_id <> a.invoice_id
+WHERE b.amount - a.amount BETWEEN $min_fee AND $max_fee
+  AND date_diff('day', a.payment_date, b.payment_date) BETWEEN 0 AND $window_days
+  AND ((a.number_norm <> '' AND a.number_norm = b.number_norm) OR a.ocr = b.ocr)
+""",
+    explanation={
+        "same_number": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and "
+                         "on %(paid_b)s invoice %(number_b)s with the same number for %(amount_b)s, %(fee)s more, "
+                         "was paid again."),
+        "same_ocr": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and on "
+                      "%(paid_b)s invoice %(number_b)s with the same OCR reference %(ocr)s for %(amount_b)s, "
+                      "%(fee)s more, was paid again."),
+    },
+))

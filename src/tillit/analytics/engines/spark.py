@@ -28,6 +28,7 @@ def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSessio
         .appName("tillit")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.default.parallelism", str(cores))
         .config("spark.sql.ansi.enabled", "true")
