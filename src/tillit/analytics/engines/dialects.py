@@ -25,9 +25,16 @@ def _string_length_only(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _jaro_winkler_udf(node: exp.Expression) -> exp.Expression:
+    # Spark has no Jaro-Winkler; SparkEngine registers tillit_jaro_winkler (rapidfuzz, the same
+    # definition as DuckDB's on ASCII text; controls fold names to ASCII before comparing).
+    return exp.Anonymous(this="tillit_jaro_winkler", expressions=[node.this, node.expression])
+
+
 # (target dialect, sqlglot expression type) -> rewrite applied before sqlglot writes the SQL
 HAND_MAPPINGS: dict[tuple[str, type[exp.Expression]], Rewrite] = {
     ("spark", exp.Length): _string_length_only,
+    ("spark", exp.JarowinklerSimilarity): _jaro_winkler_udf,
 }
 
 

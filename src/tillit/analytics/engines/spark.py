@@ -36,6 +36,19 @@ def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSessio
     )
 
 
+def jaro_winkler(a: str | None, b: str | None) -> float | None:
+    """DuckDB's jaro_winkler_similarity for Spark (dialects.py maps the call here)."""
+    from rapidfuzz.distance import JaroWinkler
+
+    return None if a is None or b is None else JaroWinkler.similarity(a, b)
+
+
+def _register_functions(session: SparkSession) -> None:
+    from pyspark.sql.types import DoubleType
+
+    session.udf.register("tillit_jaro_winkler", jaro_winkler, DoubleType())
+
+
 class SparkEngine(Engine):
     name = "spark"
     dialect = "spark"
@@ -45,6 +58,7 @@ class SparkEngine(Engine):
         self.spark = session or local_session()
         self._stop = stop_session
         self._frames: dict[str, DataFrame] = {}
+        _register_functions(self.spark)
 
     def _register(self, name: str, source: DatasetSource | None) -> None:
         columns = [(c, SPARK_TYPES[t]) for c, t in canonical_columns(name)]

@@ -57,7 +57,9 @@ class Injector:
         out = []
         for mth in months:
             out.append(
-                self.inv(s, wd(mth, day), s.number(self.rng.randint(7, 40)), s.next_amount())
+                # the account registered at the time, not whatever the supplier has at the end
+                self.inv(s, wd(mth, day), s.number(self.rng.randint(7, 40)), s.next_amount(),
+                         account=s.account)
             )
         return out
 

@@ -1,0 +1,382 @@
+"""Suppliers: the same invoice number from two suppliers, duplicate supplier records, missing
+or invalid organisation numbers, payments to suppliers with defects, new suppliers paid much.
+
+Payments are tied to a supplier through their invoice (invoices.supplier_id) or, for a payment
+without invoice, through payments.payee_id. A supplier's status at a date follows controls.md:
+register status (konkurs, likvidation, avregistrerad) from the newest supplier_status row whose
+status_date, or where empty checked_date, is on or before the date; F-tax, VAT registration and
+tax debt from the newest row checked on or before it.
+
+Name similarity (SUP-DUPLICATE) is Jaro-Winkler on the ASCII-folded normalised name: DuckDB's
+jaro_winkler_similarity counts bytes, so folding å/ä/ö first makes it count characters, and
+Spark computes the same figure with rapidfuzz (engines/spark.py).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tillit.analytics.controls.invoices import (
+    INVOICE_EVIDENCE,
+    LEGAL_GROUND,
+    NAME_NORM,
+    NUMBER_NORM,
+    PAYMENT_EVIDENCE,
+)
+from tillit.analytics.i18n import gettext_noop as _
+from tillit.analytics.registry import Control, Param, register
+
+NAME_FOLD = ("translate(" + NAME_NORM + ", 'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ', "
+             "'aaaaaaaceeeeiiiidnoooooouuuuyty')")
+SUPPLIER_EVIDENCE = ("name", "orgnr", "address", "postal_code", "city", "country", "created_date", "created_by")
+STATUS_EVIDENCE = ("checked_date", "f_tax", "vat_registered", "tax_debt", "status", "status_date",
+                   "registered_date")
+
+# payments tied to a supplier: through the invoice, else the payee
+PAID = """paid AS (
+    SELECT p.payment_id, p.payment_date, p.amount, p.bank_account, p.invoice_id,
+           coalesce(i.supplier_id, p.payee_id) AS supplier_id, i.vat_amount
+    FROM payments AS p
+    LEFT JOIN invoices AS i ON i.invoice_id = p.invoice_id
+    WHERE p.amount > 0
+)"""
+
+
+register(Control(
+    id="INV-SAME-NO-OTHER-SUPPLIER",
+    version=1,
+    title=_("Same invoice number, another supplier"),
+    rationale=_("The same invoice number, at least five characters long, and the same amount on invoices from "
+                "two different supplier records."),
+    why=_("Two suppliers do not number their invoices alike, so one number and one amount under two supplier "
+          "records means that one claim was entered twice, that a fraudster copied a real invoice under a "
+          "supplier record he controls, or that one company has two records. Example: invoice 204417 for "
+          "31 250,40 kr from Rosendal Konsult AB in April, and invoice 204417 for the same amount from Vargby "
+          "Konsultgrupp AB two weeks later. An invoice cancelled by a credit note from its supplier is not "
+          "counted."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Uppläggning av leverantörer"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers",),
+    params={"min_length": Param(5, min=1, max=20,
+                                description=_("Shortest normalised invoice number compared."))},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+    FROM invoices AS i
+    WHERE i.amount > 0
+      -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
+      AND NOT EXISTS (SELECT 1 FROM invoices AS c
+                      WHERE c.supplier_id = i.supplier_id AND c.amount = -i.amount
+                        AND c.invoice_date >= i.invoice_date)
+)
+SELECT 'supplier' AS subject_type,
+       b.supplier_id AS subject_id,
+       a.amount AS amount_at_risk,
+       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id]) AS evidence_keys,
+       a.invoice_number AS number_a,
+       b.invoice_number AS number_b,
+       coalesce(sa.name, a.supplier_id) AS supplier_a,
+       coalesce(sb.name, b.supplier_id) AS supplier_b,
+       a.invoice_date AS date_a,
+       b.invoice_date AS date_b,
+       a.amount,
+       a.board
+FROM inv AS a
+JOIN inv AS b ON b.number_norm = a.number_norm AND b.amount = a.amount AND b.supplier_id > a.supplier_id
+LEFT JOIN suppliers AS sa ON sa.supplier_id = a.supplier_id
+LEFT JOIN suppliers AS sb ON sb.supplier_id = b.supplier_id
+WHERE length(a.number_norm) >= $min_length
+""",
+    explanation=_("Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
+                  "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."),
+))
+
+
+register(Control(
+    id="SUP-DUPLICATE",
+    version=1,
+    title=_("Duplicate supplier records"),
+    rationale=_("Two supplier records with the same valid organisation number or the same bank account, or with "
+                "nearly the same name at the same postal code."),
+    why=_("A second record for one supplier lets the same invoice be paid twice without any duplicate check "
+          "noticing, and a record that copies a real supplier's name but has another account is a classic "
+          "route for false invoices. Example: Sjöbergs Elservice AB (556677-8899) and \"SJÖBERGS ELSERVICE\" "
+          "without organisation number, both at postal code 271 39. Two companies with the same name in "
+          "different towns are not hits."),
+    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
+                   "suppliers."),
+    risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
+    severity="medel",
+    subject_type="supplier",
+    inputs={"suppliers": ("supplier_id", "name")},
+    optional_inputs=("supplier_accounts",),
+    params={"min_similarity": Param(Decimal("0.93"), min=Decimal("0.80"), max=Decimal("1"),
+                                    description=_("Lowest Jaro-Winkler similarity of the normalised names."))},
+    evidence={"suppliers": SUPPLIER_EVIDENCE},
+    sql=f"""
+WITH sup AS (
+    SELECT supplier_id, name, orgnr, orgnr_valid,
+           {NAME_FOLD.format(col="name")} AS name_key,
+           regexp_replace(coalesce(postal_code, ''), '[^0-9]', '', 'g') AS postal
+    FROM suppliers
+),
+acc AS (
+    SELECT DISTINCT supplier_id, bank_account FROM supplier_accounts WHERE bank_account IS NOT NULL
+),
+pairs AS (
+    SELECT a.supplier_id AS a_id, b.supplier_id AS b_id, 1 AS by_orgnr, 0 AS by_account, 0 AS by_name,
+           a.orgnr AS shared
+    FROM sup AS a JOIN sup AS b ON b.orgnr = a.orgnr AND b.supplier_id > a.supplier_id
+    WHERE a.orgnr_valid AND b.orgnr_valid
+    UNION ALL
+    SELECT x.supplier_id, y.supplier_id, 0, 1, 0, x.bank_account
+    FROM acc AS x JOIN acc AS y ON y.bank_account = x.bank_account AND y.supplier_id > x.supplier_id
+    UNION ALL
+    SELECT a.supplier_id, b.supplier_id, 0, 0, 1, a.postal
+    FROM sup AS a JOIN sup AS b ON b.postal = a.postal AND b.supplier_id > a.supplier_id
+    WHERE a.postal <> '' AND a.name_key <> '' AND b.name_key <> ''
+      AND jaro_winkler_similarity(a.name_key, b.name_key) >= $min_similarity
+),
+grouped AS (
+    SELECT a_id, b_id, max(by_orgnr) AS by_orgnr, max(by_account) AS by_account, max(by_name) AS by_name,
+           min(CASE WHEN by_orgnr = 1 THEN shared END) AS orgnr,
+           min(CASE WHEN by_account = 1 THEN shared END) AS bank_account,
+           min(CASE WHEN by_name = 1 THEN shared END) AS postal_code
+    FROM pairs
+    GROUP BY a_id, b_id
+)
+SELECT 'supplier' AS subject_type,
+       g.a_id AS subject_id,
+       CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
+       ['suppliers:' || g.a_id, 'suppliers:' || g.b_id] AS evidence_keys,
+       CASE WHEN g.by_orgnr = 1 THEN 'orgnr' WHEN g.by_account = 1 THEN 'account' ELSE 'name' END
+           AS explanation_key,
+       a.name AS name_a,
+       b.name AS name_b,
+       coalesce(g.orgnr, '') AS orgnr,
+       coalesce(g.bank_account, '') AS bank_account,
+       coalesce(g.postal_code, '') AS postal_code
+FROM grouped AS g
+JOIN sup AS a ON a.supplier_id = g.a_id
+JOIN sup AS b ON b.supplier_id = g.b_id
+""",
+    explanation={
+        "orgnr": _("The supplier records %(name_a)s and %(name_b)s have the same organisation number, %(orgnr)s."),
+        "account": _("The supplier records %(name_a)s and %(name_b)s have the same bank account, %(bank_account)s."),
+        "name": _("The supplier records %(name_a)s and %(name_b)s have nearly the same name and the same postal "
+                  "code, %(postal_code)s."),
+    },
+))
+
+
+register(Control(
+    id="SUP-ORGNR",
+    version=1,
+    title=_("Invalid organisation number"),
+    rationale=_("A Swedish supplier whose organisation number fails the checksum or is missing, and who was paid."),
+    why=_("Every Swedish company has an organisation number with a check digit, and the municipality's checks of "
+          "F-tax, VAT and debts start from it. A paid supplier without a valid number has never been checked, "
+          "and a number that fails its checksum is a typing error or an invented company. Example: Klippan "
+          "Verktyg AB is registered with 556123-4568, which fails the checksum, and is paid 22 840,35 kr. "
+          "Suppliers registered in another country are not hits."),
+    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; Tax Procedures Act (2011:1244) on F-tax "
+                   "checks of payees."),
+    risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
+    severity="medel",
+    subject_type="supplier",
+    inputs={"suppliers": ("supplier_id", "name"), "payments": ("payment_id", "amount")},
+    optional_inputs=("invoices",),
+    evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+    sql=f"""
+WITH {PAID},
+bad AS (
+    SELECT supplier_id, name, orgnr,
+           CASE WHEN orgnr IS NULL OR trim(orgnr) = '' THEN 'missing' ELSE 'invalid' END AS explanation_key
+    FROM suppliers
+    WHERE (orgnr IS NULL OR trim(orgnr) = '' OR NOT coalesce(orgnr_valid, false))
+      AND upper(trim(coalesce(country, ''))) IN ('', 'SE', 'SWE', 'SVERIGE', 'SWEDEN')
+)
+SELECT 'supplier' AS subject_type,
+       b.supplier_id AS subject_id,
+       sum(p.amount) AS amount_at_risk,
+       list_concat(['suppliers:' || b.supplier_id], list_sort(list('payments:' || p.payment_id))) AS evidence_keys,
+       b.explanation_key,
+       b.name,
+       coalesce(b.orgnr, '') AS orgnr,
+       count(*) AS payments,
+       sum(p.amount) AS paid
+FROM bad AS b
+JOIN paid AS p ON p.supplier_id = b.supplier_id
+GROUP BY b.supplier_id, b.name, b.orgnr, b.explanation_key
+""",
+    explanation={
+        "missing": _("%(name)s has no organisation number but was paid %(paid)s (number of payments: %(payments)s)."),
+        "invalid": _("%(name)s's organisation number %(orgnr)s fails the checksum; the supplier was paid "
+                     "%(paid)s (number of payments: %(payments)s)."),
+    },
+))
+
+
+register(Control(
+    id="SUP-STATUS",
+    version=1,
+    title=_("Payment to a supplier with defects"),
+    rationale=_("A payment to a supplier that on the payment date lacked F-tax, had tax debts, was in bankruptcy "
+                "or liquidation or deregistered, or charged VAT without being registered for VAT."),
+    why=_("The municipality must check that the companies it pays are approved for F-tax and are not bankrupt or "
+          "deregistered; a supplier that has lost its F-tax or runs up tax debts while still invoicing is a "
+          "common sign of a company used for economic crime. Example: Löderup Fastighetsservice AB was declared "
+          "bankrupt on 14 May 2025 and was paid 56 340,90 kr on 28 May. The status that applies is the one known "
+          "on the payment date, not a later one."),
+    legal_ground=_("Tax Procedures Act (2011:1244) ch. 10 sec. 11 (tax deduction for payees without F-tax); Local "
+                   "Government Act (2017:725) ch. 6 sec. 6."),
+    risk_areas=("Uppläggning av leverantörer", "Fakturahantering", "Inköp"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"suppliers": ("supplier_id", "orgnr"), "payments": ("payment_id", "payment_date", "amount"),
+            "supplier_status": ("orgnr", "checked_date")},
+    optional_inputs=("invoices",),
+    params={"tax_debt_limit": Param(Decimal("0"), min=Decimal("0"),
+                                    description=_("Tax debt above this amount, in kronor, is a defect."))},
+    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+    sql=f"""
+WITH {PAID},
+pay AS (
+    SELECT p.payment_id, p.payment_date, p.amount, p.vat_amount, s.supplier_id, s.name, s.orgnr
+    FROM paid AS p
+    JOIN suppliers AS s ON s.supplier_id = p.supplier_id
+    WHERE s.orgnr_valid
+),
+checks AS (
+    -- the newest check on or before the payment date
+    SELECT payment_id, f_tax, vat_registered, tax_debt, checked_date
+    FROM (SELECT p.payment_id, st.f_tax, st.vat_registered, st.tax_debt, st.checked_date,
+                 row_number() OVER (PARTITION BY p.payment_id ORDER BY st.checked_date DESC) AS rn
+          FROM pay AS p JOIN supplier_status AS st ON st.orgnr = p.orgnr AND st.checked_date <= p.payment_date)
+    WHERE rn = 1
+),
+register AS (
+    -- the newest register status dated (status_date, else checked_date) on or before the payment date
+    SELECT payment_id, status, status_on
+    FROM (SELECT p.payment_id, lower(trim(st.status)) AS status,
+                 coalesce(st.status_date, st.checked_date) AS status_on,
+                 row_number() OVER (PARTITION BY p.payment_id
+                                    ORDER BY coalesce(st.status_date, st.checked_date) DESC, st.checked_date DESC) AS rn
+          FROM pay AS p JOIN supplier_status AS st
+               ON st.orgnr = p.orgnr AND coalesce(st.status_date, st.checked_date) <= p.payment_date)
+    WHERE rn = 1
+),
+flagged AS (
+    SELECT p.*, c.checked_date, c.tax_debt, r.status, r.status_on,
+           CASE WHEN r.status IN ('konkurs', 'likvidation', 'avregistrerad') THEN 1
+                WHEN c.f_tax = false THEN 2
+                WHEN c.tax_debt > $tax_debt_limit THEN 3
+                WHEN c.vat_registered = false AND p.vat_amount > 0 THEN 4
+           END AS defect
+    FROM pay AS p
+    LEFT JOIN checks AS c ON c.payment_id = p.payment_id
+    LEFT JOIN register AS r ON r.payment_id = p.payment_id
+)
+SELECT 'supplier' AS subject_type,
+       supplier_id AS subject_id,
+       sum(amount) AS amount_at_risk,
+       list_concat(['suppliers:' || supplier_id], list_sort(list('payments:' || payment_id))) AS evidence_keys,
+       CASE min(defect) WHEN 1 THEN 'register' WHEN 2 THEN 'f_tax' WHEN 3 THEN 'tax_debt' ELSE 'vat' END
+           AS explanation_key,
+       name,
+       orgnr,
+       count(*) AS payments,
+       sum(amount) AS paid,
+       min(payment_date) AS first_payment,
+       coalesce(min(CASE WHEN defect = 1 THEN status END), '') AS status,
+       min(CASE WHEN defect = 1 THEN status_on END) AS status_on,
+       max(checked_date) AS checked_date,
+       max(CASE WHEN defect = 3 THEN tax_debt END) AS tax_debt
+FROM flagged
+WHERE defect IS NOT NULL
+GROUP BY supplier_id, name, orgnr
+""",
+    explanation={
+        "register": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                      "%(payments)s) after its register status became %(status)s on %(status_on)s."),
+        "f_tax": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                   "%(payments)s) while it was not approved for F-tax (checked %(checked_date)s)."),
+        "tax_debt": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                      "%(payments)s) while it had tax debts of %(tax_debt)s (checked %(checked_date)s)."),
+        "vat": _("%(name)s (%(orgnr)s) charged VAT on invoices paid with %(paid)s from %(first_payment)s although "
+                 "it was not registered for VAT (checked %(checked_date)s)."),
+    },
+))
+
+
+register(Control(
+    id="SUP-NEW-LARGE",
+    version=1,
+    title=_("New supplier, large payment"),
+    rationale=_("A supplier that was set up in the register, or a company that was registered, shortly before "
+                "a large payment to it."),
+    why=_("Companies formed for fraud are used quickly: a newly formed or newly registered supplier that receives "
+          "a large sum within weeks has had little time to deliver anything and none to build a history that "
+          "can be checked. Example: Tomelilla Entreprenad AB is set up as a supplier on 2 April 2025 and paid "
+          "485 220,40 kr on 22 May."),
+    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
+                   "suppliers."),
+    risk_areas=("Uppläggning av leverantörer", "Inköp"),
+    severity="medel",
+    subject_type="supplier",
+    inputs={"suppliers": ("supplier_id", "created_date"), "payments": ("payment_id", "payment_date", "amount")},
+    optional_inputs=("invoices", "supplier_status"),
+    params={
+        "window_days": Param(90, min=1, max=730,
+                             description=_("Largest number of days from set-up or registration to the payment.")),
+        "min_amount": Param(Decimal("200000"), min=Decimal("0"),
+                            description=_("Smallest payment, in kronor, counted as large.")),
+    },
+    evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+    sql=f"""
+WITH {PAID},
+registered AS (
+    SELECT orgnr, min(registered_date) AS registered_date
+    FROM supplier_status WHERE registered_date IS NOT NULL
+    GROUP BY orgnr
+),
+sup AS (
+    SELECT s.supplier_id, s.name, s.created_date, r.registered_date
+    FROM suppliers AS s
+    LEFT JOIN registered AS r ON r.orgnr = s.orgnr AND s.orgnr_valid
+),
+large AS (
+    SELECT s.supplier_id, s.name, s.created_date, s.registered_date, p.payment_id, p.payment_date, p.amount,
+           coalesce(date_diff('day', s.created_date, p.payment_date) BETWEEN 0 AND $window_days, false)
+               AS soon_after_created
+    FROM sup AS s JOIN paid AS p ON p.supplier_id = s.supplier_id
+    WHERE p.amount >= $min_amount
+      AND (date_diff('day', s.created_date, p.payment_date) BETWEEN 0 AND $window_days
+           OR date_diff('day', s.registered_date, p.payment_date) BETWEEN 0 AND $window_days)
+)
+SELECT 'supplier' AS subject_type,
+       supplier_id AS subject_id,
+       sum(amount) AS amount_at_risk,
+       list_concat(['suppliers:' || supplier_id], list_sort(list('payments:' || payment_id))) AS evidence_keys,
+       CASE WHEN bool_or(soon_after_created) THEN 'created' ELSE 'registered' END AS explanation_key,
+       name,
+       created_date,
+       registered_date,
+       min(payment_date) AS first_payment,
+       count(*) AS payments,
+       sum(amount) AS paid
+FROM large
+GROUP BY supplier_id, name, created_date, registered_date
+""",
+    explanation={
+        "created": _("%(name)s was set up as a supplier on %(created_date)s and was paid %(paid)s from "
+                     "%(first_payment)s (number of large payments: %(payments)s)."),
+        "registered": _("%(name)s was registered as a company on %(registered_date)s and was paid %(paid)s from "
+                        "%(first_payment)s (number of large payments: %(payments)s)."),
+    },
+))
