@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tillit.analytics.runner import render_explanation, run_controls
 from tests.analytics.conftest import engines, write_source
+
+from tillit.analytics.runner import render_explanation, run_controls
 
 
 def _sup(sid: str, name: str, orgnr: str | None = None, valid: bool = True, **kw) -> dict:
