@@ -40,7 +40,8 @@ Output contract, one row per hit:
   `suppliers:12466`)
 - any further named values the explanation template uses (`%(name)s`); a column `board`, when
   present, is copied to the hit; a column `explanation_key` picks the template when
-  `explanation` is a mapping of several.
+  `explanation` is a mapping of several; a column `severity` (hög / medel / låg), when present,
+  sets that hit's severity instead of the control's.
 
 At registration sqlglot parses the SQL and refuses anything but a SELECT, tables that are not
 declared data sets (`inputs`/`optional_inputs`), columns that schema.py does not have (an

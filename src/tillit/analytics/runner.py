@@ -228,21 +228,26 @@ def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
 def _hits(eng: Engine, control: Control, rows: list[dict[str, Any]]) -> list[Hit]:
     evidence_values = _evidence(eng, control, {k for r in rows for k in (r.get("evidence_keys") or [])})
     hits = []
-    weight = SEVERITY_WEIGHTS[control.severity]
     for row in rows:
+        # a control may lower or raise the severity per hit (INV-SPLIT's second tier) with a
+        # `severity` column holding hög / medel / låg
+        severity = str(row.get("severity") or control.severity)
+        if severity not in SEVERITY_WEIGHTS:
+            severity = control.severity
+        weight = SEVERITY_WEIGHTS[severity]
         keys = sorted({str(k) for k in (row.get("evidence_keys") or [])})
         amount = Decimal(str(row.get("amount_at_risk") or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
         subject_type, subject_id = str(row["subject_type"]), str(row["subject_id"])
-        extra = {k: v for k, v in row.items() if k not in OUTPUT_COLUMNS and k != "explanation_key"}
+        extra = {k: v for k, v in row.items() if k not in OUTPUT_COLUMNS and k not in ("explanation_key", "severity")}
         params = _plain(extra)
         params["amount_at_risk"] = amount
         score = (amount * weight).quantize(CENT)
         hits.append(Hit(
             control_id=control.id, version=control.version,
             fingerprint=fingerprint(control.id, subject_type, subject_id, keys),
-            subject_type=subject_type, subject_id=subject_id, amount_at_risk=amount, severity=control.severity,
+            subject_type=subject_type, subject_id=subject_id, amount_at_risk=amount, severity=severity,
             score=score, score_explanation=SCORE_EXPLANATION,
-            score_params={"amount_at_risk": amount, "weight": weight, "severity": control.severity},
+            score_params={"amount_at_risk": amount, "weight": weight, "severity": severity},
             explanation_template=control.explanation_for(row.get("explanation_key")), explanation_params=params,
             evidence=[evidence_values.get(k) or _evidence_item(k) for k in keys], evidence_keys=keys,
             board=str(row.get("board") or ""),
@@ -302,6 +307,9 @@ def _format_value(value: Any, fmt_amount: Callable[[Decimal], str]) -> Any:
         return value
     if isinstance(value, int):
         return ("−" if value < 0 else "") + _group(str(abs(value)))
+    if isinstance(value, float):
+        # measures such as a mean absolute deviation: six significant digits, decimal comma
+        return format(value, ".6g").replace(".", ",")
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -311,7 +319,8 @@ def render_explanation(hit: Hit, translate: Callable[[str], str] = lambda s: s,
                        fmt_amount: Callable[[Decimal], str] = format_sek) -> str:
     """The hit's sentence: translate the template, then fill it with formatted values.
 
-    Decimal values are amounts (`1 234 567,50 kr`), integers are grouped, dates ISO 8601.
+    Decimal values are amounts (`1 234 567,50 kr`), integers are grouped, other numbers have a
+    decimal comma, dates ISO 8601.
     """
     params = {k: _format_value(v, fmt_amount) for k, v in hit.explanation_params.items()}
     return translate(hit.explanation_template) % params

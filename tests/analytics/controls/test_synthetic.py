@@ -14,6 +14,11 @@ from tillit.analytics.registry import all_controls
 
 CONTROL_IDS = [c.id for c in all_controls()]
 
+# Hits the generator's notes (generate/core.py) announce beside the injected cases. INV-BENFORD
+# per board: the board holding the two injected suppliers (640 crowded amounts) is itself
+# nonconforming, which is the right verdict, not noise.
+ANNOUNCED = {"INV-BENFORD": [["boards:Socialnämnden"]]}
+
 
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("control_id", CONTROL_IDS)
@@ -24,6 +29,7 @@ def test_every_case_found_no_decoy_nothing_else(synthetic, synthetic_run, seed, 
     [result] = [c for c in synthetic_run(seed, engine).controls if c.control_id == control_id]
     assert (result.not_applicable, result.error) == (None, None)
     missed, flagged, other = match_truth(synth, control_id, result.hits)
+    other = [keys for keys in other if keys not in ANNOUNCED.get(control_id, [])]
     assert (missed, flagged, other) == ([], [], [])
 
 

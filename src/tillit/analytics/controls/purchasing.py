@@ -1,0 +1,476 @@
+"""Purchasing: split purchases, spend without contract, contracts with unchecked counterparties,
+consecutive invoice numbers, round amounts and amounts just below a limit, Benford's law.
+
+The direct-procurement limit (direktupphandlingsgränsen, 700 000 kr here) and the
+municipality's own lower routine limit (Malmö: 100 000 kr) are parameters; a routine limit of
+0 switches its tier off.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tillit.analytics.controls.invoices import INVOICE_EVIDENCE, NUMBER_NORM, SUPPLIER_KEY
+from tillit.analytics.controls.suppliers import SUPPLIER_EVIDENCE
+from tillit.analytics.i18n import gettext_noop as _
+from tillit.analytics.registry import Control, Param, register
+
+PROCUREMENT_LAW = _("Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct procurement limit) and "
+                    "ch. 19 sec. 8 (the value of purchases of the same kind is added up).")
+LIMIT = Param(Decimal("700000"), min=Decimal("0"),
+              description=_("The direct-procurement limit, in kronor."))
+ROUTINE_LIMIT = Param(Decimal("100000"), min=Decimal("0"),
+                      description=_("The municipality's own routine limit, in kronor (0: not used)."))
+CONTRACT_EVIDENCE = ("supplier_orgnr", "valid_from", "valid_to", "value", "procurement", "category", "board",
+                     "checked_date")
+
+register(Control(
+    id="INV-SPLIT",
+    version=1,
+    title=_("Split purchases"),
+    rationale=_("Invoices from one supplier to one board without a contract, each below the direct-procurement "
+                "limit, that together exceed it within a rolling window; the municipality's lower routine limit "
+                "raises the same hit with medium severity."),
+    why=_("Splitting a purchase into several orders keeps each below the limit where it must be procured, and "
+          "the procurement act adds purchases of the same kind together for exactly this reason. Example: Hedby "
+          "Markarbeten AB sends the technical board four invoices between 5 and 28 May 2025, each about "
+          "200 000 kr and together 776 687 kr, without any contract."),
+    legal_ground=PROCUREMENT_LAW,
+    risk_areas=("Inköp", "Upphandling"),
+    severity="hög",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount", "board")},
+    optional_inputs=("suppliers",),
+    params={"window_days": Param(30, min=1, max=365,
+                                 description=_("Length of the rolling window, in days.")),
+            "limit": LIMIT, "routine_limit": ROUTINE_LIMIT},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql="""
+WITH inv AS (
+    SELECT invoice_id, supplier_id, board, invoice_date, amount
+    FROM invoices
+    WHERE amount > 0 AND amount < $limit AND (contract_id IS NULL OR trim(contract_id) = '')
+),
+windows AS (
+    -- every invoice opens a window holding the same supplier's and board's invoices dated from it
+    -- up to window_days later; the routine tier counts only invoices below the routine limit
+    SELECT a.invoice_id AS anchor, a.supplier_id, a.board,
+           count(*) AS n_all, sum(b.amount) AS total_all, list(b.invoice_id) AS members_all,
+           sum(CASE WHEN b.amount < $routine_limit THEN 1 ELSE 0 END) AS n_small,
+           sum(CASE WHEN b.amount < $routine_limit THEN b.amount ELSE 0 END) AS total_small,
+           list(CASE WHEN b.amount < $routine_limit THEN b.invoice_id END) AS members_small
+    FROM inv AS a
+    JOIN inv AS b ON b.supplier_id = a.supplier_id AND b.board = a.board
+                 AND b.invoice_date BETWEEN a.invoice_date AND a.invoice_date + $window_days
+    GROUP BY a.invoice_id, a.supplier_id, a.board
+),
+tiers AS (
+    SELECT supplier_id, board, 1 AS tier, total_all AS total, members_all AS members
+    FROM windows WHERE n_all >= 2 AND total_all > $limit
+    UNION ALL
+    SELECT supplier_id, board, 2 AS tier, total_small, members_small
+    FROM windows WHERE $routine_limit > 0 AND n_small >= 2 AND total_small > $routine_limit
+),
+over AS (
+    -- the highest tier reached by the supplier and board, with the invoices of its windows
+    SELECT t.supplier_id, t.board, max(t.total) AS largest_window,
+           CASE WHEN min(t.tier) = 1 THEN 'limit' ELSE 'routine_limit' END AS tier,
+           flatten(list(t.members)) AS members
+    FROM tiers AS t
+    JOIN (SELECT supplier_id, board, min(tier) AS top FROM tiers GROUP BY supplier_id, board) AS b
+      ON b.supplier_id = t.supplier_id AND b.board = t.board AND t.tier = b.top
+    GROUP BY t.supplier_id, t.board
+),
+flagged AS (
+    SELECT o.supplier_id, o.board, o.tier, o.largest_window, i.invoice_id, i.invoice_date, i.amount
+    FROM over AS o
+    JOIN inv AS i ON i.supplier_id = o.supplier_id AND i.board = o.board AND list_contains(o.members, i.invoice_id)
+)
+SELECT 'supplier' AS subject_type,
+       f.supplier_id AS subject_id,
+       sum(f.amount) AS amount_at_risk,
+       list_sort(list('invoices:' || f.invoice_id)) AS evidence_keys,
+       f.tier AS explanation_key,
+       CASE WHEN f.tier = 'limit' THEN 'hög' ELSE 'medel' END AS severity,
+       coalesce(s.name, f.supplier_id) AS supplier_name,
+       f.board,
+       count(*) AS invoices,
+       sum(f.amount) AS total,
+       f.largest_window,
+       min(f.invoice_date) AS first_date,
+       max(f.invoice_date) AS last_date,
+       CASE WHEN f.tier = 'limit' THEN $limit ELSE $routine_limit END AS threshold
+FROM flagged AS f
+LEFT JOIN suppliers AS s ON s.supplier_id = f.supplier_id
+GROUP BY f.supplier_id, s.name, f.board, f.tier, f.largest_window
+""",
+    explanation={
+        "limit": _("%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
+                   "%(first_date)s and %(last_date)s, each below %(threshold)s but %(largest_window)s within one "
+                   "window."),
+        "routine_limit": _("%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
+                           "%(first_date)s and %(last_date)s, each below the routine limit %(threshold)s but "
+                           "%(largest_window)s within one window."),
+    },
+))
+
+
+register(Control(
+    id="INV-NO-CONTRACT",
+    version=1,
+    title=_("Purchases without a contract"),
+    rationale=_("A supplier whose invoices without a contract add up, within one calendar year, to more than the "
+                "direct-procurement limit."),
+    why=_("Above the limit a purchase must be procured; a supplier paid more than that in a year without any "
+          "contract has been bought from unlawfully, whatever the reason, and the lack of a contract means that "
+          "prices and deliveries were never agreed in writing. Example: Ekeby Konsult AB invoices the building "
+          "board about 68 000 kr a month in 2025, 748 000 kr in the year, without a contract."),
+    legal_ground=PROCUREMENT_LAW,
+    risk_areas=("Inköp", "Upphandling"),
+    severity="medel",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount")},
+    optional_inputs=("suppliers", "contracts"),
+    params={"limit": LIMIT},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+inv AS (
+    -- without contract: no contract_id, and no contract with the supplier's organisation number
+    -- valid on the invoice date
+    SELECT i.invoice_id, i.supplier_id, i.invoice_date, i.amount, CAST(year(i.invoice_date) AS VARCHAR) AS year,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+    WHERE (i.contract_id IS NULL OR trim(i.contract_id) = '')
+      AND NOT EXISTS (SELECT 1 FROM contracts AS c
+                      WHERE s.orgnr_valid AND c.supplier_orgnr = s.orgnr AND c.valid_from <= i.invoice_date
+                        AND (c.valid_to IS NULL OR c.valid_to >= i.invoice_date))
+)
+SELECT 'supplier' AS subject_type,
+       min(i.supplier_id) AS subject_id,
+       sum(i.amount) - $limit AS amount_at_risk,
+       list_sort(list('invoices:' || i.invoice_id)) AS evidence_keys,
+       coalesce(min(s.name), min(i.supplier_id)) AS supplier_name,
+       i.year,
+       sum(i.amount) AS total,
+       count(*) AS invoices,
+       $limit AS threshold
+FROM inv AS i
+LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+GROUP BY i.supplier_key, i.year
+HAVING sum(i.amount) > $limit
+""",
+    explanation=_("%(supplier_name)s was paid %(total)s in %(year)s for invoices without a contract (number of "
+                  "invoices: %(invoices)s), more than the direct-procurement limit %(threshold)s."),
+))
+
+
+register(Control(
+    id="INV-NO-CHECK",
+    version=1,
+    title=_("Contract with an unchecked counterparty"),
+    rationale=_("A contract, or a direct purchase without contract, above the routine limit, where the supplier "
+                "was not checked (F-tax, VAT, debts, register status) on or before the contract's start or the "
+                "invoice date."),
+    why=_("The check of a counterparty is worth something only before the municipality binds itself; a check "
+          "made months after the contract was signed, or never, lets a company with tax debts or without F-tax "
+          "win business. Example: Glimåkra Bygg AB's contract of 1 450 000 kr starts on 1 February 2025, and the "
+          "first check of the company is dated 10 April."),
+    legal_ground=_("Public Procurement Act (2016:1145) ch. 13 (exclusion of suppliers); the municipality's "
+                   "routine for checking suppliers."),
+    risk_areas=("Upphandling", "Inköp", "Uppläggning av leverantörer"),
+    severity="medel",
+    subject_type="supplier",
+    inputs={"suppliers": ("supplier_id", "orgnr")},
+    optional_inputs=("contracts", "invoices", "supplier_status"),
+    params={"routine_limit": Param(Decimal("100000"), min=Decimal("0"),
+                                   description=_("Contracts and direct purchases above this amount, in kronor, "
+                                                 "must be preceded by a check."))},
+    evidence={"contracts": CONTRACT_EVIDENCE, "invoices": INVOICE_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+    sql="""
+WITH sup AS (
+    SELECT orgnr, min(supplier_id) AS supplier_id, min(name) AS name
+    FROM suppliers WHERE orgnr_valid GROUP BY orgnr
+),
+first_check AS (
+    SELECT orgnr, min(checked_date) AS first_checked FROM supplier_status GROUP BY orgnr
+),
+by_contract AS (
+    SELECT 'supplier' AS subject_type, s.supplier_id AS subject_id, c.value AS amount_at_risk,
+           ['contracts:' || c.contract_id, 'suppliers:' || s.supplier_id] AS evidence_keys,
+           CASE WHEN f.first_checked IS NULL THEN 'contract_never' ELSE 'contract_late' END AS explanation_key,
+           s.name AS supplier_name, c.contract_id AS reference, c.valid_from AS start_date, c.value AS amount,
+           f.first_checked
+    FROM contracts AS c
+    JOIN sup AS s ON s.orgnr = c.supplier_orgnr
+    LEFT JOIN first_check AS f ON f.orgnr = c.supplier_orgnr
+    WHERE c.value > $routine_limit AND (f.first_checked IS NULL OR f.first_checked > c.valid_from)
+),
+direct AS (
+    -- direct purchases: invoices without contract above the routine limit
+    SELECT i.supplier_id, i.invoice_id, i.invoice_date, i.amount, s.orgnr, s.name
+    FROM invoices AS i
+    JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+    WHERE i.amount > $routine_limit AND (i.contract_id IS NULL OR trim(i.contract_id) = '')
+),
+by_invoice AS (
+    SELECT 'supplier' AS subject_type, d.supplier_id AS subject_id, sum(d.amount) AS amount_at_risk,
+           list_concat(list_sort(list('invoices:' || d.invoice_id)), ['suppliers:' || d.supplier_id]) AS evidence_keys,
+           CASE WHEN min(f.first_checked) IS NULL THEN 'direct_never' ELSE 'direct_late' END AS explanation_key,
+           min(d.name) AS supplier_name, min(d.invoice_id) AS reference, min(d.invoice_date) AS start_date,
+           sum(d.amount) AS amount, min(f.first_checked) AS first_checked
+    FROM direct AS d
+    LEFT JOIN first_check AS f ON f.orgnr = d.orgnr
+    WHERE f.first_checked IS NULL OR f.first_checked > d.invoice_date
+    GROUP BY d.supplier_id
+)
+SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, supplier_name, reference,
+       start_date, amount, first_checked
+FROM (SELECT * FROM by_contract UNION ALL SELECT * FROM by_invoice) AS hits
+""",
+    explanation={
+        "contract_late": _("Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
+                           "%(start_date)s; the supplier was first checked on %(first_checked)s."),
+        "contract_never": _("Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
+                            "%(start_date)s; the supplier has never been checked."),
+        "direct_late": _("%(supplier_name)s was bought from without a contract for %(amount)s from %(start_date)s; "
+                         "the supplier was first checked on %(first_checked)s."),
+        "direct_never": _("%(supplier_name)s was bought from without a contract for %(amount)s from "
+                          "%(start_date)s; the supplier has never been checked."),
+    },
+))
+
+
+register(Control(
+    id="INV-SEQ",
+    version=1,
+    title=_("Consecutive invoice numbers"),
+    rationale=_("A supplier whose invoices to the municipality, in date order, carry consecutive numbers over a "
+                "long run: the municipality looks like its only customer."),
+    why=_("A company with many customers numbers its invoices in one series for all of them, so the "
+          "municipality sees gaps. When every invoice is the previous one plus one, the company sells to no one "
+          "else, which fits a company set up to invoice the municipality, or one owned by someone inside it. "
+          "Example: Bergsjö Fastighetsservice AB's ten invoices in 2025 are numbered 1001 to 1010. A supplier "
+          "with a monthly rent series beside its other invoices is not a hit."),
+    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; a pattern for the analyst, not proof of "
+                   "anything on its own."),
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="låg",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers",),
+    params={"min_invoices": Param(6, min=3, max=1000, description=_("Fewest invoices examined per supplier.")),
+            "min_share": Param(Decimal("0.8"), min=Decimal("0"), max=Decimal("1"),
+                               description=_("Smallest share of invoices that follow the previous one by one."))},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH inv AS (
+    SELECT invoice_id, supplier_id, invoice_date, invoice_number,
+           try_cast(nullif({NUMBER_NORM.format(col="invoice_number")}, '') AS BIGINT) AS number_value
+    FROM invoices
+    WHERE amount > 0
+),
+ordered AS (
+    SELECT *, lag(number_value) OVER (PARTITION BY supplier_id ORDER BY invoice_date, number_value, invoice_id)
+                  AS previous_value
+    FROM inv
+),
+per_supplier AS (
+    SELECT supplier_id, count(*) AS invoices,
+           sum(CASE WHEN number_value = previous_value + 1 THEN 1 ELSE 0 END) AS consecutive,
+           min(invoice_number) AS first_number, max(invoice_number) AS last_number,
+           list_sort(list('invoices:' || invoice_id)) AS evidence_keys
+    FROM ordered
+    GROUP BY supplier_id
+)
+SELECT 'supplier' AS subject_type,
+       p.supplier_id AS subject_id,
+       CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
+       p.evidence_keys,
+       coalesce(s.name, p.supplier_id) AS supplier_name,
+       p.invoices,
+       CAST(p.consecutive + 1 AS BIGINT) AS in_sequence,
+       p.first_number,
+       p.last_number
+FROM per_supplier AS p
+LEFT JOIN suppliers AS s ON s.supplier_id = p.supplier_id
+WHERE p.invoices >= $min_invoices AND p.consecutive >= $min_share * (p.invoices - 1)
+""",
+    explanation=_("%(in_sequence)s of %(supplier_name)s's %(invoices)s invoices follow each other by number "
+                  "(%(first_number)s to %(last_number)s): the municipality may be its only customer."),
+))
+
+
+register(Control(
+    id="INV-ROUND",
+    version=1,
+    title=_("Round amounts and amounts just below a limit"),
+    rationale=_("A supplier with a large share of invoices in whole thousands of kronor, and invoices just below "
+                "the direct-procurement limit or the routine limit (90–100 % of it)."),
+    why=_("Real prices, hours and VAT give amounts with odd kronor and öre; invented invoices are often round. An "
+          "amount just below a limit is chosen to avoid the procurement or the extra check that the limit "
+          "triggers. Example: Högby Entreprenad AB invoices 689 450,20 kr, 98 % of the 700 000 kr limit."),
+    legal_ground=PROCUREMENT_LAW,
+    risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
+    severity="låg",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
+    optional_inputs=("suppliers",),
+    params={"min_invoices": Param(10, min=1, max=10000,
+                                  description=_("Fewest invoices per supplier for the share of round amounts.")),
+            "min_round_share": Param(Decimal("0.3"), min=Decimal("0"), max=Decimal("1"),
+                                     description=_("Smallest share of whole thousands that raises a hit.")),
+            "limit": LIMIT, "routine_limit": ROUTINE_LIMIT},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql="""
+WITH inv AS (
+    SELECT invoice_id, supplier_id, invoice_number, invoice_date, amount
+    FROM invoices
+    WHERE amount > 0
+),
+round_share AS (
+    SELECT 'supplier' AS subject_type, i.supplier_id AS subject_id, CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
+           list_sort(list('invoices:' || i.invoice_id)) AS evidence_keys, 'round_share' AS explanation_key,
+           coalesce(min(s.name), i.supplier_id) AS supplier_name, count(*) AS invoices,
+           CAST(sum(CASE WHEN i.amount % 1000 = 0 THEN 1 ELSE 0 END) AS BIGINT) AS round_invoices,
+           CAST(NULL AS VARCHAR) AS invoice_number, CAST(NULL AS DECIMAL(18,2)) AS amount,
+           CAST(NULL AS DECIMAL(18,2)) AS threshold
+    FROM inv AS i LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+    GROUP BY i.supplier_id
+    HAVING count(*) >= $min_invoices
+       AND sum(CASE WHEN i.amount % 1000 = 0 THEN 1 ELSE 0 END) >= $min_round_share * count(*)
+),
+below_limit AS (
+    SELECT 'supplier' AS subject_type, i.supplier_id AS subject_id, i.amount AS amount_at_risk,
+           ['invoices:' || i.invoice_id] AS evidence_keys, 'below_limit' AS explanation_key,
+           coalesce(s.name, i.supplier_id) AS supplier_name, CAST(1 AS BIGINT) AS invoices,
+           CAST(0 AS BIGINT) AS round_invoices,
+           i.invoice_number, i.amount,
+           CASE WHEN i.amount >= 0.9 * $limit THEN $limit ELSE $routine_limit END AS threshold
+    FROM inv AS i LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+    WHERE (i.amount >= 0.9 * $limit AND i.amount < $limit)
+       OR ($routine_limit > 0 AND i.amount >= 0.9 * $routine_limit AND i.amount < $routine_limit)
+)
+SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, supplier_name, invoices,
+       round_invoices, invoice_number, amount, threshold
+FROM (SELECT * FROM round_share UNION ALL SELECT * FROM below_limit) AS hits
+""",
+    explanation={
+        "round_share": _("%(round_invoices)s of %(supplier_name)s's %(invoices)s invoices are in whole thousands of "
+                         "kronor."),
+        "below_limit": _("Invoice %(invoice_number)s from %(supplier_name)s is for %(amount)s, just below the limit "
+                         "of %(threshold)s."),
+    },
+))
+
+
+# Nigrini (2012), table 7.1: mean absolute deviation limits for the first-two-digits and first-digit tests.
+# Nigrini's limits assume large data sets: 385 amounts that follow Benford's law exactly in
+# distribution still show a MAD of about 0.004 from sampling alone, far above 0.0022. A group is
+# therefore nonconforming only when its MAD also exceeds noise_factor times the MAD expected from
+# sampling at its size (for 185 083 amounts that is 0.00018, so Nigrini's verdicts stand).
+register(Control(
+    id="INV-BENFORD",
+    version=1,
+    title=_("Deviation from Benford's law"),
+    rationale=_("The first two digits of a supplier's or a board's invoice amounts compared with Benford's law: "
+                "the mean absolute deviation above Nigrini's limit for nonconformity. A diagnostic for the analyst, "
+                "never a case on its own. Small groups deviate by chance, so the deviation must also clearly exceed what "
+                "chance gives a group of that size."),
+    why=_("In amounts that arise naturally, low first digits are more common than high ones in a known "
+          "proportion (Benford's law). Invented amounts, amounts kept under a limit or split purchases crowd a "
+          "few digit pairs and break the pattern. Example: Sydkust Konsultgrupp AB's 320 invoices all lie "
+          "between 40 000 and 49 999 kr, so the digit pairs 40–49 hold everything."),
+    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; Nigrini, Benford's Law (Wiley 2012), "
+                   "ch. 7 for the limits."),
+    risk_areas=("Fakturahantering",),
+    severity="låg",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
+    optional_inputs=("suppliers",),
+    params={"min_invoices": Param(300, min=50, max=1000000,
+                                  description=_("Fewest invoices per supplier or board for the test.")),
+            "max_mad": Param(Decimal("0.0022"), min=Decimal("0"), max=Decimal("1"),
+                             description=_("Mean absolute deviation of the first-two-digits test above which the "
+                                           "amounts are nonconforming (Nigrini: 0.0022).")),
+            "max_mad_first": Param(Decimal("0.015"), min=Decimal("0"), max=Decimal("1"),
+                                   description=_("Nonconformity limit of the first-digit test, shown beside it "
+                                                 "(Nigrini: 0.015).")),
+            "noise_factor": Param(Decimal("1.5"), min=Decimal("0"), max=Decimal("10"),
+                                  description=_("How many times the deviation that chance alone gives a group of "
+                                                "this size the deviation must also exceed."))},
+    evidence={"suppliers": SUPPLIER_EVIDENCE},
+    sql="""
+WITH digits AS (
+    -- the first two significant digits, read from the exact decimal (0.05 -> 50, 1 234,50 -> 12)
+    SELECT supplier_id, board,
+           CAST(substr(rpad(ltrim(replace(CAST(amount AS VARCHAR), '.', ''), '0'), 2, '0'), 1, 2) AS INTEGER) AS d2
+    FROM invoices
+    WHERE amount > 0
+),
+groups AS (
+    SELECT 'supplier' AS subject_type, supplier_id AS subject_id, d2 FROM digits WHERE supplier_id IS NOT NULL
+    UNION ALL
+    SELECT 'board' AS subject_type, board AS subject_id, d2 FROM digits WHERE board IS NOT NULL AND board <> ''
+),
+sizes AS (
+    SELECT subject_type, subject_id, count(*) AS n FROM groups GROUP BY subject_type, subject_id
+    HAVING count(*) >= $min_invoices
+),
+two AS (
+    SELECT g.subject_type, g.subject_id, g.d2, count(*) / max(s.n) AS observed, log10(1 + 1 / g.d2) AS expected
+    FROM groups AS g JOIN sizes AS s ON s.subject_type = g.subject_type AND s.subject_id = g.subject_id
+    GROUP BY g.subject_type, g.subject_id, g.d2
+),
+one AS (
+    SELECT g.subject_type, g.subject_id, g.d2 // 10 AS d1, count(*) / max(s.n) AS observed,
+           log10(1 + 1 / (g.d2 // 10)) AS expected
+    FROM groups AS g JOIN sizes AS s ON s.subject_type = g.subject_type AND s.subject_id = g.subject_id
+    GROUP BY g.subject_type, g.subject_id, g.d2 // 10
+),
+-- the mean absolute deviation over all 90 (9) digit groups: an unseen group deviates by its expected share
+mad2 AS (
+    SELECT subject_type, subject_id, (sum(abs(observed - expected) - expected) + 1) / 90 AS mad,
+           max_by(d2, abs(observed - expected)) AS worst_digits
+    FROM two GROUP BY subject_type, subject_id
+),
+noise AS (
+    -- the MAD that sampling alone gives n amounts that do follow Benford's law:
+    -- sum over the 90 groups of sqrt(2 p (1 - p) / (pi n)), divided by 90, where
+    -- sum(sqrt(p (1 - p))) = 8.950196926823658
+    SELECT subject_type, subject_id, n, 8.950196926823658 / 90 * sqrt(2 / (pi() * n)) AS expected_mad
+    FROM sizes
+),
+mad1 AS (
+    SELECT subject_type, subject_id, (sum(abs(observed - expected) - expected) + 1) / 9 AS mad
+    FROM one GROUP BY subject_type, subject_id
+)
+SELECT m.subject_type,
+       m.subject_id,
+       CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
+       CASE WHEN m.subject_type = 'supplier' THEN ['suppliers:' || m.subject_id]
+            ELSE ['boards:' || m.subject_id] END AS evidence_keys,
+       m.subject_type AS explanation_key,
+       coalesce(sp.name, m.subject_id) AS name,
+       s.n AS invoices,
+       round(m.mad, 6) AS mad,
+       round(f.mad, 6) AS mad_first,
+       m.worst_digits,
+       CASE WHEN f.mad > $max_mad_first THEN 'nonconforming' ELSE 'acceptable' END AS first_digit_verdict
+FROM mad2 AS m
+JOIN mad1 AS f ON f.subject_type = m.subject_type AND f.subject_id = m.subject_id
+JOIN noise AS s ON s.subject_type = m.subject_type AND s.subject_id = m.subject_id
+LEFT JOIN suppliers AS sp ON m.subject_type = 'supplier' AND sp.supplier_id = m.subject_id
+WHERE m.mad > $max_mad AND m.mad > $noise_factor * s.expected_mad
+""",
+    explanation={
+        "supplier": _("The first two digits of %(name)s's %(invoices)s invoice amounts deviate from Benford's law: "
+                      "mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. The "
+                      "first-digit test gives %(mad_first)s."),
+        "board": _("The first two digits of the %(invoices)s invoice amounts of %(name)s deviate from Benford's "
+                   "law: mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. "
+                   "The first-digit test gives %(mad_first)s."),
+    },
+))
