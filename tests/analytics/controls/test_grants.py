@@ -10,11 +10,11 @@ from tests.analytics.conftest import engines, write_source
 from tillit.analytics.runner import render_explanation, run_controls
 
 D = date
-Y0, Y1 = D(2025, 1, 1), D(2025, 12, 31)
+Y0, Y1, DECIDED = D(2025, 1, 1), D(2025, 12, 31), D(2024, 11, 20)
 
 
 def _grant(gid: str, board: str, orgnr: str | None, name: str, amount: str, start=Y0, end=Y1, account=None,
-           decided=D(2024, 11, 20), valid=True) -> dict:
+           decided=DECIDED, valid=True) -> dict:
     return {"grant_id": gid, "board": board, "recipient_orgnr": orgnr,
             "recipient_orgnr_valid": valid if orgnr else None, "recipient_name": name, "amount": Decimal(amount),
             "period_from": start, "period_to": end, "decided_date": decided, "bank_account": account or f"BG:{gid}"}
