@@ -137,6 +137,29 @@ class Synthetic:
             assert result.ok, (name, result.file_errors, result.errors[:3])
             self.sources[name] = DatasetSource(paths=[str(out / f"{name}.parquet")], key=schema.get(name).key,
                                                unavailable=frozenset(result.unavailable))
+        self._cross_municipality(folder)
+
+    def _cross_municipality(self, folder: Path) -> None:
+        """The pseudonymised exports of this municipality and of the generator's partner, as the
+        matching party would import them (x_benefit_payments, x_invoices)."""
+        from tillit.analytics.ingest import ingest
+        from tillit.analytics.pseudonyms import export
+
+        key = b"test key held by both municipalities, never the matching party"
+        partner: dict[str, DatasetSource] = {}
+        out = folder / "partner-parquet"
+        out.mkdir()
+        for name in ("suppliers", "invoices", "benefit_payments"):
+            path = self.partner_files / f"{name}.csv"
+            if path.exists():
+                result = ingest(name, path, out / f"{name}.parquet")
+                assert result.ok, (name, result.file_errors, result.errors[:3])
+                partner[name] = DatasetSource(paths=[str(out / f"{name}.parquet")], key=schema.get(name).key)
+        ours = export(self.sources, "1111", key, folder / "x-ours")
+        theirs = export(partner, "2222", key, folder / "x-partner")
+        for name in ("x_benefit_payments", "x_invoices"):
+            paths = [str(p[name]) for p in (ours, theirs) if name in p]
+            self.sources[name] = DatasetSource(paths=paths, key=None)
 
     def cases(self, control_id: str) -> list[dict[str, Any]]:
         return [c for c in self.truth["cases"] if c["control_id"] == control_id]

@@ -71,6 +71,8 @@ ALLOWED: dict[str, frozenset[str]] = {
         "parking_permits": ("permit_id", "holder", "valid_from", "valid_to"),
         "ledger": ("voucher_id", "voucher_date", "account", "amount", "series", "text", "registered_by",
                    "registered_at", "unit", "project"),
+        "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
+        "x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "invoice_date", "amount"),
     }.items()
 }
 

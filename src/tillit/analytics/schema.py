@@ -140,6 +140,22 @@ _add(DatasetSpec("ledger", _("General ledger"), (
     _c("registered_at", "datetime"), _c("unit"), _c("project"),
 ), key=None, period_column="voucher_date"))
 
+# Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
+# matching party imports several municipalities' exports and never sees a personnummer or an
+# organisation number; *_ref is the exporting municipality's own row key, so that each
+# municipality finds its own rows behind a hit.
+_add(DatasetSpec("x_benefit_payments", _("Economic assistance payments, pseudonymised (cross-municipality)"), (
+    _c("municipality", req=True), _c("payment_ref", req=True), _c("person", req=True), _c("role"),
+    _c("period", req=True), _c("amount", "decimal", True),
+), key=None))
+_add(DatasetSpec("x_invoices", _("Supplier invoices, pseudonymised (cross-municipality)"), (
+    _c("municipality", req=True), _c("invoice_ref", req=True), _c("supplier", req=True),
+    _c("invoice_number", req=True), _c("invoice_date", "date"), _c("amount", "decimal", True),
+), key=None))
+
+# the data sets a municipality's own systems hold (the x_ exports are made from them)
+MUNICIPAL_DATASETS: tuple[str, ...] = tuple(n for n in DATASETS if not n.startswith("x_"))
+
 
 def get(name: str) -> DatasetSpec:
     try:

@@ -19,6 +19,13 @@ def add_commands(sub) -> None:
     p = sub.add_parser("datasets", help="snapshots per data set")
     p.set_defaults(func=cmd_datasets)
 
+    p = sub.add_parser("pseudonyms", help="keyed-hash exports for cross-municipality matching")
+    psub = p.add_subparsers(dest="pseudonyms_command", required=True)
+    e = psub.add_parser("export", help="write x_benefit_payments.parquet and x_invoices.parquet")
+    e.add_argument("--key-file", required=True, help="the key the participating municipalities share (≥ 32 bytes)")
+    e.add_argument("--output", required=True, help="folder for the export files")
+    e.set_defaults(func=cmd_pseudonyms_export)
+
     p = sub.add_parser("generate", help="a synthetic municipality: DIR/<dataset>.csv per data set, DIR/truth.json")
     p.add_argument("dir")
     p.add_argument("--scale", type=float, default=1.0)
@@ -106,6 +113,46 @@ def cmd_import(args) -> int:
     if snapshot.quarantined_rows:
         print(_("%(count)s bad rows were quarantined:") % {"count": format_integer(snapshot.quarantined_rows)})
         print_errors(attempt, file=sys.stdout)
+    return 0
+
+
+def cmd_pseudonyms_export(args) -> int:
+    """Export keyed-hash pseudonyms of the current data for the X-* controls (pseudonyms.py)."""
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.pseudonyms import MIN_KEY_BYTES, PseudonymKeyError, export, read_key
+    from tillit.cli import CommandError
+    from tillit.datasets.services import current_sources
+    from tillit.lib.formats import format_integer
+
+    municipality = resolve_municipality(args.municipality)
+    try:
+        key = read_key(Path(args.key_file))
+    except FileNotFoundError:
+        raise CommandError(_("The file %(file)s does not exist.") % {"file": args.key_file}) from None
+    except PseudonymKeyError:
+        raise CommandError(_("The key in %(file)s is too short: at least %(bytes)s bytes are needed.")
+                           % {"file": args.key_file, "bytes": MIN_KEY_BYTES}) from None
+    sources = {name: source for name, (source, _ids) in current_sources(municipality=municipality).items()}
+    if not {"benefit_payments", "invoices"} & set(sources):
+        raise CommandError(_("There is nothing to export: import economic assistance payments or supplier invoices "
+                             "first."))
+    written = export(sources, municipality.code, key, Path(args.output))
+    import getpass
+
+    import pyarrow.parquet as pq
+
+    from tillit.accounts.models import AccessLogEntry
+
+    # pseudonymised personal data leaves the installation: that is an export in the access log
+    AccessLogEntry.objects.create(
+        municipality=municipality, user=None, username=f"cli:{getpass.getuser()}",
+        action=AccessLogEntry.Action.EXPORT, object_type="pseudonym_export",
+        object_id=",".join(sorted(written))[:100], path=f"tillit pseudonyms export --output {args.output}"[:500])
+
+    for name, path in written.items():
+        print(_("%(dataset)s: %(rows)s rows written to %(file)s.")
+              % {"dataset": name, "rows": format_integer(pq.ParquetFile(path).metadata.num_rows), "file": path})
     return 0
 
 

@@ -20,7 +20,7 @@ from tillit.analytics.generate._purchasing import Purchasing
 from tillit.analytics.generate._purchasing_cases import Injector
 from tillit.analytics.generate._world import make_employees, make_world, write_employees
 from tillit.analytics.i18n import gettext_noop as _
-from tillit.analytics.schema import DATASETS
+from tillit.analytics.schema import MUNICIPAL_DATASETS as DATASETS
 
 Progress = Callable[[int, int, str], None]
 
