@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from tests.conftest import _user
 from tillit.accounts.models import AccessLogEntry, Role
 from tillit.cases.access import DENIED
 from tillit.cases.models import Case, CaseDocument, DeletionRequest, State
@@ -21,7 +22,6 @@ from tillit.cases.services import (
     document_path,
     document_read,
 )
-from tests.conftest import _user
 
 
 @pytest.fixture

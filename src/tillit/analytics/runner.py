@@ -127,7 +127,8 @@ def run_controls(
     try:
         needed = {d for c in controls for d in c.datasets}
         for name in sorted(needed):
-            if name not in eng.sources:
+            # an engine reused with other data must not answer from what it registered before
+            if name not in eng.sources or eng.sources[name] != sources.get(name):
                 eng.register(name, sources.get(name))
         results = []
         profiles: dict[str, dict[str, int]] = {}  # per data set, computed once per run

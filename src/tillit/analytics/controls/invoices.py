@@ -67,13 +67,22 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
-inv AS (
+all_inv AS (
     SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
            coalesce(s.name, i.supplier_id) AS supplier_name,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
-           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
     FROM invoices AS i
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+),
+candidates AS (
+    -- a duplicate needs a second invoice with the same supplier and amount: find those groups
+    -- first, so that only their invoice numbers are normalised
+    SELECT supplier_key, amount FROM all_inv WHERE amount > 0 GROUP BY supplier_key, amount HAVING count(*) >= 2
+),
+inv AS (
+    SELECT a.*, {NUMBER_NORM.format(col="a.invoice_number")} AS number_norm
+    FROM all_inv AS a
+    JOIN candidates AS c ON c.supplier_key = a.supplier_key AND c.amount = a.amount
 ),
 dup AS (
     SELECT supplier_key, number_norm, amount,
@@ -93,7 +102,7 @@ credited AS (
     -- credit notes from the same supplier of the opposite amount, dated on or after the first invoice
     SELECT d.supplier_key, d.number_norm, d.amount, list_sort(list(c.invoice_id)) AS credit_note_ids
     FROM dup AS d
-    JOIN inv AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
+    JOIN all_inv AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
     GROUP BY d.supplier_key, d.number_norm, d.amount
 )
 SELECT 'supplier' AS subject_type,
@@ -160,29 +169,41 @@ register(Control(
     sql=f"""
 WITH {SUPPLIER_KEY},
 links AS (
-    -- the facts that tie a supplier record to others: its identity (valid orgnr or the record
-    -- itself), every bank account registered for it, and its normalised name
-    SELECT supplier_id, supplier_key AS link FROM supplier_key
+    -- the facts beside the identity (valid orgnr or the record itself) that tie supplier records
+    -- together: every bank account registered for it, and its normalised name
+    SELECT k.supplier_id, k.supplier_key, 'account:' || a.bank_account AS link
+    FROM supplier_accounts AS a JOIN supplier_key AS k ON k.supplier_id = a.supplier_id
+    WHERE a.bank_account IS NOT NULL
     UNION
-    SELECT supplier_id, 'account:' || bank_account AS link FROM supplier_accounts WHERE bank_account IS NOT NULL
-    UNION
-    SELECT supplier_id, 'name:' || {NAME_NORM.format(col="name")} AS link FROM suppliers
+    SELECT supplier_id, supplier_key, 'name:' || {NAME_NORM.format(col="name")} AS link FROM supplier_key
     WHERE {NAME_NORM.format(col="name")} <> ''
 ),
-inv AS (
+cross_links AS (
+    -- only links that two or more supplier identities share can pair invoices across identities
+    SELECT l.supplier_id, l.link
+    FROM links AS l
+    JOIN (SELECT link FROM links GROUP BY link HAVING count(DISTINCT supplier_key) >= 2) AS shared
+      ON shared.link = l.link
+),
+all_inv AS (
     SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
            coalesce(s.name, i.supplier_id) AS supplier_name,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
-           {NUMBER_FUZZY.format(col="i.invoice_number")} AS number_fuzzy
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
     FROM invoices AS i
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
 ),
 inv_links AS (
-    SELECT invoice_id, supplier_key AS link, amount, invoice_date FROM inv WHERE amount > 0
-    UNION
-    SELECT i.invoice_id, l.link, i.amount, i.invoice_date
-    FROM inv AS i JOIN links AS l ON l.supplier_id = i.supplier_id
-    WHERE i.amount > 0
+    -- the same identity and amount (groups of two or more only) ...
+    SELECT a.invoice_id, a.supplier_key AS link, a.amount, a.invoice_date
+    FROM all_inv AS a
+    JOIN (SELECT supplier_key, amount FROM all_inv WHERE amount > 0
+          GROUP BY supplier_key, amount HAVING count(*) >= 2) AS same
+      ON same.supplier_key = a.supplier_key AND same.amount = a.amount
+    UNION ALL
+    -- ... or a shared account or name
+    SELECT a.invoice_id, x.link, a.amount, a.invoice_date
+    FROM all_inv AS a JOIN cross_links AS x ON x.supplier_id = a.supplier_id
+    WHERE a.amount > 0
 ),
 pairs AS (
     SELECT DISTINCT x.invoice_id AS a_id, y.invoice_id AS b_id
@@ -190,10 +211,15 @@ pairs AS (
     JOIN inv_links AS y ON y.link = x.link AND y.amount = x.amount AND y.invoice_id > x.invoice_id
     WHERE abs(date_diff('day', x.invoice_date, y.invoice_date)) <= $window_days
 ),
+inv AS (
+    SELECT a.*, {NUMBER_FUZZY.format(col="a.invoice_number")} AS number_fuzzy
+    FROM all_inv AS a
+    WHERE a.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
+),
 credits AS (
     -- the newest credit note per supplier identity and amount it cancels
     SELECT supplier_key, -amount AS amount, max(invoice_date) AS last_credit_date
-    FROM inv WHERE amount < 0
+    FROM all_inv WHERE amount < 0
     GROUP BY supplier_key, -amount
 ),
 matched AS (
@@ -397,13 +423,27 @@ paid AS (
     JOIN payments AS p ON p.invoice_id = i.invoice_id AND p.amount > 0
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
     WHERE i.amount > 0
+),
+pairs AS (
+    -- two equality joins (same number, same OCR reference) instead of comparing every pair of a
+    -- supplier's invoices
+    SELECT a.payment_id AS a_payment, b.payment_id AS b_payment, 'same_number' AS explanation_key
+    FROM paid AS a JOIN paid AS b
+         ON b.supplier_key = a.supplier_key AND b.number_norm = a.number_norm AND b.invoice_id <> a.invoice_id
+    WHERE a.number_norm <> '' AND b.amount - a.amount BETWEEN $min_fee AND $max_fee
+    UNION ALL
+    SELECT a.payment_id, b.payment_id, 'same_ocr'
+    FROM paid AS a JOIN paid AS b
+         ON b.supplier_key = a.supplier_key AND b.ocr = a.ocr AND b.invoice_id <> a.invoice_id
+    WHERE NOT (a.number_norm <> '' AND a.number_norm = b.number_norm)
+      AND b.amount - a.amount BETWEEN $min_fee AND $max_fee
 )
 SELECT 'supplier' AS subject_type,
        b.supplier_id AS subject_id,
        b.amount AS amount_at_risk,
        list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id,
                   'payments:' || a.payment_id, 'payments:' || b.payment_id]) AS evidence_keys,
-       CASE WHEN a.number_norm = b.number_norm THEN 'same_number' ELSE 'same_ocr' END AS explanation_key,
+       p.explanation_key,
        b.supplier_name,
        a.invoice_number AS number_a,
        b.invoice_number AS number_b,
@@ -414,11 +454,10 @@ SELECT 'supplier' AS subject_type,
        b.payment_date AS paid_b,
        coalesce(a.ocr, '') AS ocr,
        b.board
-FROM paid AS a
-JOIN paid AS b ON b.supplier_key = a.supplier_key AND b.invoice_id <> a.invoice_id
-WHERE b.amount - a.amount BETWEEN $min_fee AND $max_fee
-  AND date_diff('day', a.payment_date, b.payment_date) BETWEEN 0 AND $window_days
-  AND ((a.number_norm <> '' AND a.number_norm = b.number_norm) OR a.ocr = b.ocr)
+FROM pairs AS p
+JOIN paid AS a ON a.payment_id = p.a_payment
+JOIN paid AS b ON b.payment_id = p.b_payment
+WHERE date_diff('day', a.payment_date, b.payment_date) BETWEEN 0 AND $window_days
 """,
     explanation={
         "same_number": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and "
