@@ -311,7 +311,9 @@ def _format_value(value: Any, fmt_amount: Callable[[Decimal], str]) -> Any:
     if isinstance(value, float):
         # measures such as a mean absolute deviation: six significant digits, decimal comma
         return format(value, ".6g").replace(".", ",")
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

@@ -31,10 +31,20 @@ def _jaro_winkler_udf(node: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="tillit_jaro_winkler", expressions=[node.this, node.expression])
 
 
+def _local_time(node: exp.Expression) -> exp.Expression:
+    # local_time(ts): Swedish wall-clock time of a timestamp stored in UTC. DuckDB has it as a
+    # macro (engines/duckdb.py); Spark has from_utc_timestamp.
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "local_time" and len(node.expressions) == 1:
+        return exp.Anonymous(this="from_utc_timestamp",
+                             expressions=[node.expressions[0], exp.Literal.string("Europe/Stockholm")])
+    return node
+
+
 # (target dialect, sqlglot expression type) -> rewrite applied before sqlglot writes the SQL
 HAND_MAPPINGS: dict[tuple[str, type[exp.Expression]], Rewrite] = {
     ("spark", exp.Length): _string_length_only,
     ("spark", exp.JarowinklerSimilarity): _jaro_winkler_udf,
+    ("spark", exp.Anonymous): _local_time,
 }
 
 

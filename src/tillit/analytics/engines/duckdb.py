@@ -29,6 +29,11 @@ class DuckDBEngine(Engine):
         self.con = connection or duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        # timestamps are compared in UTC on every machine, as Spark's session does (spark.py);
+        # local_time(ts) gives the Swedish wall-clock time where a control needs the hour or the day
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("CREATE OR REPLACE MACRO local_time(ts) AS "
+                         "timezone('Europe/Stockholm', CAST(ts AS TIMESTAMPTZ))")
 
     def _register(self, name: str, source: DatasetSource | None) -> None:
         columns = canonical_columns(name)

@@ -957,10 +957,12 @@ class Welfare:
         for k, day in enumerate((date(2025, 6, 14), date(2025, 11, 5))):
             staff = f"{prov[1]}-98{k}1"
             pool = sorted(alive, key=lambda c: -slack(c, day.month))[:21]
+            # 17.5 hours whatever the number of clients (small scales have fewer than 21)
+            each = -(-21 * 50 // len(pool))
             s = at(day.year, day.month, day.day, 5, 0)
             keys = []
             for c in pool:
-                e = s + timedelta(minutes=50)
+                e = s + timedelta(minutes=each)
                 keys.append(
                     f"care_visits:{visit(c['prov'], c['p'].pnr, staff, s, e, c['service'])}"
                 )
@@ -971,7 +973,7 @@ class Welfare:
                 "staff",
                 staff,
                 0,
-                f"{len(pool) * 50 / 60:.1f} billed hours on {day}.",
+                f"{len(pool) * each / 60:.1f} billed hours on {day}.",
             )
             if k == 0:
                 t.decoy(
