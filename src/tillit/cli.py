@@ -223,10 +223,21 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["TILLIT_DEMO_MODE"] = "1"
         os.environ.setdefault("TILLIT_DEBUG", "1")
     _setup_django(args.lang)
+    from django.db import DatabaseError
+
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseError as exc:
+        text = str(exc)
+        if "no such table" not in text and "does not exist" not in text:
+            raise
+        from django.utils.translation import gettext as _
+
+        print(f"{parser.prog}: " + _("The database has not been set up yet: run `tillit manage migrate` (or "
+                                     "`tillit demo`) first."), file=sys.stderr)
         return 1
 
 

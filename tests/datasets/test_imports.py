@@ -56,12 +56,12 @@ def _state(municipality) -> tuple:
 
 def test_every_generated_data_set_imports_without_an_error(personas, kommun_a, generated):
     folder, result = generated
-    for name in schema.DATASETS:
+    for name in schema.MUNICIPAL_DATASETS:
         attempt = import_file(user=personas["admin"], municipality=kommun_a, dataset=name, path=folder / f"{name}.csv")
         assert attempt.status == ImportAttempt.Status.IMPORTED, (name, attempt.message, attempt.errors[:3])
         assert attempt.snapshot.rows == result.rows[name] and attempt.error_count == 0
     sources = current_sources(municipality=kommun_a)
-    assert set(sources) == set(schema.DATASETS)
+    assert set(sources) == set(schema.MUNICIPAL_DATASETS)
     invoices, _ids = sources["invoices"]
     assert pq.read_metadata(invoices.paths[0]).num_rows == result.rows["invoices"]
 
