@@ -210,3 +210,14 @@ def synthetic_run(synthetic) -> Callable[[int, Engine], Any]:
         return made[(seed, engine.name)]
 
     return get
+
+
+def run_control(tmp_path: Path, engine: Engine, control_id: str, params: dict | None = None,
+                **datasets: list[dict[str, Any]]) -> list:
+    """Write each data set's rows, run one control, assert it ran, return its hits by evidence."""
+    from tillit.analytics.runner import run_controls
+
+    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
+    result = run_controls(sources, [control_id], engine=engine, params={control_id: params} if params else None)
+    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
+    return sorted(result.hits, key=lambda h: h.evidence_keys)

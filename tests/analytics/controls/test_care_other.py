@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import holidays
-from tests.analytics.conftest import engines, write_source
+from tests.analytics.conftest import engines, run_control
 
 from tillit.analytics.controls.calendar import HOLIDAY_DATES, is_weekend_sql
-from tillit.analytics.runner import render_explanation, run_controls
+from tillit.analytics.runner import render_explanation
 
 SE = ZoneInfo("Europe/Stockholm")
 D = date
@@ -28,11 +28,7 @@ def _visit(vid, client, staff, start, minutes, provider="5560000001"):
             "end": start + timedelta(minutes=minutes), "billed_minutes": minutes, "service": "hemtjänst"}
 
 
-def _run(tmp_path, engine, control_id, **datasets):
-    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine)
-    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
-    return sorted(result.hits, key=lambda h: h.evidence_keys)
+_run = run_control
 
 
 def test_the_calendar_is_the_holidays_library_and_weekends_are_saturday_and_sunday():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.analytics.conftest import engines, write_source
+from tests.analytics.conftest import engines, run_control
 
-from tillit.analytics.runner import render_explanation, run_controls
+from tillit.analytics.runner import render_explanation
 
 D = date
 Y0, Y1, DECIDED = D(2025, 1, 1), D(2025, 12, 31), D(2024, 11, 20)
@@ -20,11 +20,7 @@ def _grant(gid: str, board: str, orgnr: str | None, name: str, amount: str, star
             "period_from": start, "period_to": end, "decided_date": decided, "bank_account": account or f"BG:{gid}"}
 
 
-def _run(tmp_path, engine, control_id, **datasets):
-    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine)
-    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
-    return sorted(result.hits, key=lambda h: h.evidence_keys)
+_run = run_control
 
 
 KFN, SN, KS = "Kultur- och fritidsnämnden", "Socialnämnden", "Kommunstyrelsen"

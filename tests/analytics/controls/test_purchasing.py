@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.analytics.conftest import engines, write_source
+from tests.analytics.conftest import engines, run_control
 
-from tillit.analytics.runner import render_explanation, run_controls
+from tillit.analytics.runner import render_explanation
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 D = date
@@ -23,11 +23,7 @@ def _inv(iid: str, sid: str, day: date, amount: str, board: str = "Tekniska näm
             "amount": Decimal(amount), "board": board, **kw}
 
 
-def _run(tmp_path, engine, control_id, params=None, **datasets):
-    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine, params={control_id: params} if params else None)
-    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
-    return sorted(result.hits, key=lambda h: h.evidence_keys)
+_run = run_control
 
 
 @engines()

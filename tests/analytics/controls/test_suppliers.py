@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.analytics.conftest import engines, write_source
+from tests.analytics.conftest import engines, run_control
 
-from tillit.analytics.runner import render_explanation, run_controls
+from tillit.analytics.runner import render_explanation
 
 
 def _sup(sid: str, name: str, orgnr: str | None = None, valid: bool = True, **kw) -> dict:
@@ -28,11 +28,7 @@ def _acc(sid: str, account: str, start: date, end: date | None = None) -> dict:
     return {"supplier_id": sid, "bank_account": account, "valid_from": start, "valid_to": end}
 
 
-def _run(tmp_path, engine, control_id, **datasets):
-    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine)
-    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
-    return sorted(result.hits, key=lambda h: h.evidence_keys)
+_run = run_control
 
 
 D = date

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.analytics.conftest import engines, write_source
+from tests.analytics.conftest import engines, run_control
 
-from tillit.analytics.runner import render_explanation, run_controls
+from tillit.analytics.runner import render_explanation
 
 D = date
 A1, A2, A3, A4 = "198001011234", "198502021234", "199003031234", "200812311234"
@@ -27,11 +27,7 @@ def _person(pnr, address="Storgatan 4", postal="23142", apartment="1201", status
             "status": status, "status_date": status_date, "birth_date": birth, "registered_from": D(2015, 1, 1)}
 
 
-def _run(tmp_path, engine, control_id, params=None, **datasets):
-    sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine, params={control_id: params} if params else None)
-    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
-    return sorted(result.hits, key=lambda h: h.evidence_keys)
+_run = run_control
 
 
 @engines()

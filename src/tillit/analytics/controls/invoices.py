@@ -41,6 +41,15 @@ SUPPLIER_KEY = """supplier_key AS (
     FROM suppliers
 )"""
 
+# every invoice with its supplier's identity and name (needs SUPPLIER_KEY before it)
+ALL_INVOICES = """all_inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+)"""
+
 LEGAL_GROUND = _("Local Government Act (2017:725) ch. 6 sec. 6: every board must ensure that its internal "
                  "control is sufficient and that its funds are managed securely.")
 INVOICE_EVIDENCE = ("supplier_id", "invoice_number", "invoice_date", "amount", "ocr_reference", "bank_account",
@@ -67,13 +76,7 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
-all_inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           coalesce(s.name, i.supplier_id) AS supplier_name,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
-),
+{ALL_INVOICES},
 candidates AS (
     -- a duplicate needs a second invoice with the same supplier and amount: find those groups
     -- first, so that only their invoice numbers are normalised
@@ -185,13 +188,7 @@ cross_links AS (
     JOIN (SELECT link FROM links GROUP BY link HAVING count(DISTINCT supplier_key) >= 2) AS shared
       ON shared.link = l.link
 ),
-all_inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           coalesce(s.name, i.supplier_id) AS supplier_name,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
-),
+{ALL_INVOICES},
 inv_links AS (
     -- the same identity and amount (groups of two or more only) ...
     SELECT a.invoice_id, a.supplier_key AS link, a.amount, a.invoice_date
