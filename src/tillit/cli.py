@@ -151,9 +151,12 @@ def cmd_schedule(args) -> int:
 
     from tillit.controls.services import schedule_due_runs
 
+    from django.utils.translation import gettext as _
+
     while True:
         for run in schedule_due_runs():
-            _print(f"scheduled run {run.pk} for {run.municipality.code}")
+            _print(_("Scheduled run %(run)s started for municipality %(code)s.")
+                   % {"run": run.pk, "code": run.municipality.code})
         if args.once:
             return 0
         time.sleep(60)

@@ -102,7 +102,7 @@ SELECT 'staff' AS subject_type,
        list_sort(list('care_visits:' || visit_id)) AS evidence_keys,
        staff_id,
        day,
-       round(sum(minutes) / 60.0, 1) AS hours,
+       CAST(round(sum(minutes) / 60.0, 1) AS DOUBLE) AS hours,
        CAST(count(*) AS BIGINT) AS visits
 FROM v
 GROUP BY staff_id, day

@@ -62,13 +62,16 @@ per_household AS (
     FROM paid AS p JOIN shared AS s ON s.bank_account = p.bank_account AND s.period = p.period
     GROUP BY p.bank_account, p.period, p.household_id
 ),
-at_risk AS (
+per_month AS (
     -- per month, everything but the largest household's payment went to someone else's account
     SELECT bank_account, sum(amount) - max(amount) AS amount FROM per_household GROUP BY bank_account, period
+),
+at_risk AS (
+    SELECT bank_account, sum(amount) AS amount FROM per_month GROUP BY bank_account
 )
 SELECT 'household' AS subject_type,
        min(p.household_id) AS subject_id,
-       (SELECT sum(r.amount) FROM at_risk AS r WHERE r.bank_account = p.bank_account) AS amount_at_risk,
+       min(r.amount) AS amount_at_risk,
        list_sort(list('benefit_payments:' || p.payment_id)) AS evidence_keys,
        p.bank_account,
        CAST(count(DISTINCT p.household_id) AS BIGINT) AS households,
@@ -76,6 +79,7 @@ SELECT 'household' AS subject_type,
        max(p.period) AS last_period
 FROM paid AS p
 JOIN shared AS s ON s.bank_account = p.bank_account AND s.period = p.period
+JOIN at_risk AS r ON r.bank_account = p.bank_account
 GROUP BY p.bank_account
 """,
     explanation=_("The account %(bank_account)s received economic assistance for %(households)s households in the "
