@@ -82,10 +82,13 @@ def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed:
 
     data = prepared(scale, seed)
     controls = [get(c) for c in control_ids]
+    from tillit.analytics.guard import columns_read
+
+    # the baseline scans exactly the columns the controls' queries read (not their evidence)
     columns: dict[str, set[str]] = {}
     for control in controls:
-        for dataset, cols in control.inputs.items():
-            columns.setdefault(dataset, set()).update(cols)
+        for dataset, column in columns_read(control, evidence=False):
+            columns.setdefault(dataset, set()).add(column)
     engine = make_engine(engine_name)
     try:
         t0 = time.perf_counter()
@@ -105,6 +108,7 @@ def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed:
             result = engine.run(control)
             rows[control.id] = (time.perf_counter() - t, result.table.num_rows)
         rows_read = {d: int(engine.scalar(f"SELECT count(*) FROM {d}")) for d in columns}  # noqa: S608
+        rows_read = {d: n for d, n in rows_read.items() if n}
     finally:
         engine.close()
     return {"engine": engine_name, "scale": scale, "register_s": register_s, "scan_s": scan_s,

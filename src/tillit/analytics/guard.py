@@ -92,10 +92,11 @@ def _queries(control: Control) -> list[str]:
             *(c.sql for c in control.not_applicable_checks)]
 
 
-def columns_read(control: Control) -> set[tuple[str, str]]:
-    """Every (data set, column) the control's queries and evidence read."""
+def columns_read(control: Control, *, evidence: bool = True) -> set[tuple[str, str]]:
+    """Every (data set, column) the control's queries read, and its evidence unless evidence=False."""
     read: set[tuple[str, str]] = {(d, c) for d, cols in control.inputs.items() for c in cols}
-    read |= {(d, c) for d, cols in control.evidence.items() for c in cols}
+    if evidence:
+        read |= {(d, c) for d, cols in control.evidence.items() for c in cols}
     datasets = set(control.datasets)
     for sql in _queries(control):
         tree = qualify(parse_select(sql, what=control.id), schema=schema_for(datasets), dialect="duckdb",
