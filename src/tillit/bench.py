@@ -189,6 +189,51 @@ def report_import(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def bench_entities() -> list[dict[str, Any]]:
+    """Our resolver on Splink's labelled fake_1000, and Splink itself on the same file when a Python
+    with Splink is named in TILLIT_SPLINK_PYTHON (it is not a dependency of Tillit)."""
+    import csv
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tillit.analytics.entities import pairwise_scores, resolve_people
+
+    root = Path(__file__).resolve().parents[2]
+    data = root / ".." / "shared" / "data" / "splink-datasets" / "fake_1000.csv"
+    with open(data, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    records = [{"key": r["unique_id"], "first_name": r["first_name"], "surname": r["surname"],
+                "birth_date": r["dob"], "city": r["city"], "email": r["email"]} for r in rows]
+    truth = {r["unique_id"]: r["cluster"] for r in rows}
+    results = []
+    for threshold in (4, 3):
+        started = time.perf_counter()
+        resolution = resolve_people(records, threshold=threshold)
+        seconds = time.perf_counter() - started
+        scores = pairwise_scores(resolution.entity_of, truth)
+        results.append({"tool": f"tillit (threshold {threshold})", "records_per_second": round(len(rows) / seconds),
+                        **{k: round(scores[k], 3) for k in ("precision", "recall", "f1")}})
+    python = os.environ.get("TILLIT_SPLINK_PYTHON")
+    if python:
+        out = subprocess.run([python, str(root / "tools" / "splink_fake_1000.py")], capture_output=True, text=True,  # noqa: S603
+                             check=False, timeout=1800)
+        if out.returncode == 0:
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        else:
+            print(out.stderr[-2000:], file=sys.stderr)
+    return results
+
+
+def report_entities(results: list[dict[str, Any]]) -> str:
+    lines = ["| matcher | records/s | precision | recall | F1 |", "| --- | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        lines.append(f"| {r['tool']} | {r['records_per_second']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+                     f"{r['f1']:.3f} |")
+    return "\n".join(lines)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tillit.analytics.registry import all_controls
 
@@ -199,6 +244,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "import":
         results = [bench_import(n) for n in args.rows]
         print(report_import(results))
+        return 0
+    if args.what == "entities":
+        print(report_entities(bench_entities()))
         return 0
     known = {c.id for c in all_controls()}
     if args.all:
@@ -220,7 +268,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="performance figures as ratios to a baseline measured in the same run")
-    p.add_argument("what", choices=["controls", "import"])
+    p.add_argument("what", choices=["controls", "import", "entities"])
     p.add_argument("--scale", type=float, default=100.0, help="generator scale for `controls` (100 ≈ 6 M invoices)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--engine", action="append", choices=["duckdb", "spark"], default=None,

@@ -149,9 +149,9 @@ def cmd_worker(args) -> int:
 def cmd_schedule(args) -> int:
     import time
 
-    from tillit.controls.services import schedule_due_runs
-
     from django.utils.translation import gettext as _
+
+    from tillit.controls.services import schedule_due_runs
 
     while True:
         for run in schedule_due_runs():
