@@ -120,3 +120,28 @@ class ImportAttempt(MunicipalModel):
 
     def __str__(self) -> str:
         return f"{self.dataset}: {self.source_name} ({self.status})"
+
+
+class EntityJudgement(MunicipalModel):
+    """A coordinator's judgement that two records are, or are not, the same person or organisation.
+
+    Every later entity resolution respects it (analytics/entities.py: `same` / `not_same`); a newer
+    judgement on the same pair replaces the older one, which is kept for the record.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("person")
+        ORGANISATION = "organisation", _("company or association")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    record_a = models.CharField(_("record"), max_length=200)
+    record_b = models.CharField(_("other record"), max_length=200)
+    same = models.BooleanField(_("the same"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("entity judgement")
+        verbose_name_plural = _("entity judgements")

@@ -238,3 +238,35 @@ def current_sources(*, municipality: Municipality) -> dict:
         name: (DatasetSource(paths=e["paths"], key=schema.get(name).key, unavailable=frozenset(e["unavailable"])), e["ids"])
         for name, e in sources.items()
     }
+
+
+def entity_judge(*, user, kind: str, record_a: str, record_b: str, same: bool, reason: str):
+    """Record a coordinator's judgement on two records (analytics/entities.py respects it)."""
+    from django.utils.translation import gettext as _
+
+    from tillit.accounts.access import has_perm
+    from tillit.datasets.models import EntityJudgement
+
+    if not has_perm(user, "cases.edit") or user.role not in ("coordinator", "admin"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValueError(_("Give the reason for the judgement."))
+    if record_a == record_b:
+        raise ValueError(_("A record is always the same as itself; choose two different records."))
+    a, b = sorted([record_a, record_b])
+    return EntityJudgement.objects.create(municipality_id=user.municipality_id, kind=kind, record_a=a, record_b=b,
+                                          same=same, reason=reason, decided_by=user)
+
+
+def entity_judgements(*, municipality, kind: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(same, not_same) pairs for entities.resolve_*: the newest judgement on each pair counts."""
+    from tillit.datasets.models import EntityJudgement
+
+    newest: dict[tuple[str, str], bool] = {}
+    for j in EntityJudgement.objects.filter(municipality=municipality, kind=kind).order_by("decided_at", "id"):
+        newest[(j.record_a, j.record_b)] = j.same
+    same = [pair for pair, is_same in newest.items() if is_same]
+    not_same = [pair for pair, is_same in newest.items() if not is_same]
+    return same, not_same
