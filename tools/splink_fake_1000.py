@@ -2,7 +2,7 @@
 
 Splink is not a dependency of Tillit; run this with a Python that has it:
 
-    python3 -m venv /tmp/splink && /tmp/splink/bin/pip install splink pandas
+    python3 -m venv /tmp/splink && /tmp/splink/bin/pip install "splink>=4,<5" pandas
     /tmp/splink/bin/python tools/splink_fake_1000.py
 
 The model follows Splink's own deduplication tutorial for this data set: name, date-of-birth,
