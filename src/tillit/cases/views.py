@@ -60,18 +60,25 @@ def case_detail(request, pk: int):
         "team": case.team.all(),
     }
     if can_edit:
+        # the forms share one page: each gets its own ids, so every label points at its own field
+        # (the field names, and so the POST handlers, are unchanged)
         context.update({
-            "transition_form": forms.TransitionForm(), "diary_form": forms.DiaryForm(),
-            "document_form": forms.DocumentForm(), "subject_form": forms.SubjectForm(),
-            "link_form": forms.LinkForm(), "task_form": forms.TaskForm(user=request.user),
-            "intent_form": forms.IntentForm(), "payment_form": forms.PaymentForm(),
-            "writeoff_form": forms.WriteOffForm(), "followup_form": forms.FollowUpForm(),
-            "details_form": forms.CaseDetailsForm(instance=case, user=request.user),
+            "transition_form": forms.TransitionForm(auto_id="id_transition_%s"),
+            "diary_form": forms.DiaryForm(auto_id="id_diary_%s"),
+            "document_form": forms.DocumentForm(auto_id="id_document_%s"),
+            "subject_form": forms.SubjectForm(auto_id="id_subject_%s"),
+            "link_form": forms.LinkForm(auto_id="id_link_%s"),
+            "task_form": forms.TaskForm(user=request.user, auto_id="id_task_%s"),
+            "intent_form": forms.IntentForm(auto_id="id_intent_%s"),
+            "payment_form": forms.PaymentForm(auto_id="id_payment_%s"),
+            "writeoff_form": forms.WriteOffForm(auto_id="id_writeoff_%s"),
+            "followup_form": forms.FollowUpForm(auto_id="id_followup_%s"),
+            "details_form": forms.CaseDetailsForm(instance=case, user=request.user, auto_id="id_details_%s"),
             "outcomes_allowed": case.state in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
         })
     if context["can_manage_team"]:
-        context["team_form"] = forms.TeamForm(user=request.user, initial={"members": list(case.team.all()),
-                                                                          "lead": case.lead})
+        context["team_form"] = forms.TeamForm(user=request.user, auto_id="id_team_%s",
+                                              initial={"members": list(case.team.all()), "lead": case.lead})
     if access.can_review_access_log(request.user, case):
         context["access_log"] = access.case_access_log(case)[:200]
     return render(request, "cases/case_detail.html", context)
