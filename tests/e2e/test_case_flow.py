@@ -138,7 +138,7 @@ def test_from_hit_to_recovery_claim_and_police_report(page, transactional_db, ac
     assert IntentAssessment.objects.get(case_id=case_pk).level == "likely"
     documents = CaseDocument.objects.filter(case_id=case_pk)
     assert documents.filter(kind="evidence").count() == 1
-    assert documents.filter(kind="generated").count() == 4  # two documents, each as ODT and HTML
+    assert documents.filter(kind="generated").count() == 4  # two documents, each as Word and PDF
     assert all(len(d.sha256) == 64 for d in documents)
 
     page.goto("/arenden/statistik/")

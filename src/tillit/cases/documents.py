@@ -1,16 +1,15 @@
 """Outcome documents in Swedish: a draft from a template, edited by the investigator, then registered.
 
-python-docx, reportlab and WeasyPrint are not installed, so documents are written as
-OpenDocument text (.odt: Word and LibreOffice open it) with the standard library's
-zipfile, and as print-ready HTML (the browser prints it to PDF). The templates are
-Swedish legal text, not user interface, so they are written in Swedish directly.
+The investigator edits the draft as plain text; the registered document is written from that
+text as Word (.docx, python-docx) and as PDF (reportlab), so that what is sent and what is
+archived say the same. The templates are Swedish legal text, not user interface, so they are
+written in Swedish directly.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
-from html import escape
+from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from django.template import Context, Engine
@@ -226,59 +225,122 @@ DRAFTS = {
 
 # --- file formats -----------------------------------------------------------------------------
 
-_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
- <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
- <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
- <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
-"""
-
-_STYLES = """<?xml version="1.0" encoding="UTF-8"?>
-<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2">
- <office:styles>
-  <style:default-style style:family="paragraph">
-   <style:paragraph-properties fo:margin-bottom="0.2cm"/>
-   <style:text-properties style:font-name="Liberation Sans" fo:font-size="11pt" fo:language="sv" fo:country="SE"/>
-  </style:default-style>
-  <style:style style:name="Title" style:family="paragraph">
-   <style:text-properties fo:font-size="16pt" fo:font-weight="bold"/>
-  </style:style>
- </office:styles>
-</office:document-styles>
-"""
+# The templates' section headings: a line that is exactly one of these is set as a heading.
+SECTION_HEADINGS = frozenset({
+    "Beslut", "Lagrum", "Skäl för beslutet", "Betalning", "Hur man överklagar", "Handläggare",
+    "Anmälan avser misstänkt", "Den eller de som anmäls", "Händelseförlopp och fakta", "Kommunens bedömning",
+    "Bilagor", "Underrättelsen avser", "Uppgifter som lämnas", "Kontaktperson", "Åtgärd", "Skäl", "Uppföljning",
+})
+_BULLET = "– "
 
 
-def to_odt(title: str, text: str) -> bytes:
-    paragraphs = "".join(f"<text:p>{xml_escape(line)}</text:p>" for line in text.splitlines())
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:text><text:p text:style-name="Title">{xml_escape(title)}</text:p>'
-        f"{paragraphs}</office:text></office:body></office:document-content>"
-    )
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "title", "heading", "bullet" or "text"
+    text: str
+
+
+def layout(title: str, text: str) -> list[Block]:
+    """The edited plain text as blocks: its first line in capitals is the title, known section
+    headings are headings, lines that start with a dash are list items; blank lines only separate."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    blocks: list[Block] = []
+    if lines and lines[0].strip() and lines[0] == lines[0].upper() and any(c.isalpha() for c in lines[0]):
+        blocks.append(Block("title", lines.pop(0).strip()))
+    else:
+        blocks.append(Block("title", title))
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped in SECTION_HEADINGS:
+            blocks.append(Block("heading", stripped))
+        elif stripped.startswith(_BULLET):
+            blocks.append(Block("bullet", stripped[len(_BULLET):]))
+        else:
+            blocks.append(Block("text", stripped))
+    return blocks
+
+
+def _stamp() -> str:
+    return "Upprättad i Tillit " + timezone.localtime().strftime("%Y-%m-%d %H:%M")
+
+
+def to_docx(title: str, text: str) -> bytes:
+    """A Word document (Office Open XML) of the edited text, in Swedish, ready to edit further in Word."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    properties = document.core_properties
+    properties.title = title
+    properties.language = "sv-SE"
+    properties.author = "Tillit"
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    # spelling and hyphenation in Swedish for every paragraph that follows the Normal style
+    run_properties = normal.element.get_or_add_rPr()
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = run_properties.makeelement(qn("w:lang"), {})
+        run_properties.append(language)
+    language.set(qn("w:val"), "sv-SE")
+    for block in layout(title, text):
+        if block.kind == "title":
+            document.add_heading(block.text, level=0)
+        elif block.kind == "heading":
+            document.add_heading(block.text, level=2)
+        elif block.kind == "bullet":
+            document.add_paragraph(block.text, style="List Bullet")
+        else:
+            document.add_paragraph(block.text)
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = _stamp()
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        # the mimetype entry must come first and be stored uncompressed (OpenDocument 1.2, 3.3)
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text",
-                         compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("styles.xml", _STYLES, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    document.save(buffer)
     return buffer.getvalue()
 
 
-def to_html(title: str, text: str) -> bytes:
-    body = "\n".join(f"<p>{escape(line)}</p>" if line.strip() else "" for line in text.splitlines())
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return (
-        '<!doctype html>\n<html lang="sv"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title>"
-        "<style>body{font:11pt/1.45 'Liberation Sans',Arial,sans-serif;max-width:42rem;margin:2cm auto}"
-        "p{margin:0 0 .4em}@page{size:A4;margin:2cm}</style></head><body>"
-        f"<h1>{escape(title)}</h1>\n{body}\n"
-        f'<p style="color:#555;font-size:9pt">Upprättad i Tillit {stamp}</p></body></html>\n'
-    ).encode()
+def to_pdf(title: str, text: str) -> bytes:
+    """A PDF (A4) of the edited text. The standard Helvetica of PDF is enough for Swedish: its
+    encoding holds å, ä, ö, é, § and the dashes the templates use."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+
+    sheet = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=11, leading=15,
+                          spaceAfter=4)
+    heading = ParagraphStyle("heading", parent=sheet["Heading3"], fontName="Helvetica-Bold", fontSize=12,
+                             spaceBefore=10, spaceAfter=3)
+    title_style = ParagraphStyle("title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=16,
+                                 alignment=0, spaceAfter=12)
+    stamp_style = ParagraphStyle("stamp", parent=body, fontSize=8, textColor="#555555")
+
+    story: list = []
+    bullets: list = []
+
+    def flush() -> None:
+        if bullets:
+            story.append(ListFlowable(list(bullets), bulletType="bullet", start="–", leftIndent=14))
+            bullets.clear()
+
+    for block in layout(title, text):
+        paragraph_text = xml_escape(block.text)
+        if block.kind == "bullet":
+            bullets.append(ListItem(Paragraph(paragraph_text, body)))
+            continue
+        flush()
+        style = {"title": title_style, "heading": heading}.get(block.kind, body)
+        story.append(Paragraph(paragraph_text, style))
+    flush()
+    story += [Spacer(1, 0.6 * cm), Paragraph(xml_escape(_stamp()), stamp_style)]
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm, topMargin=2 * cm,
+                      bottomMargin=2 * cm, title=title, author="Tillit", lang="sv-SE").build(story)
+    return buffer.getvalue()

@@ -415,15 +415,16 @@ def document_read(*, document: CaseDocument) -> bytes:
 
 @transaction.atomic
 def document_register_generated(*, case: Case, user, title: str, text: str, stem: str) -> list[CaseDocument]:
-    """Register an outcome's document as the investigator edited it: as OpenDocument text and as HTML."""
-    from tillit.cases.documents import to_html, to_odt
+    """Register an outcome's document as the investigator edited it: as Word (.docx) and as PDF."""
+    from tillit.cases.documents import to_docx, to_pdf
 
     return [
-        document_add(case=case, user=user, title=f"{title} (ODT)", filename=f"{stem}.odt", content=to_odt(title, text),
-                     content_type="application/vnd.oasis.opendocument.text", kind=CaseDocument.Kind.GENERATED),
-        document_add(case=case, user=user, title=f"{title} (HTML)", filename=f"{stem}.html",
-                     content=to_html(title, text), content_type="text/html; charset=utf-8",
+        document_add(case=case, user=user, title=f"{title} (Word)", filename=f"{stem}.docx",
+                     content=to_docx(title, text),
+                     content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      kind=CaseDocument.Kind.GENERATED),
+        document_add(case=case, user=user, title=f"{title} (PDF)", filename=f"{stem}.pdf",
+                     content=to_pdf(title, text), content_type="application/pdf", kind=CaseDocument.Kind.GENERATED),
     ]
 
 

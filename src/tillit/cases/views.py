@@ -353,7 +353,7 @@ def _editable_or_404(request, pk: int) -> Case:
 
 @require("cases.edit")
 def draft(request, pk: int, kind: str, outcome_pk: int):
-    """The generated document, editable, then registered as ODT and HTML with their checksums."""
+    """The generated document, editable, then registered as Word and PDF with their checksums."""
     if kind not in DRAFTS:
         raise Http404
     case = access.case_fetch(request, pk, perm="cases.edit")
