@@ -234,6 +234,87 @@ def report_entities(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int = 1) -> dict[str, Any]:
+    """X-BEN-TWO-MUNICIPALITIES and X-SUP-SAME-INVOICE over the pseudonymised exports of many
+    municipalities (generate/national.py), against the scan of the columns they read."""
+    import json
+
+    from tillit.analytics.engines.base import DatasetSource, make_engine
+    from tillit.analytics.generate.national import generate_national, match
+    from tillit.analytics.guard import columns_read
+    from tillit.analytics.registry import get
+    from tillit.analytics.runner import run_controls
+
+    folder = _bench_dir() / f"national-{municipalities}-scale-{scale:g}-seed-{seed}"
+    key = b"benchmark key, held by the participating municipalities"
+    done = folder / "truth.json"
+    if not done.exists():
+        _say(f"generating the exports of {municipalities} municipalities in {folder} …")
+        exports = generate_national(folder, municipalities=municipalities, scale=scale, seed=seed, key=key)
+        done.write_text(json.dumps({"cases": exports.cases, "decoys": exports.decoys,
+                                    "municipalities": exports.municipalities}), encoding="utf-8")
+    from tillit.analytics.generate.national import NationalExports
+
+    truth = json.loads(done.read_text(encoding="utf-8"))
+    exports = NationalExports(folder, truth["municipalities"], cases=truth["cases"], decoys=truth["decoys"])
+    sources = {name: DatasetSource(paths=[str(folder / name / f"{c}.parquet") for c in exports.municipalities],
+                                   key=None) for name in ("x_benefit_payments", "x_invoices")}
+    control_ids = ["X-BEN-TWO-MUNICIPALITIES", "X-SUP-SAME-INVOICE"]
+    columns: dict[str, set[str]] = {}
+    for control_id in control_ids:
+        for dataset, column in columns_read(get(control_id), evidence=False):
+            columns.setdefault(dataset, set()).add(column)
+    engine = make_engine(engine_name)
+    try:
+        t0 = time.perf_counter()
+        for name, source in sources.items():
+            engine.register(name, source)
+        register_s = time.perf_counter() - t0
+        engine.scalar("SELECT 1")
+        t0 = time.perf_counter()
+        for sql in _scan_sql(columns):
+            engine.execute(sql)
+        scan_s = time.perf_counter() - t0
+        rows_read = {d: int(engine.scalar(f"SELECT count(*) FROM {d}")) for d in sources}  # noqa: S608
+        controls = {}
+        for control_id in control_ids:
+            t0 = time.perf_counter()
+            result = run_controls(sources, [control_id], engine=engine)
+            seconds = time.perf_counter() - t0
+            missed, flagged, other = match(exports, control_id, result.hits)
+            injected = sum(1 for c in exports.cases if c["control_id"] == control_id)
+            controls[control_id] = {"seconds": seconds, "hits": len(result.hits), "injected": injected,
+                                    "missed": len(missed), "decoys_flagged": len(flagged), "other": len(other)}
+    finally:
+        engine.close()
+    return {"engine": engine_name, "municipalities": municipalities, "scale": scale, "register_s": register_s,
+            "scan_s": scan_s, "rows_read": rows_read, "controls": controls, "peak_mb": _peak_mb()}
+
+
+def report_cross(result: dict[str, Any]) -> str:
+    scan = result["scan_s"]
+    rows = sum(result["rows_read"].values())
+    total = sum(c["seconds"] for c in result["controls"].values())
+    lines = [
+        f"Engine {result['engine']}, {result['municipalities']} municipalities at scale {result['scale']:g}: "
+        + ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(result["rows_read"].items())),
+        "",
+        "| control | hits | injected found | decoys flagged | other hits | × scan |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for control_id, c in result["controls"].items():
+        lines.append(f"| {control_id} | {c['hits']} | {c['injected'] - c['missed']} of {c['injected']} | "
+                     f"{c['decoys_flagged']} | {c['other']} | {c['seconds'] / scan:.1f} |")
+    lines += [
+        f"| **both** | | | | | **{total / scan:.1f}** |",
+        "",
+        f"Scan baseline {scan:.3f} s; {rows / total:,.0f} rows per second through both controls; loading "
+        f"{result['register_s'] / scan:.1f} × scan; peak memory of the process {result['peak_mb']:.0f} MB."
+        .replace(",", " "),
+    ]
+    return "\n".join(lines)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tillit.analytics.registry import all_controls
 
@@ -247,6 +328,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     if args.what == "entities":
         print(report_entities(bench_entities()))
+        return 0
+    if args.what == "cross":
+        for engine in args.engine:
+            print(report_cross(bench_cross(args.municipalities, args.scale_cross, engine, args.seed)))
+            print()
         return 0
     known = {c.id for c in all_controls()}
     if args.all:
@@ -268,9 +354,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="performance figures as ratios to a baseline measured in the same run")
-    p.add_argument("what", choices=["controls", "import", "entities"])
+    p.add_argument("what", choices=["controls", "import", "entities", "cross"])
     p.add_argument("--scale", type=float, default=100.0, help="generator scale for `controls` (100 ≈ 6 M invoices)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--municipalities", type=int, default=290,
+                   help="municipalities for `cross` (default 290, every municipality in Sweden)")
+    p.add_argument("--scale-cross", type=float, default=1.0,
+                   help="size of each municipality's exports for `cross` (1 ≈ 20 000 invoices)")
     p.add_argument("--engine", action="append", choices=["duckdb", "spark"], default=None,
                    help="repeat for several; default duckdb")
     p.add_argument("--all", action="store_true", help="every registered control (default: the invoice controls)")
