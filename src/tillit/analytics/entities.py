@@ -105,8 +105,16 @@ def _person_blocks(r: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _accounts(r: Mapping[str, Any]) -> set[str]:
+    """An organisation's bank accounts: `bank_accounts` (several) and/or `bank_account` (one)."""
+    accounts = {str(a) for a in (r.get("bank_accounts") or ()) if a}
+    if r.get("bank_account"):
+        accounts.add(str(r["bank_account"]))
+    return accounts
+
+
 def _org_points(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
-    if a.get("bank_account") and a.get("bank_account") == b.get("bank_account"):
+    if _accounts(a) & _accounts(b):
         return DETERMINISTIC - 1
     name_a, name_b = normalise_name_ascii(a.get("name")) or "", normalise_name_ascii(b.get("name")) or ""
     postal_a, postal_b = normalise_postal_code(a.get("postal_code")), normalise_postal_code(b.get("postal_code"))
@@ -115,10 +123,17 @@ def _org_points(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     return 0
 
 
+def org_link_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str]:
+    """Why the rules put two organisation records together: ("account", the shared accounts) or
+    ("name", the postal code they share)."""
+    shared = sorted(_accounts(a) & _accounts(b))
+    if shared:
+        return "account", ", ".join(shared)
+    return "name", normalise_postal_code(a.get("postal_code")) or ""
+
+
 def _org_blocks(r: Mapping[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    if r.get("bank_account"):
-        out.append(("account", str(r["bank_account"])))
+    out = [("account", account) for account in sorted(_accounts(r))]
     postal = normalise_postal_code(r.get("postal_code"))
     if postal:
         out.append(("postal", postal))
@@ -201,7 +216,8 @@ def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple
 
 def resolve_organisations(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
                           not_same: Iterable[tuple[str, str]] = ()) -> Resolution:
-    """Records: dicts with key, and any of orgnr (+ orgnr_valid), name, postal_code, bank_account."""
+    """Records: dicts with key, and any of orgnr (+ orgnr_valid), name, postal_code, bank_account
+    or bank_accounts (a list)."""
     return _resolve(records, identifier="orgnr", blocks=_org_blocks, points=_org_points, same=same,
                     not_same=not_same, threshold=DEFAULT_THRESHOLD)
 

@@ -106,3 +106,14 @@ class ProfileForm(forms.ModelForm):
         self.instance.columns = self.cleaned_data["columns_text"]
         self.instance.unavailable = self.cleaned_data["unavailable_text"]
         return super().save(commit=commit)
+
+
+class EntityJudgementForm(forms.Form):
+    """A coordinator's judgement on two supplier records."""
+
+    record_a = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    record_b = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    same = forms.TypedChoiceField(label=_("Judgement"), widget=forms.RadioSelect, coerce=lambda v: v == "same",
+                                  choices=[("same", _("the same organisation")),
+                                           ("not_same", _("not the same organisation"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -270,3 +270,44 @@ def entity_judgements(*, municipality, kind: str) -> tuple[list[tuple[str, str]]
     same = [pair for pair, is_same in newest.items() if is_same]
     not_same = [pair for pair, is_same in newest.items() if not is_same]
     return same, not_same
+
+
+def supplier_entity_review(*, municipality, limit: int = 200) -> dict:
+    """The supplier records that the entity rules put together without a shared valid organisation
+    number (a shared bank account, or nearly the same name at the same postal code), for a
+    coordinator to confirm or refuse; pairs already judged are left out. Reads the current
+    snapshots of suppliers and supplier_accounts."""
+    from tillit.analytics.engines.duckdb import DuckDBEngine
+    from tillit.analytics.entities import org_link_reason, resolve_organisations
+
+    sources = {name: source for name, (source, _ids) in current_sources(municipality=municipality).items()}
+    if "suppliers" not in sources:
+        return {"available": False, "pairs": [], "records": 0, "entities": 0}
+    engine = DuckDBEngine()
+    try:
+        engine.register("suppliers", sources["suppliers"])
+        engine.register("supplier_accounts", sources.get("supplier_accounts"))
+        rows = engine.execute("""
+            SELECT s.supplier_id AS key, s.name, s.orgnr, coalesce(s.orgnr_valid, false) AS orgnr_valid,
+                   s.postal_code, s.city,
+                   list_sort(list_distinct(list(a.bank_account) FILTER (WHERE a.bank_account IS NOT NULL)))
+                       AS bank_accounts
+            FROM suppliers AS s LEFT JOIN supplier_accounts AS a ON a.supplier_id = s.supplier_id
+            GROUP BY ALL
+        """).to_pylist()
+    finally:
+        engine.close()
+    by_key = {str(r["key"]): r for r in rows}
+    same, not_same = entity_judgements(municipality=municipality, kind="organisation")
+    judged = {tuple(sorted(p)) for p in (*same, *not_same)}
+    resolution = resolve_organisations(rows, same=same, not_same=not_same)
+    pairs = []
+    for a, b, points, why in resolution.links:
+        if why != "rules" or (a, b) in judged:
+            continue
+        reason, detail = org_link_reason(by_key[a], by_key[b])
+        pairs.append({"a": by_key[a], "b": by_key[b], "points": points, "reason": reason, "detail": detail,
+                      "entity": resolution.entity_of[a]})
+    pairs.sort(key=lambda p: (-p["points"], p["a"]["key"], p["b"]["key"]))
+    return {"available": True, "pairs": pairs[:limit], "more": max(0, len(pairs) - limit), "records": len(rows),
+            "entities": len(set(resolution.entity_of.values()))}

@@ -16,8 +16,20 @@ from django.views.decorators.http import require_POST
 from tillit.accounts.access import fetch, has_perm, log_personal_data, require, scoped
 from tillit.analytics.schema import DATASETS
 from tillit.datasets import selectors, services
-from tillit.datasets.forms import ConfirmForm, ProfileForm, RetireForm, UploadForm
-from tillit.datasets.models import PERSONAL_DATASETS, ImportAttempt, MappingProfile, Snapshot
+from tillit.datasets.forms import (
+    ConfirmForm,
+    EntityJudgementForm,
+    ProfileForm,
+    RetireForm,
+    UploadForm,
+)
+from tillit.datasets.models import (
+    PERSONAL_DATASETS,
+    EntityJudgement,
+    ImportAttempt,
+    MappingProfile,
+    Snapshot,
+)
 from tillit.lib.csvsafe import csv_cell
 from tillit.lib.messages import render as render_message
 
@@ -205,3 +217,44 @@ def profile_edit(request, pk: int | None = None):
             messages.success(request, _("The mapping profile was saved."))
             return redirect("datasets-profiles")
     return render(request, "datasets/profile_edit.html", {"form": form, "profile": profile})
+
+
+def _can_judge(user) -> bool:
+    return has_perm(user, "cases.edit") and user.role in ("coordinator", "admin")
+
+
+@require("data.view")
+def entity_review(request):
+    """Supplier records the rules hold to be one organisation: a coordinator confirms or refuses,
+    and every later entity resolution respects the judgement."""
+    from django.core.exceptions import PermissionDenied
+
+    can_judge = _can_judge(request.user)
+    if request.method == "POST":
+        if not can_judge:
+            raise PermissionDenied
+        form = EntityJudgementForm(request.POST)
+        if form.is_valid():
+            try:
+                services.entity_judge(user=request.user, kind=EntityJudgement.Kind.ORGANISATION,
+                                      record_a=form.cleaned_data["record_a"], record_b=form.cleaned_data["record_b"],
+                                      same=form.cleaned_data["same"], reason=form.cleaned_data["reason"])
+            except ValueError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The judgement on %(a)s and %(b)s was saved; every later entity resolution respects it.")
+                                 % {"a": form.cleaned_data["record_a"], "b": form.cleaned_data["record_b"]})
+                return redirect("datasets-entities")
+        else:
+            messages.error(request, _("Choose whether the two records are the same organisation and give the reason."))
+    review = services.supplier_entity_review(municipality=request.user.municipality)
+    # supplier records can name sole traders, whose organisation number is a personnummer
+    log_personal_data(request, object_type="supplier_entities", object_id=f"{len(review['pairs'])} pairs")
+    for number, pair in enumerate(review["pairs"], start=1):
+        # one form per pair, each with its own ids so that every label points at its own field
+        pair["form"] = EntityJudgementForm(initial={"record_a": pair["a"]["key"], "record_b": pair["b"]["key"]},
+                                           auto_id=f"pair{number}-%s")
+    judgements = scoped(EntityJudgement.objects.filter(kind=EntityJudgement.Kind.ORGANISATION),
+                        request.user).select_related("decided_by")[:50]
+    return render(request, "datasets/entity_review.html", {"review": review, "judgements": judgements,
+                                                            "can_judge": can_judge})
