@@ -41,15 +41,6 @@ SUPPLIER_KEY = """supplier_key AS (
     FROM suppliers
 )"""
 
-# every invoice with its supplier's identity and name (needs SUPPLIER_KEY before it)
-ALL_INVOICES = """all_inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           coalesce(s.name, i.supplier_id) AS supplier_name,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
-)"""
-
 LEGAL_GROUND = _("Local Government Act (2017:725) ch. 6 sec. 6: every board must ensure that its internal "
                  "control is sufficient and that its funds are managed securely.")
 INVOICE_EVIDENCE = ("supplier_id", "invoice_number", "invoice_date", "amount", "ocr_reference", "bank_account",
@@ -76,16 +67,38 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
-{ALL_INVOICES},
+shared_key AS (
+    -- supplier records that share a valid organisation number with another record
+    SELECT supplier_id FROM supplier_key
+    WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
+),
 candidates AS (
-    -- a duplicate needs a second invoice with the same supplier and amount: find those groups
-    -- first, so that only their invoice numbers are normalised
-    SELECT supplier_key, amount FROM all_inv WHERE amount > 0 GROUP BY supplier_key, amount HAVING count(*) >= 2
+    -- a duplicate needs a second invoice of the same amount from the same supplier record, or from
+    -- a record that shares its organisation number: find those first, so that only their invoice
+    -- numbers are normalised
+    SELECT i.invoice_id FROM invoices AS i
+    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
+          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
+      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
+    UNION
+    SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount > 0
 ),
 inv AS (
-    SELECT a.*, {NUMBER_NORM.format(col="a.invoice_number")} AS number_norm
-    FROM all_inv AS a
-    JOIN candidates AS c ON c.supplier_key = a.supplier_key AND c.amount = a.amount
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+    FROM candidates AS c
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+),
+credit_notes AS (
+    SELECT i.invoice_id, i.amount, i.invoice_date,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    WHERE i.amount < 0
 ),
 dup AS (
     SELECT supplier_key, number_norm, amount,
@@ -105,7 +118,7 @@ credited AS (
     -- credit notes from the same supplier of the opposite amount, dated on or after the first invoice
     SELECT d.supplier_key, d.number_norm, d.amount, list_sort(list(c.invoice_id)) AS credit_note_ids
     FROM dup AS d
-    JOIN all_inv AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
+    JOIN credit_notes AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
     GROUP BY d.supplier_key, d.number_norm, d.amount
 )
 SELECT 'supplier' AS subject_type,
@@ -188,19 +201,33 @@ cross_links AS (
     JOIN (SELECT link FROM links GROUP BY link HAVING count(DISTINCT supplier_key) >= 2) AS shared
       ON shared.link = l.link
 ),
-{ALL_INVOICES},
+shared_key AS (
+    -- supplier records that share a valid organisation number with another record
+    SELECT supplier_id FROM supplier_key
+    WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
+),
+same_identity AS (
+    -- invoices with a second invoice of the same amount from the same supplier record, or from a
+    -- record that shares its organisation number: only they can pair within one identity
+    SELECT i.invoice_id FROM invoices AS i
+    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
+          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
+      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
+    UNION
+    SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+),
 inv_links AS (
-    -- the same identity and amount (groups of two or more only) ...
-    SELECT a.invoice_id, a.supplier_key AS link, a.amount, a.invoice_date
-    FROM all_inv AS a
-    JOIN (SELECT supplier_key, amount FROM all_inv WHERE amount > 0
-          GROUP BY supplier_key, amount HAVING count(*) >= 2) AS same
-      ON same.supplier_key = a.supplier_key AND same.amount = a.amount
+    -- the same identity and amount ...
+    SELECT i.invoice_id, coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS link, i.amount, i.invoice_date
+    FROM same_identity AS c
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
     UNION ALL
     -- ... or a shared account or name
-    SELECT a.invoice_id, x.link, a.amount, a.invoice_date
-    FROM all_inv AS a JOIN cross_links AS x ON x.supplier_id = a.supplier_id
-    WHERE a.amount > 0
+    SELECT i.invoice_id, x.link, i.amount, i.invoice_date
+    FROM invoices AS i JOIN cross_links AS x ON x.supplier_id = i.supplier_id
+    WHERE i.amount > 0
 ),
 pairs AS (
     SELECT DISTINCT x.invoice_id AS a_id, y.invoice_id AS b_id
@@ -209,15 +236,22 @@ pairs AS (
     WHERE abs(date_diff('day', x.invoice_date, y.invoice_date)) <= $window_days
 ),
 inv AS (
-    SELECT a.*, {NUMBER_FUZZY.format(col="a.invoice_number")} AS number_fuzzy
-    FROM all_inv AS a
-    WHERE a.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(k.name, i.supplier_id) AS supplier_name,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_FUZZY.format(col="i.invoice_number")} AS number_fuzzy
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
 ),
 credits AS (
     -- the newest credit note per supplier identity and amount it cancels
-    SELECT supplier_key, -amount AS amount, max(invoice_date) AS last_credit_date
-    FROM all_inv WHERE amount < 0
-    GROUP BY supplier_key, -amount
+    SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, -i.amount AS amount,
+           max(i.invoice_date) AS last_credit_date
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount < 0
+    GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), -i.amount
 ),
 matched AS (
     SELECT a.supplier_id AS a_supplier, b.supplier_id AS b_supplier, a.invoice_id AS a_id, b.invoice_id AS b_id,
@@ -309,9 +343,26 @@ WITH reversals AS (
     SELECT bank_account, -amount AS amount, payment_date AS reversal_date, payment_id AS reversal_id
     FROM payments WHERE amount < 0
 ),
+multi AS (
+    -- invoices with two or more payments, and (account, amount) pairs paid two or more times: only
+    -- their payments can be duplicates, so only they are examined further
+    SELECT invoice_id FROM payments
+    WHERE amount > 0 AND invoice_id IS NOT NULL AND invoice_id <> ''
+    GROUP BY invoice_id HAVING count(*) >= 2
+),
+shared AS (
+    SELECT bank_account, amount FROM payments WHERE amount > 0
+    GROUP BY bank_account, amount HAVING count(*) >= 2
+),
+candidates AS (
+    SELECT p.payment_id FROM payments AS p JOIN multi AS m ON m.invoice_id = p.invoice_id WHERE p.amount > 0
+    UNION
+    SELECT p.payment_id FROM payments AS p JOIN shared AS s ON s.bank_account = p.bank_account AND s.amount = p.amount
+),
 pay AS (
     SELECT p.payment_id, p.payment_date, p.amount, p.bank_account, p.invoice_id, p.payee_id, p.payee_name
     FROM payments AS p
+    JOIN candidates AS c ON c.payment_id = p.payment_id
     WHERE p.amount > 0
       AND NOT EXISTS (SELECT 1 FROM reversals AS r
                       WHERE r.bank_account = p.bank_account AND r.amount = p.amount
@@ -409,17 +460,43 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
-paid AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.amount, i.board, i.ocr_reference,
-           coalesce(s.name, i.supplier_id) AS supplier_name,
+keys AS (
+    SELECT i.invoice_id,
            coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
            {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm,
-           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr,
-           p.payment_id, p.payment_date
+           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr
     FROM invoices AS i
-    JOIN payments AS p ON p.invoice_id = i.invoice_id AND p.amount > 0
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
     WHERE i.amount > 0
+),
+same_number AS (
+    -- a reminder shares its number or OCR reference with the invoice it reminds of: only invoices
+    -- that share one with another invoice of the same supplier are examined further. hash() only
+    -- narrows the candidates (a collision adds one, never removes one); the pairs below compare
+    -- the values themselves.
+    SELECT hash(supplier_key, number_norm) AS h FROM keys WHERE number_norm <> ''
+    GROUP BY hash(supplier_key, number_norm) HAVING count(*) >= 2
+),
+same_ocr AS (
+    SELECT hash(supplier_key, ocr) AS h FROM keys WHERE ocr IS NOT NULL
+    GROUP BY hash(supplier_key, ocr) HAVING count(*) >= 2
+),
+candidates AS (
+    SELECT k.invoice_id FROM keys AS k JOIN same_number AS n ON n.h = hash(k.supplier_key, k.number_norm)
+    WHERE k.number_norm <> ''
+    UNION
+    SELECT k.invoice_id FROM keys AS k JOIN same_ocr AS o ON o.h = hash(k.supplier_key, k.ocr)
+    WHERE k.ocr IS NOT NULL
+),
+paid AS (
+    SELECT k.invoice_id, i.supplier_id, i.invoice_number, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name, k.supplier_key, k.number_norm, k.ocr,
+           p.payment_id, p.payment_date
+    FROM candidates AS c
+    JOIN keys AS k ON k.invoice_id = c.invoice_id
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    JOIN payments AS p ON p.invoice_id = c.invoice_id AND p.amount > 0
 ),
 pairs AS (
     -- two equality joins (same number, same OCR reference) instead of comparing every pair of a
