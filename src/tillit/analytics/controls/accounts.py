@@ -116,17 +116,17 @@ register(Control(
     evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
     sql=f"""
 WITH {PAID},
-numbered AS (
+history AS (
+    -- each payment beside the accounts of the supplier's $payments payments before it
     SELECT supplier_id, payment_id, payment_date, amount, bank_account,
-           row_number() OVER (PARTITION BY supplier_id ORDER BY payment_date, payment_id) AS rn
+           count(*) OVER (PARTITION BY supplier_id ORDER BY payment_date, payment_id
+                          ROWS BETWEEN $payments PRECEDING AND 1 PRECEDING) AS earlier,
+           min(bank_account) OVER (PARTITION BY supplier_id ORDER BY payment_date, payment_id
+                                   ROWS BETWEEN $payments PRECEDING AND 1 PRECEDING) AS account_min,
+           max(bank_account) OVER (PARTITION BY supplier_id ORDER BY payment_date, payment_id
+                                   ROWS BETWEEN $payments PRECEDING AND 1 PRECEDING) AS account_max
     FROM paid
     WHERE supplier_id IS NOT NULL
-),
-history AS (
-    SELECT c.payment_id, count(*) AS earlier, min(h.bank_account) AS account_min, max(h.bank_account) AS account_max
-    FROM numbered AS c
-    JOIN numbered AS h ON h.supplier_id = c.supplier_id AND h.rn BETWEEN c.rn - $payments AND c.rn - 1
-    GROUP BY c.payment_id
 )
 SELECT 'supplier' AS subject_type,
        c.supplier_id AS subject_id,
@@ -136,12 +136,11 @@ SELECT 'supplier' AS subject_type,
        c.amount,
        c.payment_date,
        c.bank_account,
-       h.account_min AS usual_account,
-       h.earlier
-FROM numbered AS c
-JOIN history AS h ON h.payment_id = c.payment_id
+       c.account_min AS usual_account,
+       c.earlier
+FROM history AS c
 LEFT JOIN suppliers AS s ON s.supplier_id = c.supplier_id
-WHERE h.earlier = $payments AND h.account_min = h.account_max AND c.bank_account <> h.account_min
+WHERE c.earlier = $payments AND c.account_min = c.account_max AND c.bank_account <> c.account_min
 """,
     explanation=_("%(supplier_name)s was paid %(amount)s on %(payment_date)s to %(bank_account)s; its last "
                   "%(earlier)s payments all went to %(usual_account)s."),
@@ -380,16 +379,29 @@ register(Control(
     optional_inputs=("employees", "company_roles", "suppliers"),
     evidence={"invoices": INVOICE_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
     sql="""
-WITH owned AS (
-    -- invoices attested or registered by an employee with a role in the supplier on the invoice date
-    SELECT e.employee_id, i.supplier_id, i.invoice_id, i.amount, min(r.role) AS role,
-           max(CASE WHEN i.attested_by = e.employee_id THEN 1 ELSE 0 END) AS attested
-    FROM invoices AS i
-    JOIN employees AS e ON e.employee_id IN (i.attested_by, i.registered_by)
+WITH roles AS (
+    -- employees with a role in a supplier (matched on the supplier's valid organisation number)
+    SELECT e.employee_id, s.supplier_id, r.role,
+           coalesce(r.valid_from, DATE '0001-01-01') AS valid_from, coalesce(r.valid_to, DATE '9999-12-31') AS valid_to
+    FROM employees AS e
     JOIN company_roles AS r ON r.personnummer = e.personnummer
-    JOIN suppliers AS s ON s.supplier_id = i.supplier_id AND s.orgnr = r.orgnr AND s.orgnr_valid
-    WHERE i.invoice_date BETWEEN coalesce(r.valid_from, DATE '0001-01-01') AND coalesce(r.valid_to, DATE '9999-12-31')
-    GROUP BY e.employee_id, i.supplier_id, i.invoice_id, i.amount
+    JOIN suppliers AS s ON s.orgnr = r.orgnr AND s.orgnr_valid
+),
+handled AS (
+    -- who attested and who registered each invoice: two equality joins, not one join on either
+    SELECT r.employee_id, i.supplier_id, i.invoice_id, i.amount, r.role, 1 AS attested
+    FROM invoices AS i JOIN roles AS r ON r.employee_id = i.attested_by AND r.supplier_id = i.supplier_id
+    WHERE i.invoice_date BETWEEN r.valid_from AND r.valid_to
+    UNION ALL
+    SELECT r.employee_id, i.supplier_id, i.invoice_id, i.amount, r.role, 0 AS attested
+    FROM invoices AS i JOIN roles AS r ON r.employee_id = i.registered_by AND r.supplier_id = i.supplier_id
+    WHERE i.invoice_date BETWEEN r.valid_from AND r.valid_to
+),
+owned AS (
+    -- invoices attested or registered by an employee with a role in the supplier on the invoice date
+    SELECT employee_id, supplier_id, invoice_id, amount, min(role) AS role, max(attested) AS attested
+    FROM handled
+    GROUP BY employee_id, supplier_id, invoice_id, amount
 ),
 role_hits AS (
     SELECT 'employee' AS subject_type, o.employee_id AS subject_id, sum(o.amount) AS amount_at_risk,

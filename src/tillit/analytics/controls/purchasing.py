@@ -53,38 +53,40 @@ WITH inv AS (
 ),
 windows AS (
     -- every invoice opens a window holding the same supplier's and board's invoices dated from it
-    -- up to window_days later; the routine tier counts only invoices below the routine limit
-    SELECT a.invoice_id AS anchor, a.supplier_id, a.board,
-           count(*) AS n_all, sum(b.amount) AS total_all, list(b.invoice_id) AS members_all,
-           sum(CASE WHEN b.amount < $routine_limit THEN 1 ELSE 0 END) AS n_small,
-           sum(CASE WHEN b.amount < $routine_limit THEN b.amount ELSE 0 END) AS total_small,
-           list(CASE WHEN b.amount < $routine_limit THEN b.invoice_id END) AS members_small
-    FROM inv AS a
-    JOIN inv AS b ON b.supplier_id = a.supplier_id AND b.board = a.board
-                 AND b.invoice_date BETWEEN a.invoice_date AND a.invoice_date + $window_days
-    GROUP BY a.invoice_id, a.supplier_id, a.board
+    -- up to window_days later (a window frame over the day number); the routine tier counts only
+    -- invoices below the routine limit
+    SELECT invoice_id AS anchor, supplier_id, board, invoice_date,
+           count(*) OVER (PARTITION BY supplier_id, board ORDER BY day RANGE BETWEEN CURRENT ROW AND $window_days FOLLOWING) AS n_all,
+           sum(amount) OVER (PARTITION BY supplier_id, board ORDER BY day RANGE BETWEEN CURRENT ROW AND $window_days FOLLOWING) AS total_all,
+           sum(CASE WHEN amount < $routine_limit THEN 1 ELSE 0 END) OVER (PARTITION BY supplier_id, board ORDER BY day RANGE BETWEEN CURRENT ROW AND $window_days FOLLOWING) AS n_small,
+           sum(CASE WHEN amount < $routine_limit THEN amount ELSE 0 END) OVER (PARTITION BY supplier_id, board ORDER BY day RANGE BETWEEN CURRENT ROW AND $window_days FOLLOWING) AS total_small
+    FROM (SELECT *, date_diff('day', DATE '2000-01-01', invoice_date) AS day FROM inv WHERE board IS NOT NULL) AS d
 ),
 tiers AS (
-    SELECT supplier_id, board, 1 AS tier, total_all AS total, members_all AS members
+    SELECT anchor, supplier_id, board, invoice_date, 1 AS tier, total_all AS total
     FROM windows WHERE n_all >= 2 AND total_all > $limit
     UNION ALL
-    SELECT supplier_id, board, 2 AS tier, total_small, members_small
+    SELECT anchor, supplier_id, board, invoice_date, 2 AS tier, total_small AS total
     FROM windows WHERE $routine_limit > 0 AND n_small >= 2 AND total_small > $routine_limit
 ),
 over AS (
-    -- the highest tier reached by the supplier and board, with the invoices of its windows
-    SELECT t.supplier_id, t.board, max(t.total) AS largest_window,
-           CASE WHEN min(t.tier) = 1 THEN 'limit' ELSE 'routine_limit' END AS tier,
-           flatten(list(t.members)) AS members
-    FROM tiers AS t
+    -- the windows of the highest tier reached by the supplier and board
+    SELECT t.* FROM tiers AS t
     JOIN (SELECT supplier_id, board, min(tier) AS top FROM tiers GROUP BY supplier_id, board) AS b
       ON b.supplier_id = t.supplier_id AND b.board = t.board AND t.tier = b.top
-    GROUP BY t.supplier_id, t.board
+),
+largest AS (
+    SELECT supplier_id, board, max(total) AS largest_window FROM over GROUP BY supplier_id, board
 ),
 flagged AS (
-    SELECT o.supplier_id, o.board, o.tier, o.largest_window, i.invoice_id, i.invoice_date, i.amount
+    -- the invoices in those windows, each once
+    SELECT DISTINCT o.supplier_id, o.board, CASE WHEN o.tier = 1 THEN 'limit' ELSE 'routine_limit' END AS tier,
+           l.largest_window, i.invoice_id, i.invoice_date, i.amount
     FROM over AS o
-    JOIN inv AS i ON i.supplier_id = o.supplier_id AND i.board = o.board AND list_contains(o.members, i.invoice_id)
+    JOIN largest AS l ON l.supplier_id = o.supplier_id AND l.board = o.board
+    JOIN inv AS i ON i.supplier_id = o.supplier_id AND i.board = o.board
+                 AND i.invoice_date BETWEEN o.invoice_date AND o.invoice_date + $window_days
+                 AND (o.tier = 1 OR i.amount < $routine_limit)
 )
 SELECT 'supplier' AS subject_type,
        f.supplier_id AS subject_id,

@@ -252,24 +252,32 @@ pay AS (
     JOIN suppliers AS s ON s.supplier_id = p.supplier_id
     WHERE s.orgnr_valid
 ),
+check_periods AS (
+    -- each check holds from its date until the next check of the same organisation number
+    SELECT orgnr, f_tax, vat_registered, tax_debt, checked_date,
+           lead(checked_date) OVER (PARTITION BY orgnr ORDER BY checked_date) AS next_check
+    FROM supplier_status
+),
 checks AS (
     -- the newest check on or before the payment date
-    SELECT payment_id, f_tax, vat_registered, tax_debt, checked_date
-    FROM (SELECT p.payment_id, st.f_tax, st.vat_registered, st.tax_debt, st.checked_date,
-                 row_number() OVER (PARTITION BY p.payment_id ORDER BY st.checked_date DESC) AS rn
-          FROM pay AS p JOIN supplier_status AS st ON st.orgnr = p.orgnr AND st.checked_date <= p.payment_date)
-    WHERE rn = 1
+    SELECT p.payment_id, c.f_tax, c.vat_registered, c.tax_debt, c.checked_date
+    FROM pay AS p JOIN check_periods AS c ON c.orgnr = p.orgnr
+    WHERE c.checked_date <= p.payment_date AND (c.next_check IS NULL OR p.payment_date < c.next_check)
+),
+register_periods AS (
+    -- each register status holds from its date (status_date, else checked_date) until the next;
+    -- of two on one date, the one checked last
+    SELECT orgnr, lower(trim(status)) AS status, coalesce(status_date, checked_date) AS status_on,
+           lead(coalesce(status_date, checked_date)) OVER (PARTITION BY orgnr
+                                                           ORDER BY coalesce(status_date, checked_date), checked_date)
+               AS next_on
+    FROM supplier_status
 ),
 register AS (
-    -- the newest register status dated (status_date, else checked_date) on or before the payment date
-    SELECT payment_id, status, status_on
-    FROM (SELECT p.payment_id, lower(trim(st.status)) AS status,
-                 coalesce(st.status_date, st.checked_date) AS status_on,
-                 row_number() OVER (PARTITION BY p.payment_id
-                                    ORDER BY coalesce(st.status_date, st.checked_date) DESC, st.checked_date DESC) AS rn
-          FROM pay AS p JOIN supplier_status AS st
-               ON st.orgnr = p.orgnr AND coalesce(st.status_date, st.checked_date) <= p.payment_date)
-    WHERE rn = 1
+    -- the newest register status dated on or before the payment date
+    SELECT p.payment_id, r.status, r.status_on
+    FROM pay AS p JOIN register_periods AS r ON r.orgnr = p.orgnr
+    WHERE r.status_on <= p.payment_date AND (r.next_on IS NULL OR p.payment_date < r.next_on)
 ),
 flagged AS (
     SELECT p.*, c.checked_date, c.tax_debt, r.status, r.status_on,
