@@ -269,36 +269,47 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH inv AS (
-    SELECT invoice_id, supplier_id, invoice_date, invoice_number,
+    SELECT invoice_id, supplier_id, invoice_date,
            try_cast(nullif({NUMBER_NORM.format(col="invoice_number")}, '') AS BIGINT) AS number_value
     FROM invoices
     WHERE amount > 0
 ),
 ordered AS (
-    SELECT *, lag(number_value) OVER (PARTITION BY supplier_id ORDER BY invoice_date, number_value, invoice_id)
-                  AS previous_value
+    SELECT supplier_id, number_value,
+           lag(number_value) OVER (PARTITION BY supplier_id ORDER BY invoice_date, number_value, invoice_id)
+               AS previous_value
     FROM inv
 ),
 per_supplier AS (
     SELECT supplier_id, count(*) AS invoices,
-           sum(CASE WHEN number_value = previous_value + 1 THEN 1 ELSE 0 END) AS consecutive,
-           min(invoice_number) AS first_number, max(invoice_number) AS last_number,
-           list_sort(list('invoices:' || invoice_id)) AS evidence_keys
+           sum(CASE WHEN number_value = previous_value + 1 THEN 1 ELSE 0 END) AS consecutive
     FROM ordered
     GROUP BY supplier_id
+),
+flagged AS (
+    SELECT * FROM per_supplier
+    WHERE invoices >= $min_invoices AND consecutive >= $min_share * (invoices - 1)
+),
+evidence AS (
+    -- the invoice list and the first and last number only for the suppliers flagged
+    SELECT i.supplier_id, list_sort(list('invoices:' || i.invoice_id)) AS evidence_keys,
+           min(i.invoice_number) AS first_number, max(i.invoice_number) AS last_number
+    FROM invoices AS i JOIN flagged AS f ON f.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+    GROUP BY i.supplier_id
 )
 SELECT 'supplier' AS subject_type,
        p.supplier_id AS subject_id,
        CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
-       p.evidence_keys,
+       e.evidence_keys,
        coalesce(s.name, p.supplier_id) AS supplier_name,
        p.invoices,
        CAST(p.consecutive + 1 AS BIGINT) AS in_sequence,
-       p.first_number,
-       p.last_number
-FROM per_supplier AS p
+       e.first_number,
+       e.last_number
+FROM flagged AS p
+JOIN evidence AS e ON e.supplier_id = p.supplier_id
 LEFT JOIN suppliers AS s ON s.supplier_id = p.supplier_id
-WHERE p.invoices >= $min_invoices AND p.consecutive >= $min_share * (p.invoices - 1)
 """,
     explanation=_("%(in_sequence)s of %(supplier_name)s's %(invoices)s invoices follow each other by number "
                   "(%(first_number)s to %(last_number)s): the municipality may be its only customer."),

@@ -71,7 +71,7 @@ WITH inv AS (
     WHERE i.amount > 0
       -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
       AND NOT EXISTS (SELECT 1 FROM invoices AS c
-                      WHERE c.supplier_id = i.supplier_id AND c.amount = -i.amount
+                      WHERE c.amount < 0 AND c.supplier_id = i.supplier_id AND c.amount = -i.amount
                         AND c.invoice_date >= i.invoice_date)
 )
 SELECT 'supplier' AS subject_type,
