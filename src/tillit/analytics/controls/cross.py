@@ -69,12 +69,19 @@ register(Control(
     subject_type="supplier",
     inputs={"x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "amount")},
     sql="""
-WITH inv AS (
-    SELECT municipality, supplier, invoice_number, amount, min(invoice_date) AS invoice_date,
-           list_sort(list(invoice_ref)) AS refs
-    FROM x_invoices
-    WHERE amount > 0
-    GROUP BY municipality, supplier, invoice_number, amount
+WITH repeated AS (
+    -- only a supplier, number and amount that occur twice or more can be in two municipalities;
+    -- hash() only narrows the candidates (a collision adds one, never removes one)
+    SELECT hash(supplier, invoice_number, amount) AS h FROM x_invoices WHERE amount > 0
+    GROUP BY hash(supplier, invoice_number, amount) HAVING count(*) >= 2
+),
+inv AS (
+    SELECT x.municipality, x.supplier, x.invoice_number, x.amount, min(x.invoice_date) AS invoice_date,
+           list_sort(list(x.invoice_ref)) AS refs
+    FROM x_invoices AS x
+    JOIN repeated AS r ON r.h = hash(x.supplier, x.invoice_number, x.amount)
+    WHERE x.amount > 0
+    GROUP BY x.municipality, x.supplier, x.invoice_number, x.amount
 )
 SELECT 'supplier' AS subject_type,
        a.supplier AS subject_id,
