@@ -77,34 +77,49 @@ def _scan_sql(columns: dict[str, set[str]]) -> list[str]:
             for table, cols in sorted(columns.items())]
 
 
+def _columns_read(controls) -> dict[str, set[str]]:
+    """Per data set, the columns the controls' queries read (not their evidence): what the
+    baseline scans."""
+    from tillit.analytics.guard import columns_read
+
+    columns: dict[str, set[str]] = {}
+    for control in controls:
+        for dataset, column in columns_read(control, evidence=False):
+            columns.setdefault(dataset, set()).add(column)
+    return columns
+
+
+def _load_and_scan(engine, sources: dict[str, Any], columns: dict[str, set[str]]) -> tuple[float, float]:
+    """Register the data sets and time it, then time the scan baseline: (load s, scan s)."""
+    t0 = time.perf_counter()
+    for name, source in sources.items():
+        engine.register(name, source)
+        # Spark caches lazily: count once so that loading is not charged to the first query
+        engine.scalar(f"SELECT count(*) FROM {name}")  # noqa: S608
+    register_s = time.perf_counter() - t0
+    engine.scalar("SELECT 1")  # warm up
+    t0 = time.perf_counter()
+    for sql in _scan_sql(columns):
+        engine.execute(engine.transpile(sql))
+    return register_s, time.perf_counter() - t0
+
+
+def _rows_line(rows_read: dict[str, int]) -> str:
+    return ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(rows_read.items()))
+
+
 def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed: int = 1) -> dict[str, Any]:
     from tillit.analytics.engines.base import make_engine
     from tillit.analytics.registry import get
 
     data = prepared(scale, seed)
     controls = [get(c) for c in control_ids]
-    from tillit.analytics.guard import columns_read
-
-    # the baseline scans exactly the columns the controls' queries read (not their evidence)
-    columns: dict[str, set[str]] = {}
-    for control in controls:
-        for dataset, column in columns_read(control, evidence=False):
-            columns.setdefault(dataset, set()).add(column)
+    columns = _columns_read(controls)
     engine = make_engine(engine_name)
     try:
-        t0 = time.perf_counter()
-        for name in sorted({d for c in controls for d in c.datasets}):
-            engine.register(name, data["sources"].get(name))
-            # Spark caches lazily: count once so that loading is not charged to the first query
-            engine.scalar(f"SELECT count(*) FROM {name}")  # noqa: S608
-        register_s = time.perf_counter() - t0
-        engine.scalar("SELECT 1")  # warm up
-        scan = []
-        for sql in _scan_sql(columns):
-            t = time.perf_counter()
-            engine.execute(engine.transpile(sql))
-            scan.append(time.perf_counter() - t)
-        scan_s = sum(scan)
+        register_s, scan_s = _load_and_scan(
+            engine, {name: data["sources"].get(name) for name in sorted({d for c in controls for d in c.datasets})},
+            columns)
         rows = {}
         for control in controls:
             t = time.perf_counter()
@@ -122,8 +137,7 @@ def report_controls(result: dict[str, Any]) -> str:
     scan = result["scan_s"]
     total = sum(t for t, _n in result["controls"].values())
     lines = [
-        f"Engine {result['engine']}, scale {result['scale']:g}: "
-        + ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(result["rows_read"].items())),
+        f"Engine {result['engine']}, scale {result['scale']:g}: " + _rows_line(result["rows_read"]),
         "",
         "| control | hits | × scan |",
         "| --- | ---: | ---: |",
@@ -244,7 +258,6 @@ def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int =
 
     from tillit.analytics.engines.base import DatasetSource, make_engine
     from tillit.analytics.generate.national import generate_national, match
-    from tillit.analytics.guard import columns_read
     from tillit.analytics.registry import get
     from tillit.analytics.runner import run_controls
 
@@ -263,22 +276,10 @@ def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int =
     sources = {name: DatasetSource(paths=[str(folder / name / f"{c}.parquet") for c in exports.municipalities],
                                    key=None) for name in ("x_benefit_payments", "x_invoices")}
     control_ids = ["X-BEN-TWO-MUNICIPALITIES", "X-SUP-SAME-INVOICE"]
-    columns: dict[str, set[str]] = {}
-    for control_id in control_ids:
-        for dataset, column in columns_read(get(control_id), evidence=False):
-            columns.setdefault(dataset, set()).add(column)
+    columns = _columns_read([get(c) for c in control_ids])
     engine = make_engine(engine_name)
     try:
-        t0 = time.perf_counter()
-        for name, source in sources.items():
-            engine.register(name, source)
-            engine.scalar(f"SELECT count(*) FROM {name}")  # noqa: S608  (Spark caches lazily)
-        register_s = time.perf_counter() - t0
-        engine.scalar("SELECT 1")
-        t0 = time.perf_counter()
-        for sql in _scan_sql(columns):
-            engine.execute(engine.transpile(sql))
-        scan_s = time.perf_counter() - t0
+        register_s, scan_s = _load_and_scan(engine, sources, columns)
         rows_read = {d: int(engine.scalar(f"SELECT count(*) FROM {d}")) for d in sources}  # noqa: S608
         controls = {}
         for control_id in control_ids:
@@ -301,7 +302,7 @@ def report_cross(result: dict[str, Any]) -> str:
     total = sum(c["seconds"] for c in result["controls"].values())
     lines = [
         f"Engine {result['engine']}, {result['municipalities']} municipalities at scale {result['scale']:g}: "
-        + ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(result["rows_read"].items())),
+        + _rows_line(result["rows_read"]),
         "",
         "| control | hits | injected found | decoys flagged | other hits | × scan |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

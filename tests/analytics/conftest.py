@@ -182,18 +182,10 @@ def synthetic(tmp_path_factory) -> Callable[[int], Synthetic]:
 
 
 def match_truth(synth: Synthetic, control_id: str, hits: list) -> tuple[list[str], list[str], list[list[str]]]:
-    """(injected cases not found, decoys flagged, hits that match no injected case).
+    """(injected cases not found, decoys flagged, hits that match no injected case); see match_evidence."""
+    from tillit.analytics.generate._base import match_evidence
 
-    A case is found by a hit whose evidence holds every evidence key of the case; a decoy is
-    flagged by a hit that shares an evidence key with it.
-    """
-    cases = synth.cases(control_id)
-    missed = [c["case_id"] for c in cases if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for h in hits)]
-    flagged = [d["decoy_id"] for d in synth.decoys(control_id)
-               if any(set(d["evidence_keys"]) & set(h.evidence_keys) for h in hits)]
-    other = [h.evidence_keys for h in hits
-             if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)]
-    return missed, flagged, other
+    return match_evidence(synth.cases(control_id), synth.decoys(control_id), hits)
 
 
 @pytest.fixture(scope="session")

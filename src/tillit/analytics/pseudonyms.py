@@ -27,10 +27,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tillit.analytics.controls.invoices import NUMBER_NORM as _NUMBER_NORM
 from tillit.analytics.engines.base import DatasetSource
 
 MIN_KEY_BYTES = 32
-_NUMBER_NORM = "ltrim(regexp_replace(upper({col}), '[^0-9A-Z]', '', 'g'), '0')"
 
 
 class PseudonymKeyError(ValueError):

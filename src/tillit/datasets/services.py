@@ -240,14 +240,20 @@ def current_sources(*, municipality: Municipality) -> dict:
     }
 
 
+def can_judge_entities(user) -> bool:
+    """Only a coordinator judges whether two records are the same person or organisation."""
+    from tillit.accounts.access import has_perm
+
+    return has_perm(user, "cases.edit") and user.role in ("coordinator", "admin")
+
+
 def entity_judge(*, user, kind: str, record_a: str, record_b: str, same: bool, reason: str):
     """Record a coordinator's judgement on two records (analytics/entities.py respects it)."""
     from django.utils.translation import gettext as _
 
-    from tillit.accounts.access import has_perm
     from tillit.datasets.models import EntityJudgement
 
-    if not has_perm(user, "cases.edit") or user.role not in ("coordinator", "admin"):
+    if not can_judge_entities(user):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied

@@ -219,17 +219,13 @@ def profile_edit(request, pk: int | None = None):
     return render(request, "datasets/profile_edit.html", {"form": form, "profile": profile})
 
 
-def _can_judge(user) -> bool:
-    return has_perm(user, "cases.edit") and user.role in ("coordinator", "admin")
-
-
 @require("data.view")
 def entity_review(request):
     """Supplier records the rules hold to be one organisation: a coordinator confirms or refuses,
     and every later entity resolution respects the judgement."""
     from django.core.exceptions import PermissionDenied
 
-    can_judge = _can_judge(request.user)
+    can_judge = services.can_judge_entities(request.user)
     if request.method == "POST":
         if not can_judge:
             raise PermissionDenied

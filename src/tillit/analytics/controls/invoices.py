@@ -41,6 +41,26 @@ SUPPLIER_KEY = """supplier_key AS (
     FROM suppliers
 )"""
 
+# same_amount: invoices with a second invoice of the same amount from the same supplier record, or
+# from a record that shares its valid organisation number (needs SUPPLIER_KEY before it). Cheap
+# groups on the raw columns, so that names and numbers are normalised only for these candidates.
+SAME_AMOUNT = """shared_key AS (
+    -- supplier records that share a valid organisation number with another record
+    SELECT supplier_id FROM supplier_key
+    WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
+),
+same_amount AS (
+    -- a duplicate needs a second invoice of the same amount from the same supplier record, or from
+    -- a record that shares its organisation number
+    SELECT i.invoice_id FROM invoices AS i
+    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
+          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
+      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
+    UNION
+    SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+)"""
+
 LEGAL_GROUND = _("Local Government Act (2017:725) ch. 6 sec. 6: every board must ensure that its internal "
                  "control is sufficient and that its funds are managed securely.")
 INVOICE_EVIDENCE = ("supplier_id", "invoice_number", "invoice_date", "amount", "ocr_reference", "bank_account",
@@ -67,29 +87,13 @@ register(Control(
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
-shared_key AS (
-    -- supplier records that share a valid organisation number with another record
-    SELECT supplier_id FROM supplier_key
-    WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
-),
-candidates AS (
-    -- a duplicate needs a second invoice of the same amount from the same supplier record, or from
-    -- a record that shares its organisation number: find those first, so that only their invoice
-    -- numbers are normalised
-    SELECT i.invoice_id FROM invoices AS i
-    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
-          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
-      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
-    UNION
-    SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
-    WHERE i.amount > 0
-),
+{SAME_AMOUNT},
 inv AS (
     SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
            coalesce(s.name, i.supplier_id) AS supplier_name,
            coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
            {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
-    FROM candidates AS c
+    FROM same_amount AS c
     JOIN invoices AS i ON i.invoice_id = c.invoice_id
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
 ),
@@ -201,26 +205,11 @@ cross_links AS (
     JOIN (SELECT link FROM links GROUP BY link HAVING count(DISTINCT supplier_key) >= 2) AS shared
       ON shared.link = l.link
 ),
-shared_key AS (
-    -- supplier records that share a valid organisation number with another record
-    SELECT supplier_id FROM supplier_key
-    WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
-),
-same_identity AS (
-    -- invoices with a second invoice of the same amount from the same supplier record, or from a
-    -- record that shares its organisation number: only they can pair within one identity
-    SELECT i.invoice_id FROM invoices AS i
-    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
-          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
-      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
-    UNION
-    SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
-    WHERE i.amount > 0
-),
+{SAME_AMOUNT},
 inv_links AS (
     -- the same identity and amount ...
     SELECT i.invoice_id, coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS link, i.amount, i.invoice_date
-    FROM same_identity AS c
+    FROM same_amount AS c
     JOIN invoices AS i ON i.invoice_id = c.invoice_id
     LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
     UNION ALL

@@ -32,6 +32,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tillit.analytics.generate._base import match_evidence
 from tillit.analytics.pseudonyms import (
     MIN_KEY_BYTES,
     X_BENEFITS_SCHEMA,
@@ -185,13 +186,7 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
 
 
 def match(exports: NationalExports, control_id: str, hits: list) -> tuple[list[str], list[str], list[list[str]]]:
-    """(injected cases not found, decoys flagged, hits that match no injected case).
-
-    One injected month (or invoice) is one case; it is found by a hit whose evidence holds both
-    of its rows. A decoy is flagged by any hit that shares a row with it."""
-    cases = [c for c in exports.cases if c["control_id"] == control_id]
-    missed = [c["case_id"] for c in cases if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for h in hits)]
-    flagged = [d["decoy_id"] for d in exports.decoys if d["control_id"] == control_id
-               and any(set(d["evidence_keys"]) & set(h.evidence_keys) for h in hits)]
-    other = [h.evidence_keys for h in hits if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)]
-    return missed, flagged, other
+    """(injected cases not found, decoys flagged, hits that match no injected case) for one control;
+    one injected month (or invoice) is one case."""
+    return match_evidence([c for c in exports.cases if c["control_id"] == control_id],
+                          [d for d in exports.decoys if d["control_id"] == control_id], hits)
