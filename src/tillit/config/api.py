@@ -72,10 +72,16 @@ def _register_app_routers() -> None:
     from tillit.cases.api import router as cases_router
     from tillit.controls.api import router as controls_router
     from tillit.datasets.api import router as datasets_router
+    from tillit.plans.api import router as plans_router
+    from tillit.risks.api import router as risks_router
+    from tillit.tips.api import router as tips_router
 
     api.add_router("/datasets", datasets_router)
     api.add_router("/", controls_router)
     api.add_router("/", cases_router)
+    api.add_router("/", tips_router)
+    api.add_router("/", risks_router)
+    api.add_router("/", plans_router)
 
 
 _register_app_routers()

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "tillit.controls",
     "tillit.cases",
     "tillit.reports",
+    "tillit.tips",
+    "tillit.risks",
+    "tillit.plans",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     path("", include("tillit.datasets.urls")),
     path("", include("tillit.controls.urls")),
     path("", include("tillit.cases.urls")),
+    path("", include("tillit.tips.urls")),
+    path("", include("tillit.risks.urls")),
+    path("", include("tillit.plans.urls")),
     path("", include("tillit.reports.urls")),
 ]
