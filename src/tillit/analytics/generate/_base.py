@@ -7,8 +7,6 @@ dates are formatted once per day and reused.
 from __future__ import annotations
 
 import csv
-import json
-import os
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from stdnum import luhn
 
+from tillit.analytics import refdata
 from tillit.analytics.schema import DATASETS
 
 YEAR = 2025
@@ -31,12 +30,6 @@ YEAR_END = date(YEAR, 12, 31)
 MUNICIPALITY_CODE = "1286"
 MUNICIPALITY_NAME = "Exempelkommun"
 
-# Skatteverket's test personnummer and the postal codes live beside the checkout
-# (never copied into it); TILLIT_SHARED_DATA points elsewhere when installed.
-SHARED_DATA = Path(
-    os.environ.get("TILLIT_SHARED_DATA")
-    or Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
-)
 
 
 @dataclass(frozen=True)
@@ -235,8 +228,8 @@ def bankgiro_from_digits(digits: str) -> str:
 
 
 def load_pins() -> list[str]:
-    with open(SHARED_DATA / "personnummer-meta" / "allPins.json", encoding="utf-8") as fh:
-        return json.load(fh)
+    """Skatteverket's test personnummer, shipped inside the package (analytics/refdata)."""
+    return list(refdata.test_personnummer())
 
 
 class People:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from tillit.analytics import refdata
 from tillit.analytics.generate._base import (
     MUNICIPALITY_CODE,
-    SHARED_DATA,
     STREETS,
     Ids,
     People,
@@ -91,14 +90,11 @@ class World:
 
 def load_postal() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     local, everywhere = [], []
-    with open(
-        SHARED_DATA / "swedish-geodata" / "postal_to_municipality.csv", encoding="utf-8"
-    ) as fh:
-        for r in csv.DictReader(fh):
-            pc = f"{r['postal_code'][:3]} {r['postal_code'][3:]}"
-            everywhere.append((pc, r["locality"]))
-            if r["municipality_code"] == MUNICIPALITY_CODE:
-                local.append((pc, r["locality"]))
+    for r in refdata.postal_codes():
+        pc = f"{r.postal_code[:3]} {r.postal_code[3:]}"
+        everywhere.append((pc, r.locality))
+        if r.municipality_code == MUNICIPALITY_CODE:
+            local.append((pc, r.locality))
     return local, everywhere
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from tillit.analytics.generate._base import (
     MUNICIPALITY_CODE,
     MUNICIPALITY_NAME,
-    SHARED_DATA,
     YEAR,
     Writer,
     iso,
@@ -61,16 +60,6 @@ def generate(
     """
     if not scale > 0:
         raise GenerateError(_("The scale must be a positive number, not %(scale)s."), scale=scale)
-    for needed in ("personnummer-meta/allPins.json", "swedish-geodata/postal_to_municipality.csv"):
-        if not (SHARED_DATA / needed).is_file():
-            raise GenerateError(
-                _(
-                    "The generator's reference data is missing: %(path)s. Set "
-                    "TILLIT_SHARED_DATA to the folder that holds personnummer-meta and "
-                    "swedish-geodata."
-                ),
-                path=str(SHARED_DATA / needed),
-            )
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
