@@ -217,8 +217,12 @@ def bench_entities() -> list[dict[str, Any]]:
 
     from tillit.analytics.entities import pairwise_scores, resolve_people
 
-    root = Path(__file__).resolve().parents[2]
-    data = root / ".." / "shared" / "data" / "splink-datasets" / "fake_1000.csv"
+    # Splink's labelled file (MIT) is a test vector of the checkout, not part of the package.
+    data = Path(os.environ.get("TILLIT_FAKE_1000") or Path(__file__).resolve().parents[2] / "tests" / "data"
+                / "splink-datasets" / "fake_1000.csv")
+    if not data.is_file():
+        raise SystemExit(f"Splink's labelled file fake_1000.csv was not found at {data}: run the benchmark "
+                         "from a checkout of Tillit or name the file in TILLIT_FAKE_1000.")
     with open(data, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     records = [{"key": r["unique_id"], "first_name": r["first_name"], "surname": r["surname"],
@@ -232,6 +236,7 @@ def bench_entities() -> list[dict[str, Any]]:
         scores = pairwise_scores(resolution.entity_of, truth)
         results.append({"tool": f"tillit (threshold {threshold})", "records_per_second": round(len(rows) / seconds),
                         **{k: round(scores[k], 3) for k in ("precision", "recall", "f1")}})
+    root = Path(__file__).resolve().parents[2]
     python = os.environ.get("TILLIT_SPLINK_PYTHON")
     if python:
         out = subprocess.run([python, str(root / "tools" / "splink_fake_1000.py")], capture_output=True, text=True,  # noqa: S603

@@ -4,11 +4,12 @@ coordinator's judgements."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+
+from tests.external import data
 
 from tillit.analytics.entities import pairwise_scores, resolve_organisations, resolve_people
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "splink-datasets"
+DATA = data("splink-datasets")
 
 
 def _fake_1000() -> tuple[list[dict], dict[str, str]]:

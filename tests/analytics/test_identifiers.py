@@ -1,4 +1,4 @@
-"""Identifier normal forms against every published test vector in shared/data."""
+"""Identifier normal forms against every published test vector (tests/data/)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.external import DATA
 
+from tillit.analytics import refdata
 from tillit.analytics.identifiers import (
     bank_account_kind,
     bank_kind_for_header,
@@ -17,7 +19,6 @@ from tillit.analytics.identifiers import (
     personnummer_kind,
 )
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 PNR = DATA / "personnummer-meta"
 REFERENCE = date(2025, 6, 1)
 
@@ -39,7 +40,7 @@ def _short(pin: str) -> str:
 
 
 def test_all_skatteverket_test_personnummer_are_valid_in_every_written_form():
-    pins = _load(PNR / "allPins.json")
+    pins = list(refdata.test_personnummer())
     assert len(pins) == 41129
     for pin in pins:
         assert normalise_personnummer(pin) == (pin, True), pin

@@ -11,13 +11,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
+from tests.external import DATA
 
 from tillit.analytics.ingest import Mapping, ingest, preview
 from tillit.analytics.readers import MAX_FIELD_CHARS
 
 HERE = Path(__file__).resolve().parents[1]
-SHARED = HERE.parents[0] / ".." / "shared" / "data"
-OXFORD = SHARED / "oxford-spend"
+OXFORD = DATA / "oxford-spend"
 HEADER = "Löpnr;Leverantör;Fakturanr;Fakturadatum;Belopp inkl moms;Bankgiro;Beskrivning\n"
 
 

@@ -1,4 +1,4 @@
-"""`tillit hits export`: column for column as shared/spec/cli.md lists them, CSV and JSON."""
+"""`tillit hits export`: column for column as docs/cli.md lists them, CSV and JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "cli.md"
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def _spec_columns() -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from openpyxl import Workbook
 
+from tests.external import DATA as SHARED
 from tillit.analytics import schema
 from tillit.cli import main
 from tillit.datasets.models import ImportAttempt, MappingProfile, Snapshot
@@ -20,7 +21,6 @@ from tillit.datasets.services import (
     snapshot_retire,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 HEADER = "Löpnr;Leverantör;Fakturanr;Fakturadatum;Belopp inkl moms;Bankgiro;Beskrivning\n"
 GOOD = HEADER + "1;L1;F-001;2025-01-03;1 234,50;5050-1055;Städning\n2;L2;F-002;2025-01-04;99,00;5050-1055;Hälsa\n"
 

@@ -6,14 +6,13 @@ import csv
 import gzip
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from tests.analytics.conftest import engines, run_control
+from tests.external import NIGRINI_AP, external
 
 from tillit.analytics.runner import render_explanation
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 D = date
 
 
@@ -123,7 +122,7 @@ def test_round_amounts_and_amounts_just_below_a_limit(tmp_path, engine):
 
 
 def _nigrini() -> list[dict]:
-    with gzip.open(DATA / "nigrini" / "corporate.payment.csv.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(external(NIGRINI_AP), "rt", encoding="utf-8") as f:
         return [{"invoice_id": str(i), "supplier_id": row["VendorNum"], "invoice_number": row["InvNum"],
                  "invoice_date": date.fromisoformat(row["Date"]), "amount": Decimal(row["Amount"]),
                  "board": "Nigrini"} for i, row in enumerate(csv.DictReader(f))]
