@@ -27,7 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tillit.analytics.controls.invoices import NUMBER_NORM as _NUMBER_NORM
+from tillit.analytics.controls._sql import NUMBER_NORM as _NUMBER_NORM
 from tillit.analytics.engines.base import DatasetSource
 
 MIN_KEY_BYTES = 32

@@ -1,6 +1,6 @@
 """The control registry: every control, built-in or municipality-specific, is one `Control`.
 
-How to write a control (see controls/invoices.py for four worked ones)::
+How to write a control (one module per id prefix, e.g. controls/inv.py; docs/adding-a-control.md)::
 
     from tillit.analytics.i18n import gettext_noop as _
     from tillit.analytics.registry import Control, Param, register
@@ -14,6 +14,7 @@ How to write a control (see controls/invoices.py for four worked ones)::
         legal_ground=_("The law or rule that makes it the municipality's business, one line."),
         risk_areas=("Fakturahantering",),      # names from risk-areas.md
         severity="hög",                        # hög / medel / låg
+        case_type="supplier",                  # the kind of case a hit opens (CASE_TYPES)
         inputs={"invoices": ("supplier_id", "amount")},   # data sets needed -> columns needed
         optional_inputs=("suppliers",),        # read when present, an empty table otherwise
         params={"min_amount": Param(Decimal("1000"), min=Decimal(0), description=_("…"))},
@@ -74,6 +75,10 @@ from tillit.analytics import schema
 from tillit.analytics.i18n import gettext_noop as _
 
 Severity = Literal["hög", "medel", "låg"]
+# The kind of case (cases.models.CaseType) a hit of the control opens: declared on the control, so
+# the cases app never guesses it from the id.
+CaseKind = Literal["supplier", "benefit", "grant", "home_care", "building", "unlawful_influence", "other"]
+CASE_TYPES: tuple[str, ...] = ("supplier", "benefit", "grant", "home_care", "building", "unlawful_influence", "other")
 SEVERITY_WEIGHTS: Mapping[str, int] = MappingProxyType({"hög": 3, "medel": 2, "låg": 1})
 OUTPUT_COLUMNS = ("subject_type", "subject_id", "amount_at_risk", "evidence_keys")
 _ID_RE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$")
@@ -128,6 +133,7 @@ class Control:
     sql: str
     explanation: str | Mapping[str, str]
     severity: Severity = "medel"
+    case_type: CaseKind | Literal[""] = ""
     params: Mapping[str, Param] = field(default_factory=dict)
     optional_inputs: tuple[str, ...] = ()
     evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -281,6 +287,8 @@ def validate(control: Control) -> None:
         raise ControlDefinitionError(f"{control.id}: version starts at 1")
     if control.severity not in SEVERITY_WEIGHTS:
         raise ControlDefinitionError(f"{control.id}: severity must be hög, medel or låg")
+    if control.case_type not in CASE_TYPES:
+        raise ControlDefinitionError(f"{control.id}: case_type must be one of {', '.join(CASE_TYPES)}")
     if not 0 < control.expected_share <= 1:
         raise ControlDefinitionError(f"{control.id}: expected_share is a share between 0 and 1")
     if not control.inputs:

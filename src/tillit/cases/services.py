@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import Board, Municipality, Role
+from tillit.analytics import registry
 from tillit.cases.models import (
     FINAL_STATES,
     OPEN_STATES,
@@ -186,19 +187,18 @@ SUBJECT_KINDS = {
     "employee": CaseSubject.Kind.STAFF, "staff": CaseSubject.Kind.STAFF,
 }
 
-CONTROL_FAMILY_TYPES = {
-    "BEN": CaseType.BENEFIT, "CARE": CaseType.HOME_CARE, "GRANT": CaseType.GRANT, "PERMIT": CaseType.BUILDING,
-    "INV": CaseType.SUPPLIER, "SUP": CaseType.SUPPLIER, "ACC": CaseType.SUPPLIER, "PAY": CaseType.SUPPLIER,
-    "LEDGER": CaseType.SUPPLIER, "EMP": CaseType.SUPPLIER,
-}
-
 
 def subject_kind_for(subject_type: str) -> str:
     return SUBJECT_KINDS.get(subject_type.lower(), CaseSubject.Kind.OTHER)
 
 
 def case_type_for_control(control_id: str) -> str:
-    return CONTROL_FAMILY_TYPES.get(control_id.split("-", 1)[0].upper(), CaseType.OTHER)
+    """The case type the control declares (Control.case_type); "other" for a control no longer registered."""
+    try:
+        declared = registry.get(control_id).case_type
+    except KeyError:
+        return CaseType.OTHER
+    return declared if declared in CaseType.values else CaseType.OTHER
 
 
 @transaction.atomic
@@ -231,8 +231,13 @@ def case_open_from_hit(*, hit, user) -> Case:
         )
     else:
         _event(case, user, "hit joined", f"{hit.control_id} #{hit.pk}")
+    from tillit.cases.selectors import case_amount_at_risk
+
+    before = case_amount_at_risk(case)
     CaseHit.objects.create(municipality_id=hit.municipality_id, case=case, hit=hit, added_by=user)
-    Case.objects.filter(pk=case.pk).update(amount_concerned=case.amount_concerned + hit.amount_at_risk)
+    # each evidence row counts once: a hit on money already in the case adds only what is new
+    added = case_amount_at_risk(case) - before
+    Case.objects.filter(pk=case.pk).update(amount_concerned=case.amount_concerned + added)
     case.refresh_from_db()
     return case
 
@@ -479,7 +484,7 @@ def recovery_write_off(*, claim: RecoveryClaim, user, amount: Decimal, written_o
 
 @transaction.atomic
 def police_report_record(*, case: Case, user, offences: list[str], checklist: dict[str, bool], facts: str,
-                         reported_on: date, attachments: list[int] = (), police_reference: str = "") -> PoliceReport:
+                         reported_on: date | None = None, attachments: list[int] = (), police_reference: str = "") -> PoliceReport:
     from tillit.cases.documents import POLICE_CHECKLIST, police_report_grounds
 
     _require_outcome_state(case)
@@ -487,24 +492,106 @@ def police_report_record(*, case: Case, user, offences: list[str], checklist: di
         raise CaseError(_("Choose at least one offence the facts may amount to."))
     if not police_report_grounds(checklist):
         raise CaseError(_("The checklist gives no ground for a police report."))
+    if reported_on is not None and reported_on > timezone.localdate():
+        raise CaseError(_("A police report cannot be registered as sent on a future date."))
     attachment_ids = list(case.documents.filter(pk__in=list(attachments)).values_list("pk", flat=True))
     report = PoliceReport.objects.create(
         municipality_id=case.municipality_id, case=case, offences=list(offences),
         checklist={key: bool(checklist.get(key)) for key, _label in POLICE_CHECKLIST}, facts=facts,
         attachments=attachment_ids, reported_on=reported_on, police_reference=police_reference, reported_by=user)
     _event(case, user, "police report", ", ".join(offences))
+    if reported_on is not None:
+        _event(case, user, "police report sent", reported_on.isoformat())
     return report
+
+
+@transaction.atomic
+def police_report_mark_sent(*, report: PoliceReport, user, sent_on: date, police_reference: str = "") -> PoliceReport:
+    """Register that the report was sent to the police: from then on it counts as a police report."""
+    if report.reported_on is not None:
+        raise CaseError(_("The police report is already registered as sent."))
+    if sent_on > timezone.localdate():
+        raise CaseError(_("A police report cannot be registered as sent on a future date."))
+    report.reported_on = sent_on
+    if police_reference:
+        report.police_reference = police_reference[:50]
+    report.save(update_fields=["reported_on", "police_reference"])
+    _event(report.case, user, "police report sent", sent_on.isoformat())
+    return report
+
+
+def _check_notification(recipient: str, legal_ground: str, shared: str, sent_on: date) -> None:
+    if recipient not in Notification.Recipient.values:
+        raise CaseError(_("Choose the authority."))
+    if legal_ground not in Notification.LegalGround.values:
+        raise CaseError(_("Choose the legal ground."))
+    if not shared.strip():
+        raise CaseError(_("Describe what was shared."))
+    in_force = Notification.GROUND_IN_FORCE.get(legal_ground)
+    if in_force and sent_on.isoformat() < in_force:
+        raise CaseError(_("%(ground)s applies from %(date)s.") % {
+            "ground": Notification.LegalGround(legal_ground).label, "date": in_force})
 
 
 @transaction.atomic
 def notification_record(*, case: Case, user, recipient: str, legal_ground: str, shared: str,
                         sent_on: date) -> Notification:
-    if not shared.strip():
-        raise CaseError(_("Describe what was shared."))
+    """An outgoing notification from a case: one row in the information-sharing ledger."""
+    _check_notification(recipient, legal_ground, shared, sent_on)
     notification = Notification.objects.create(municipality_id=case.municipality_id, case=case, recipient=recipient,
                                                legal_ground=legal_ground, shared=shared, sent_on=sent_on,
                                                sent_by=user)
     _event(case, user, "notification", f"{recipient} ({legal_ground})")
+    return notification
+
+
+@transaction.atomic
+def notification_from_hit(*, hit, user, recipient: str, legal_ground: str, shared: str,
+                          sent_on: date | None = None) -> Notification:
+    """An outgoing notification made from the review queue: one row in the ledger, tied to the hit.
+
+    If the hit is already part of a case, the row belongs to that case as well.
+    """
+    sent_on = sent_on or timezone.localdate()
+    _check_notification(recipient, legal_ground, shared, sent_on)
+    link = CaseHit.objects.filter(hit=hit).select_related("case").first()
+    notification = Notification.objects.create(
+        municipality_id=hit.municipality_id, case=link.case if link else None, hit=hit, recipient=recipient,
+        legal_ground=legal_ground, shared=shared, sent_on=sent_on, sent_by=user)
+    if link:
+        _event(link.case, user, "notification", f"{recipient} ({legal_ground})")
+    return notification
+
+
+@transaction.atomic
+def incoming_record(*, user, recipient: str, legal_ground: str, shared: str, received_on: date,
+                    case: Case | None = None, answer: str = "", answered_on: date | None = None) -> Notification:
+    """Information another authority asked for or sent to the municipality (for example under lag
+    (2024:307)), registered in the ledger beside what the municipality sent."""
+    _check_notification(recipient, legal_ground, shared, received_on)
+    if answered_on is not None and answered_on < received_on:
+        raise CaseError(_("The answer cannot be dated before the request came in."))
+    if case is not None and case.municipality_id != user.municipality_id:
+        raise CaseError(_("A case can only be linked to another case of the municipality."))
+    notification = Notification.objects.create(
+        municipality_id=user.municipality_id, case=case, direction=Notification.Direction.INCOMING,
+        recipient=recipient, legal_ground=legal_ground, shared=shared, sent_on=received_on, answer=answer,
+        answered_on=answered_on, sent_by=user)
+    if case is not None:
+        _event(case, user, "incoming information", f"{recipient} ({legal_ground})")
+    return notification
+
+
+@transaction.atomic
+def incoming_answer(*, notification: Notification, user, answer: str, answered_on: date) -> Notification:
+    if not answer.strip():
+        raise CaseError(_("Write the answer."))
+    if answered_on < notification.sent_on:
+        raise CaseError(_("The answer cannot be dated before the request came in."))
+    notification.answer, notification.answered_on = answer, answered_on
+    notification.save(update_fields=["answer", "answered_on"])
+    if notification.case_id:
+        _event(notification.case, user, "incoming answered", notification.recipient)
     return notification
 
 

@@ -11,7 +11,7 @@ import duckdb
 import holidays
 from tests.analytics.conftest import engines, run_control
 
-from tillit.analytics.controls.calendar import HOLIDAY_DATES, is_weekend_sql
+from tillit.analytics.controls._sql import HOLIDAY_DATES, is_weekend_sql
 from tillit.analytics.runner import render_explanation
 
 SE = ZoneInfo("Europe/Stockholm")

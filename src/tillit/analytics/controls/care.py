@@ -1,6 +1,6 @@
-"""Home care and personal assistance (hemtjänst, personlig assistans, LOV providers): one staff
-member in two places, impossible working days, visits after a client's death, more time billed
-than granted.
+"""CARE-*: home care and personal assistance (hemtjänst, personlig assistans, LOV providers). One
+staff member in two places, impossible working days, visits after a client's death, more time
+billed than granted.
 
 Visit times are stored in UTC; days and months are Swedish local time (local_time()). Billed time
 is billed_minutes where given, else the visit's length.
@@ -13,14 +13,14 @@ from decimal import Decimal
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-VISIT_EVIDENCE = ("provider_orgnr", "staff_id", "start", "end", "billed_minutes", "service")
-DECISION_EVIDENCE = ("provider_orgnr", "valid_from", "valid_to", "granted_minutes_per_month", "service")
-POPULATION_EVIDENCE = ("status", "status_date")
-CARE_LAW = _("Act (2008:962) on freedom of choice systems and the provider's contract; Social Services Act "
-             "(2001:453) ch. 4 sec. 1; Local Government Act (2017:725) ch. 10 sec. 8 (following up providers).")
 CARE_AREAS = ("Hemtjänst (ÄO)", "Vårdval (LOV)", "Personlig assistans", "Externa utförare (ÄO, OF, IFO, se ovan "
               "verksamheter)")
+CARE_LAW = _("Act (2008:962) on freedom of choice systems and the provider's contract; Social Services Act "
+             "(2001:453) ch. 4 sec. 1; Local Government Act (2017:725) ch. 10 sec. 8 (following up providers).")
+VISIT_EVIDENCE = ("provider_orgnr", "staff_id", "start", "end", "billed_minutes", "service")
 MINUTES = "coalesce(billed_minutes, CAST(date_diff('minute', start, \"end\") AS BIGINT))"
+POPULATION_EVIDENCE = ("status", "status_date")
+DECISION_EVIDENCE = ("provider_orgnr", "valid_from", "valid_to", "granted_minutes_per_month", "service")
 
 
 register(Control(
@@ -36,6 +36,7 @@ register(Control(
     legal_ground=CARE_LAW,
     risk_areas=CARE_AREAS,
     severity="hög",
+    case_type="home_care",
     subject_type="staff",
     inputs={"care_visits": ("visit_id", "client", "staff_id", "start", "end")},
     params={"min_overlap_minutes": Param(5, min=0, max=240,
@@ -85,6 +86,7 @@ register(Control(
     legal_ground=CARE_LAW,
     risk_areas=CARE_AREAS,
     severity="medel",
+    case_type="home_care",
     subject_type="staff",
     inputs={"care_visits": ("visit_id", "staff_id", "start")},
     params={"max_hours": Param(Decimal("16"), min=Decimal("1"), max=Decimal("24"),
@@ -123,6 +125,7 @@ register(Control(
     legal_ground=CARE_LAW,
     risk_areas=CARE_AREAS,
     severity="hög",
+    case_type="home_care",
     subject_type="person",
     inputs={"care_visits": ("visit_id", "client", "start"), "population": ("personnummer", "status", "status_date")},
     evidence={"care_visits": VISIT_EVIDENCE, "population": POPULATION_EVIDENCE},
@@ -165,6 +168,7 @@ register(Control(
     legal_ground=CARE_LAW,
     risk_areas=CARE_AREAS,
     severity="medel",
+    case_type="home_care",
     subject_type="person",
     inputs={"care_visits": ("visit_id", "client", "start"),
             "care_decisions": ("decision_id", "client", "valid_from", "granted_minutes_per_month")},

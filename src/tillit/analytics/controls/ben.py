@@ -1,7 +1,7 @@
-"""Economic assistance (ekonomiskt bistånd) and the population register: one account for several
-households, crowded addresses, benefit address not the registered one, payments after death or
-emigration, one person in two households, assistance while employed, assistance to a company
-owner whose company the municipality paid.
+"""BEN-*: economic assistance (ekonomiskt bistånd) and the population register. One account for
+several households, crowded addresses, benefit address not the registered one, payments after
+death or emigration, one person in two households, assistance while employed, assistance to a
+company owner whose company the municipality paid.
 
 A benefit payment is for its `period` (YYYY-MM); day boundaries follow controls.md: a payment
 for the month in which the death or emigration occurred is not a hit, the next month is, and a
@@ -16,21 +16,21 @@ for crowding, the apartment number (lägenhetsnummer).
 
 from __future__ import annotations
 
-from tillit.analytics.controls.accounts import ADDRESS_NORM, POSTAL_NORM
+from tillit.analytics.controls._sql import ADDRESS_NORM, POSTAL_NORM
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
+BENEFIT_AREAS = ("Ekonomiskt bistånd (försörjningsstöd)", "Folkbokföring")
 BENEFIT_EVIDENCE = ("household_id", "period", "amount", "paid_date", "bank_account", "address", "postal_code",
                     "apartment", "household_size")
-POPULATION_EVIDENCE = ("name", "address", "postal_code", "apartment", "registered_from", "status", "status_date")
-EMPLOYEE_EVIDENCE = ("name", "unit", "role", "employed_from", "employed_to")
 BENEFIT_LAW = _("Social Services Act (2001:453) ch. 4 sec. 1 and ch. 9 sec. 1–2 (recovery); Act (2007:612) on "
                 "benefit crime.")
-BENEFIT_AREAS = ("Ekonomiskt bistånd (försörjningsstöd)", "Folkbokföring")
-MONTH_START = "CAST({col} || '-01' AS DATE)"
 BIRTH_DATE = ("coalesce({p}.birth_date, make_date(CAST(substr({p}.personnummer, 1, 4) AS INTEGER), "
               "CAST(substr({p}.personnummer, 5, 2) AS INTEGER), "
               "CAST(substr({p}.personnummer, 7, 2) AS INTEGER) % 60))")
+MONTH_START = "CAST({col} || '-01' AS DATE)"
+POPULATION_EVIDENCE = ("name", "address", "postal_code", "apartment", "registered_from", "status", "status_date")
+EMPLOYEE_EVIDENCE = ("name", "unit", "role", "employed_from", "employed_to")
 
 
 register(Control(
@@ -45,6 +45,7 @@ register(Control(
     legal_ground=BENEFIT_LAW,
     risk_areas=BENEFIT_AREAS,
     severity="hög",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "period", "amount", "bank_account")},
     evidence={"benefit_payments": BENEFIT_EVIDENCE},
@@ -102,6 +103,7 @@ register(Control(
                    "Act (2007:612) on benefit crime."),
     risk_areas=BENEFIT_AREAS,
     severity="medel",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
             "population": ("personnummer", "address", "postal_code")},
@@ -209,6 +211,7 @@ register(Control(
                    "Act (2007:612) on benefit crime."),
     risk_areas=BENEFIT_AREAS,
     severity="medel",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "address"),
             "population": ("personnummer", "address")},
@@ -255,6 +258,7 @@ register(Control(
     legal_ground=BENEFIT_LAW,
     risk_areas=BENEFIT_AREAS,
     severity="hög",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
             "population": ("personnummer", "status", "status_date")},
@@ -313,6 +317,7 @@ register(Control(
     legal_ground=BENEFIT_LAW,
     risk_areas=BENEFIT_AREAS,
     severity="hög",
+    case_type="benefit",
     subject_type="person",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount")},
     evidence={"benefit_payments": BENEFIT_EVIDENCE},
@@ -357,6 +362,7 @@ register(Control(
     legal_ground=BENEFIT_LAW,
     risk_areas=("Ekonomiskt bistånd (försörjningsstöd)",),
     severity="medel",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
             "employees": ("employee_id", "personnummer")},
@@ -398,6 +404,7 @@ register(Control(
     legal_ground=BENEFIT_LAW,
     risk_areas=("Ekonomiskt bistånd (försörjningsstöd)", "Uppläggning av leverantörer"),
     severity="medel",
+    case_type="benefit",
     subject_type="household",
     inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
             "company_roles": ("orgnr", "personnummer", "role"),

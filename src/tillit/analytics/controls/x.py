@@ -1,5 +1,5 @@
-"""Cross-municipality controls on pseudonymised exports (pseudonyms.py): the matching party joins
-keyed-hash pseudonyms and never sees a personnummer or an organisation number.
+"""X-*: cross-municipality controls on pseudonymised exports (pseudonyms.py). The matching party
+joins keyed-hash pseudonyms and never sees a personnummer or an organisation number.
 
 Evidence keys name each municipality's own rows (benefit_payments:<payment_id>,
 invoices:<invoice_id>), and the explanation says which municipality holds which, so that each
@@ -25,6 +25,7 @@ register(Control(
                    "responsible); Act (2008:206) on the obligation to notify incorrect payments."),
     risk_areas=("Ekonomiskt bistånd (försörjningsstöd)", "Folkbokföring"),
     severity="hög",
+    case_type="other",
     subject_type="person",
     inputs={"x_benefit_payments": ("municipality", "payment_ref", "person", "period", "amount")},
     sql="""
@@ -66,6 +67,7 @@ register(Control(
                    "incorrect payments."),
     risk_areas=("Fakturahantering", "Inköp"),
     severity="hög",
+    case_type="other",
     subject_type="supplier",
     inputs={"x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "amount")},
     sql="""

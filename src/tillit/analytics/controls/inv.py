@@ -1,28 +1,279 @@
-"""Purchasing: split purchases, spend without contract, contracts with unchecked counterparties,
-consecutive invoice numbers, round amounts and amounts just below a limit, Benford's law.
+"""INV-*: supplier invoices. Duplicate invoices (exact and fuzzy), the same invoice number from
+two suppliers, split purchases, spend without contract, contracts with unchecked counterparties,
+consecutive invoice numbers, round amounts and amounts just below a limit, Benford's law, invoices
+dated on holidays and weekends.
+
+Supplier identity (INV-DUP-EXACT and the same-day rule of INV-DUP-FUZZY): the same supplier_id,
+or supplier records with the same VALID orgnr. Credit notes (negative amounts) from the same
+supplier cancel an invoice of the opposite amount dated on or before them; a credit note may be
+counted against every group it could cancel, which errs towards fewer hits.
 
 The direct-procurement limit (direktupphandlingsgränsen, 700 000 kr here) and the
 municipality's own lower routine limit (Malmö: 100 000 kr) are parameters; a routine limit of
-0 switches its tier off.
+0 switches its tier off. Holidays and weekends come from controls/_sql.py.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from tillit.analytics.controls.invoices import INVOICE_EVIDENCE, NUMBER_NORM, SUPPLIER_KEY
-from tillit.analytics.controls.suppliers import SUPPLIER_EVIDENCE
+from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, SUPPLIER_EVIDENCE
+from tillit.analytics.controls._sql import (
+            NAME_NORM,
+            NUMBER_FUZZY,
+            NUMBER_NORM,
+            SAME_AMOUNT,
+            SUPPLIER_KEY,
+            is_holiday_sql,
+            is_weekend_sql,
+)
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-PROCUREMENT_LAW = _("Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct procurement limit) and "
-                    "ch. 19 sec. 8 (the value of purchases of the same kind is added up).")
+# Two invoice numbers (in their fuzzy normal form) differ by one swap of two adjacent characters:
+# same length, exactly two differing positions, and those two are neighbours holding each
+# other's character.
+_DIFFERING = "list_filter(range(1, length(a.number_fuzzy) + 1), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1))"
+_SWAPPED = ("list_filter(range(1, length(a.number_fuzzy)), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1) "
+            "AND substr(a.number_fuzzy, i, 1) = substr(b.number_fuzzy, i + 1, 1) "
+            "AND substr(a.number_fuzzy, i + 1, 1) = substr(b.number_fuzzy, i, 1))")
 LIMIT = Param(Decimal("700000"), min=Decimal("0"),
               description=_("The direct-procurement limit, in kronor."))
+PROCUREMENT_LAW = _("Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct procurement limit) and "
+                    "ch. 19 sec. 8 (the value of purchases of the same kind is added up).")
 ROUTINE_LIMIT = Param(Decimal("100000"), min=Decimal("0"),
                       description=_("The municipality's own routine limit, in kronor (0: not used)."))
 CONTRACT_EVIDENCE = ("supplier_orgnr", "valid_from", "valid_to", "value", "procurement", "category", "board",
                      "checked_date")
+
+
+register(Control(
+    id="INV-DUP-EXACT",
+    version=1,
+    title=_("Duplicate invoices, exact"),
+    rationale=_("Two or more invoices from the same supplier with the same invoice number and the same amount."),
+    why=_("A supplier's invoice number identifies one claim, so the same number and amount twice means the "
+          "claim was entered twice: a resent paper copy, an invoice arriving both as e-invoice and PDF, or a "
+          "deliberate second claim. Example: Bygg & Montage AB (556677-8899) sends invoice 2024-0117 for "
+          "48 750 kr in March and again, as 20240117, in April; both are attested and 48 750 kr is paid twice. "
+          "A credit note from the supplier that cancels one of them removes the hit."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers",),
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+{SAME_AMOUNT},
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+    FROM same_amount AS c
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+),
+credit_notes AS (
+    SELECT i.invoice_id, i.amount, i.invoice_date,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    WHERE i.amount < 0
+),
+dup AS (
+    SELECT supplier_key, number_norm, amount,
+           count(*) AS n,
+           min(invoice_date) AS first_date,
+           min(supplier_id) AS subject_id,
+           min(invoice_number) AS invoice_number,
+           min(board) AS board,
+           array_to_string(list_sort(list_distinct(list(supplier_name))), ' / ') AS supplier_name,
+           list_sort(list(invoice_id)) AS invoice_ids
+    FROM inv
+    WHERE amount > 0 AND number_norm <> ''
+    GROUP BY supplier_key, number_norm, amount
+    HAVING count(*) >= 2
+),
+credited AS (
+    -- credit notes from the same supplier of the opposite amount, dated on or after the first invoice
+    SELECT d.supplier_key, d.number_norm, d.amount, list_sort(list(c.invoice_id)) AS credit_note_ids
+    FROM dup AS d
+    JOIN credit_notes AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
+    GROUP BY d.supplier_key, d.number_norm, d.amount
+)
+SELECT 'supplier' AS subject_type,
+       d.subject_id,
+       d.amount * (d.n - coalesce(array_length(c.credit_note_ids), 0) - 1) AS amount_at_risk,
+       list_sort(list_concat(list_transform(d.invoice_ids, lambda x: 'invoices:' || x),
+                             list_transform(coalesce(c.credit_note_ids, []), lambda x: 'invoices:' || x))) AS evidence_keys,
+       CASE WHEN c.credit_note_ids IS NULL THEN 'duplicate' ELSE 'partly_credited' END AS explanation_key,
+       d.n AS count,
+       d.invoice_number,
+       d.amount,
+       d.supplier_name,
+       array_to_string(d.invoice_ids, ', ') AS invoice_ids,
+       coalesce(array_length(c.credit_note_ids), 0) AS credit_notes,
+       array_to_string(c.credit_note_ids, ', ') AS credit_note_ids,
+       d.board
+FROM dup AS d
+LEFT JOIN credited AS c ON c.supplier_key = d.supplier_key AND c.number_norm = d.number_norm AND c.amount = d.amount
+WHERE d.n - coalesce(array_length(c.credit_note_ids), 0) >= 2
+""",
+    explanation={
+        "duplicate": _("%(count)s invoices from %(supplier_name)s have the same invoice number %(invoice_number)s "
+                       "and the same amount, %(amount)s each: %(invoice_ids)s."),
+        "partly_credited": _("%(count)s invoices from %(supplier_name)s have the same invoice number "
+                             "%(invoice_number)s and the same amount, %(amount)s each: %(invoice_ids)s. The credit "
+                             "notes %(credit_note_ids)s cancel only %(credit_notes)s of them."),
+    },
+))
+
+
+register(Control(
+    id="INV-DUP-FUZZY",
+    version=1,
+    title=_("Duplicate invoices, similar"),
+    rationale=_("Two invoices with the same amount from the same supplier, or from two supplier records that "
+                "share an organisation number, a bank account or a name, whose invoice numbers are the same once "
+                "look-alike characters are read alike, differ by two swapped characters or by a short added "
+                "prefix or suffix; or two invoices from the same supplier with the same amount and date."),
+    why=_("A duplicate claim rarely comes back character for character: the number is retyped from paper "
+          "(O for 0, B for 8), two digits are swapped, a suffix such as -1 or A is added, or the same invoice "
+          "is sent under a second supplier record. Exact comparison misses all of these. Example: Österlens "
+          "Elteknik AB's invoice B10457 for 17 950,40 kr in April is entered again as 810457 in May, and both "
+          "are paid. Recurring invoices such as rent with consecutive numbers on different dates, and a "
+          "duplicate cancelled by a credit note from the supplier, are not hits."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp", "Uppläggning av leverantörer"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers", "supplier_accounts"),
+    params={"window_days": Param(90, min=1, max=730,
+                                 description=_("Largest number of days between the two invoice dates."))},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+links AS (
+    -- the facts beside the identity (valid orgnr or the record itself) that tie supplier records
+    -- together: every bank account registered for it, and its normalised name
+    SELECT k.supplier_id, k.supplier_key, 'account:' || a.bank_account AS link
+    FROM supplier_accounts AS a JOIN supplier_key AS k ON k.supplier_id = a.supplier_id
+    WHERE a.bank_account IS NOT NULL
+    UNION
+    SELECT supplier_id, supplier_key, 'name:' || {NAME_NORM.format(col="name")} AS link FROM supplier_key
+    WHERE {NAME_NORM.format(col="name")} <> ''
+),
+cross_links AS (
+    -- only links that two or more supplier identities share can pair invoices across identities
+    SELECT l.supplier_id, l.link
+    FROM links AS l
+    JOIN (SELECT link FROM links GROUP BY link HAVING count(DISTINCT supplier_key) >= 2) AS shared
+      ON shared.link = l.link
+),
+{SAME_AMOUNT},
+inv_links AS (
+    -- the same identity and amount ...
+    SELECT i.invoice_id, coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS link, i.amount, i.invoice_date
+    FROM same_amount AS c
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    UNION ALL
+    -- ... or a shared account or name
+    SELECT i.invoice_id, x.link, i.amount, i.invoice_date
+    FROM invoices AS i JOIN cross_links AS x ON x.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+),
+pairs AS (
+    SELECT DISTINCT x.invoice_id AS a_id, y.invoice_id AS b_id
+    FROM inv_links AS x
+    JOIN inv_links AS y ON y.link = x.link AND y.amount = x.amount AND y.invoice_id > x.invoice_id
+    WHERE abs(date_diff('day', x.invoice_date, y.invoice_date)) <= $window_days
+),
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           coalesce(k.name, i.supplier_id) AS supplier_name,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_FUZZY.format(col="i.invoice_number")} AS number_fuzzy
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
+),
+credits AS (
+    -- the newest credit note per supplier identity and amount it cancels
+    SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, -i.amount AS amount,
+           max(i.invoice_date) AS last_credit_date
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount < 0
+    GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), -i.amount
+),
+matched AS (
+    SELECT a.supplier_id AS a_supplier, b.supplier_id AS b_supplier, a.invoice_id AS a_id, b.invoice_id AS b_id,
+           a.invoice_number AS number_a, b.invoice_number AS number_b,
+           a.invoice_date AS date_a, b.invoice_date AS date_b, a.amount, a.board,
+           a.supplier_key AS key_a, b.supplier_key AS key_b,
+           CASE WHEN a.supplier_name = b.supplier_name THEN a.supplier_name
+                ELSE a.supplier_name || ' / ' || b.supplier_name END AS supplier_name,
+           CASE WHEN a.number_fuzzy <> '' AND a.number_fuzzy = b.number_fuzzy THEN 'same_number'
+                WHEN length(a.number_fuzzy) = length(b.number_fuzzy)
+                     AND len({_DIFFERING}) = 2 AND len({_SWAPPED}) = 1 THEN 'transposed'
+                WHEN least(length(a.number_fuzzy), length(b.number_fuzzy)) >= 4
+                     AND abs(length(a.number_fuzzy) - length(b.number_fuzzy)) BETWEEN 1 AND 3
+                     AND (starts_with(a.number_fuzzy, b.number_fuzzy) OR ends_with(a.number_fuzzy, b.number_fuzzy)
+                          OR starts_with(b.number_fuzzy, a.number_fuzzy) OR ends_with(b.number_fuzzy, a.number_fuzzy))
+                     THEN 'extended'
+                WHEN a.supplier_key = b.supplier_key AND a.invoice_date = b.invoice_date THEN 'same_day'
+           END AS explanation_key,
+           -- recurring invoices (rent, licences): consecutive numbers on different dates
+           coalesce(a.invoice_date <> b.invoice_date
+                    AND abs(try_cast(a.number_fuzzy AS BIGINT) - try_cast(b.number_fuzzy AS BIGINT)) = 1,
+                    false) AS recurring
+    FROM pairs AS p
+    JOIN inv AS a ON a.invoice_id = p.a_id
+    JOIN inv AS b ON b.invoice_id = p.b_id
+)
+SELECT 'supplier' AS subject_type,
+       least(m.a_supplier, m.b_supplier) AS subject_id,
+       m.amount AS amount_at_risk,
+       list_sort(['invoices:' || m.a_id, 'invoices:' || m.b_id]) AS evidence_keys,
+       m.explanation_key,
+       m.supplier_name,
+       m.number_a,
+       m.number_b,
+       m.date_a,
+       m.date_b,
+       m.amount,
+       m.board
+FROM matched AS m
+LEFT JOIN credits AS ca ON ca.supplier_key = m.key_a AND ca.amount = m.amount
+LEFT JOIN credits AS cb ON cb.supplier_key = m.key_b AND cb.amount = m.amount
+WHERE m.explanation_key IS NOT NULL
+  AND NOT m.recurring
+  -- a credit note of the same amount from either supplier, dated on or after the earlier invoice
+  AND coalesce(ca.last_credit_date >= least(m.date_a, m.date_b), false) = false
+  AND coalesce(cb.last_credit_date >= least(m.date_a, m.date_b), false) = false
+""",
+    explanation={
+        "same_number": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                         "have the same amount, %(amount)s, and the same number once look-alike characters, "
+                         "punctuation and leading zeros are disregarded."),
+        "transposed": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                        "have the same amount, %(amount)s, and numbers that differ only by two swapped "
+                        "neighbouring characters."),
+        "extended": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                      "have the same amount, %(amount)s, and one number is the other with a short prefix or "
+                      "suffix added."),
+        "same_day": _("Invoices %(number_a)s and %(number_b)s from %(supplier_name)s have the same amount, "
+                      "%(amount)s, and the same invoice date, %(date_a)s."),
+    },
+))
+
 
 register(Control(
     id="INV-SPLIT",
@@ -38,6 +289,7 @@ register(Control(
     legal_ground=PROCUREMENT_LAW,
     risk_areas=("Inköp", "Upphandling"),
     severity="hög",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount", "board")},
     optional_inputs=("suppliers",),
@@ -130,6 +382,7 @@ register(Control(
     legal_ground=PROCUREMENT_LAW,
     risk_areas=("Inköp", "Upphandling"),
     severity="medel",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount")},
     optional_inputs=("suppliers", "contracts"),
@@ -184,6 +437,7 @@ register(Control(
                    "routine for checking suppliers."),
     risk_areas=("Upphandling", "Inköp", "Uppläggning av leverantörer"),
     severity="medel",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"suppliers": ("supplier_id", "orgnr")},
     optional_inputs=("contracts", "invoices", "supplier_status"),
@@ -260,6 +514,7 @@ register(Control(
                    "anything on its own."),
     risk_areas=("Fakturahantering", "Inköp"),
     severity="låg",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
     optional_inputs=("suppliers",),
@@ -328,6 +583,7 @@ register(Control(
     legal_ground=PROCUREMENT_LAW,
     risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
     severity="låg",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
     optional_inputs=("suppliers",),
@@ -400,6 +656,7 @@ register(Control(
                    "ch. 7 for the limits."),
     risk_areas=("Fakturahantering",),
     severity="låg",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
     optional_inputs=("suppliers",),
@@ -485,5 +742,101 @@ WHERE m.mad > $max_mad AND m.mad > $noise_factor * s.expected_mad
         "board": _("The first two digits of the %(invoices)s invoice amounts of %(name)s deviate from Benford's "
                    "law: mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. "
                    "The first-digit test gives %(mad_first)s."),
+    },
+))
+
+
+register(Control(
+    id="INV-SAME-NO-OTHER-SUPPLIER",
+    version=1,
+    title=_("Same invoice number, another supplier"),
+    rationale=_("The same invoice number, at least five characters long, and the same amount on invoices from "
+                "two different supplier records."),
+    why=_("Two suppliers do not number their invoices alike, so one number and one amount under two supplier "
+          "records means that one claim was entered twice, that a fraudster copied a real invoice under a "
+          "supplier record he controls, or that one company has two records. Example: invoice 204417 for "
+          "31 250,40 kr from Rosendal Konsult AB in April, and invoice 204417 for the same amount from Vargby "
+          "Konsultgrupp AB two weeks later. An invoice cancelled by a credit note from its supplier is not "
+          "counted."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Uppläggning av leverantörer"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
+    optional_inputs=("suppliers",),
+    params={"min_length": Param(5, min=1, max=20,
+                                description=_("Shortest normalised invoice number compared."))},
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+WITH inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+    FROM invoices AS i
+    WHERE i.amount > 0
+      -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
+      AND NOT EXISTS (SELECT 1 FROM invoices AS c
+                      WHERE c.amount < 0 AND c.supplier_id = i.supplier_id AND c.amount = -i.amount
+                        AND c.invoice_date >= i.invoice_date)
+)
+SELECT 'supplier' AS subject_type,
+       b.supplier_id AS subject_id,
+       a.amount AS amount_at_risk,
+       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id]) AS evidence_keys,
+       a.invoice_number AS number_a,
+       b.invoice_number AS number_b,
+       coalesce(sa.name, a.supplier_id) AS supplier_a,
+       coalesce(sb.name, b.supplier_id) AS supplier_b,
+       a.invoice_date AS date_a,
+       b.invoice_date AS date_b,
+       a.amount,
+       a.board
+FROM inv AS a
+JOIN inv AS b ON b.number_norm = a.number_norm AND b.amount = a.amount AND b.supplier_id > a.supplier_id
+LEFT JOIN suppliers AS sa ON sa.supplier_id = a.supplier_id
+LEFT JOIN suppliers AS sb ON sb.supplier_id = b.supplier_id
+WHERE length(a.number_norm) >= $min_length
+""",
+    explanation=_("Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
+                  "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."),
+))
+
+
+register(Control(
+    id="INV-HOLIDAY",
+    version=1,
+    title=_("Invoices dated on holidays"),
+    rationale=_("Invoices dated on a Swedish public holiday or a weekend."),
+    why=_("Businesses invoice on working days; an invoice dated on Christmas Day or a Saturday is often made up "
+          "afterwards, or comes from a company that is not a real business. On its own it is weak, beside other "
+          "hits on the same supplier it strengthens them. Example: Falkby Livsmedel AB's invoice dated 25 December "
+          "2025."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering",),
+    severity="låg",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date")},
+    optional_inputs=("suppliers",),
+    evidence={"invoices": INVOICE_EVIDENCE},
+    sql=f"""
+SELECT 'supplier' AS subject_type,
+       i.supplier_id AS subject_id,
+       CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
+       ['invoices:' || i.invoice_id] AS evidence_keys,
+       CASE WHEN {is_holiday_sql("i.invoice_date")} THEN 'holiday' ELSE 'weekend' END AS explanation_key,
+       i.invoice_number,
+       coalesce(s.name, i.supplier_id) AS supplier_name,
+       i.invoice_date,
+       i.amount
+FROM invoices AS i
+LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
+WHERE {is_holiday_sql("i.invoice_date")} OR {is_weekend_sql("i.invoice_date")}
+""",
+    explanation={
+        "holiday": _("Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a public holiday, "
+                     "%(invoice_date)s."),
+        "weekend": _("Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a weekend, "
+                     "%(invoice_date)s."),
     },
 ))

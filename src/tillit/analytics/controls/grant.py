@@ -1,6 +1,6 @@
-"""Association grants (föreningsbidrag, IOP): double financing by two boards, conflicts of interest,
-networks of associations with the same representatives or account, grants to deregistered
-recipients.
+"""GRANT-*: association grants (föreningsbidrag, IOP). Double financing by two boards, conflicts
+of interest, networks of associations with the same representatives or account, grants to
+deregistered recipients.
 
 A recipient is identified by a valid organisation number, else by the grant's bank account;
 the normalised name joins two grants only where one of them lacks a valid organisation number,
@@ -10,16 +10,16 @@ names ("Kvarnby IF" and "Kvarnby FF").
 
 from __future__ import annotations
 
-from tillit.analytics.controls.invoices import NAME_NORM
+from tillit.analytics.controls._common import EMPLOYEE_EVIDENCE
+from tillit.analytics.controls._sql import NAME_NORM
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
+GRANT_AREAS = ("Föreningsbidrag/IOP-avtal",)
 GRANT_EVIDENCE = ("board", "recipient_orgnr", "recipient_name", "amount", "period_from", "period_to", "purpose",
                   "decided_date", "paid_date", "bank_account")
-EMPLOYEE_EVIDENCE = ("name", "unit", "role", "employed_from", "employed_to", "politician")
 GRANT_LAW = _("Local Government Act (2017:725) ch. 2 sec. 1–2 and ch. 6 sec. 6; the municipality's rules for "
               "association grants.")
-GRANT_AREAS = ("Föreningsbidrag/IOP-avtal",)
 
 
 register(Control(
@@ -35,6 +35,7 @@ register(Control(
     legal_ground=GRANT_LAW,
     risk_areas=GRANT_AREAS,
     severity="hög",
+    case_type="grant",
     subject_type="association",
     inputs={"grants": ("grant_id", "board", "amount", "period_from", "period_to")},
     evidence={"grants": GRANT_EVIDENCE},
@@ -101,6 +102,7 @@ register(Control(
     legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest)."),
     risk_areas=("Föreningsbidrag/IOP-avtal", "Bisysslor"),
     severity="hög",
+    case_type="grant",
     subject_type="association",
     inputs={"grants": ("grant_id", "board", "recipient_orgnr", "amount"),
             "company_roles": ("orgnr", "personnummer", "role"),
@@ -151,6 +153,7 @@ register(Control(
     legal_ground=GRANT_LAW,
     risk_areas=GRANT_AREAS,
     severity="medel",
+    case_type="grant",
     subject_type="person",
     inputs={"grants": ("grant_id", "recipient_orgnr", "amount", "period_from")},
     optional_inputs=("company_roles",),
@@ -210,6 +213,7 @@ register(Control(
     legal_ground=GRANT_LAW,
     risk_areas=GRANT_AREAS,
     severity="hög",
+    case_type="grant",
     subject_type="association",
     inputs={"grants": ("grant_id", "recipient_orgnr", "amount", "decided_date"),
             "supplier_status": ("orgnr", "checked_date", "status")},

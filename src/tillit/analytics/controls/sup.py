@@ -1,100 +1,28 @@
-"""Suppliers: the same invoice number from two suppliers, duplicate supplier records, missing
-or invalid organisation numbers, payments to suppliers with defects, new suppliers paid much.
+"""SUP-*: supplier records. Duplicate supplier records, missing or invalid organisation numbers,
+payments to suppliers with defects, new suppliers paid much.
 
 Payments are tied to a supplier through their invoice (invoices.supplier_id) or, for a payment
-without invoice, through payments.payee_id. A supplier's status at a date follows controls.md:
-register status (konkurs, likvidation, avregistrerad) from the newest supplier_status row whose
-status_date, or where empty checked_date, is on or before the date; F-tax, VAT registration and
-tax debt from the newest row checked on or before it.
+without invoice, through payments.payee_id (PAID in _sql.py). A supplier's status at a date
+follows controls.md: register status (konkurs, likvidation, avregistrerad) from the newest
+supplier_status row whose status_date, or where empty checked_date, is on or before the date;
+F-tax, VAT registration and tax debt from the newest row checked on or before it.
 
 Name similarity (SUP-DUPLICATE) is Jaro-Winkler on the ASCII-folded normalised name: DuckDB's
 jaro_winkler_similarity counts bytes, so folding å/ä/ö first makes it count characters, and
-Spark computes the same figure with rapidfuzz (engines/spark.py).
+Spark computes the same figure with a SQL expression (engines/dialects.py).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from tillit.analytics.controls.invoices import (
-    INVOICE_EVIDENCE,
-    LEGAL_GROUND,
-    NAME_NORM,
-    NUMBER_NORM,
-    PAYMENT_EVIDENCE,
-)
+from tillit.analytics.controls._common import PAYMENT_EVIDENCE, SUPPLIER_EVIDENCE
+from tillit.analytics.controls._sql import NAME_NORM, PAID
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
 NAME_FOLD = ("translate(" + NAME_NORM + ", 'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ', "
              "'aaaaaaaceeeeiiiidnoooooouuuuyty')")
-SUPPLIER_EVIDENCE = ("name", "orgnr", "address", "postal_code", "city", "country", "created_date", "created_by")
-STATUS_EVIDENCE = ("checked_date", "f_tax", "vat_registered", "tax_debt", "status", "status_date",
-                   "registered_date")
-
-# payments tied to a supplier: through the invoice, else the payee
-PAID = """paid AS (
-    SELECT p.payment_id, p.payment_date, p.amount, p.bank_account, p.invoice_id,
-           coalesce(i.supplier_id, p.payee_id) AS supplier_id, i.vat_amount
-    FROM payments AS p
-    LEFT JOIN invoices AS i ON i.invoice_id = p.invoice_id
-    WHERE p.amount > 0
-)"""
-
-
-register(Control(
-    id="INV-SAME-NO-OTHER-SUPPLIER",
-    version=1,
-    title=_("Same invoice number, another supplier"),
-    rationale=_("The same invoice number, at least five characters long, and the same amount on invoices from "
-                "two different supplier records."),
-    why=_("Two suppliers do not number their invoices alike, so one number and one amount under two supplier "
-          "records means that one claim was entered twice, that a fraudster copied a real invoice under a "
-          "supplier record he controls, or that one company has two records. Example: invoice 204417 for "
-          "31 250,40 kr from Rosendal Konsult AB in April, and invoice 204417 for the same amount from Vargby "
-          "Konsultgrupp AB two weeks later. An invoice cancelled by a credit note from its supplier is not "
-          "counted."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Uppläggning av leverantörer"),
-    severity="hög",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_length": Param(5, min=1, max=20,
-                                description=_("Shortest normalised invoice number compared."))},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
-WITH inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
-    FROM invoices AS i
-    WHERE i.amount > 0
-      -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
-      AND NOT EXISTS (SELECT 1 FROM invoices AS c
-                      WHERE c.amount < 0 AND c.supplier_id = i.supplier_id AND c.amount = -i.amount
-                        AND c.invoice_date >= i.invoice_date)
-)
-SELECT 'supplier' AS subject_type,
-       b.supplier_id AS subject_id,
-       a.amount AS amount_at_risk,
-       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id]) AS evidence_keys,
-       a.invoice_number AS number_a,
-       b.invoice_number AS number_b,
-       coalesce(sa.name, a.supplier_id) AS supplier_a,
-       coalesce(sb.name, b.supplier_id) AS supplier_b,
-       a.invoice_date AS date_a,
-       b.invoice_date AS date_b,
-       a.amount,
-       a.board
-FROM inv AS a
-JOIN inv AS b ON b.number_norm = a.number_norm AND b.amount = a.amount AND b.supplier_id > a.supplier_id
-LEFT JOIN suppliers AS sa ON sa.supplier_id = a.supplier_id
-LEFT JOIN suppliers AS sb ON sb.supplier_id = b.supplier_id
-WHERE length(a.number_norm) >= $min_length
-""",
-    explanation=_("Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
-                  "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."),
-))
 
 
 register(Control(
@@ -112,6 +40,7 @@ register(Control(
                    "suppliers."),
     risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
     severity="medel",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"suppliers": ("supplier_id", "name")},
     optional_inputs=("supplier_accounts",),
@@ -188,6 +117,7 @@ register(Control(
                    "checks of payees."),
     risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
     severity="medel",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"suppliers": ("supplier_id", "name"), "payments": ("payment_id", "amount")},
     optional_inputs=("invoices",),
@@ -237,6 +167,7 @@ register(Control(
                    "Government Act (2017:725) ch. 6 sec. 6."),
     risk_areas=("Uppläggning av leverantörer", "Fakturahantering", "Inköp"),
     severity="hög",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"suppliers": ("supplier_id", "orgnr"), "payments": ("payment_id", "payment_date", "amount"),
             "supplier_status": ("orgnr", "checked_date")},
@@ -336,6 +267,7 @@ register(Control(
                    "suppliers."),
     risk_areas=("Uppläggning av leverantörer", "Inköp"),
     severity="medel",
+    case_type="supplier",
     subject_type="supplier",
     inputs={"suppliers": ("supplier_id", "created_date"), "payments": ("payment_id", "payment_date", "amount")},
     optional_inputs=("invoices", "supplier_status"),

@@ -1,0 +1,241 @@
+"""PAY-*: supplier payments. The same invoice paid twice, reminders paid as well as the invoice.
+
+Supplier identity (PAY-REMINDER): the same supplier_id, or supplier records with the same VALID
+orgnr. Reversed payments (a negative payment to the same account of the opposite amount, on or
+after the payment) cancel a payment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, PAYMENT_EVIDENCE
+from tillit.analytics.controls._sql import NUMBER_NORM, SUPPLIER_KEY
+from tillit.analytics.i18n import gettext_noop as _
+from tillit.analytics.registry import Control, Param, register
+
+register(Control(
+    id="PAY-DUP",
+    version=1,
+    title=_("Duplicate payments"),
+    rationale=_("The same invoice paid more than once, or two payments of the same amount to the same bank "
+                "account within a few days that are not explained by two different invoices."),
+    why=_("A payment file run twice, a manual payment made beside the ordinary run, or an invoice released "
+          "again after a reminder all pay the same claim twice, and the money rarely comes back unless "
+          "someone asks for it. Example: Dalby Städ AB's invoice 117342 for 36 218,90 kr is paid on "
+          "14 April and again on 21 April. Two different invoices of the same amount paid to the same "
+          "account, and a payment that was reversed, are not hits."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
+    optional_inputs=("invoices",),
+    params={"window_days": Param(14, min=0, max=365,
+                                 description=_("Largest number of days between two payments to the same account."))},
+    evidence={"payments": PAYMENT_EVIDENCE, "invoices": INVOICE_EVIDENCE},
+    sql="""
+WITH reversals AS (
+    -- a negative payment to the same account cancels one payment of the opposite amount made on or before it
+    SELECT bank_account, -amount AS amount, payment_date AS reversal_date, payment_id AS reversal_id
+    FROM payments WHERE amount < 0
+),
+multi AS (
+    -- invoices with two or more payments, and (account, amount) pairs paid two or more times: only
+    -- their payments can be duplicates, so only they are examined further
+    SELECT invoice_id FROM payments
+    WHERE amount > 0 AND invoice_id IS NOT NULL AND invoice_id <> ''
+    GROUP BY invoice_id HAVING count(*) >= 2
+),
+shared AS (
+    SELECT bank_account, amount FROM payments WHERE amount > 0
+    GROUP BY bank_account, amount HAVING count(*) >= 2
+),
+candidates AS (
+    SELECT p.payment_id FROM payments AS p JOIN multi AS m ON m.invoice_id = p.invoice_id WHERE p.amount > 0
+    UNION
+    SELECT p.payment_id FROM payments AS p JOIN shared AS s ON s.bank_account = p.bank_account AND s.amount = p.amount
+),
+pay AS (
+    SELECT p.payment_id, p.payment_date, p.amount, p.bank_account, p.invoice_id, p.payee_id, p.payee_name
+    FROM payments AS p
+    JOIN candidates AS c ON c.payment_id = p.payment_id
+    WHERE p.amount > 0
+      AND NOT EXISTS (SELECT 1 FROM reversals AS r
+                      WHERE r.bank_account = p.bank_account AND r.amount = p.amount
+                        AND r.reversal_date >= p.payment_date)
+),
+by_invoice AS (
+    -- one invoice paid more than once: more paid than it was for (instalments that add up are fine)
+    SELECT p.invoice_id, count(*) AS n, sum(p.amount) AS paid, min(p.payment_date) AS first_date,
+           max(p.payment_date) AS last_date, min(p.payee_id) AS payee_id, min(p.payee_name) AS payee_name,
+           min(p.amount) AS min_amount, max(p.amount) AS max_amount,
+           list_sort(list(p.payment_id)) AS payment_ids
+    FROM pay AS p
+    WHERE p.invoice_id IS NOT NULL AND p.invoice_id <> ''
+    GROUP BY p.invoice_id
+    HAVING count(*) >= 2
+),
+same_invoice AS (
+    SELECT 'supplier' AS subject_type,
+           coalesce(i.supplier_id, b.payee_id, b.invoice_id) AS subject_id,
+           CASE WHEN i.amount IS NULL THEN b.paid - b.max_amount ELSE b.paid - i.amount END AS amount_at_risk,
+           list_sort(list_concat(['invoices:' || b.invoice_id],
+                                 list_transform(b.payment_ids, lambda x: 'payments:' || x))) AS evidence_keys,
+           'same_invoice' AS explanation_key,
+           coalesce(i.invoice_number, b.invoice_id) AS invoice_number,
+           b.n AS count,
+           b.paid,
+           coalesce(i.amount, b.max_amount) AS amount,
+           b.first_date,
+           b.last_date,
+           coalesce(b.payee_name, i.supplier_id, '') AS payee_name,
+           i.board
+    FROM by_invoice AS b
+    LEFT JOIN invoices AS i ON i.invoice_id = b.invoice_id
+    WHERE (i.amount IS NULL AND b.min_amount = b.max_amount) OR b.paid > i.amount
+),
+same_account AS (
+    -- two payments to one account, same amount, within the window, not for two different invoices
+    -- (two payments for the same invoice are the rule above)
+    SELECT 'supplier' AS subject_type,
+           coalesce(x.payee_id, y.payee_id, x.bank_account) AS subject_id,
+           x.amount AS amount_at_risk,
+           list_sort(['payments:' || x.payment_id, 'payments:' || y.payment_id]) AS evidence_keys,
+           'same_account' AS explanation_key,
+           coalesce(x.invoice_id, y.invoice_id, '') AS invoice_number,
+           2 AS count,
+           x.amount + y.amount AS paid,
+           x.amount,
+           least(x.payment_date, y.payment_date) AS first_date,
+           greatest(x.payment_date, y.payment_date) AS last_date,
+           coalesce(x.payee_name, y.payee_name, '') AS payee_name,
+           CAST(NULL AS VARCHAR) AS board
+    FROM pay AS x
+    JOIN pay AS y ON y.bank_account = x.bank_account AND y.amount = x.amount AND y.payment_id > x.payment_id
+    WHERE abs(date_diff('day', x.payment_date, y.payment_date)) <= $window_days
+      AND (nullif(x.invoice_id, '') IS NULL OR nullif(y.invoice_id, '') IS NULL)
+)
+SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, invoice_number, count, paid,
+       amount, first_date, last_date, payee_name, board
+FROM (SELECT * FROM same_invoice UNION ALL SELECT * FROM same_account) AS hits
+""",
+    explanation={
+        "same_invoice": _("Invoice %(invoice_number)s (%(amount)s) was paid %(count)s times between %(first_date)s "
+                          "and %(last_date)s, %(paid)s in all, to %(payee_name)s."),
+        "same_account": _("Two payments of %(amount)s each went to the same account of %(payee_name)s on "
+                          "%(first_date)s and %(last_date)s; at most one of them is for an invoice."),
+    },
+))
+
+
+register(Control(
+    id="PAY-REMINDER",
+    version=1,
+    title=_("Duplicate payment through a reminder"),
+    rationale=_("An invoice that was paid, and then paid again within 60 days as a reminder from the same "
+                "supplier: the same invoice number or OCR reference, with an amount higher by a reminder fee."),
+    why=_("A reminder that crosses the payment in the post looks like a new invoice: a new date, sometimes a "
+          "new number, and the fee added. If it is attested and paid, the claim is paid twice. Example: "
+          "Broby Data AB's invoice 56021 for 14 380,00 kr is paid in March; the reminder for 14 440,00 kr "
+          "with the same OCR reference is paid in April."),
+    legal_ground=LEGAL_GROUND,
+    risk_areas=("Fakturahantering", "Inköp"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="supplier",
+    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "amount"),
+            "payments": ("payment_id", "payment_date", "amount", "invoice_id")},
+    optional_inputs=("suppliers",),
+    params={
+        "min_fee": Param(Decimal("50"), min=Decimal(0), description=_("Smallest reminder fee, in kronor.")),
+        "max_fee": Param(Decimal("250"), min=Decimal(0), description=_("Largest reminder fee, in kronor.")),
+        "window_days": Param(60, min=1, max=365,
+                             description=_("Largest number of days between the two payments.")),
+    },
+    evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+    sql=f"""
+WITH {SUPPLIER_KEY},
+keys AS (
+    SELECT i.invoice_id,
+           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm,
+           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+),
+same_number AS (
+    -- a reminder shares its number or OCR reference with the invoice it reminds of: only invoices
+    -- that share one with another invoice of the same supplier are examined further. hash() only
+    -- narrows the candidates (a collision adds one, never removes one); the pairs below compare
+    -- the values themselves.
+    SELECT hash(supplier_key, number_norm) AS h FROM keys WHERE number_norm <> ''
+    GROUP BY hash(supplier_key, number_norm) HAVING count(*) >= 2
+),
+same_ocr AS (
+    SELECT hash(supplier_key, ocr) AS h FROM keys WHERE ocr IS NOT NULL
+    GROUP BY hash(supplier_key, ocr) HAVING count(*) >= 2
+),
+candidates AS (
+    SELECT k.invoice_id FROM keys AS k JOIN same_number AS n ON n.h = hash(k.supplier_key, k.number_norm)
+    WHERE k.number_norm <> ''
+    UNION
+    SELECT k.invoice_id FROM keys AS k JOIN same_ocr AS o ON o.h = hash(k.supplier_key, k.ocr)
+    WHERE k.ocr IS NOT NULL
+),
+paid AS (
+    SELECT k.invoice_id, i.supplier_id, i.invoice_number, i.amount, i.board,
+           coalesce(s.name, i.supplier_id) AS supplier_name, k.supplier_key, k.number_norm, k.ocr,
+           p.payment_id, p.payment_date
+    FROM candidates AS c
+    JOIN keys AS k ON k.invoice_id = c.invoice_id
+    JOIN invoices AS i ON i.invoice_id = c.invoice_id
+    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    JOIN payments AS p ON p.invoice_id = c.invoice_id AND p.amount > 0
+),
+pairs AS (
+    -- two equality joins (same number, same OCR reference) instead of comparing every pair of a
+    -- supplier's invoices
+    SELECT a.payment_id AS a_payment, b.payment_id AS b_payment, 'same_number' AS explanation_key
+    FROM paid AS a JOIN paid AS b
+         ON b.supplier_key = a.supplier_key AND b.number_norm = a.number_norm AND b.invoice_id <> a.invoice_id
+    WHERE a.number_norm <> '' AND b.amount - a.amount BETWEEN $min_fee AND $max_fee
+    UNION ALL
+    SELECT a.payment_id, b.payment_id, 'same_ocr'
+    FROM paid AS a JOIN paid AS b
+         ON b.supplier_key = a.supplier_key AND b.ocr = a.ocr AND b.invoice_id <> a.invoice_id
+    WHERE NOT (a.number_norm <> '' AND a.number_norm = b.number_norm)
+      AND b.amount - a.amount BETWEEN $min_fee AND $max_fee
+)
+SELECT 'supplier' AS subject_type,
+       b.supplier_id AS subject_id,
+       b.amount AS amount_at_risk,
+       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id,
+                  'payments:' || a.payment_id, 'payments:' || b.payment_id]) AS evidence_keys,
+       p.explanation_key,
+       b.supplier_name,
+       a.invoice_number AS number_a,
+       b.invoice_number AS number_b,
+       a.amount AS amount_a,
+       b.amount AS amount_b,
+       b.amount - a.amount AS fee,
+       a.payment_date AS paid_a,
+       b.payment_date AS paid_b,
+       coalesce(a.ocr, '') AS ocr,
+       b.board
+FROM pairs AS p
+JOIN paid AS a ON a.payment_id = p.a_payment
+JOIN paid AS b ON b.payment_id = p.b_payment
+WHERE date_diff('day', a.payment_date, b.payment_date) BETWEEN 0 AND $window_days
+""",
+    explanation={
+        "same_number": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and "
+                         "on %(paid_b)s invoice %(number_b)s with the same number for %(amount_b)s, %(fee)s more, "
+                         "was paid again."),
+        "same_ocr": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and on "
+                      "%(paid_b)s invoice %(number_b)s with the same OCR reference %(ocr)s for %(amount_b)s, "
+                      "%(fee)s more, was paid again."),
+    },
+))
