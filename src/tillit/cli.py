@@ -67,8 +67,9 @@ def cmd_demo(args) -> int:
     for username, role, first, last in DEMO_USERS:
         password = f"demo-{username}"
         if not User.objects.filter(username=username).exists():
+            # the demo's printed logins are for trying the system only (TILLIT_DEMO_MODE), never validated
             user_create(municipality=municipality, username=username, password=password, role=role,
-                        first_name=first, last_name=last)
+                        first_name=first, last_name=last, validate=False)
         logins.append((username, password, role))
     for step in _demo_steps():
         step(municipality, args)
@@ -206,10 +207,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that need no database, or migrate it themselves.
+_SETS_UP_ITSELF = {"generate", "setup", "demo", "manage"}
+
+
+def _embedded_database_ready() -> None:
+    """On the embedded default (SQLite) a command sets the database up on first use, and brings it
+    up to date after an upgrade, saying so in one line. PostgreSQL is left to `tillit setup` (a
+    database server's schema changes are the operator's decision); an un-migrated one gets the
+    clear message in main()."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext as _
+
+    if connection.vendor != "sqlite":
+        return
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    fresh = "django_migrations" not in connection.introspection.table_names()
+    _migrate()
+    if fresh:
+        _print(_("The database was created in %(path)s.") % {"path": connection.settings_dict["NAME"]})
+    else:
+        _print(_("The database was brought up to date with this version of Tillit."))
+
+
 def _extensions():
     """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
     found = []
-    for module in ("tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench"):
+    for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench"):
         try:
             mod = __import__(module, fromlist=["add_commands"])
         except ImportError:
@@ -227,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("TILLIT_DEBUG", "1")
     _setup_django(args.lang)
     from django.db import DatabaseError
+
+    if args.command not in _SETS_UP_ITSELF:
+        _embedded_database_ready()
 
     try:
         return int(args.func(args) or 0)

@@ -46,7 +46,7 @@ def resolve_municipality(code: str | None):
         return municipality
     municipalities = list(Municipality.objects.all()[:2])
     if not municipalities:
-        raise CommandError(_("There is no municipality yet. Run `tillit demo`, or create one first."))
+        raise CommandError(_("There is no municipality yet. Run `tillit setup` (or `tillit demo` to try Tillit)."))
     if len(municipalities) > 1:
         raise CommandError(_("The installation holds several municipalities: name one with --municipality CODE."))
     return municipalities[0]
@@ -102,6 +102,7 @@ def cmd_import(args) -> int:
     except ImportRefused as refused:
         progress.finish()
         attempt = refused.attempt
+        _log_printed_errors(attempt, municipality)
         print_errors(attempt, file=sys.stderr)
         message = render(attempt.message, attempt.message_params)
         nothing = _("Nothing was imported.")
@@ -112,6 +113,7 @@ def cmd_import(args) -> int:
           % {"rows": format_integer(snapshot.rows), "dataset": args.dataset, "id": snapshot.pk})
     if snapshot.quarantined_rows:
         print(_("%(count)s bad rows were quarantined:") % {"count": format_integer(snapshot.quarantined_rows)})
+        _log_printed_errors(attempt, municipality)
         print_errors(attempt, file=sys.stdout)
     return 0
 
@@ -154,6 +156,17 @@ def cmd_pseudonyms_export(args) -> int:
         print(_("%(dataset)s: %(rows)s rows written to %(file)s.")
               % {"dataset": name, "rows": format_integer(pq.ParquetFile(path).metadata.num_rows), "file": path})
     return 0
+
+
+def _log_printed_errors(attempt, municipality) -> None:
+    """The error lines quote the rows' values: for a personal data set that is a read of personal data."""
+    from tillit.accounts.personal_data import log_command
+    from tillit.datasets.models import PERSONAL_DATASETS
+
+    if attempt.errors and attempt.dataset in PERSONAL_DATASETS:
+        log_command(municipality=municipality, object_type=f"import-errors:{attempt.dataset}",
+                    object_id=str(attempt.pk), command=f"tillit import {attempt.dataset} {attempt.source_name}",
+                    action="view")
 
 
 def print_errors(attempt, *, file, limit: int = 50) -> None:
