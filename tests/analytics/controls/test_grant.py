@@ -1,4 +1,4 @@
-"""Association grant controls on crafted data, on DuckDB and Spark."""
+"""Golden tests of the GRANT-* (association grants) controls (analytics/controls/grant.py) on crafted data, on DuckDB and Spark."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from tests.analytics.conftest import engines, run_control
 from tillit.analytics.runner import render_explanation
 
 D = date
-Y0, Y1, DECIDED = D(2025, 1, 1), D(2025, 12, 31), D(2024, 11, 20)
 
+Y0, Y1, DECIDED = D(2025, 1, 1), D(2025, 12, 31), D(2024, 11, 20)
 
 def _grant(gid: str, board: str, orgnr: str | None, name: str, amount: str, start=Y0, end=Y1, account=None,
            decided=DECIDED, valid=True) -> dict:
@@ -19,9 +19,7 @@ def _grant(gid: str, board: str, orgnr: str | None, name: str, amount: str, star
             "recipient_orgnr_valid": valid if orgnr else None, "recipient_name": name, "amount": Decimal(amount),
             "period_from": start, "period_to": end, "decided_date": decided, "bank_account": account or f"BG:{gid}"}
 
-
 _run = run_control
-
 
 KFN, SN, KS = "Kultur- och fritidsnämnden", "Socialnämnden", "Kommunstyrelsen"
 

@@ -1,4 +1,4 @@
-"""Economic assistance controls on crafted data, on DuckDB and Spark."""
+"""Golden tests of the BEN-* (economic assistance) controls (analytics/controls/ben.py) on crafted data, on DuckDB and Spark."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from tests.analytics.conftest import engines, run_control
 from tillit.analytics.runner import render_explanation
 
 D = date
-A1, A2, A3, A4 = "198001011234", "198502021234", "199003031234", "200812311234"
 
+A1, A2, A3, A4 = "198001011234", "198502021234", "199003031234", "200812311234"
 
 def _pay(pid, hid, applicant, period, amount="8000.00", co=None, account=None, address="Storgatan 4",
          postal="231 42", apartment="1201"):
@@ -20,14 +20,12 @@ def _pay(pid, hid, applicant, period, amount="8000.00", co=None, account=None, a
             "bank_account": account or f"BANK:{hid}", "address": address, "postal_code": postal,
             "apartment": apartment}
 
+_run = run_control
 
 def _person(pnr, address="Storgatan 4", postal="23142", apartment="1201", status="folkbokförd", status_date=None,
             birth=None):
     return {"personnummer": pnr, "address": address, "postal_code": postal, "apartment": apartment,
             "status": status, "status_date": status_date, "birth_date": birth, "registered_from": D(2015, 1, 1)}
-
-
-_run = run_control
 
 
 @engines()
