@@ -29,6 +29,10 @@ PERMISSIONS: dict[str, str] = {
     "cases.view": _("See cases of one's team"),
     "cases.edit": _("Work on cases"),
     "tips.view": _("Read and answer tips"),
+    "whistleblowing.view": _("Read and answer whistleblowing reports (designated receivers only)"),
+    "tips.custodian": _("Approve opening a reporter's identity (designated custodians only)"),
+    "tips.manage": _("Designate receivers and approve recovery of their keys"),
+    "complaints.view": _("See complaints about providers"),
     "risks.view": _("See the risk analysis"),
     "risks.edit": _("Value risk areas"),
     "plans.view": _("See the action plan"),
@@ -44,20 +48,24 @@ PERMISSIONS: dict[str, str] = {
 _EVERYONE = {"overview.view", "risks.view", "plans.view", "reports.view"}
 
 MATRIX: dict[str, set[str]] = {
-    Role.ADMIN: _EVERYONE | {"data.view", "data.retire", "admin.users", "admin.accesslog"},
+    Role.ADMIN: _EVERYONE | {"data.view", "data.retire", "admin.users", "admin.accesslog", "tips.manage"},
     Role.COORDINATOR: _EVERYONE
     | {
         "controls.view", "controls.run", "controls.manage", "hits.triage", "cases.view", "cases.edit",
         "tips.view", "risks.edit", "plans.edit", "data.view", "data.import", "admin.accesslog",
+        "whistleblowing.view", "tips.custodian", "complaints.view",
     },
-    Role.INVESTIGATOR: _EVERYONE | {"controls.view", "hits.triage", "cases.view", "cases.edit", "tips.view"},
+    Role.INVESTIGATOR: _EVERYONE | {"controls.view", "hits.triage", "cases.view", "cases.edit", "tips.view",
+                                "whistleblowing.view", "complaints.view"},
     Role.CONTROLLER: _EVERYONE
-    | {"controls.view", "controls.run", "hits.triage", "risks.edit", "plans.edit", "data.view", "data.import"},
+    | {"controls.view", "controls.run", "hits.triage", "risks.edit", "plans.edit", "data.view", "data.import",
+       "complaints.view"},
     Role.REVIEWER: set(_EVERYONE),
 }
 
 # Roles that can see personal data must use two-factor authentication.
-PERSONAL_DATA_PERMS = {"controls.view", "cases.view", "tips.view", "admin.accesslog", "data.view"}
+PERSONAL_DATA_PERMS = {"controls.view", "cases.view", "tips.view", "admin.accesslog", "data.view",
+                       "whistleblowing.view", "tips.custodian", "complaints.view"}
 
 
 def has_perm(user, perm: str) -> bool:
