@@ -76,7 +76,7 @@ def test_swedish_cp1252_file_round_trips(tmp_path):
 
 @pytest.mark.parametrize(("body", "row", "column", "message"), [
     ("1;L1;F1;2026-02-30;10,00;5050-1055;x\n", 2, "Fakturadatum", "The date %(value)s does not exist."),
-    ("1;L1;F1;03/01/2025;10,00;5050-1055;x\n", 2, "Fakturadatum",
+    ("1;L1;F1;3 jan 2025;10,00;5050-1055;x\n", 2, "Fakturadatum",
      "%(value)s is not a valid date (expected %(expected)s)."),
     ("1;L1;F1;2025-01-03;12,3,4;5050-1055;x\n", 2, "Belopp inkl moms", "%(value)s is not a valid amount."),
     ("1;L1;F1;2025-01-03;12,345;5050-1055;x\n", 2, "Belopp inkl moms", "%(value)s has more than two decimals."),
@@ -101,8 +101,11 @@ def test_quarantine_keeps_good_rows_and_sets_bad_ones_aside(tmp_path):
             "3;L1;F3;2025-01-04;1;1;x\n3;L1;F4;2025-01-05;1;1;x\n4;L1;F5;2025-01-05;1\n")
     result, out = _run(tmp_path, _csv(tmp_path, HEADER + body), policy="quarantine")
     assert result.ok
-    assert (result.rows, result.quarantined, result.error_count) == (1, 4, 4)
-    assert [r["invoice_id"] for r in pq.read_table(out).to_pylist()] == ["1"]
+    assert (result.rows, result.quarantined, result.error_count) == (3, 4, 4)
+    # the two rows sharing key 3 are quarantined and also kept, each under a key of its own, for the
+    # duplicate controls (issue 17)
+    assert [r["invoice_id"] for r in pq.read_table(out).to_pylist()] == ["1", "3#4", "3#5"]
+    assert result.key_collisions == 2
     quarantine = pq.read_table(result.quarantine_path).to_pylist()
     assert sorted(q["_row"] for q in quarantine) == [3, 4, 5, 6]
     assert any("does not exist" in q["_errors"] for q in quarantine)

@@ -42,7 +42,7 @@ from tillit.analytics.normalise import escape_for_spreadsheet, is_formula_like
 from tillit.analytics.readers import MAX_FIELD_CHARS, Batch, Source, SourceError, open_source
 
 __all__ = [
-    "FileError", "IngestResult", "Mapping", "Preview", "RowError", "escape_for_spreadsheet", "ingest",
+    "ROW_NUMBER", "FileError", "IngestResult", "Mapping", "Preview", "RowError", "escape_for_spreadsheet", "ingest",
     "is_formula_like", "preview",
 ]
 
@@ -58,6 +58,21 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 TRUE_WORDS = ("1", "true", "t", "ja", "j", "yes", "y", "x", "sant")
 FALSE_WORDS = ("0", "false", "f", "nej", "n", "no", "falskt")
 EXTRA_PREFIX = "extra__"
+# A profile that maps its key to ROW_NUMBER says explicitly: this source has no key, use the row
+# number in the file instead (a key merely marked unavailable is refused).
+ROW_NUMBER = "#row"
+# words systems write for "no value" in an amount, a number or a date column (compared case-folded)
+MISSING_WORDS = ("saknas", "-", "–", "—", "n/a", "na", "null", "#n/a")
+# a currency sign or code before or after an amount: '1 234,50 kr', 'SEK 12', '$1,234.56', '€ 5', '100:-'
+CURRENCY = r"(kr\.?|sek|usd|eur|gbp|\$|£|€)"
+# a date column where more than this share of the rows cannot be read is refused whatever the policy:
+# its format is wrong, not a few values
+MAX_DATE_FAILURE_SHARE = 0.05
+# day-first or month-first dates: 21/01/2014, 1.2.2025, 01-21-14 (an optional time after)
+_DMY = r"^(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}|\d{2})([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+# the data sets whose rows colliding on the key are kept (under a row-suffixed key) for the
+# duplicate controls, besides being quarantined
+COLLISIONS_AS_EVIDENCE = ("invoices", "payments")
 
 
 @dataclass
@@ -110,6 +125,10 @@ class IngestResult:
     mapping: Mapping | None = None
     quarantine_path: Path | None = None
     notes: list[FileError] = field(default_factory=list)
+    # invoice numbers that are not a supplier's number, per reason ('excel', 'date', 'generic')
+    flagged_numbers: dict[str, int] = field(default_factory=dict)
+    # rows that collide on the key and were kept, under '<key>#<row>', for the duplicate controls
+    key_collisions: int = 0
 
 
 @dataclass
@@ -144,6 +163,10 @@ class _Plan:
     decimal: str = ","
     file_errors: list[FileError] = field(default_factory=list)
     notes: list[FileError] = field(default_factory=list)
+    key_from_row: bool = False
+    # per date column decided from the whole column (day-first or month-first), the formats to try
+    column_formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_failures: dict[str, int] = field(default_factory=dict)
 
     def header(self, column: str) -> str:
         index = self.sources.get(column)
@@ -152,13 +175,17 @@ class _Plan:
     def output_schema(self) -> pa.Schema:
         fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in self.spec.columns]
         fields += [pa.field(f"{c.name}_valid", pa.bool_()) for c in self.spec.columns if c.identifier]
+        fields += [pa.field(f"{c.name}_flag", pa.string()) for c in self.spec.columns if c.flagged]
         fields += [pa.field(EXTRA_PREFIX + self.headers[i], pa.string()) for i in self.extras]
         fields.append(pa.field("_row", pa.int64()))
         return pa.schema(fields)
 
     def mapping(self, base: Mapping | None) -> Mapping:
+        columns = {c: self.headers[i] for c, i in self.sources.items()}
+        if self.key_from_row and self.spec.key:
+            columns[self.spec.key] = ROW_NUMBER
         return Mapping(
-            columns={c: self.headers[i] for c, i in self.sources.items()}, unavailable=list(self.unavailable),
+            columns=columns, unavailable=list(self.unavailable),
             date_format=base.date_format if base else None, decimal=self.decimal,
             encoding=base.encoding if base else None, delimiter=base.delimiter if base else None,
         )
@@ -173,8 +200,9 @@ def _plan(spec: schema.DatasetSpec, source: Source, mapping: Mapping | None) -> 
     file_errors: list[FileError] = []
     notes: list[FileError] = []
     explicit = dict(mapping.columns) if mapping else {}
+    key_from_row = bool(spec.key and explicit.get(spec.key) == ROW_NUMBER)
     for column, header in explicit.items():
-        if column not in spec.column_names or not header:
+        if column not in spec.column_names or not header or (key_from_row and column == spec.key):
             continue
         index = headers.index(header) if header in headers else by_fold.get(fold(header))
         if index is None:
@@ -184,14 +212,24 @@ def _plan(spec: schema.DatasetSpec, source: Source, mapping: Mapping | None) -> 
         else:
             sources[column] = index
     unavailable = [c for c in (mapping.unavailable if mapping else []) if c in spec.column_names]
+    if spec.key and spec.key in unavailable and not key_from_row:
+        # without its key no row can be told apart from another: refused, unless the profile says
+        # explicitly that the row number stands in for it
+        file_errors.append(FileError(
+            _("The key column %(column)s cannot be marked unavailable: every row needs its own key. Map it to a "
+              "column in the file, or let the profile use the row number in the file instead."),
+            {"column": spec.key}))
+    if key_from_row:
+        unavailable = [c for c in unavailable if c != spec.key]
     # aliases fill what the mapping does not name
     used = set(sources.values())
     for column, header in propose_mapping(spec, [h for i, h in enumerate(headers) if i not in used]).items():
-        if column not in sources and column not in explicit and column not in unavailable:
+        if column not in sources and column not in explicit and column not in unavailable \
+                and not (key_from_row and column == spec.key):
             sources[column] = headers.index(header)
             used.add(sources[column])
     for column in spec.required:
-        if column not in sources and column not in unavailable:
+        if column not in sources and column not in unavailable and not (key_from_row and column == spec.key):
             file_errors.append(FileError(
                 _("The required column %(column)s was not found. Map it to a column in the file or mark it "
                   "unavailable."), {"column": column}))
@@ -204,7 +242,7 @@ def _plan(spec: schema.DatasetSpec, source: Source, mapping: Mapping | None) -> 
         hints=hints,
         date_formats=((date_format,) if date_format else ()) + DATE_FORMATS,
         datetime_formats=((date_format,) if date_format else ()) + DATETIME_FORMATS,
-        file_errors=file_errors, notes=notes,
+        file_errors=file_errors, notes=notes, key_from_row=key_from_row,
     )
 
 
@@ -227,6 +265,119 @@ def _detect_decimal(plan: _Plan, batch: Batch, source: Source, mapping: Mapping 
     if comma != point:
         return "," if comma > point else "."
     return "." if source.info.delimiter == "," else ","
+
+
+# ---------------------------------------------------------------- day-first or month-first
+
+_DMY_RE = re.compile(_DMY)
+
+
+def _order_of(fmt: str | None) -> str | None:
+    """'dmy' for '%d/%m/%Y', 'mdy' for '%m/%d/%y', None for a format that is neither (ISO)."""
+    if not fmt or "%d" not in fmt or "%m" not in fmt or fmt.find("%Y") == 0 or fmt.find("%y") == 0:
+        return None
+    return "dmy" if fmt.index("%d") < fmt.index("%m") else "mdy"
+
+
+def _formats_for(order: str, separators: set[str], datetime_column: bool) -> tuple[str, ...]:
+    first, second = ("%d", "%m") if order == "dmy" else ("%m", "%d")
+    dates = [f"{first}{sep}{second}{sep}{year}" for sep in sorted(separators) for year in ("%Y", "%y")]
+    if not datetime_column:
+        return tuple(dates)
+    return tuple(f"{d}{t}" for d in dates for t in (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", ""))
+
+
+def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
+    """Decide day-first or month-first once per date column, from every value in it.
+
+    Never per value: 03/04/2025 is read the way the whole column is. A value whose first field is
+    above 12 (21/01/2014) decides day-first, one whose second field is (01/21/2014) month-first. A
+    column with only ambiguous values, or with both kinds, is refused with a message asking for the
+    format; so is a profile format that values in the column contradict. Reads the file once more,
+    only when its first batch holds such dates."""
+    columns = {c.name: c for c in plan.spec.columns if c.type in ("date", "datetime") and c.name in plan.sources}
+    if not columns:
+        return
+    stats: dict[str, dict] = {}
+    first = True
+    for batch in source.batches():
+        if first:
+            first = False
+            columns = {name: c for name, c in columns.items()
+                       if any(v and _DMY_RE.match(v.strip()) for v in batch.columns[plan.sources[name]])}
+            if not columns:
+                break
+        for name in columns:
+            st = stats.setdefault(name, {"day": 0, "month": 0, "ambiguous": 0, "seps": set(), "day_example": None,
+                                         "month_example": None, "example": None})
+            for value in batch.columns[plan.sources[name]]:
+                m = _DMY_RE.match(value.strip()) if value else None
+                if not m:
+                    continue
+                a, b = int(m.group(1)), int(m.group(3))
+                st["seps"].add(m.group(2))
+                if a > 12 >= b:
+                    st["day"] += 1
+                    st["day_example"] = st["day_example"] or value.strip()
+                elif b > 12 >= a:
+                    st["month"] += 1
+                    st["month_example"] = st["month_example"] or value.strip()
+                elif a <= 12 and b <= 12:
+                    st["ambiguous"] += 1
+                    st["example"] = st["example"] or value.strip()
+    source.bad_rows.clear()  # the import's own pass reports them
+    profile_format = mapping.date_format if mapping and mapping.date_format else None
+    profile_order = _order_of(profile_format)
+    for name, st in stats.items():
+        header = plan.header(name)
+        if profile_order:
+            against, example = (st["month"], st["month_example"]) if profile_order == "dmy" else (
+                st["day"], st["day_example"])
+            if against:
+                plan.file_errors.append(FileError(
+                    _("The column %(column)s holds %(count)s dates such as %(value)s that can only be read "
+                      "%(order)s, but the profile reads them with the format %(format)s. Nothing was imported: "
+                      "correct the date format in the profile."),
+                    {"column": header, "count": against, "value": example, "format": profile_format,
+                     "order": _("month first (MM/DD)") if profile_order == "dmy" else _("day first (DD/MM)")}))
+                continue
+            order = profile_order
+        elif st["day"] and st["month"]:
+            plan.file_errors.append(FileError(
+                _("The column %(column)s mixes day-first dates (such as %(day)s) and month-first dates (such as "
+                  "%(month)s), so no date in it can be read safely. Correct the file."),
+                {"column": header, "day": st["day_example"], "month": st["month_example"]}))
+            continue
+        elif st["day"] or st["month"]:
+            order = "dmy" if st["day"] else "mdy"
+        else:
+            plan.file_errors.append(FileError(
+                _("The dates in the column %(column)s (such as %(value)s) can be read both day first and month "
+                  "first, and no date in the file decides which. Give the date format in the mapping profile, "
+                  "for example %(dmy)s or %(mdy)s."),
+                {"column": header, "value": st["example"], "dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}))
+            continue
+        formats = _formats_for(order, st["seps"], columns[name].type == "datetime")
+        if profile_format and profile_format not in formats:
+            formats = (profile_format, *formats)
+        plan.column_formats[name] = formats + (DATE_FORMATS if columns[name].type == "date" else DATETIME_FORMATS)
+        plan.notes.append(FileError(
+            _("The dates in the column %(column)s are read %(order)s (decided from the whole column)."),
+            {"column": header, "order": _("day first (DD/MM)") if order == "dmy" else _("month first (MM/DD)")}))
+
+
+def _check_date_failures(plan: _Plan, rows: int, result: IngestResult) -> bool:
+    """A date column where more than 5 % of the rows cannot be read: its format is wrong. Refused
+    under either policy (quarantining a twentieth of the file would hide that)."""
+    refused = False
+    for column, failed in plan.date_failures.items():
+        if rows and failed > MAX_DATE_FAILURE_SHARE * rows:
+            result.file_errors.append(FileError(
+                _("%(count)s of %(rows)s dates in the column %(column)s could not be read (more than 5 %%), so the "
+                  "date format is probably wrong. Nothing was imported: give the date format in the mapping "
+                  "profile."), {"count": failed, "rows": rows, "column": plan.header(column)}))
+            refused = True
+    return refused
 
 
 # ---------------------------------------------------------------- typing one batch
@@ -255,7 +406,21 @@ def _text(values: list[str | None]) -> pa.Array:
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
+def _missing(raw: pa.Array) -> pa.Array:
+    """Words for 'no value' (SAKNAS, -, N/A) become empty: read as missing, not as a bad value."""
+    return pc.if_else(pc.fill_null(pc.is_in(pc.utf8_lower(raw), pa.array(MISSING_WORDS)), False),
+                      pa.scalar(None, pa.string()), raw)
+
+
+def _strip_currency(raw: pa.Array) -> pa.Array:
+    """'1 234,50 kr', 'SEK 1 234,50', '$1,234.56', '-€5', '100:-' -> the number with its sign."""
+    text = pc.replace_substring_regex(raw, rf"(?i)^([-+\x{{2212}}]?)\s*{CURRENCY}\s*", r"\1")
+    text = pc.replace_substring_regex(text, rf"(?i)\s*({CURRENCY}|:-)$", "")
+    return text
+
+
 def _decimal(raw: pa.Array, mark: str, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    raw = _strip_currency(raw)
     thousands = "." if mark == "," else ","
     m, t = re.escape(mark), re.escape(thousands)
     shape = (rf"^[-+\x{{2212}}]?(\d{{1,3}}([ \x{{a0}}\x{{202f}}]\d{{3}})+|\d{{1,3}}({t}\d{{3}})+|\d+)"
@@ -298,22 +463,41 @@ def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.
     return result, pc.and_(impossible, pc.is_null(result))
 
 
-def _dates(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+def _pad_day_month(text: pa.Array) -> pa.Array:
+    """'1/2/2025' -> '01/02/2025', so that a date prints back as it was written (_parse_times)."""
+    text = pc.replace_substring_regex(text, r"^(\d)([./-])", r"0\1\2")
+    return pc.replace_substring_regex(text, r"^(\d\d[./-])(\d)([./-])", r"\10\2\3")  # RE2: \1 then a 0
+
+
+def _dates(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str,
+           column: str = "") -> pa.Array:
     # a date written with a midnight time (many exports do) is still that date
     text = pc.replace_substring_regex(raw, r"[ T]00:00(:00)?(\.0+)?$", "")
-    parsed, impossible = _parse_times(text, plan.date_formats)
+    formats = plan.column_formats.get(column) or plan.date_formats
+    if column in plan.column_formats:
+        text = _pad_day_month(text)
+    parsed, impossible = _parse_times(text, formats)
     _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
     unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
-    expected = _readable(plan.date_formats[0])
+    expected = _readable(formats[0])
     _flag(errors, unread, raw, rows, header, _("%(value)s is not a valid date (expected %(expected)s)."),
           lambda _v: {"expected": expected})
+    # values no format reads (a date that does not exist is a wrong value, not a wrong format)
+    failed = pc.sum(pc.cast(unread, pa.int64())).as_py() or 0
+    plan.date_failures[column] = plan.date_failures.get(column, 0) + failed
     return pc.cast(parsed, pa.date32())
 
 
-def _datetimes(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str) -> pa.Array:
-    parsed, impossible = _parse_times(raw, plan.datetime_formats)
+def _datetimes(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str,
+               column: str = "") -> pa.Array:
+    formats = plan.column_formats.get(column) or plan.datetime_formats
+    text = _pad_day_month(raw) if column in plan.column_formats else raw
+    parsed, impossible = _parse_times(text, formats)
     _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
     unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
+    # values no format reads (a date that does not exist is a wrong value, not a wrong format)
+    failed = pc.sum(pc.cast(unread, pa.int64())).as_py() or 0
+    plan.date_failures[column] = plan.date_failures.get(column, 0) + failed
     _flag(errors, unread, raw, rows, header,
           _("%(value)s is not a valid date and time (expected %(expected)s)."),
           lambda _v: {"expected": "YYYY-MM-DD HH:MM"})
@@ -369,12 +553,19 @@ def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _
     for column in plan.spec.columns:
         out_type = ARROW_TYPES[column.type]
         index = plan.sources.get(column.name)
+        if column.flagged:
+            arrays[f"{column.name}_flag"] = pa.nulls(n, pa.string())
+        if plan.key_from_row and column.name == plan.spec.key:
+            arrays[column.name] = pa.array([str(r) for r in batch.rows], pa.string())
+            continue
         if index is None:
             arrays[column.name] = pa.nulls(n, out_type)
             if column.identifier:
                 arrays[f"{column.name}_valid"] = pa.nulls(n, pa.bool_())
             continue
         raw, header = raws[index], plan.headers[index]
+        if column.type in ("decimal", "int", "date", "datetime"):
+            raw = _missing(raw)
         # An empty identifier is not an import error (data.md: invalid identifiers are stored with a
         # validity flag, and a grant without an orgnr is itself a finding); the row's own key is.
         empty_is_error = column.required and (not column.identifier or column.name == plan.spec.key)
@@ -388,20 +579,54 @@ def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _
         elif column.type == "int":
             arrays[column.name] = _int(raw, errors, batch.rows, header)
         elif column.type == "date":
-            arrays[column.name] = _dates(raw, plan, errors, batch.rows, header)
+            arrays[column.name] = _dates(raw, plan, errors, batch.rows, header, column.name)
         elif column.type == "datetime":
-            arrays[column.name] = _datetimes(raw, plan, errors, batch.rows, header)
+            arrays[column.name] = _datetimes(raw, plan, errors, batch.rows, header, column.name)
         elif column.type == "bool":
             arrays[column.name] = _bools(raw, errors, batch.rows, header)
         elif column.name == "period" and plan.spec.name == "benefit_payments":
             arrays[column.name] = _period(raw, errors, batch.rows, header)
         else:
             arrays[column.name] = raw
+    if "invoice_number_flag" in arrays and plan.sources.get("invoice_number") is not None:
+        arrays["invoice_number_flag"] = invoice_number_flags(arrays["invoice_number"], arrays.get("invoice_date"))
     for i in plan.extras:
         arrays[EXTRA_PREFIX + plan.headers[i]] = raws[i]
     arrays["_row"] = pa.array(batch.rows, pa.int64())
     table = pa.Table.from_arrays([arrays[f.name] for f in schema_], schema=schema_)
     return table, errors, raws
+
+
+def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
+    """Why an invoice number is not a supplier's number, or NULL when it may be one.
+
+    'excel': a spreadsheet turned it into a float ('2.15458E+13', the digits after the sixth are
+    lost); 'date': six or eight digits that are a date within a year of the invoice date
+    ('101810' for 2010-10-18, '100102' for 2010-01-02); 'generic': no digit at all ('SERVICE',
+    'FAKTURA', 'REFUND'). Such numbers say nothing about whether two invoices are one claim, so
+    the duplicate controls do not match on them."""
+    n = len(numbers)
+    flag = pa.nulls(n, pa.string())
+    text = pc.utf8_trim_whitespace(numbers)
+    generic = pc.fill_null(pc.invert(pc.match_substring_regex(text, r"\d")), False)
+    excel = pc.fill_null(pc.match_substring_regex(text, r"(?i)^\d([.,]\d+)?E\+?\d+$"), False)
+    dated = pa.array([False] * n)
+    if dates is not None and pa.types.is_date32(dates.type):
+        digits6 = pc.fill_null(pc.match_substring_regex(text, r"^\d{6}$"), False)
+        digits8 = pc.fill_null(pc.match_substring_regex(text, r"^\d{8}$"), False)
+        day = pc.cast(dates, pa.timestamp("s"))
+        for fmt, shape in (("%y%m%d", digits6), ("%m%d%y", digits6), ("%d%m%y", digits6),
+                           ("%Y%m%d", digits8), ("%m%d%Y", digits8), ("%d%m%Y", digits8)):
+            candidate = pc.if_else(shape, text, pa.scalar(None, pa.string()))
+            parsed = pc.strptime(candidate, format=fmt, unit="s", error_is_null=True)
+            printed = pc.strftime(parsed, format=fmt)
+            same = pc.fill_null(pc.equal(printed, candidate), False)
+            seconds = pc.abs(pc.subtract(pc.cast(parsed, pa.int64()), pc.cast(day, pa.int64())))
+            near = pc.fill_null(pc.less_equal(seconds, 366 * 86400), False)
+            dated = pc.or_(dated, pc.and_(same, near))
+    flag = pc.if_else(dated, pa.scalar("date"), flag)
+    flag = pc.if_else(excel, pa.scalar("excel"), flag)
+    return pc.if_else(generic, pa.scalar("generic"), flag)
 
 
 # ---------------------------------------------------------------- public API
@@ -437,6 +662,7 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
         result.estimated_rows = info.estimated_rows
         result.problems += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
+        _decide_dates(plan, source, mapping)
         result.problems += plan.file_errors + plan.notes
         first: Batch | None = None
         try:
@@ -500,6 +726,8 @@ def ingest(
         result.header_row, result.sheet = info.header_row, info.sheet
         result.notes += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
+        if not plan.file_errors:
+            _decide_dates(plan, source, mapping)
         result.notes += plan.notes
         result.unavailable = list(plan.unavailable)
         result.columns = list(plan.sources)
@@ -552,6 +780,11 @@ def ingest(
                 writer = writer or pq.ParquetWriter(tmp, out_schema)
                 writer.write_table(good)
             result.rows += good.num_rows
+            if "invoice_number_flag" in good.column_names and good.num_rows:
+                for entry in pc.value_counts(good.column("invoice_number_flag")).to_pylist():
+                    if entry["values"] is not None:
+                        result.flagged_numbers[entry["values"]] = (
+                            result.flagged_numbers.get(entry["values"], 0) + entry["counts"])
             if spec.period_column and good.num_rows:
                 period = good.column(spec.period_column)
                 if pa.types.is_timestamp(period.type):
@@ -569,6 +802,9 @@ def ingest(
         if seen_rows == 0 and not source.bad_rows:
             result.file_errors.append(FileError(_("The file has a header but no rows.")))
             return result
+        if _check_date_failures(plan, seen_rows, result):
+            result.rows = 0
+            return result
         if writer is None:
             writer = pq.ParquetWriter(tmp, out_schema)
         writer.close()
@@ -580,6 +816,18 @@ def ingest(
         if policy == "reject" and result.error_count:
             result.rows = 0
             return result
+        if result.flagged_numbers:
+            result.notes.append(FileError(
+                _("%(count)s invoice numbers are not the supplier's own number (%(excel)s changed by Excel into a "
+                  "number such as 2.15458E+13, %(date)s written as a date, %(generic)s without a digit, such as "
+                  "SERVICE): they are imported, and the duplicate controls do not match on them."),
+                {"count": sum(result.flagged_numbers.values()), **{k: result.flagged_numbers.get(k, 0)
+                                                                   for k in ("excel", "date", "generic")}}))
+        if result.key_collisions:
+            result.notes.append(FileError(
+                _("%(count)s rows share their key with another row. They are quarantined for correction and are also "
+                  "kept under the key followed by # and the row number, so that the duplicate controls see them."),
+                {"count": result.key_collisions}))
         if result.rows == 0:
             result.file_errors.append(FileError(_("No row could be imported.")))
             return result
@@ -642,7 +890,11 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
             _record(result, RowError(
                 row, header, value, _("The key %(value)s appears more than once in the file (rows %(rows)s)."),
                 {"value": value, "rows": shown, "column": header}))
-    result.rows -= len(bad_rows)
+    keep = policy == "quarantine" and plan.spec.name in COLLISIONS_AS_EVIDENCE
+    if keep:
+        result.key_collisions += len(bad_rows)
+    else:
+        result.rows -= len(bad_rows)
     if policy != "quarantine":
         return []
     source_file = pq.ParquetFile(tmp)
@@ -655,7 +907,14 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
             for record_batch in source_file.iter_batches():
                 table = pa.Table.from_batches([record_batch])
                 is_dup = pc.is_in(table.column("_row"), value_set=dup_rows)
-                writer.write_table(table.filter(pc.invert(is_dup)))
+                if keep:
+                    # kept for the duplicate controls under a key of its own: '<key>#<row>'
+                    keys = pc.cast(table.column(key), pa.string())
+                    suffixed = pc.binary_join_element_wise(keys, pc.cast(table.column("_row"), pa.string()), "#")
+                    writer.write_table(table.set_column(table.schema.get_field_index(key), key,
+                                                        pc.if_else(is_dup, suffixed, keys)))
+                else:
+                    writer.write_table(table.filter(pc.invert(is_dup)))
                 dup_table = table.filter(is_dup)
                 if dup_table.num_rows:
                     rows = dup_table.column("_row").to_pylist()

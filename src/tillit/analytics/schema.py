@@ -21,6 +21,9 @@ class Column:
     required: bool = False
     # kind of identifier held, so the importer can normalise and flag it
     identifier: Literal["personnummer", "orgnr", "bank_account", None] = None
+    # the importer writes ``<name>_flag`` beside it: why the value is not what it claims to be
+    # (for invoice numbers: 'excel', 'date', 'generic'), NULL when it is
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,15 @@ _add(DatasetSpec("supplier_accounts", _("Supplier bank accounts"), (
     _c("valid_from", "date", True), _c("valid_to", "date"), _c("changed_by"),
 ), key=None, period_column="valid_from"))
 _add(DatasetSpec("invoices", _("Supplier invoices"), (
-    _c("invoice_id", req=True), _c("supplier_id", req=True), _c("invoice_number", req=True),
+    _c("invoice_id", req=True), _c("supplier_id", req=True),
+    Column("invoice_number", required=True, flagged=True),
     _c("invoice_date", "date", True), _c("amount", "decimal", True), _c("vat_amount", "decimal"),
     _c("due_date", "date"), _c("received_date", "date"), _c("bank_account", ident="bank_account"),
     _c("ocr_reference"), _c("board"), _c("unit"), _c("account"), _c("description"),
     _c("attested_by"), _c("registered_by"), _c("contract_id"), _c("order_id"),
-), key="invoice_id", period_column="invoice_date"))
+), key="invoice_id", period_column="invoice_date",
+    # an AP export with one date and no payment date: that date is the invoice's (Nigrini's 'Date')
+    aliases={"invoice_date": ("fakturadatum", "fakt datum", "invoice date", "dokumentdatum", "date", "datum")}))
 _add(DatasetSpec("payments", _("Payments"), (
     _c("payment_id", req=True), _c("payment_date", "date", True), _c("amount", "decimal", True),
     _c("bank_account", req=True, ident="bank_account"), _c("invoice_id"), _c("payee_id"),

@@ -49,12 +49,15 @@ class QueryResult:
 
 
 def canonical_columns(name: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a data set, each identifier column followed by its `_valid` flag."""
+    """(column, DuckDB type) of a data set, each identifier column followed by its `_valid` flag and each
+    flagged column by its `_flag`."""
     out = []
     for c in schema.get(name).columns:
         out.append((c.name, SQL_TYPES[c.type]))
         if c.identifier:
             out.append((f"{c.name}_valid", "BOOLEAN"))
+        if c.flagged:
+            out.append((f"{c.name}_flag", "VARCHAR"))
     return out
 
 
