@@ -13,7 +13,7 @@ PAGES = {
     "controls-queue": "controls.view",
     "cases-list": "cases.view",
     "section-tips": "tips.view",
-    "section-risks": "risks.view",
+    "risks-home": "risks.view",
     "section-plans": "plans.view",
     "datasets-list": "data.view",
     "reports-list": "reports.view",

@@ -9,7 +9,7 @@ NAVIGATION = [
     (_("Controls"), "controls-queue", "controls.view"),
     (_("Cases"), "cases-list", "cases.view"),
     (_("Tips"), "section-tips", "tips.view"),
-    (_("Risks"), "section-risks", "risks.view"),
+    (_("Risks"), "risks-home", "risks.view"),
     (_("Action plan"), "section-plans", "plans.view"),
     (_("Data"), "datasets-list", "data.view"),
     (_("Reports"), "reports-list", "reports.view"),

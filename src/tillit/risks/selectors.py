@@ -209,3 +209,40 @@ def level_label(score: int, steps: int = 4) -> str:
 
 def active_areas(municipality):
     return RiskArea.objects.filter(municipality=municipality, retired=False).order_by("code")
+
+
+def evidence(*, user, area: RiskArea, since: date | None = None) -> dict:
+    """What the controls and cases say about a risk area, for the assessment page: hits (count and
+    amount at risk) per control that serves the area, cases in the area and those confirmed, with
+    their amounts. Counts and sums only: no personal data."""
+    from django.db.models import Count, Q, Sum
+
+    from tillit.analytics.registry import all_controls
+    from tillit.cases.models import Case, OtherOutcome
+    from tillit.controls.selectors import hit_list
+
+    serving = sorted(c.id for c in all_controls() if area.name in c.risk_areas)
+    hits = hit_list(user=user, risk_area=area.name, status="")
+    if since is not None:
+        hits = hits.filter(created_at__date__gte=since)
+    per_control = list(hits.order_by().values("control_id").annotate(n=Count("id"), amount=Sum("amount_at_risk"))
+                       .order_by("control_id"))
+    cases = Case.objects.filter(municipality_id=user.municipality_id, risk_area=area.name)
+    if since is not None:
+        cases = cases.filter(opened_at__date__gte=since)
+    confirmed = cases.filter(
+        Q(recovery_claims__isnull=False) | Q(police_reports__isnull=False) | Q(notifications__isnull=False)
+        | Q(sanctions__isnull=False)
+        | Q(other_outcomes__kind__in=[OtherOutcome.Kind.CORRECTED_PAYMENT, OtherOutcome.Kind.CHANGED_DECISION])
+    ).distinct()
+    return {
+        "controls": serving,
+        "hits": sum(r["n"] for r in per_control),
+        "hits_amount": sum((r["amount"] or Decimal(0) for r in per_control), Decimal(0)),
+        "per_control": per_control,
+        "cases": cases.count(),
+        "cases_amount": cases.aggregate(s=Sum("amount_concerned"))["s"] or Decimal(0),
+        "confirmed": confirmed.count(),
+        "confirmed_amount": Case.objects.filter(pk__in=confirmed.values("pk")).aggregate(s=Sum("amount_concerned"))["s"]
+        or Decimal(0),
+    }
