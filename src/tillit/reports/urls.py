@@ -6,6 +6,5 @@ urlpatterns = [
     path("", views.overview, name="reports-overview"),
     path("rapporter/", views.reports_list, name="reports-list"),
     path("tips/inkomna/", views.section, {"key": "tips"}, name="section-tips"),
-    path("risker/", views.section, {"key": "risks"}, name="section-risks"),
     path("handlingsplan/", views.section, {"key": "plans"}, name="section-plans"),
 ]
