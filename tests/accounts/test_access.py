@@ -14,7 +14,7 @@ PAGES = {
     "cases-list": "cases.view",
     "section-tips": "tips.view",
     "risks-home": "risks.view",
-    "section-plans": "plans.view",
+    "plans-list": "plans.view",
     "datasets-list": "data.view",
     "reports-list": "reports.view",
     "accounts-access-log": "admin.accesslog",

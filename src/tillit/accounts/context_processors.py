@@ -10,7 +10,7 @@ NAVIGATION = [
     (_("Cases"), "cases-list", "cases.view"),
     (_("Tips"), "section-tips", "tips.view"),
     (_("Risks"), "risks-home", "risks.view"),
-    (_("Action plan"), "section-plans", "plans.view"),
+    (_("Action plan"), "plans-list", "plans.view"),
     (_("Data"), "datasets-list", "data.view"),
     (_("Reports"), "reports-list", "reports.view"),
     (_("Administration"), "accounts-admin", None),

@@ -6,5 +6,4 @@ urlpatterns = [
     path("", views.overview, name="reports-overview"),
     path("rapporter/", views.reports_list, name="reports-list"),
     path("tips/inkomna/", views.section, {"key": "tips"}, name="section-tips"),
-    path("handlingsplan/", views.section, {"key": "plans"}, name="section-plans"),
 ]
