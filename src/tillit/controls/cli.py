@@ -22,6 +22,12 @@ def add_commands(sub) -> None:
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     p.add_argument("--dry-run", action="store_true", help="a back-test: publish no hits")
     p.set_defaults(func=cmd_run)
+    p = csub.add_parser("set-param", help="change a parameter: a new version of the control, back to draft")
+    p.add_argument("control_id", metavar="ID")
+    p.add_argument("name")
+    p.add_argument("value")
+    p.add_argument("--note", default="", help="why the parameter changes (kept with the version)")
+    p.set_defaults(func=cmd_set_param)
     p = csub.add_parser("docs", help="write docs/controls/: one page per control, from the definitions")
     p.add_argument("--output", default="docs/controls")
     p.set_defaults(func=_cmd_docs)
@@ -147,4 +153,48 @@ def cmd_export(args) -> int:
     finally:
         if args.output:
             out.close()
+    return 0
+
+
+def cmd_set_param(args) -> int:
+    """A new version of the control's parameters; like the web page, it sends the control back to draft,
+    to be back-tested, run in shadow and approved by a second person before it is active again."""
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.registry import ParamError
+    from tillit.analytics.registry import get as get_control
+    from tillit.cli import CommandError
+    from tillit.controls.services import LifecycleError, control_change_params, control_config
+    from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.messages import render
+
+    try:
+        control = get_control(args.control_id)
+    except KeyError:
+        raise CommandError(_("Unknown control %(id)s. `tillit controls list` shows them.") % {"id": args.control_id}) from None
+    if args.name not in control.params:
+        raise CommandError(_("The control %(control)s has no parameter %(param)s.")
+                           % {"control": control.id, "param": args.name}
+                           + " " + _("Its parameters: %(names)s.") % {"names": ", ".join(control.params) or "–"})
+    value: object = args.value
+    if isinstance(control.params[args.name].default, bool):
+        words = {"true": True, "ja": True, "yes": True, "1": True, "false": False, "nej": False, "no": False, "0": False}
+        if args.value.casefold() not in words:
+            raise CommandError(_("Write the value as ja or nej."))
+        value = words[args.value.casefold()]
+    try:
+        # typed as the parameter's default (a whole number stays one), checked against its bounds
+        value = control.resolve_params({args.name: value})[args.name]
+    except ParamError as exc:
+        raise CommandError(render(exc.template, exc.params)) from None
+    municipality = resolve_municipality(args.municipality)
+    config = control_config(municipality=municipality, control_id=control.id)
+    try:
+        config = control_change_params(config=config, user=None, params={**config.params, args.name: value},
+                                       note=args.note)
+    except LifecycleError as exc:
+        raise CommandError(render(exc.template, exc.params)) from None
+    print(_("%(control)s: %(param)s = %(value)s, version %(version)s. The control is now a draft: back-test it "
+            "(tillit controls run --dry-run), run it in shadow and have a second person approve it.")
+          % {"control": control.id, "param": args.name, "value": config.params[args.name], "version": config.version})
     return 0

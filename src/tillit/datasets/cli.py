@@ -19,6 +19,26 @@ def add_commands(sub) -> None:
     p = sub.add_parser("datasets", help="snapshots per data set")
     p.set_defaults(func=cmd_datasets)
 
+    p = sub.add_parser("profiles", help="mapping profiles: how a source system's files map to a data set")
+    prsub = p.add_subparsers(dest="profiles_command", required=True)
+    a = prsub.add_parser("add", help="save a mapping profile (an existing one of that name is replaced)")
+    a.add_argument("name")
+    a.add_argument("dataset")
+    a.add_argument("--column", action="append", default=[], metavar="COLUMN=HEADER",
+                   help="canonical column = header in the file; the key may be mapped to '#row', the row number")
+    a.add_argument("--unavailable", action="append", default=[], metavar="COLUMN",
+                   help="a column the source system cannot deliver")
+    a.add_argument("--date-format", default="", help="e.g. %%d/%%m/%%Y; decided from each date column when left out")
+    a.add_argument("--decimal", choices=[",", "."], default="")
+    a.add_argument("--encoding", default="")
+    a.add_argument("--delimiter", default="")
+    a.set_defaults(func=cmd_profiles_add)
+    p_list = prsub.add_parser("list", help="the saved mapping profiles")
+    p_list.set_defaults(func=cmd_profiles_list)
+    show = prsub.add_parser("show", help="one mapping profile in full")
+    show.add_argument("name")
+    show.set_defaults(func=cmd_profiles_show)
+
     p = sub.add_parser("pseudonyms", help="keyed-hash exports for cross-municipality matching")
     psub = p.add_subparsers(dest="pseudonyms_command", required=True)
     e = psub.add_parser("export", help="write x_benefit_payments.parquet and x_invoices.parquet")
@@ -111,6 +131,8 @@ def cmd_import(args) -> int:
     snapshot = attempt.snapshot
     print(_("Imported %(rows)s rows into %(dataset)s as snapshot %(id)s.")
           % {"rows": format_integer(snapshot.rows), "dataset": args.dataset, "id": snapshot.pk})
+    for note in attempt.notes:
+        print(render(note["message"], note["params"]))
     if snapshot.quarantined_rows:
         print(_("%(count)s bad rows were quarantined:") % {"count": format_integer(snapshot.quarantined_rows)})
         _log_printed_errors(attempt, municipality)
@@ -225,4 +247,69 @@ def cmd_generate(args) -> int:
         print(f"{name}\t{format_integer(rows)}")
     print(_("%(cases)s injected cases and %(decoys)s decoys are listed in %(file)s.")
           % {"cases": result.cases, "decoys": result.decoys, "file": Path(args.dir) / "truth.json"})
+    return 0
+
+
+def cmd_profiles_add(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics import schema
+    from tillit.cli import CommandError
+    from tillit.datasets.services import ProfileError, profile_save
+    from tillit.lib.messages import render
+
+    if args.dataset not in schema.DATASETS:
+        raise CommandError(_("Unknown data set %(name)s. Known data sets: %(names)s.")
+                           % {"name": args.dataset, "names": ", ".join(schema.DATASETS)})
+    columns = {}
+    for item in args.column:
+        column, sep, header = item.partition("=")
+        if not sep or not column.strip() or not header.strip():
+            raise CommandError(_("Write each column as COLUMN=HEADER, for example invoice_date=Fakturadatum."))
+        columns[column.strip()] = header.strip()
+    municipality = resolve_municipality(args.municipality)
+    try:
+        profile, created = profile_save(
+            municipality=municipality, name=args.name, dataset=args.dataset, columns=columns,
+            unavailable=[c.strip() for c in args.unavailable if c.strip()], date_format=args.date_format,
+            decimal=args.decimal, encoding=args.encoding, delimiter=args.delimiter)
+    except ProfileError as exc:
+        raise CommandError(render(exc.template, exc.params)) from None
+    message = _("Mapping profile %(name)s saved.") if created else _("Mapping profile %(name)s replaced.")
+    print(message % {"name": profile.name})
+    return 0
+
+
+def cmd_profiles_list(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.datasets.models import MappingProfile
+
+    municipality = resolve_municipality(args.municipality)
+    print("\t".join([_("Name"), _("Data set"), _("Columns"), _("Date format"), _("Columns the source lacks")]))
+    for profile in MappingProfile.objects.filter(municipality=municipality).order_by("name"):
+        print("\t".join([profile.name, profile.dataset, str(len(profile.columns)), profile.date_format or "–",
+                         ", ".join(profile.unavailable) or "–"]))
+    return 0
+
+
+def cmd_profiles_show(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.ingest import ROW_NUMBER
+    from tillit.cli import CommandError
+    from tillit.datasets.models import MappingProfile
+
+    municipality = resolve_municipality(args.municipality)
+    profile = MappingProfile.objects.filter(municipality=municipality, name=args.name).first()
+    if profile is None:
+        raise CommandError(_("There is no mapping profile named %(name)s.") % {"name": args.name})
+    print(_("Mapping profile %(name)s for %(dataset)s") % {"name": profile.name, "dataset": profile.dataset})
+    for column, header in profile.columns.items():
+        shown = _("the row number in the file") if header == ROW_NUMBER else header
+        print(f"  {column} = {shown}")
+    for label, value in ((_("Columns the source lacks"), ", ".join(profile.unavailable)),
+                         (_("Date format"), profile.date_format), (_("Decimal separator"), profile.decimal),
+                         (_("Encoding"), profile.encoding), (_("Delimiter"), profile.delimiter)):
+        print(f"{label}: {value or '–'}")
     return 0

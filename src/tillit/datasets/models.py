@@ -110,6 +110,9 @@ class ImportAttempt(MunicipalModel):
     errors = models.JSONField(default=list)  # first errors, each {row, column, value, message}
     message = models.TextField(blank=True)  # English source template, translated when shown
     message_params = models.JSONField(default=dict)
+    # what the importer noticed without refusing: how the dates were read, invoice numbers that are
+    # not numbers, rows kept for the duplicate controls; each {message, params}, translated when shown
+    notes = models.JSONField(_("notes"), default=list, blank=True)
     snapshot = models.ForeignKey(Snapshot, on_delete=models.SET_NULL, null=True, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)

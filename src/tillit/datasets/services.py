@@ -61,6 +61,55 @@ def mapping_from_profile(profile: MappingProfile | None):
     )
 
 
+class ProfileError(ValueError):
+    """A mapping profile that cannot be saved; `template` is English, translated where shown."""
+
+    def __init__(self, template: str, params: dict) -> None:
+        super().__init__(template % params)
+        self.template, self.params = template, params
+
+
+@transaction.atomic
+def profile_save(*, municipality: Municipality, name: str, dataset: str, columns: dict[str, str],
+                 unavailable: list[str], date_format: str = "", decimal: str = "", encoding: str = "",
+                 delimiter: str = "") -> tuple[MappingProfile, bool]:
+    """Save a mapping profile (the command line's `tillit profiles add`); one of the same name is
+    replaced. Columns are checked against the data set; the key may be mapped to the row number
+    (ingest.ROW_NUMBER) but not merely marked unavailable."""
+    from tillit.analytics.ingest import ROW_NUMBER
+
+    spec = schema.get(dataset)
+    for column in [*columns, *unavailable]:
+        if column not in spec.column_names:
+            raise ProfileError(gettext_noop("%(column)s is not a column of the data set %(dataset)s."),
+                               {"column": column, "dataset": dataset})
+    for column, header in columns.items():
+        if header == ROW_NUMBER and column != spec.key:
+            raise ProfileError(gettext_noop("Only the key column %(key)s may be the row number in the file."),
+                               {"key": spec.key or "–"})
+    if spec.key and spec.key in unavailable:
+        raise ProfileError(gettext_noop("The key column %(column)s cannot be marked unavailable: every row needs its "
+                                        "own key. Map it to a column in the file, or let the profile use the row "
+                                        "number in the file instead."), {"column": spec.key})
+    if date_format:
+        from datetime import date
+
+        try:
+            date(2025, 1, 31).strftime(date_format)
+        except ValueError:
+            raise ProfileError(gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
+                               {"format": date_format}) from None
+        if "%d" not in date_format or "%m" not in date_format:
+            raise ProfileError(gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
+                               {"format": date_format})
+    profile, created = MappingProfile.objects.update_or_create(
+        municipality=municipality, name=name,
+        defaults={"dataset": dataset, "columns": columns, "unavailable": unavailable, "date_format": date_format,
+                  "decimal": decimal, "encoding": encoding, "delimiter": delimiter})
+    logger.info("mapping profile saved", extra={"profile": profile.pk, "dataset": dataset})
+    return profile, created
+
+
 def snapshot_dir(municipality: Municipality, dataset: str) -> Path:
     path = Path(settings.SNAPSHOT_DIR) / municipality.code / dataset
     path.mkdir(parents=True, exist_ok=True)
@@ -142,6 +191,8 @@ def import_file(
 
     attempt.errors = [_error_dict(e) for e in list(result.errors)[:MAX_STORED_ERRORS]]
     attempt.error_count = result.error_count
+    attempt.notes = [{"message": n.message, "params": {k: str(v)[:200] for k, v in (n.params or {}).items()}}
+                     for n in result.notes[:50]]
     if not result.ok:
         out.unlink(missing_ok=True)
         first = result.file_errors[0] if result.file_errors else None

@@ -100,6 +100,7 @@ def attempt_detail(request, pk: int):
         "attempt": attempt,
         "message": render_message(attempt.message, attempt.message_params) if attempt.message else "",
         "errors": [{**e, "text": render_message(e["message"], e["params"])} for e in attempt.errors[:200]],
+        "notes": [render_message(n["message"], n["params"]) for n in attempt.notes],
         "finished": attempt.status not in (ImportAttempt.Status.RUNNING, ImportAttempt.Status.PENDING),
     }
     template = "datasets/attempt_progress.html" if request.headers.get("HX-Request") else "datasets/attempt_detail.html"
