@@ -62,72 +62,103 @@ def police_report_grounds(checklist: dict[str, bool]) -> bool:
 
 _ENGINE = Engine(builtins=["tillit.lib.templatetags.sv"], autoescape=False)
 
-RECOVERY_TEMPLATE = """BESLUT OM ÅTERKRAV
+# The letterhead every document starts with: the authority, its address and organisation number,
+# and the case's diarienummer. Lines before the title are set as the letterhead.
+_HEAD = """{{ lh.authority }}
+{% if lh.address %}{{ lh.address }}
+{% endif %}{% if lh.orgnr %}Organisationsnummer {{ lh.orgnr }}
+{% endif %}{% if lh.phone or lh.email %}{{ lh.phone }}{% if lh.phone and lh.email %} · {% endif %}{{ lh.email }}
+{% endif %}Diarienummer: {{ case.number }}
+"""
 
-{{ municipality }}{% if board %}, {{ board }}{% endif %}
-Ärende: {{ case.number }}
-Beslutsdatum: {{ claim.decision_date|datum }}
+# The decision-maker and the signature lines.
+_SIGNATURE = """Beslutsfattare
+{{ decision_maker }}{% if lh.decision_maker_title %}, {{ lh.decision_maker_title }}{% endif %}
 
-Till: {{ claim.debtor }}
+Underskrift: ______________________________
+Namnförtydligande: {{ decision_maker }}
+"""
 
-Beslut
-{{ municipality }} beslutar att kräva tillbaka {{ claim.amount|kr }}{% if claim.period %} som har betalats ut för perioden {{ claim.period }}{% endif %}.
+RECOVERY_TEMPLATE = _HEAD + """
+{% if civil %}KRAV PÅ ÅTERBETALNING{% else %}BESLUT OM ÅTERKRAV{% endif %}
+
+{% if civil %}Datum{% else %}Beslutsdatum{% endif %}: {{ claim.decision_date|datum }}
+
+Parter
+Till: {{ debtor }}
+Borgenär: {{ lh.authority }}{% if lh.orgnr %}, organisationsnummer {{ lh.orgnr }}{% endif %}
+
+{% if civil %}Krav{% else %}Beslut{% endif %}
+{% if civil %}{{ lh.authority }} kräver att {{ claim.debtor }} betalar tillbaka {{ claim.amount|kr }}{% if claim.period %} som har betalats ut för perioden {{ claim.period }}{% endif %}.{% else %}{{ lh.authority }} beslutar att kräva tillbaka {{ claim.amount|kr }}{% if claim.period %} som har betalats ut för perioden {{ claim.period }}{% endif %}.{% endif %}
 
 Lagrum
 {{ legal_ground }}
 
-Skäl för beslutet
+Skäl för {% if civil %}kravet{% else %}beslutet{% endif %}
 {{ claim.reasoning }}
-
+{% if not civil %}
+Kommunicering
+{% if communication %}Du fick den {{ communication.sent_on|datum }} tillfälle att yttra dig över underlaget (25 § förvaltningslagen) senast den {{ communication.reply_by|datum }}.{% if communication.reply_received_on %} Ditt svar kom in den {{ communication.reply_received_on|datum }} och har beaktats.{% else %} Du har inte svarat.{% endif %}{% else %}[Kommunicering enligt 25 § förvaltningslagen har inte skett. Ange här vilket undantag som gäller, eller kommunicera innan beslutet fattas.]{% endif %}
+{% endif %}
 Betalning
-{% if claim.payment_plan %}{{ claim.payment_plan }}{% else %}Beloppet ska betalas inom 30 dagar från att du har tagit del av beslutet. Kontakta handläggaren om du vill komma överens om en avbetalningsplan.{% endif %}
+{% if claim.payment_plan %}{{ claim.payment_plan }}{% else %}Beloppet ska betalas inom 30 dagar från att du har tagit del av {% if civil %}kravet{% else %}beslutet{% endif %}. Kontakta handläggaren om du vill komma överens om en avbetalningsplan.{% endif %}
 
-Hur man överklagar
-Om du inte är nöjd med beslutet kan du överklaga det hos förvaltningsrätten. Skicka överklagandet till {{ municipality }} inom tre veckor från den dag du tog del av beslutet. Ange vilket beslut du överklagar, hur du vill att det ska ändras och varför.
+{% if civil %}Om du inte håller med om kravet{% else %}Hur man överklagar{% endif %}
+{{ appeal }}
 
+""" + _SIGNATURE + """
 Handläggare
 {{ officer }}
 """
 
-POLICE_TEMPLATE = """POLISANMÄLAN
+POLICE_TEMPLATE = _HEAD + """
+POLISANMÄLAN
 
-Anmälare: {{ municipality }}{% if board %}, {{ board }}{% endif %}
+Datum: {% if report.reported_on %}{{ report.reported_on|datum }}{% else %}[datum när anmälan skickas]{% endif %}
+
+Anmälare
+{{ lh.authority }}{% if lh.orgnr %}, organisationsnummer {{ lh.orgnr }}{% endif %}
 Kontaktperson: {{ officer }}
-Kommunens ärende: {{ case.number }}
-Datum: {{ report.reported_on|datum }}
+
+Målsägande
+{{ lh.authority }}{% if lh.orgnr %}, organisationsnummer {{ lh.orgnr }}{% endif %}
 
 Anmälan avser misstänkt
 {% for offence in offences %}– {{ offence }}
 {% endfor %}
-Den eller de som anmäls
-{% for subject in subjects %}– {{ subject.get_kind_display }}: {{ subject.name }} {{ subject.identifier }}
-{% empty %}– Okänd
-{% endfor %}
+Misstänkt
+{% for party in suspects %}– {{ party }}
+{% empty %}– Okänd gärningsperson
+{% endfor %}{% if concerned %}
+Övriga berörda (inte misstänkta)
+{% for party in concerned %}– {{ party }}
+{% endfor %}{% endif %}
 Händelseförlopp och fakta
 {{ report.facts }}
 
 Belopp som berörs: {{ case.amount_concerned|kr }}
 
 Kommunens bedömning
-Kommunen tar inte ställning till om brott har begåtts; det prövar Polismyndigheten och åklagaren. Underlaget för anmälan är en lekmannabedömning av uppsåt{% if intent %}: {{ intent }}{% endif %}.
+Kommunen tar inte ställning till om brott har begåtts; det prövar Polismyndigheten och åklagaren.{% if intent %} Underlaget för anmälan innehåller kommunens lekmannabedömning av uppsåt: {{ intent }}.{% endif %}
 
 Bilagor
 {% for doc in attachments %}{{ forloop.counter }}. {{ doc.title }} ({{ doc.filename }}, SHA-256 {{ doc.sha256 }})
 {% empty %}Inga bilagor.
-{% endfor %}"""
+{% endfor %}
+""" + _SIGNATURE
 
-NOTIFICATION_TEMPLATE = """UNDERRÄTTELSE OM MISSTÄNKT FELAKTIG UTBETALNING
+NOTIFICATION_TEMPLATE = _HEAD + """
+UNDERRÄTTELSE OM MISSTÄNKT FELAKTIG UTBETALNING
 
-Till: {{ recipient }}
-Från: {{ municipality }}{% if board %}, {{ board }}{% endif %}
-Kommunens ärende: {{ case.number }}
 Datum: {{ notification.sent_on|datum }}
+Till: {{ recipient }}
+Från: {{ lh.authority }}{% if lh.orgnr %}, organisationsnummer {{ lh.orgnr }}{% endif %}
 
 Lagrum
 Uppgifterna lämnas enligt {{ legal_ground }}.
 
 Underrättelsen avser
-{% for subject in subjects %}– {{ subject.get_kind_display }}: {{ subject.name }} {{ subject.identifier }}
+{% for party in parties %}– {{ party }}
 {% endfor %}
 Uppgifter som lämnas
 {{ notification.shared }}
@@ -136,12 +167,11 @@ Kontaktperson
 {{ officer }}
 """
 
-SANCTION_TEMPLATE = """BESLUT OM ÅTGÄRD ENLIGT AUKTORISATIONS- ELLER AVTALSVILLKOREN
+SANCTION_TEMPLATE = _HEAD + """
+BESLUT OM ÅTGÄRD ENLIGT AUKTORISATIONS- ELLER AVTALSVILLKOREN
 
-Till: {{ sanction.provider }}
-Från: {{ municipality }}{% if board %}, {{ board }}{% endif %}
-Kommunens ärende: {{ case.number }}
 Beslutsdatum: {{ sanction.decided_on|datum }}
+Till: {{ sanction.provider }}
 
 Åtgärd
 {{ step }}{% if sanction.amount %}, {{ sanction.amount|kr }}{% endif %}
@@ -152,9 +182,114 @@ Skäl
 Uppföljning
 {% if sanction.follow_up_on %}Kommunen följer upp åtgärden senast {{ sanction.follow_up_on|datum }}.{% else %}Kommunen meddelar när åtgärden följs upp.{% endif %} Om bristerna kvarstår kan kommunen gå vidare till nästa steg: åtgärdsplan, varning, vite eller avdrag, återkallad auktorisation eller hävt avtal.
 
+Om du inte håller med
+Åtgärden grundar sig på avtalet eller auktorisationsvillkoren och kan inte överklagas som ett förvaltningsbeslut. Om du inte håller med, meddela kommunen skriftligen inom 14 dagar och ange skälen. En tvist om avtalet prövas av allmän domstol.
+
+""" + _SIGNATURE
+
+COMMUNICATION_TEMPLATE = _HEAD + """
+KOMMUNICERING – TILLFÄLLE ATT YTTRA SIG
+
+Datum: {{ letter.sent_on|datum }}
+Till: {{ addressee }}
+{% if letter.address %}{{ letter.address }}
+{% endif %}
+Vad det gäller
+{{ lh.authority }} överväger ett beslut i ärendet som kan gå dig emot. Innan beslutet fattas har du rätt att ta del av underlaget och yttra dig över det (25 § förvaltningslagen).
+
+{{ letter.body }}
+
+Underlag
+{% for doc in material %}{{ forloop.counter }}. {{ doc.title }}
+{% empty %}Underlaget beskrivs ovan.
+{% endfor %}
+Svar
+Lämna ditt yttrande senast den {{ letter.reply_by|datum }}, skriftligen till {{ lh.authority }}{% if lh.address %}, {{ lh.address }}{% endif %}, eller genom att kontakta handläggaren. Ange diarienummer {{ case.number }}. Om vi inte har hört av dig senast det datumet kan beslut fattas på det underlag som finns.
+{% if letter.interpreter %}
+Tolk
+Du har rätt till tolk. Kontakta handläggaren, så ordnar kommunen en tolk på {{ letter.interpreter }} utan kostnad för dig.
+{% endif %}
 Handläggare
-{{ officer }}
+{{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
 """
+
+SUMMONS_TEMPLATE = _HEAD + """
+KALLELSE TILL MÖTE
+
+Datum: {{ letter.sent_on|datum }}
+Till: {{ addressee }}
+{% if letter.address %}{{ letter.address }}
+{% endif %}
+Tid och plats
+{% if letter.meeting_at %}{{ letter.meeting_at|datum }} klockan {{ meeting_time }}{% endif %}{% if letter.meeting_place %}, {{ letter.meeting_place }}{% endif %}
+
+Vad det gäller
+{{ letter.body }}
+{% if letter.interpreter %}
+Tolk
+Kommunen har bokat en tolk på {{ letter.interpreter }} till mötet, utan kostnad för dig.
+{% endif %}
+Om tiden inte passar
+Kontakta handläggaren så snart du kan, så bokar vi en ny tid. Ange diarienummer {{ case.number }}.
+
+Handläggare
+{{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
+"""
+
+REQUEST_TEMPLATE = _HEAD + """
+BEGÄRAN OM UPPGIFTER
+
+Datum: {{ letter.sent_on|datum }}
+Till: {{ addressee }}
+{% if letter.address %}{{ letter.address }}
+{% endif %}
+Vad vi behöver
+{{ letter.body }}
+
+Svar
+{% if letter.reply_by %}Skicka uppgifterna senast den {{ letter.reply_by|datum }}{% else %}Skicka uppgifterna så snart du kan{% endif %} till {{ lh.authority }}{% if lh.address %}, {{ lh.address }}{% endif %}. Ange diarienummer {{ case.number }}.
+{% if letter.interpreter %}
+Tolk
+Du har rätt till tolk. Kontakta handläggaren, så ordnar kommunen en tolk på {{ letter.interpreter }} utan kostnad för dig.
+{% endif %}
+Handläggare
+{{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
+"""
+
+DISCLOSURE_TEMPLATE = _HEAD + """
+BESLUT OM UTLÄMNANDE AV ALLMÄN HANDLING
+
+Beslutsdatum: {{ request.decided_on|datum }}
+Till: {% if request.requester %}{{ request.requester }}{% else %}Den som begärde handlingen (anonym){% endif %}
+
+Begäran
+Begäran kom in den {{ request.received_on|datum }} och gäller handlingen ”{{ request.document.title }}” i ärende {{ case.number }}.
+
+Beslut
+{{ decision }}
+{% if maskings %}
+Sekretessprövning
+{% for m in maskings %}– {{ m.provision }}: {{ forloop.counter }}. maskerat avsnitt
+{% endfor %}{% endif %}{% if request.reasoning %}
+Skäl för beslutet
+{{ request.reasoning }}
+{% endif %}{% if appealable %}
+Hur man överklagar
+Beslutet kan överklagas hos kammarrätten (6 kap. 7 § offentlighets- och sekretesslagen). Skicka överklagandet till {{ lh.authority }} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar (diarienummer {{ case.number }}), hur du vill att det ska ändras och varför. Myndigheten prövar först om beslutet ska ändras och skickar sedan överklagandet vidare till kammarrätten.
+{% endif %}
+""" + _SIGNATURE
+
+# kind -> (Swedish name shown to the coordinator who edits it, default template)
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "recovery": ("Beslut om återkrav / krav på återbetalning", RECOVERY_TEMPLATE),
+    "police": ("Polisanmälan", POLICE_TEMPLATE),
+    "notification": ("Underrättelse", NOTIFICATION_TEMPLATE),
+    "sanction": ("Beslut om åtgärd mot utförare", SANCTION_TEMPLATE),
+    "kommunicering": ("Kommunicering", COMMUNICATION_TEMPLATE),
+    "kallelse": ("Kallelse", SUMMONS_TEMPLATE),
+    "begaran": ("Begäran om uppgifter", REQUEST_TEMPLATE),
+    "disclosure": ("Beslut om utlämnande av allmän handling", DISCLOSURE_TEMPLATE),
+}
 
 SWEDISH_LEGAL_GROUNDS = {
     RecoveryClaim.LegalGround.SOL_9_1: "9 kap. 1 § socialtjänstlagen (2001:453)",
@@ -167,26 +302,121 @@ SWEDISH_LEGAL_GROUNDS = {
                                            "utbetalningar från välfärdssystemen",
     Notification.LegalGround.LAW_2024_307: "lagen (2024:307) om uppgiftsskyldighet vid misstänkta felaktiga "
                                            "utbetalningar från välfärdssystemen",
+    Notification.LegalGround.OSL_10_15A: "10 kap. 15 a § offentlighets- och sekretesslagen (2009:400)",
+    Notification.LegalGround.FOL_32: "32 § folkbokföringslagen (1991:481)",
 }
+
+# Claims decided by the municipality as an authority (appealed to förvaltningsrätten); the others are
+# civil claims that a court tries if the debtor disputes them.
+ADMINISTRATIVE_GROUNDS = frozenset({RecoveryClaim.LegalGround.SOL_9_1, RecoveryClaim.LegalGround.SOL_9_2,
+                                    RecoveryClaim.LegalGround.LSS})
+
+APPEAL_ROUTES = {
+    RecoveryClaim.LegalGround.SOL_9_1: (
+        "Beslutet kan överklagas hos förvaltningsrätten (16 kap. 3 § socialtjänstlagen). Skicka överklagandet "
+        "till {authority} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar "
+        "(diarienummer {number}), hur du vill att det ska ändras och varför. Nämnden prövar först om beslutet ska "
+        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."),
+    RecoveryClaim.LegalGround.SOL_9_2: (
+        "Beslutet kan överklagas hos förvaltningsrätten (16 kap. 3 § socialtjänstlagen). Skicka överklagandet "
+        "till {authority} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar "
+        "(diarienummer {number}), hur du vill att det ska ändras och varför. Nämnden prövar först om beslutet ska "
+        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."),
+    RecoveryClaim.LegalGround.LSS: (
+        "Beslutet kan överklagas hos förvaltningsrätten (27 § LSS). Skicka överklagandet till {authority} inom "
+        "tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar (diarienummer "
+        "{number}), hur du vill att det ska ändras och varför."),
+    RecoveryClaim.LegalGround.CONTRACT: (
+        "Kravet grundar sig på avtalet och är ett civilrättsligt krav; det kan inte överklagas till "
+        "förvaltningsrätten. Om du bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange "
+        "skälen. Betalas kravet inte och vi inte kommer överens kan kommunen ansöka om betalningsföreläggande hos "
+        "Kronofogdemyndigheten eller väcka talan vid tingsrätten, om inte avtalet anger ett annat forum."),
+    RecoveryClaim.LegalGround.DAMAGES: (
+        "Kravet på skadestånd är ett civilrättsligt krav; det kan inte överklagas till förvaltningsrätten. Om du "
+        "bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange skälen. Betalas kravet inte "
+        "kan kommunen ansöka om betalningsföreläggande hos Kronofogdemyndigheten eller väcka talan vid "
+        "tingsrätten."),
+    RecoveryClaim.LegalGround.GRANT_TERMS: (
+        "Kravet grundar sig på villkoren för bidraget och är ett civilrättsligt krav; det kan inte överklagas "
+        "till förvaltningsrätten. Om du bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange "
+        "skälen. Betalas kravet inte kan kommunen ansöka om betalningsföreläggande hos Kronofogdemyndigheten "
+        "eller väcka talan vid tingsrätten."),
+}
+
+
+def template_text(municipality_id: int, kind: str) -> tuple[str, int]:
+    """The template the municipality uses for `kind` and its version (0: the built-in one)."""
+    from tillit.cases.models import DocumentTemplate
+
+    own = DocumentTemplate.objects.filter(municipality_id=municipality_id, kind=kind).order_by("-version").first()
+    if own is not None:
+        return own.text, own.version
+    return TEMPLATES[kind][1], 0
+
+
+def letterhead(case: Case) -> dict:
+    from tillit.cases.models import Letterhead
+
+    lh = Letterhead.objects.filter(municipality_id=case.municipality_id).first()
+    authority = (lh.authority if lh and lh.authority else "") or (
+        f"{case.board.name}, {case.municipality.name}" if case.board else case.municipality.name)
+    return {"authority": authority, "municipality": case.municipality.name, "orgnr": lh.orgnr if lh else "",
+            "address": lh.address if lh else "", "phone": lh.phone if lh else "", "email": lh.email if lh else "",
+            "decision_maker_title": lh.decision_maker_title if lh else ""}
 
 
 def _officer(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def national_id_text(kind: str, national_id: str) -> str:
+    """“personnummer 19121212-1212” or “organisationsnummer 556677-8899”; a visible gap when unknown."""
+    is_person = kind in ("person", "household", "staff")
+    label = "personnummer" if is_person else "organisationsnummer"
+    return f"{label} {national_id}" if national_id else f"[{label} saknas – fyll i]"
+
+
+def party_text(subject) -> str:
+    name = subject.name or subject.identifier or "Okänd"
+    return f"{name}, {national_id_text(subject.kind, subject.national_id)}"
+
+
 def _common(case: Case, user) -> dict:
-    return {"case": case, "municipality": case.municipality.name, "board": case.board.name if case.board else "",
-            "officer": _officer(user), "subjects": list(case.subjects.all())}
+    subjects = list(case.subjects.all())
+    return {"case": case, "lh": letterhead(case), "municipality": case.municipality.name,
+            "board": case.board.name if case.board else "", "officer": _officer(user),
+            "decision_maker": _officer(user), "subjects": subjects,
+            "parties": [party_text(s) for s in subjects],
+            "suspects": [party_text(s) for s in subjects if s.role == "suspect"],
+            "concerned": [party_text(s) for s in subjects if s.role != "suspect"]}
 
 
 def _render(template: str, context: dict) -> str:
     with override("sv"):
-        return _ENGINE.from_string(template).render(Context(context)).strip() + "\n"
+        # plain text, not HTML: nothing may be escaped (“Färg & Tapet”, not “Färg &amp; Tapet”)
+        return _ENGINE.from_string(template).render(Context(context, autoescape=False)).strip() + "\n"
+
+
+def render_kind(case: Case, kind: str, context: dict) -> str:
+    text, _version = template_text(case.municipality_id, kind)
+    return _render(text, context)
 
 
 def draft_recovery_claim(claim: RecoveryClaim, user) -> str:
-    return _render(RECOVERY_TEMPLATE, {**_common(claim.case, user), "claim": claim,
-                                       "legal_ground": SWEDISH_LEGAL_GROUNDS[claim.legal_ground]})
+    from tillit.cases.models import Letter
+
+    case = claim.case
+    common = _common(case, user)
+    civil = claim.legal_ground not in ADMINISTRATIVE_GROUNDS
+    debtor_subject = next((s for s in common["subjects"] if s.name and s.name == claim.debtor), None)
+    debtor_id = claim.debtor_id or (debtor_subject.national_id if debtor_subject else "")
+    kind = debtor_subject.kind if debtor_subject else ("person" if not civil else "company")
+    debtor = f"{claim.debtor}, {national_id_text(kind, debtor_id)}"
+    communication = case.letters.filter(kind=Letter.Kind.COMMUNICATION).order_by("-sent_on", "-id").first()
+    appeal = APPEAL_ROUTES[claim.legal_ground].format(authority=common["lh"]["authority"], number=case.number)
+    return render_kind(case, "recovery", {**common, "claim": claim, "civil": civil, "debtor": debtor,
+                                          "legal_ground": SWEDISH_LEGAL_GROUNDS[claim.legal_ground],
+                                          "appeal": appeal, "communication": communication})
 
 
 def draft_police_report(report: PoliceReport, user) -> str:
@@ -196,12 +426,12 @@ def draft_police_report(report: PoliceReport, user) -> str:
         latest = case.intent_assessments.first()
         intent = str(IntentAssessment.Level(latest.level).label) if latest else ""
     attachments = list(case.documents.filter(pk__in=report.attachments))
-    return _render(POLICE_TEMPLATE, {**_common(case, user), "report": report, "offences": offences,
-                                     "intent": intent, "attachments": attachments})
+    return render_kind(case, "police", {**_common(case, user), "report": report, "offences": offences,
+                                        "intent": intent, "attachments": attachments})
 
 
 def draft_notification(notification: Notification, user) -> str:
-    return _render(NOTIFICATION_TEMPLATE, {
+    return render_kind(notification.case, "notification", {
         **_common(notification.case, user), "notification": notification,
         "recipient": Notification.Recipient(notification.recipient).label,
         "legal_ground": SWEDISH_LEGAL_GROUNDS[notification.legal_ground]})
@@ -210,8 +440,31 @@ def draft_notification(notification: Notification, user) -> str:
 def draft_sanction(sanction: Sanction, user) -> str:
     with override("sv"):
         step = str(Sanction.Step(sanction.step).label)
-    return _render(SANCTION_TEMPLATE, {**_common(sanction.case, user), "sanction": sanction,
-                                       "step": step[:1].upper() + step[1:]})
+    return render_kind(sanction.case, "sanction", {**_common(sanction.case, user), "sanction": sanction,
+                                                   "step": step[:1].upper() + step[1:]})
+
+
+def draft_letter(letter, user) -> str:
+    case = letter.case
+    addressee = letter.addressee + (f", {national_id_text('person', letter.identifier)}" if letter.identifier else "")
+    material = list(case.documents.filter(pk__in=letter.material))
+    meeting_time = timezone.localtime(letter.meeting_at).strftime("%H.%M") if letter.meeting_at else ""
+    return render_kind(case, letter.kind, {**_common(case, user), "letter": letter, "addressee": addressee,
+                                           "material": material, "meeting_time": meeting_time})
+
+
+def draft_disclosure_decision(request, user) -> str:
+    case = request.case
+    decision = {
+        "released": "Handlingen lämnas ut i sin helhet.",
+        "partly": "Handlingen lämnas ut med de avsnitt maskerade som omfattas av sekretess enligt nedan. "
+                  "I övrigt lämnas handlingen ut.",
+        "refused": "Begäran avslås. Handlingen lämnas inte ut, eftersom uppgifterna i den omfattas av sekretess "
+                   "enligt nedan.",
+    }.get(request.decision, "")
+    return render_kind(case, "disclosure", {**_common(case, user), "request": request, "decision": decision,
+                                            "maskings": list(request.maskings.all()),
+                                            "appealable": request.decision in ("partly", "refused")})
 
 
 # kind -> (model, draft function, Swedish title, file stem)
@@ -230,13 +483,17 @@ SECTION_HEADINGS = frozenset({
     "Beslut", "Lagrum", "Skäl för beslutet", "Betalning", "Hur man överklagar", "Handläggare",
     "Anmälan avser misstänkt", "Den eller de som anmäls", "Händelseförlopp och fakta", "Kommunens bedömning",
     "Bilagor", "Underrättelsen avser", "Uppgifter som lämnas", "Kontaktperson", "Åtgärd", "Skäl", "Uppföljning",
+    "Parter", "Krav", "Skäl för kravet", "Kommunicering", "Om du inte håller med om kravet", "Beslutsfattare",
+    "Anmälare", "Målsägande", "Misstänkt", "Övriga berörda (inte misstänkta)", "Om du inte håller med",
+    "Vad det gäller", "Underlag", "Svar", "Tolk", "Tid och plats", "Om tiden inte passar", "Vad vi behöver",
+    "Begäran", "Sekretessprövning",
 })
 _BULLET = "– "
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "title", "heading", "bullet" or "text"
+    kind: str  # "letterhead", "title", "heading", "bullet" or "text"
     text: str
 
 
@@ -247,8 +504,15 @@ def layout(title: str, text: str) -> list[Block]:
     while lines and not lines[0].strip():
         lines.pop(0)
     blocks: list[Block] = []
-    if lines and lines[0].strip() and lines[0] == lines[0].upper() and any(c.isalpha() for c in lines[0]):
-        blocks.append(Block("title", lines.pop(0).strip()))
+
+    def is_title(line: str) -> bool:
+        return bool(line.strip()) and line == line.upper() and sum(c.isalpha() for c in line) >= 3
+
+    head = next((i for i, line in enumerate(lines[:10]) if is_title(line)), None)
+    if head is not None:
+        blocks += [Block("letterhead", line.strip()) for line in lines[:head] if line.strip()]
+        blocks.append(Block("title", lines[head].strip()))
+        lines = lines[head + 1:]
     else:
         blocks.append(Block("title", title))
     for line in lines:
@@ -289,7 +553,11 @@ def to_docx(title: str, text: str) -> bytes:
         run_properties.append(language)
     language.set(qn("w:val"), "sv-SE")
     for block in layout(title, text):
-        if block.kind == "title":
+        if block.kind == "letterhead":
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(block.text)
+            run.font.size = Pt(9)
+        elif block.kind == "title":
             document.add_heading(block.text, level=0)
         elif block.kind == "heading":
             document.add_heading(block.text, level=2)
@@ -320,6 +588,7 @@ def to_pdf(title: str, text: str) -> bytes:
     title_style = ParagraphStyle("title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=16,
                                  alignment=0, spaceAfter=12)
     stamp_style = ParagraphStyle("stamp", parent=body, fontSize=8, textColor="#555555")
+    head_style = ParagraphStyle("letterhead", parent=body, fontSize=9, leading=11, spaceAfter=0)
 
     story: list = []
     bullets: list = []
@@ -335,7 +604,7 @@ def to_pdf(title: str, text: str) -> bytes:
             bullets.append(ListItem(Paragraph(paragraph_text, body)))
             continue
         flush()
-        style = {"title": title_style, "heading": heading}.get(block.kind, body)
+        style = {"title": title_style, "heading": heading, "letterhead": head_style}.get(block.kind, body)
         story.append(Paragraph(paragraph_text, style))
     flush()
     story += [Spacer(1, 0.6 * cm), Paragraph(xml_escape(_stamp()), stamp_style)]

@@ -109,8 +109,66 @@ class CaseDetailsForm(forms.ModelForm):
 
 class SubjectForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseSubject.Kind.choices)
-    identifier = forms.CharField(label=_("Identifier"), required=False, max_length=100)
+    identifier = forms.CharField(label=_("Identifier in the source system"), required=False, max_length=100)
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    national_id = forms.CharField(label=_("Personnummer or organisation number"), required=False, max_length=20)
+    role = forms.ChoiceField(label=_("Role in the case"), choices=CaseSubject.Role.choices,
+                             initial=CaseSubject.Role.CONCERNED)
+
+
+class SubjectUpdateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    national_id = forms.CharField(label=_("Personnummer or organisation number"), required=False, max_length=20)
+    role = forms.ChoiceField(label=_("Role in the case"), choices=CaseSubject.Role.choices,
+                             help_text=_("Only a suspected party is named as suspected in a police report."))
+
+
+class LetterForm(forms.Form):
+    addressee = forms.CharField(label=_("To"), max_length=200)
+    identifier = forms.CharField(label=_("Personnummer or organisation number"), required=False, max_length=20)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    interpreter = forms.CharField(label=_("Interpreter needed (language)"), required=False, max_length=100,
+                                  help_text=_("Leave empty if no interpreter is needed."))
+    body = forms.CharField(label=_("What the letter says"), widget=forms.Textarea(attrs={"rows": 6}))
+    material = forms.ModelMultipleChoiceField(label=_("Material sent with the letter"),
+                                              queryset=CaseDocument.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
+    reply_by = forms.DateField(label=_("Reply by"), widget=DATE, required=False)
+    meeting_at = forms.DateTimeField(label=_("Meeting time"), required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    meeting_place = forms.CharField(label=_("Meeting place"), required=False, max_length=200)
+
+    def __init__(self, *args, case, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].queryset = case.documents.exclude(kind=CaseDocument.Kind.GENERATED)
+        if kind != "kallelse":
+            del self.fields["meeting_at"], self.fields["meeting_place"]
+        if kind == "kallelse":
+            del self.fields["reply_by"]
+        if kind == "kommunicering":
+            self.fields["reply_by"].required = True
+            self.fields["reply_by"].help_text = _("Usually two weeks; the decision waits until then.")
+            self.fields["body"].label = _("What the decision under consideration is, and the material it rests on")
+
+
+class LetterReplyForm(forms.Form):
+    received_on = forms.DateField(label=_("Reply received on"), widget=DATE, initial=timezone.localdate)
+    reply = forms.CharField(label=_("What the reply says"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TemplateForm(forms.Form):
+    text = forms.CharField(label=_("Template"), widget=forms.Textarea(attrs={"rows": 30, "cols": 90}))
+    note = forms.CharField(label=_("What changed"), required=False, max_length=200)
+
+
+class LetterheadForm(forms.Form):
+    authority = forms.CharField(label=_("Authority (as it signs)"), required=False, max_length=200)
+    orgnr = forms.CharField(label=_("Organisation number"), required=False, max_length=11)
+    address = forms.CharField(label=_("Postal address"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Telephone"), required=False, max_length=50)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=200)
+    decision_maker_title = forms.CharField(label=_("Title of the decision-maker"), required=False, max_length=200)
 
 
 class DiaryForm(forms.Form):
@@ -160,6 +218,8 @@ class RecoveryClaimForm(forms.Form):
     legal_ground = forms.ChoiceField(label=_("Legal ground"), choices=RecoveryClaim.LegalGround.choices)
     decision_date = forms.DateField(label=_("Decision date"), widget=DATE, initial=timezone.localdate)
     debtor = forms.CharField(label=_("Debtor"), max_length=200)
+    debtor_id = forms.CharField(label=_("Debtor's personnummer or organisation number"), required=False,
+                                max_length=20)
     period = forms.CharField(label=_("Period concerned"), required=False, max_length=100)
     reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 4}))
     payment_plan = forms.CharField(label=_("Payment plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -182,7 +242,9 @@ class PoliceReportForm(forms.Form):
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     attachments = forms.ModelMultipleChoiceField(label=_("Attachments"), queryset=CaseDocument.objects.none(),
                                                  required=False, widget=forms.CheckboxSelectMultiple)
-    reported_on = forms.DateField(label=_("Reported on"), widget=DATE, initial=timezone.localdate)
+    reported_on = forms.DateField(label=_("Sent to the police on"), widget=DATE, required=False,
+                                  help_text=_("Leave empty while the report is a draft. A police report counts in "
+                                              "the statistics from the day it is registered as sent."))
     police_reference = forms.CharField(label=_("Police reference number"), required=False, max_length=50)
 
     def __init__(self, *args, case, **kwargs):
@@ -204,6 +266,24 @@ class NotificationForm(forms.Form):
     shared = forms.CharField(label=_("What was shared"), widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("Share only what the recipient needs to assess the payment."))
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
+
+
+class PoliceSentForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent to the police on"), widget=DATE, initial=timezone.localdate)
+    police_reference = forms.CharField(label=_("Police reference number"), required=False, max_length=50)
+
+
+class IncomingForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("From authority"), choices=Notification.Recipient.choices)
+    legal_ground = forms.ChoiceField(label=_("Legal ground"), choices=Notification.LegalGround.choices,
+                                     initial=Notification.LegalGround.LAW_2024_307)
+    shared = forms.CharField(label=_("What the authority asked for or sent"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
+    case_number = forms.CharField(label=_("Case number (if any)"), required=False, max_length=20)
+    answer = forms.CharField(label=_("The municipality's answer"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE, required=False)
 
 
 class SanctionForm(forms.Form):

@@ -122,10 +122,20 @@ class CaseSubject(MunicipalModel):
         STAFF = "staff", _("staff member")
         OTHER = "other", _("other")
 
+    class Role(models.TextChoices):
+        # Not yet assessed: a hit's subject may as well be the victim (a supplier whose bank
+        # account someone else changed) as the one who did it.
+        CONCERNED = "concerned", _("concerned, not suspected")
+        SUSPECT = "suspect", _("suspected")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # the source system's identifier (supplier number, household id): what later hits match on
     identifier = models.CharField(_("identifier"), max_length=100, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
+    # personnummer or organisationsnummer: what a document identifies the party by
+    national_id = models.CharField(_("personnummer or organisation number"), max_length=20, blank=True)
+    role = models.CharField(_("role in the case"), max_length=10, choices=Role.choices, default=Role.CONCERNED)
 
     class Meta:
         ordering = ["id"]
@@ -158,6 +168,7 @@ class DiaryEntry(MunicipalModel):
         CONTACT = "contact", _("contact")
         OWN_ACCOUNT = "own_account", _("the person's own account")
         ASSESSMENT = "assessment", _("assessment")
+        LETTER = "letter", _("letter sent")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diary")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
@@ -183,6 +194,7 @@ class CaseDocument(MunicipalModel):
         EVIDENCE = "evidence", _("evidence")
         CORRESPONDENCE = "correspondence", _("correspondence")
         GENERATED = "generated", _("generated document")
+        RELEASED = "released", _("released copy")
         OTHER = "other", _("other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -278,6 +290,7 @@ class RecoveryClaim(MunicipalModel):
     legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
     decision_date = models.DateField(_("decision date"))
     debtor = models.CharField(_("debtor"), max_length=200)
+    debtor_id = models.CharField(_("debtor's personnummer or organisation number"), max_length=20, blank=True)
     period = models.CharField(_("period concerned"), max_length=100, blank=True)
     reasoning = models.TextField(_("reasoning"))
     payment_plan = models.TextField(_("payment plan"), blank=True)
@@ -325,17 +338,37 @@ class PoliceReport(MunicipalModel):
     checklist = models.JSONField(default=dict)  # item key -> answered yes
     facts = models.TextField(_("facts"))
     attachments = models.JSONField(default=list)  # CaseDocument ids
-    reported_on = models.DateField(_("reported on"))
+    # The date the report was sent to the police; empty while it is a draft. Only a sent
+    # report counts in the statistics (selectors.police_reports_sent).
+    reported_on = models.DateField(_("sent to the police on"), null=True, blank=True)
     police_reference = models.CharField(_("police reference number"), max_length=50, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["reported_on", "id"]
+        ordering = ["created_at", "id"]
+
+    @property
+    def offence_labels(self) -> list[str]:
+        return [str(self.Offence(o).label) for o in self.offences if o in self.Offence.values]
+
+    @property
+    def is_sent(self) -> bool:
+        return self.reported_on is not None
 
 
 class Notification(MunicipalModel):
-    """An underrättelse to another authority; together they form the information-sharing ledger."""
+    """One exchange with another authority; together they form the information-sharing ledger.
+
+    Outgoing: an underrättelse or disclosure the municipality sent. Incoming: a request or
+    information another authority sent the municipality (for example under lag (2024:307)),
+    with the municipality's answer. A notification made from the review queue before any case
+    exists has `hit` and no `case`.
+    """
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("sent by the municipality")
+        INCOMING = "incoming", _("received by the municipality")
 
     class Recipient(models.TextChoices):
         FK = "forsakringskassan", "Försäkringskassan"
@@ -346,16 +379,29 @@ class Notification(MunicipalModel):
         PENSION = "pensionsmyndigheten", "Pensionsmyndigheten"
         IVO = "ivo", "IVO"
         A_KASSA = "a-kassa", _("unemployment insurance fund")
+        EBM = "ekobrottsmyndigheten", "Ekobrottsmyndigheten"
+        LST = "lansstyrelsen", _("the County Administrative Board")
 
     class LegalGround(models.TextChoices):
         LAW_2008_206 = "2008:206", _("Act (2008:206) on notification of incorrect payments")
         LAW_2024_307 = "2024:307", _("Act (2024:307) on disclosure to prevent incorrect payments")
+        OSL_10_15A = "osl_10_15a", _("OSL 10 ch. 15 a § (disclosure to prevent incorrect payments, "
+                                     "from 2025-12-01)")
+        FOL_32 = "fol_32", _("Population Registration Act 32 § (duty to notify Skatteverket)")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.CharField(_("recipient"), max_length=30, choices=Recipient.choices)
-    legal_ground = models.CharField(_("legal ground"), max_length=10, choices=LegalGround.choices)
-    shared = models.TextField(_("what was shared"))
-    sent_on = models.DateField(_("sent on"))
+    # the first day a ground may be used
+    GROUND_IN_FORCE = {"osl_10_15a": "2025-12-01", "2024:307": "2024-07-01"}
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True)
+    hit = models.ForeignKey("controls.Hit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
+                                 default=Direction.OUTGOING)
+    recipient = models.CharField(_("authority"), max_length=30, choices=Recipient.choices)
+    legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
+    shared = models.TextField(_("what was shared or asked"))
+    sent_on = models.DateField(_("date"))
+    answer = models.TextField(_("the municipality's answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -403,6 +449,130 @@ class OtherOutcome(MunicipalModel):
 
     class Meta:
         ordering = ["decided_on", "id"]
+
+
+# --- Letters, templates and the letterhead ------------------------------------------------------
+
+
+class Letterhead(MunicipalModel):
+    """What every document of the municipality prints at its head and foot. One per municipality."""
+
+    authority = models.CharField(_("authority (as it signs)"), max_length=200, blank=True,
+                                 help_text=_("For example “Socialnämnden i Exempelkommun”. Empty: the "
+                                             "municipality's name."))
+    orgnr = models.CharField(_("organisation number"), max_length=11, blank=True)
+    address = models.CharField(_("postal address"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.CharField(_("e-mail"), max_length=200, blank=True)
+    decision_maker_title = models.CharField(_("title of the decision-maker"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality"], name="letterhead_one_per_municipality")]
+
+
+class DocumentTemplate(MunicipalModel):
+    """A municipality's own version of a document template. Never edited: a change is a new version."""
+
+    kind = models.CharField(_("document"), max_length=30)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("template"))
+    note = models.CharField(_("what changed"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "version"],
+                                               name="document_template_unique_version")]
+
+
+class Letter(MunicipalModel):
+    """A letter to the person or company the case is about: kommunicering, kallelse or begäran om uppgifter."""
+
+    PERSONAL_DATA = True
+
+    class Kind(models.TextChoices):
+        COMMUNICATION = "kommunicering", _("communication before a decision (FL 25 §)")
+        SUMMONS = "kallelse", _("summons to a meeting")
+        REQUEST = "begaran", _("request for information")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("letter"), max_length=20, choices=Kind.choices)
+    addressee = models.CharField(_("to"), max_length=200)
+    identifier = models.CharField(_("personnummer or organisation number"), max_length=20, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    interpreter = models.CharField(_("interpreter needed (language)"), max_length=100, blank=True)
+    material = models.JSONField(default=list)  # CaseDocument ids sent with the letter
+    body = models.TextField(_("what the letter says"))
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"))
+    reply_received_on = models.DateField(_("reply received on"), null=True, blank=True)
+    reply = models.TextField(_("the reply"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+
+    @property
+    def awaiting_reply(self) -> bool:
+        from django.utils import timezone
+
+        return (self.reply_by is not None and self.reply_received_on is None
+                and self.reply_by >= timezone.localdate())
+
+
+# --- Release of public documents (utlämnande av allmän handling) -------------------------------
+
+
+class DisclosureRequest(MunicipalModel):
+    """A request to see a case document, its secrecy review and the decision."""
+
+    PERSONAL_DATA = True
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("under review")
+        RELEASED = "released", _("released in full")
+        PARTLY = "partly", _("released with parts masked")
+        REFUSED = "refused", _("refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disclosure_requests")
+    document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="disclosure_requests",
+                                 verbose_name=_("document"))
+    requester = models.CharField(_("requested by"), max_length=200, blank=True,
+                                 help_text=_("Anyone may ask anonymously; leave empty if the requester gives no name."))
+    received_on = models.DateField(_("received on"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    released_copy = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    decision_document = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+
+class Masking(MunicipalModel):
+    """One passage kept secret in a released copy, with the provision of OSL that applies."""
+
+    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="maskings")
+    passage = models.TextField(_("passage to mask"))
+    provision = models.CharField(_("provision (OSL)"), max_length=100,
+                                 help_text=_("Chapter and section, for example “26 kap. 1 § OSL”."))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
 
 # --- Retention (gallring) -----------------------------------------------------------------------

@@ -31,6 +31,84 @@ from tillit.cases.models import (
 SUPPRESS_BELOW = 5
 
 
+# --- the figures other sections read (stable names: the overview uses them) ----------------------
+
+
+def _transaction_datasets() -> frozenset[str]:
+    """Data sets whose rows are money paid or billed: an evidence row of these carries an amount.
+
+    Every data set with an `amount` column, and the home-care visits (a billed visit is what
+    the municipality pays for, priced by the hour).
+    """
+    from tillit.analytics.schema import DATASETS
+
+    return frozenset({name for name, spec in DATASETS.items() if "amount" in spec.column_names} | {"care_visits"})
+
+
+def _money_keys(hit) -> set[str]:
+    money = _transaction_datasets()
+    return {str(k) for k in (hit.evidence_keys or []) if str(k).split(":", 1)[0] in money}
+
+
+def amount_at_risk(hits) -> Decimal:
+    """The amount at risk of several hits with each evidence row counted once.
+
+    Hits that share a payment, an invoice or another row of money (their evidence keys) are
+    about the same money: the group counts once, with the largest amount any of its hits puts
+    at risk. Three controls that flag one payment of 143 950 kr put 143 950 kr at risk, not
+    431 850 kr. A hit with no row of money in its evidence counts in full.
+    """
+    hits = list(hits)
+    parent = list(range(len(hits)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, hit in enumerate(hits):
+        for key in _money_keys(hit):
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    largest: dict[int, Decimal] = {}
+    for i, hit in enumerate(hits):
+        root = find(i)
+        largest[root] = max(largest.get(root, Decimal(0)), Decimal(hit.amount_at_risk or 0))
+    return sum(largest.values(), Decimal(0))
+
+
+def case_amount_at_risk(case: Case) -> Decimal:
+    """The amount at risk of the hits in a case, each evidence row counted once."""
+    return amount_at_risk(link.hit for link in case.case_hits.select_related("hit"))
+
+
+def police_reports_sent(*, user, year: int | None = None) -> QuerySet[PoliceReport]:
+    """Police reports registered as sent to the police (a draft does not count), dated by when sent.
+
+    `year` is the year the report was sent. Reads the user's municipality only.
+    """
+    reports = scoped(PoliceReport.objects.all(), user).filter(reported_on__isnull=False)
+    if year:
+        reports = reports.filter(reported_on__year=year)
+    return reports.order_by("reported_on", "id")
+
+
+def notifications_recorded(*, user, year: int | None = None,
+                           direction: str = Notification.Direction.OUTGOING) -> QuerySet[Notification]:
+    """Every notification of the municipality, from a case or from the review queue: one row each.
+
+    Outgoing by default; `year` is the year it was sent (or received, for incoming).
+    """
+    rows = scoped(Notification.objects.all(), user).filter(direction=direction)
+    if year:
+        rows = rows.filter(sent_on__year=year)
+    return rows.order_by("sent_on", "id")
+
+
 def case_list(*, user, state: str = "", case_type: str = "", source: str = "", q: str = "",
               mine: bool = False, open_only: bool = False) -> QuerySet[Case]:
     cases = visible_cases(user)
@@ -58,9 +136,20 @@ def case_due(*, user, today: date) -> QuerySet[Case]:
             .order_by("due_date"))
 
 
-def ledger_list(*, user, recipient: str = "", legal_ground: str = "") -> QuerySet[Notification]:
-    """The information-sharing ledger: what went to whom, when and under which law."""
-    rows = Notification.objects.filter(case__in=visible_cases(user)).select_related("case", "sent_by")
+def ledger_list(*, user, recipient: str = "", legal_ground: str = "", direction: str = "") -> QuerySet[Notification]:
+    """The information-sharing ledger: what went to whom and what came in, when and under which law.
+
+    Rows of a case follow the case's visibility; rows made from the review queue (no case) are
+    seen by those who may see hits.
+    """
+    from tillit.accounts.access import has_perm
+
+    visible = Q(case__in=visible_cases(user))
+    if has_perm(user, "controls.view"):
+        visible |= Q(case__isnull=True)
+    rows = scoped(Notification.objects.all(), user).filter(visible).select_related("case", "hit", "sent_by")
+    if direction:
+        rows = rows.filter(direction=direction)
     if recipient:
         rows = rows.filter(recipient=recipient)
     if legal_ground:
@@ -124,11 +213,11 @@ def statistics(*, user, year: int | None = None) -> dict:
     claims = RecoveryClaim.objects.filter(case__in=cases)
     claims_n = claims.count()
     payments = RecoveryPayment.objects.filter(claim__in=claims)
-    notifications = Notification.objects.filter(case__in=cases)
+    notifications = notifications_recorded(user=user, year=year)
     notif_counts = dict(notifications.values_list("recipient").annotate(n=Count("id")).values_list("recipient", "n"))
     sanctions = Sanction.objects.filter(case__in=cases)
     sanction_counts = dict(sanctions.values_list("step").annotate(n=Count("id")).values_list("step", "n"))
-    police_n = PoliceReport.objects.filter(case__in=cases).values("case").distinct().count()
+    police_n = police_reports_sent(user=user, year=year).count()
     other_counts = dict(OtherOutcome.objects.filter(case__in=cases).values_list("kind").annotate(n=Count("id"))
                         .values_list("kind", "n"))
 

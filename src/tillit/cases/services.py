@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override as translation_override
 
 from tillit.accounts.models import Board, Municipality, Role
 from tillit.analytics import registry
@@ -30,6 +31,7 @@ from tillit.cases.models import (
     DeletionRequest,
     DiaryEntry,
     IntentAssessment,
+    Letter,
     Notification,
     OtherOutcome,
     PoliceReport,
@@ -174,7 +176,9 @@ def case_create(*, municipality: Municipality, user, title: str, case_type: str,
     for subject in subjects:
         CaseSubject.objects.create(municipality=municipality, case=case, kind=subject["kind"],
                                    identifier=str(subject.get("identifier", ""))[:100],
-                                   name=str(subject.get("name", ""))[:200])
+                                   name=str(subject.get("name", ""))[:200],
+                                   national_id=str(subject.get("national_id", ""))[:20],
+                                   role=subject.get("role") or CaseSubject.Role.CONCERNED)
     _event(case, user, "opened", Source(source).label)
     return case
 
@@ -216,6 +220,13 @@ def case_open_from_hit(*, hit, user) -> Case:
     case = (Case.objects.filter(municipality_id=hit.municipality_id, state__in=OPEN_STATES,
                                 subjects__kind=kind, subjects__identifier=str(hit.subject_id))
             .order_by("opened_at", "id").first())
+    if case is not None and user is not None:
+        from tillit.cases.access import can_edit
+
+        if not can_edit(user, case):
+            # joining a case changes its amount in the user's name: only someone who may work on it
+            # may do that; anyone else opens a new case, and learns nothing about the other one
+            case = None
     if case is None:
         from tillit.controls.render import explanation
 
@@ -225,7 +236,8 @@ def case_open_from_hit(*, hit, user) -> Case:
             municipality=hit.municipality, user=user, source=Source.HIT,
             title=f"{hit.control_id}: {hit.subject_type} {hit.subject_id}",
             case_type=case_type_for_control(hit.control_id),
-            subjects=[{"kind": kind, "identifier": hit.subject_id, "name": _subject_name(hit)}],
+            subjects=[{"kind": kind, "identifier": hit.subject_id, "name": _subject_name(hit),
+                       "national_id": _subject_national_id(hit, kind)}],
             board=board, risk_area=(hit.risk_areas or [""])[0], amount_concerned=Decimal(0),
             description=str(explanation(hit)), team=team, lead=team[0] if team else None,
         )
@@ -240,6 +252,25 @@ def case_open_from_hit(*, hit, user) -> Case:
     Case.objects.filter(pk=case.pk).update(amount_concerned=case.amount_concerned + added)
     case.refresh_from_db()
     return case
+
+
+def _subject_national_id(hit, kind: str) -> str:
+    """The subject's personnummer or organisation number from the evidence, when the control put one there."""
+    keys = ("personnummer", "person_id") if kind in (CaseSubject.Kind.PERSON, CaseSubject.Kind.HOUSEHOLD,
+                                                     CaseSubject.Kind.STAFF) else ("orgnr",)
+    subject_id = str(hit.subject_id)
+    fallback = ""
+    for row in hit.evidence or []:
+        values = row.get("values", row) if isinstance(row, dict) else None
+        if not isinstance(values, dict):
+            continue
+        for key in keys:
+            if values.get(key):
+                # prefer the row of the subject itself (its supplier number or id)
+                if subject_id in {str(v) for v in values.values()}:
+                    return str(values[key])[:20]
+                fallback = fallback or str(values[key])[:20]
+    return fallback
 
 
 def _subject_name(hit) -> str:
@@ -315,10 +346,23 @@ def case_assign(*, case: Case, user, members: Iterable, lead=None) -> Case:
 
 
 @transaction.atomic
-def subject_add(*, case: Case, user, kind: str, identifier: str = "", name: str = "") -> CaseSubject:
+def subject_add(*, case: Case, user, kind: str, identifier: str = "", name: str = "", national_id: str = "",
+                role: str = CaseSubject.Role.CONCERNED) -> CaseSubject:
     subject = CaseSubject.objects.create(municipality_id=case.municipality_id, case=case, kind=kind,
-                                         identifier=identifier[:100], name=name[:200])
+                                         identifier=identifier[:100], name=name[:200],
+                                         national_id=national_id.strip()[:20], role=role)
     _event(case, user, "subject", kind)
+    return subject
+
+
+@transaction.atomic
+def subject_update(*, subject: CaseSubject, user, role: str, national_id: str, name: str) -> CaseSubject:
+    """Who the subject is (name, personnummer or organisation number) and whether they are suspected."""
+    if role not in CaseSubject.Role.values:
+        raise CaseError(_("Unknown role."))
+    subject.role, subject.national_id, subject.name = role, national_id.strip()[:20], name.strip()[:200]
+    subject.save(update_fields=["role", "national_id", "name"])
+    _event(subject.case, user, "subject changed", role)
     return subject
 
 
@@ -433,6 +477,110 @@ def document_register_generated(*, case: Case, user, title: str, text: str, stem
     ]
 
 
+# --- letters to the person or company, templates and the letterhead -----------------------------
+
+LETTER_STEMS = {Letter.Kind.COMMUNICATION: ("Kommunicering", "kommunicering"),
+                Letter.Kind.SUMMONS: ("Kallelse", "kallelse"),
+                Letter.Kind.REQUEST: ("Begäran om uppgifter", "begaran-om-uppgifter")}
+
+
+@transaction.atomic
+def letter_send(*, case: Case, user, kind: str, addressee: str, body: str, sent_on: date | None = None,
+                identifier: str = "", address: str = "", interpreter: str = "", material: Iterable[int] = (),
+                reply_by: date | None = None, meeting_at=None, meeting_place: str = "") -> Letter:
+    """A letter to the person or company: written from the municipality's template, registered as Word
+    and PDF, and recorded in the case diary with what was sent and the reply deadline."""
+    from tillit.cases.documents import draft_letter
+
+    if kind not in Letter.Kind.values:
+        raise CaseError(_("Unknown letter."))
+    if not addressee.strip():
+        raise CaseError(_("Write who the letter is to."))
+    if not body.strip():
+        raise CaseError(_("Write what the letter says."))
+    sent_on = sent_on or timezone.localdate()
+    material_ids = list(case.documents.filter(pk__in=list(material)).values_list("pk", flat=True))
+    if kind == Letter.Kind.COMMUNICATION:
+        if reply_by is None or reply_by <= sent_on:
+            raise CaseError(_("Give the person a date to reply by, after the day the letter is sent."))
+    if kind == Letter.Kind.SUMMONS and meeting_at is None:
+        raise CaseError(_("Give the time of the meeting."))
+    letter = Letter.objects.create(
+        municipality_id=case.municipality_id, case=case, kind=kind, addressee=addressee.strip()[:200],
+        identifier=identifier.strip()[:20], address=address, interpreter=interpreter.strip()[:100],
+        material=material_ids, body=body, reply_by=reply_by, meeting_at=meeting_at,
+        meeting_place=meeting_place[:200], sent_on=sent_on, sent_by=user)
+    title, stem = LETTER_STEMS[kind]
+    document_register_generated(case=case, user=user, title=f"{title} {case.number}", text=draft_letter(letter, user),
+                                stem=f"{stem}-{case.number}-{letter.pk}")
+    titles = ", ".join(case.documents.filter(pk__in=material_ids).values_list("title", flat=True))
+    with translation_override("sv"):
+        summary = " ".join(filter(None, [
+            str(_("%(letter)s sent to %(to)s.") % {"letter": title, "to": letter.addressee}),
+            str(_("Material: %(titles)s.") % {"titles": titles}) if titles else "",
+            str(_("Reply by %(date)s.") % {"date": reply_by.isoformat()}) if reply_by else "",
+            str(_("Interpreter: %(language)s.") % {"language": letter.interpreter}) if letter.interpreter else "",
+        ]))
+    DiaryEntry.objects.create(municipality_id=case.municipality_id, case=case, kind=DiaryEntry.Kind.LETTER,
+                              occurred_on=sent_on, contact=letter.addressee, text=summary, author=user)
+    _event(case, user, "letter", kind)
+    return letter
+
+
+@transaction.atomic
+def letter_reply(*, letter: Letter, user, received_on: date, reply: str) -> Letter:
+    """The person's reply (or that none came), recorded on the letter and in the diary."""
+    if letter.reply_received_on is not None:
+        raise CaseError(_("A reply is already registered."))
+    if not reply.strip():
+        raise CaseError(_("Write what the reply says."))
+    if received_on < letter.sent_on:
+        raise CaseError(_("The reply cannot be dated before the letter was sent."))
+    letter.reply_received_on, letter.reply = received_on, reply
+    letter.save(update_fields=["reply_received_on", "reply"])
+    DiaryEntry.objects.create(municipality_id=letter.municipality_id, case=letter.case,
+                              kind=DiaryEntry.Kind.OWN_ACCOUNT, occurred_on=received_on, contact=letter.addressee,
+                              text=reply, author=user)
+    _event(letter.case, user, "letter reply", letter.kind)
+    return letter
+
+
+@transaction.atomic
+def template_save(*, user, kind: str, text: str, note: str = ""):
+    """A new version of the municipality's template; earlier versions are kept."""
+    from django.template import TemplateSyntaxError
+
+    from tillit.cases.documents import _ENGINE, TEMPLATES
+    from tillit.cases.models import DocumentTemplate
+
+    if kind not in TEMPLATES:
+        raise CaseError(_("Unknown document."))
+    if not text.strip():
+        raise CaseError(_("The template is empty."))
+    try:
+        _ENGINE.from_string(text)
+    except TemplateSyntaxError as error:
+        raise CaseError(_("The template cannot be used: %(error)s. Nothing was saved.") % {"error": error}) from None
+    last = (DocumentTemplate.objects.filter(municipality_id=user.municipality_id, kind=kind)
+            .aggregate(m=Max("version"))["m"] or 0)
+    return DocumentTemplate.objects.create(municipality_id=user.municipality_id, kind=kind, version=last + 1,
+                                           text=text, note=note[:200], created_by=user)
+
+
+@transaction.atomic
+def letterhead_save(*, user, **fields):
+    from tillit.cases.models import Letterhead
+
+    allowed = {"authority", "orgnr", "address", "phone", "email", "decision_maker_title"}
+    if set(fields) - allowed:
+        raise CaseError(_("That field cannot be changed here."))
+    letterhead, _created = Letterhead.objects.get_or_create(municipality_id=user.municipality_id)
+    for name, value in fields.items():
+        setattr(letterhead, name, (value or "").strip())
+    letterhead.save()
+    return letterhead
+
+
 # --- outcomes --------------------------------------------------------------------------------
 
 
@@ -443,14 +591,24 @@ def _require_outcome_state(case: Case) -> None:
 
 @transaction.atomic
 def recovery_claim_decide(*, case: Case, user, amount: Decimal, legal_ground: str, decision_date: date,
-                          debtor: str, reasoning: str, period: str = "", payment_plan: str = "") -> RecoveryClaim:
+                          debtor: str, reasoning: str, period: str = "", payment_plan: str = "",
+                          debtor_id: str = "") -> RecoveryClaim:
+    from tillit.cases.documents import ADMINISTRATIVE_GROUNDS
+
     _require_outcome_state(case)
     if amount <= 0:
         raise CaseError(_("The amount must be more than zero."))
+    if legal_ground in ADMINISTRATIVE_GROUNDS:
+        # förvaltningslagen 25 §: no decision against the individual while they may still reply
+        waiting = [letter for letter in case.letters.filter(kind=Letter.Kind.COMMUNICATION)
+                   if letter.reply_received_on is None and letter.reply_by and letter.reply_by >= decision_date]
+        if waiting:
+            raise CaseError(_("The person has until %(date)s to reply to the communication. Decide after that, "
+                              "or when the reply has been registered.") % {"date": waiting[0].reply_by.isoformat()})
     claim = RecoveryClaim.objects.create(
         municipality_id=case.municipality_id, case=case, amount=amount, legal_ground=legal_ground,
-        decision_date=decision_date, debtor=debtor, period=period, reasoning=reasoning,
-        payment_plan=payment_plan, decided_by=user)
+        decision_date=decision_date, debtor=debtor, debtor_id=debtor_id.strip()[:20], period=period,
+        reasoning=reasoning, payment_plan=payment_plan, decided_by=user)
     _event(case, user, "recovery claim", f"{amount} ({legal_ground})")
     return claim
 

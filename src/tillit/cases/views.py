@@ -6,18 +6,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tillit.accounts.access import has_perm, log_personal_data, require, scoped
-from tillit.accounts.models import AccessLogEntry
+from tillit.accounts.models import AccessLogEntry, Role
 from tillit.cases import access, forms, selectors, services
 from tillit.cases.documents import DRAFTS, POLICE_CHECKLIST, POLICE_GUIDANCE
 from tillit.cases.models import (
     Case,
+    CaseSubject,
     DeletionRequest,
+    Letter,
     Notification,
+    PoliceReport,
     RecoveryClaim,
     Sanction,
     Source,
@@ -57,7 +61,8 @@ def case_detail(request, pk: int):
         "claims": case.recovery_claims.prefetch_related("payments"), "police_reports": case.police_reports.all(),
         "notifications": case.notifications.all(), "sanctions": case.sanctions.all(),
         "other_outcomes": case.other_outcomes.all(), "events": case.events.select_related("user"),
-        "team": case.team.all(),
+        "team": case.team.all(), "letters": case.letters.all(),
+        "disclosures": case.disclosure_requests.select_related("document", "released_copy", "decision_document"),
     }
     if can_edit:
         # the forms share one page: each gets its own ids, so every label points at its own field
@@ -73,6 +78,10 @@ def case_detail(request, pk: int):
             "payment_form": forms.PaymentForm(auto_id="id_payment_%s"),
             "writeoff_form": forms.WriteOffForm(auto_id="id_writeoff_%s"),
             "followup_form": forms.FollowUpForm(auto_id="id_followup_%s"),
+            "police_sent_form": forms.PoliceSentForm(auto_id="id_police_sent_%s"),
+            "reply_form": forms.LetterReplyForm(auto_id="id_reply_%s"),
+            "letter_kinds": Letter.Kind.choices,
+            "role_choices": CaseSubject.Role.choices,
             "details_form": forms.CaseDetailsForm(instance=case, user=request.user, auto_id="id_details_%s"),
             "outcomes_allowed": case.state in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
         })
@@ -280,6 +289,67 @@ def claim_write_off(request, case, claim_pk: int):
 
 
 @_case_post
+def subject_update(request, case, subject_pk: int):
+    subject = CaseSubject.objects.filter(case=case, pk=subject_pk).first()
+    if subject is None:
+        raise Http404
+    form = forms.SubjectUpdateForm(request.POST)
+    if _valid(request, form):
+        services.subject_update(subject=subject, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The subject was changed."))
+
+
+@require("cases.edit")
+def letter_send(request, pk: int, kind: str):
+    """Kommunicering, kallelse or begäran om uppgifter: written from the template and registered."""
+    if kind not in Letter.Kind.values:
+        raise Http404
+    case = _editable_or_404(request, pk)
+    suspect = case.subjects.order_by("-role", "id").first()
+    initial = {"addressee": suspect.name, "identifier": suspect.national_id} if suspect else {}
+    form = forms.LetterForm(request.POST or None, case=case, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            letter = services.letter_send(
+                case=case, user=request.user, kind=kind, addressee=data["addressee"], identifier=data["identifier"],
+                address=data["address"], interpreter=data["interpreter"], body=data["body"],
+                material=[d.pk for d in data["material"]], sent_on=data["sent_on"], reply_by=data.get("reply_by"),
+                meeting_at=data.get("meeting_at"), meeting_place=data.get("meeting_place", ""))
+        except services.CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The letter was registered and recorded in the diary (%(letter)s).")
+                             % {"letter": letter.get_kind_display()})
+            return redirect("cases-detail", pk=case.pk)
+    return render(request, "cases/letter_form.html", {"case": case, "form": form,
+                                                      "title": Letter.Kind(kind).label, "kind": kind})
+
+
+@_case_post
+def letter_reply(request, case, letter_pk: int):
+    letter = Letter.objects.filter(case=case, pk=letter_pk).first()
+    if letter is None:
+        raise Http404
+    form = forms.LetterReplyForm(request.POST)
+    if _valid(request, form):
+        services.letter_reply(letter=letter, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The reply was registered."))
+
+
+@_case_post
+def police_sent(request, case, report_pk: int):
+    report = PoliceReport.objects.filter(case=case, pk=report_pk).first()
+    if report is None:
+        raise Http404
+    form = forms.PoliceSentForm(request.POST)
+    if _valid(request, form):
+        services.police_report_mark_sent(report=report, user=request.user, sent_on=form.cleaned_data["sent_on"],
+                                         police_reference=form.cleaned_data["police_reference"])
+        messages.success(request, _("The police report was registered as sent."))
+
+
+@_case_post
 def sanction_follow_up(request, case, sanction_pk: int):
     sanction = Sanction.objects.filter(case=case, pk=sanction_pk).first()
     if sanction is None:
@@ -327,6 +397,10 @@ def outcome_add(request, pk: int, kind: str):
         return redirect("cases-detail", pk=case.pk)
     form_class, title = OUTCOME_FORMS[kind]
     kwargs = {"case": case} if kind == "police" else {}
+    if kind == "recovery":
+        suspect = case.subjects.filter(role=CaseSubject.Role.SUSPECT).first() or case.subjects.first()
+        if suspect is not None:
+            kwargs["initial"] = {"debtor": suspect.name, "debtor_id": suspect.national_id}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -408,6 +482,51 @@ def case_export(request, pk: int):
     return response
 
 
+# --- the municipality's templates and letterhead ------------------------------------------------
+
+
+@require("cases.edit")
+def templates(request):
+    """Coordinators edit the municipality's letterhead and document templates; every save is a new version."""
+    from tillit.cases.documents import TEMPLATES, template_text
+    from tillit.cases.models import DocumentTemplate, Letterhead
+
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    lh = Letterhead.objects.filter(municipality_id=request.user.municipality_id).first()
+    initial = {f: getattr(lh, f) for f in forms.LetterheadForm.base_fields} if lh else {}
+    letterhead_form = forms.LetterheadForm(request.POST if "letterhead" in request.POST else None, initial=initial,
+                                           auto_id="id_letterhead_%s")
+    kind = request.GET.get("mall", "") or request.POST.get("kind", "")
+    if kind and kind not in TEMPLATES:
+        raise Http404
+    template_form = None
+    if kind:
+        text, version = template_text(request.user.municipality_id, kind)
+        template_form = forms.TemplateForm(request.POST if "template" in request.POST else None,
+                                           initial={"text": text}, auto_id="id_template_%s")
+    if request.method == "POST":
+        try:
+            if "letterhead" in request.POST and letterhead_form.is_valid():
+                services.letterhead_save(user=request.user, **letterhead_form.cleaned_data)
+                messages.success(request, _("The letterhead was saved."))
+                return redirect("cases-templates")
+            if "template" in request.POST and template_form is not None and template_form.is_valid():
+                saved = services.template_save(user=request.user, kind=kind, text=template_form.cleaned_data["text"],
+                                               note=template_form.cleaned_data["note"])
+                messages.success(request, _("Version %(version)s of the template was saved.")
+                                 % {"version": saved.version})
+                return redirect(f"{reverse('cases-templates')}?mall={kind}")
+        except services.CaseError as error:
+            messages.error(request, str(error))
+    versions = scoped(DocumentTemplate.objects.all(), request.user).select_related("created_by")
+    return render(request, "cases/templates.html", {
+        "letterhead_form": letterhead_form, "template_form": template_form, "kind": kind,
+        "kinds": [(k, name) for k, (name, _text) in TEMPLATES.items()],
+        "versions": versions.filter(kind=kind) if kind else versions[:50],
+        "kind_name": TEMPLATES[kind][0] if kind else ""})
+
+
 # --- ledger, statistics, retention --------------------------------------------------------------
 
 
@@ -415,11 +534,41 @@ def case_export(request, pk: int):
 def ledger(request):
     recipient = request.GET.get("recipient", "")
     legal_ground = request.GET.get("legal_ground", "")
-    rows = selectors.ledger_list(user=request.user, recipient=recipient, legal_ground=legal_ground)
+    direction = request.GET.get("direction", "")
+    if direction not in Notification.Direction.values:
+        direction = ""
+    rows = selectors.ledger_list(user=request.user, recipient=recipient, legal_ground=legal_ground,
+                                 direction=direction)
     log_personal_data(request, object_type="notification ledger", object_id="list", action=AccessLogEntry.Action.SEARCH)
+    can_register = has_perm(request.user, "cases.edit")
+    form = forms.IncomingForm(request.POST or None, auto_id="id_incoming_%s") if can_register else None
+    if request.method == "POST":
+        if not can_register:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            case = None
+            if data["case_number"].strip():
+                case = access.visible_cases(request.user).filter(number=data["case_number"].strip()).first()
+            if data["case_number"].strip() and case is None:
+                messages.error(request, _("There is no case with that number that you may see."))
+            else:
+                try:
+                    services.incoming_record(
+                        user=request.user, recipient=data["recipient"], legal_ground=data["legal_ground"],
+                        shared=data["shared"], received_on=data["received_on"], case=case, answer=data["answer"],
+                        answered_on=data["answered_on"])
+                except services.CaseError as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("The incoming information was registered in the ledger."))
+                    return redirect("cases-ledger")
+        else:
+            _form_errors(request, form)
     return render(request, "cases/ledger.html", {
         "rows": rows[:500], "recipients": Notification.Recipient.choices,
-        "grounds": Notification.LegalGround.choices, "recipient": recipient, "legal_ground": legal_ground})
+        "grounds": Notification.LegalGround.choices, "directions": Notification.Direction.choices,
+        "recipient": recipient, "legal_ground": legal_ground, "direction": direction, "form": form})
 
 
 @require("reports.view")

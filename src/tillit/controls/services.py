@@ -235,7 +235,12 @@ def hit_dismiss(*, hit: Hit, user, reason: str, note: str = "") -> Hit:
 
 
 @transaction.atomic
-def hit_notify(*, hit: Hit, user, authority: str, note: str = "") -> Hit:
+def hit_notify(*, hit: Hit, user, authority: str, note: str = "", legal_ground: str = "2008:206") -> Hit:
+    """Notify another authority from the queue: the hit's status, and one row in the cases app's
+    information-sharing ledger (so it counts in the statistics like a notification from a case)."""
+    from tillit.cases.services import notification_from_hit
+
+    notification_from_hit(hit=hit, user=user, recipient=authority, legal_ground=legal_ground, shared=note)
     hit.status = Hit.Status.NOTIFIED
     hit.save(update_fields=["status", "updated_at"])
     _event(hit, user, "notified", authority, note)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,21 +10,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tillit.accounts.access import fetch, has_perm, require
+from tillit.cases.models import Notification
+from tillit.cases.selectors import amount_at_risk
+from tillit.cases.services import CaseError
 from tillit.controls import selectors, services
 from tillit.controls.models import ControlConfig, ControlVersion, Hit, Run
 from tillit.controls.render import evidence_tables, explanation
 from tillit.lib.messages import render as render_message
 
-AUTHORITIES = [
-    ("forsakringskassan", gettext_lazy("Försäkringskassan")),
-    ("skatteverket", gettext_lazy("Skatteverket (population registration)")),
-    ("csn", gettext_lazy("CSN")),
-    ("arbetsformedlingen", gettext_lazy("Arbetsförmedlingen")),
-    ("migrationsverket", gettext_lazy("Migrationsverket")),
-    ("pensionsmyndigheten", gettext_lazy("Pensionsmyndigheten")),
-    ("ivo", gettext_lazy("IVO")),
-    ("a-kassa", gettext_lazy("Unemployment insurance fund")),
-]
+# the same authorities as the information-sharing ledger, which every notification is written to
+AUTHORITIES = Notification.Recipient.choices
 
 
 EVENT_LABELS = {
@@ -65,7 +59,8 @@ class DismissForm(forms.Form):
 
 class NotifyForm(forms.Form):
     authority = forms.ChoiceField(label=gettext_lazy("Authority"), choices=AUTHORITIES)
-    note = forms.CharField(label=gettext_lazy("What was shared and under which law"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_ground = forms.ChoiceField(label=gettext_lazy("Legal ground"), choices=Notification.LegalGround.choices)
+    note = forms.CharField(label=gettext_lazy("What was shared"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SnoozeForm(forms.Form):
@@ -87,7 +82,8 @@ def queue(request):
     filters = form.cleaned_data if form.is_valid() else {"status": "new"}
     hits = selectors.hit_list(user=request.user, **filters)
     page = Paginator(hits, 50).get_page(request.GET.get("page"))
-    total = hits.aggregate(total=Sum("amount_at_risk"))["total"]
+    # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
+    total = amount_at_risk(hits.only("amount_at_risk", "evidence_keys"))
     return render(request, "controls/queue.html", {
         "form": form, "page": page, "total_amount": total, "count": hits.count(),
         "can_triage": has_perm(request.user, "hits.triage"), "can_run": has_perm(request.user, "controls.run"),
@@ -147,8 +143,13 @@ def hit_action(request, pk: int, action: str):
         services.hit_dismiss(hit=hit, user=request.user, reason=data["reason"], note=data["note"])
         messages.success(request, _("The hit was dismissed."))
     elif action == "notify":
-        services.hit_notify(hit=hit, user=request.user, authority=data["authority"], note=data["note"])
-        messages.success(request, _("The notification was recorded."))
+        try:
+            services.hit_notify(hit=hit, user=request.user, authority=data["authority"], note=data["note"],
+                                legal_ground=data["legal_ground"])
+        except CaseError as error:
+            messages.error(request, str(error))
+            return redirect("controls-hit", pk=hit.pk)
+        messages.success(request, _("The notification was recorded in the information-sharing ledger."))
     elif action == "case":
         services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
         messages.success(request, _("The hit was escalated to a case."))
