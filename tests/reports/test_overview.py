@@ -1,0 +1,100 @@
+"""The overview: figures counted in the database, per role, each linked to the list behind it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_hits_count_the_same_evidence_once(hits, personas):
+    from tillit.reports.selectors import open_hits
+
+    figures = open_hits(user=personas["coordinator"])
+    by_family = {f["family"]: f for f in figures["families"]}
+    assert by_family["ACC"]["count"] == 3
+    assert by_family["ACC"]["amount"] == Decimal("143950")  # not 431 850
+    assert by_family["INV"]["count"] == 2  # the dismissed hit is not open
+    assert by_family["INV"]["amount"] == Decimal("1500")
+    assert figures["count"] == 5
+    assert figures["amount"] == Decimal("145450")
+    assert by_family["ACC"]["url"] == "/kontroller/?family=ACC"
+
+
+def test_a_family_figure_leads_to_exactly_its_hits_in_the_queue(client, login, hits, personas):
+    login(client, personas["coordinator"])
+    page = client.get("/").content.decode()
+    assert 'href="/kontroller/?family=ACC"' in page
+    queue = client.get("/kontroller/?family=ACC")
+    assert queue.status_code == 200
+    assert queue.context["count"] == 3
+    assert {h.control_id for h in queue.context["page"]} == {"ACC-GIRO-MIX", "ACC-CHANGE", "ACC-DEVIATING"}
+
+
+def test_the_overview_shows_swedish_amounts(client, login, hits, personas):
+    login(client, personas["coordinator"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "143\u00a0950,00\u00a0kr" in page
+    assert "145\u00a0450,00\u00a0kr" in page
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "investigator", "controller", "reviewer"])
+def test_every_role_gets_an_overview(client, login, hits, personas, role):
+    login(client, personas[role])
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'<svg class="chart' in response.content
+
+
+def test_a_reviewer_sees_figures_without_links_and_small_counts_suppressed(client, login, hits, personas, kommun_a):
+    from tillit.cases.models import Case
+
+    for i in range(2):
+        Case.objects.create(municipality=kommun_a, number=f"2026-{i}", year=2026, sequence=i, title="x",
+                            source="hit", state="investigation")
+    login(client, personas["reviewer"])
+    response = client.get("/")
+    page = response.content.decode()
+    assert "/kontroller/?family=" not in page
+    assert "/arenden/?state=" not in page
+    states = {s["state"]: s["count"] for s in response.context["figures"]["cases"]["states"]}
+    assert str(states["investigation"]) == "<5"
+    # the coordinator sees the exact count and the link
+    client.logout()
+    login(client, personas["coordinator"])
+    response = client.get("/")
+    states = {s["state"]: s for s in response.context["figures"]["cases"]["states"]}
+    assert states["investigation"]["count"] == 2
+    assert states["investigation"]["url"] == "/arenden/?state=investigation"
+
+
+def test_trends_count_police_reports_in_the_month_they_were_sent(personas, kommun_a):
+    from tillit.cases.models import Case, PoliceReport
+    from tillit.reports.selectors import trends
+
+    case = Case.objects.create(municipality=kommun_a, number="2026-1", year=2026, sequence=1, title="x",
+                               source="hit", state="decision")
+    PoliceReport.objects.create(municipality=kommun_a, case=case, facts="f", reported_on=date(2026, 10, 14),
+                                reported_by=personas["coordinator"])
+    rows = {r["label"]: r for r in trends(user=personas["coordinator"], today=date(2026, 11, 20))["rows"]}
+    assert len(rows) == 12 and "2026-11" in rows and "2025-12" in rows
+    assert rows["2026-10"]["police"] == 1
+    assert rows["2026-11"]["police"] == 0
+
+
+def test_last_run_lists_over_firing_warnings(client, login, personas, kommun_a):
+    from tests.reports.conftest import make_run
+
+    run = make_run(kommun_a)
+    run.report = [{"control_id": "INV-SPLIT", "over_firing": True, "not_applicable": None},
+                  {"control_id": "BEN-CROWDED", "over_firing": False, "not_applicable": "population"}]
+    run.save()
+    login(client, personas["controller"])
+    response = client.get("/")
+    last = response.context["figures"]["last_run"]
+    assert [w["control_id"] for w in last["warnings"]] == ["INV-SPLIT"]
+    assert last["not_applicable"] == 1
+    assert "INV-SPLIT" in response.content.decode()
