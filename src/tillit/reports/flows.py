@@ -199,7 +199,7 @@ class FlowReader:
         parts = []
         if "invoices" in self.present:
             parts.append("""SELECT 'board:' || coalesce(i.board, '?') AS board, 'supplier:' || i.supplier_id AS entity,
-                'supplier' AS kind, coalesce(any_value(s.name), i.supplier_id) AS label, sum(i.amount) AS kr
+                'supplier' AS kind, coalesce(any_value(s.name), any_value(i.supplier_id)) AS label, sum(i.amount) AS kr
                 FROM invoices i LEFT JOIN suppliers s USING (supplier_id)
                 WHERE i.invoice_date BETWEEN $start AND $end GROUP BY 1, 2, 3""")
         if "grants" in self.present:
@@ -209,7 +209,7 @@ class FlowReader:
                 GROUP BY 1, 2, 3""")
         if "benefit_payments" in self.present:
             parts.append(f"""SELECT '{HOUSEHOLDS_BOARD}', 'household:' || household_id, 'household',
-                household_id, sum(amount)
+                any_value(household_id), sum(amount)
                 FROM benefit_payments WHERE paid_date BETWEEN $start AND $end GROUP BY 1, 2, 3""")
         if not parts:
             return []
