@@ -16,11 +16,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tillit.analytics import schema
+from tillit.analytics import explain, schema
 from tillit.analytics.engines.base import (
     SOURCE_COLUMN,
     DatasetSource,
@@ -36,7 +36,6 @@ from tillit.analytics.registry import get as _get
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-NBSP = "\u00a0"
 SCORE_EXPLANATION = _("Amount at risk %(amount_at_risk)s × severity weight %(weight)s (%(severity)s)")
 
 
@@ -117,8 +116,6 @@ def run_controls(
     `engine` is "duckdb", "spark" or an Engine instance (which the caller then closes).
     A control that fails is reported as not applicable with the engine's error; the others run.
     """
-    from datetime import UTC
-
     controls = [_get(c) for c in control_ids] if control_ids else _all_controls()
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -285,45 +282,7 @@ def _evidence(eng: Engine, control: Control, keys: set[str]) -> dict[str, dict[s
     return out
 
 
-def format_sek(value: Decimal | int | float | str) -> str:
-    """1234567.5 -> '1 234 567,50 kr' with no-break spaces, as a Swedish reader expects."""
-    number = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "−" if number < 0 else ""
-    whole, _sep, cents = f"{abs(number):.2f}".partition(".")
-    return f"{sign}{_group(whole)},{cents}{NBSP}kr"
-
-
-def _group(digits: str) -> str:
-    groups = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return NBSP.join(groups)
-
-
-def _format_value(value: Any, fmt_amount: Callable[[Decimal], str]) -> Any:
-    if isinstance(value, Decimal):
-        return fmt_amount(value)
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return ("−" if value < 0 else "") + _group(str(abs(value)))
-    if isinstance(value, float):
-        # measures such as a mean absolute deviation: six significant digits, decimal comma
-        return format(value, ".6g").replace(".", ",")
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def render_explanation(hit: Hit, translate: Callable[[str], str] = lambda s: s,
-                       fmt_amount: Callable[[Decimal], str] = format_sek) -> str:
-    """The hit's sentence: translate the template, then fill it with formatted values.
-
-    Decimal values are amounts (`1 234 567,50 kr`), integers are grouped, other numbers have a
-    decimal comma, dates ISO 8601.
-    """
-    params = {k: _format_value(v, fmt_amount) for k, v in hit.explanation_params.items()}
-    return translate(hit.explanation_template) % params
+def render_explanation(hit: Hit, translate: Callable[[str], str] = lambda s: s) -> str:
+    """The hit's sentence: the template translated, then filled with values formatted by type
+    (explain.render, the one renderer the web app, exports, documents and docs use too)."""
+    return explain.render(hit.explanation_template, hit.explanation_params, translate)

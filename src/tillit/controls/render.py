@@ -1,36 +1,21 @@
-"""How a hit reads: its Swedish explanation with the numbers, and its evidence side by side."""
+"""How a hit reads in the web app: its sentence (analytics.explain) and its evidence side by side."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.utils.translation import gettext
 
-from tillit.lib.formats import format_amount, format_integer
-
-AMOUNT_HINTS = ("amount", "sum", "total", "belopp", "fee", "limit", "value", "debt")
-
-
-def _format_param(name: str, value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int) and not any(h in name for h in AMOUNT_HINTS):
-        return format_integer(value)
-    if any(h in name for h in AMOUNT_HINTS):
-        try:
-            return format_amount(Decimal(str(value)))
-        except (InvalidOperation, ValueError):
-            return value
-    return value
+from tillit.analytics import explain
 
 
 def explanation(hit) -> str:
-    params = {k: _format_param(k, v) for k, v in (hit.explanation_params or {}).items()}
-    text = gettext(hit.explanation_template)
+    """The hit's sentence in the active language: the one renderer (analytics.explain) over the
+    typed values the hit stored, the same as exports, case documents and docs/controls."""
+    params = explain.from_json(hit.explanation_params or {})
     try:
-        return text % params
+        return explain.render(hit.explanation_template, params, gettext)
     except (KeyError, ValueError, TypeError):
-        return text
+        # a template whose placeholders the stored values do not fill (a hit of an older version)
+        return gettext(hit.explanation_template)
 
 
 def evidence_tables(evidence: list[dict]) -> list[dict]:

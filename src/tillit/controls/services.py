@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from tillit.analytics import explain
 from tillit.controls.models import ControlConfig, Hit, HitEvent, Run, Snooze
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ def _publish(run: Run, result, configs, snapshot_ids, skip=frozenset(), snapshot
                 snapshot_ids=snapshot_ids, subject_type=h.subject_type, subject_id=str(h.subject_id),
                 board=str(getattr(h, "board", "") or "")[:200], risk_areas=list(control.risk_areas),
                 amount_at_risk=h.amount_at_risk, severity=h.severity, score=h.score,
-                explanation_template=h.explanation_template, explanation_params=_jsonable(h.explanation_params),
+                explanation_template=h.explanation_template, explanation_params=explain.to_json(h.explanation_params),
                 evidence=_evidence_for_storage(h.evidence, snapshot_of_path or {}), evidence_keys=list(h.evidence_keys), shadow=shadow,
             )
             hit = existing.get(h.fingerprint)
