@@ -10,6 +10,19 @@ import pytest
 
 # Django is imported inside the fixtures, so the analytics tests run without it (-p no:django).
 PASSWORD = "correct horse battery staple"  # noqa: S105
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request):
+    """Users in tests are hashed with MD5, not argon2 (about 0.1 s a user, on every persona of every
+    test); a test of the real hashing is marked `real_password_hasher`."""
+    if request.node.get_closest_marker("real_password_hasher") or not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    yield
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -19,6 +20,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     assert client.get(reverse("reports-overview")).status_code == 302
 
 
+@pytest.mark.real_password_hasher
 def test_passwords_are_hashed_with_argon2(personas):
     assert personas["admin"].password.startswith("argon2")
 

@@ -16,6 +16,8 @@ what the benefit itself is, or any other protected attribute. The guard makes th
 
 from __future__ import annotations
 
+import functools
+
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import build_scope
@@ -94,6 +96,12 @@ def _queries(control: Control) -> list[str]:
 
 def columns_read(control: Control, *, evidence: bool = True) -> set[tuple[str, str]]:
     """Every (data set, column) the control's queries read, and its evidence unless evidence=False."""
+    return set(_columns_read(control, evidence))
+
+
+@functools.lru_cache(maxsize=512)
+def _columns_read(control: Control, evidence: bool) -> frozenset[tuple[str, str]]:
+    # a control's queries are analysed once per process (a Control is immutable)
     read: set[tuple[str, str]] = {(d, c) for d, cols in control.inputs.items() for c in cols}
     if evidence:
         read |= {(d, c) for d, cols in control.evidence.items() for c in cols}
@@ -115,7 +123,7 @@ def columns_read(control: Control, *, evidence: bool = True) -> set[tuple[str, s
                     for source in scope.sources.values():
                         if isinstance(source, exp.Table) and source.name in schema.DATASETS:
                             read |= {(source.name, c) for c in schema_for([source.name])[source.name]}
-    return read
+    return frozenset(read)
 
 
 def _personnummer_columns() -> set[str]:

@@ -7,6 +7,7 @@ transpiles the DuckDB source to the engine's dialect, binds the parameters, time
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from abc import ABC, abstractmethod
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, final
 
 import pyarrow as pa
+import sqlglot
+from sqlglot import exp
 
 from tillit.analytics import schema
 from tillit.analytics.engines.dialects import transpile
@@ -129,13 +132,16 @@ class Engine(ABC):
         self.close()
 
 
+@functools.lru_cache(maxsize=2048)
+def _placeholders(sql: str) -> frozenset[str]:
+    """The $names a statement uses (parsed once per process and statement)."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return frozenset(n.name for n in tree.find_all(exp.Placeholder, exp.Parameter))
+
+
 def _used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     # engines refuse values for placeholders a statement does not have
-    import sqlglot
-    from sqlglot import exp
-
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    names = {n.name for n in tree.find_all(exp.Placeholder, exp.Parameter)}
+    names = _placeholders(sql)
     return {k: v for k, v in params.items() if k in names}
 
 

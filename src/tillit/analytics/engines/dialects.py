@@ -7,6 +7,7 @@ the reason. Add an entry only with a golden test that fails without it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import sqlglot
@@ -48,8 +49,9 @@ HAND_MAPPINGS: dict[tuple[str, type[exp.Expression]], Rewrite] = {
 }
 
 
+@functools.lru_cache(maxsize=2048)
 def transpile(sql: str, dialect: str) -> str:
-    """The control's DuckDB SQL in `dialect` (`duckdb` returns it as written)."""
+    """The control's DuckDB SQL in `dialect` (`duckdb` returns it as written); once per process."""
     if dialect == "duckdb":
         return sql.strip()
     tree = sqlglot.parse_one(sql, read="duckdb")
