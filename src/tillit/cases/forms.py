@@ -12,6 +12,7 @@ from tillit.cases.models import (
     CaseSubject,
     CaseType,
     DiaryEntry,
+    DisclosureRequest,
     IntentAssessment,
     Notification,
     OtherOutcome,
@@ -150,6 +151,32 @@ class LetterForm(forms.Form):
             self.fields["reply_by"].required = True
             self.fields["reply_by"].help_text = _("Usually two weeks; the decision waits until then.")
             self.fields["body"].label = _("What the decision under consideration is, and the material it rests on")
+
+
+class DisclosureRequestForm(forms.Form):
+    document = forms.ModelChoiceField(label=_("Document requested"), queryset=CaseDocument.objects.none())
+    requester = forms.CharField(label=_("Requested by"), required=False, max_length=200,
+                                help_text=_("Anyone may ask anonymously; leave empty if the requester gives no name."))
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = case.documents.exclude(kind=CaseDocument.Kind.RELEASED)
+
+
+class MaskingForm(forms.Form):
+    passage = forms.CharField(label=_("Passage to mask"), widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Copy it exactly as it is written in the document; every occurrence is "
+                                          "masked."))
+    provision = forms.CharField(label=_("Provision (OSL)"), max_length=100,
+                                help_text=_("Chapter and section, for example “26 kap. 1 § OSL”."))
+
+
+class DisclosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        (v, label) for v, label in DisclosureRequest.Decision.choices if v != DisclosureRequest.Decision.PENDING])
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE, initial=timezone.localdate)
+    reasoning = forms.CharField(label=_("Reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LetterReplyForm(forms.Form):

@@ -30,8 +30,10 @@ from tillit.cases.models import (
     CaseType,
     DeletionRequest,
     DiaryEntry,
+    DisclosureRequest,
     IntentAssessment,
     Letter,
+    Masking,
     Notification,
     OtherOutcome,
     PoliceReport,
@@ -579,6 +581,96 @@ def letterhead_save(*, user, **fields):
         setattr(letterhead, name, (value or "").strip())
     letterhead.save()
     return letterhead
+
+
+# --- release of public documents (utlämnande av allmän handling) ---------------------------------
+
+
+def _document_text(document: CaseDocument) -> str:
+    from tillit.cases.disclosure import NotReadable, document_text
+
+    try:
+        return document_text(document.filename, document.content_type, document_read(document=document))
+    except NotReadable as error:
+        raise CaseError(str(error)) from None
+
+
+@transaction.atomic
+def disclosure_register(*, case: Case, user, document: CaseDocument, received_on: date,
+                        requester: str = "") -> DisclosureRequest:
+    """A request to see a case document is registered the day it comes in."""
+    if document.case_id != case.pk:
+        raise CaseError(_("The document belongs to another case."))
+    request = DisclosureRequest.objects.create(municipality_id=case.municipality_id, case=case, document=document,
+                                               requester=requester.strip()[:200], received_on=received_on,
+                                               registered_by=user)
+    _event(case, user, "disclosure request", document.filename)
+    return request
+
+
+@transaction.atomic
+def masking_add(*, request: DisclosureRequest, user, passage: str, provision: str) -> Masking:
+    """A passage kept secret, with the provision of OSL that applies (the secrecy review)."""
+    from tillit.cases.disclosure import passage_found
+
+    if request.decision != DisclosureRequest.Decision.PENDING:
+        raise CaseError(_("The request has already been decided."))
+    if not passage.strip():
+        raise CaseError(_("Write the passage to mask."))
+    if not provision.strip():
+        raise CaseError(_("Give the provision of OSL (chapter and section) that makes the passage secret."))
+    if not passage_found(_document_text(request.document), passage):
+        raise CaseError(_("The passage “%(passage)s” is not in the document. Copy it exactly as it is written.")
+                        % {"passage": passage.strip()[:80]})
+    masking = Masking.objects.create(municipality_id=request.municipality_id, request=request,
+                                     passage=passage.strip(), provision=provision.strip()[:100], added_by=user)
+    _event(request.case, user, "secrecy review", provision.strip()[:100])
+    return masking
+
+
+@transaction.atomic
+def disclosure_decide(*, request: DisclosureRequest, user, decision: str, decided_on: date,
+                      reasoning: str = "") -> DisclosureRequest:
+    """Release in full, release with the masked passages burned in, or refuse. A decision to mask
+    in part or refuse is registered with its appeal route (kammarrätten)."""
+    from tillit.cases.disclosure import released_pdf
+    from tillit.cases.documents import draft_disclosure_decision
+
+    request = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
+    case = request.case
+    if request.decision != DisclosureRequest.Decision.PENDING:
+        raise CaseError(_("The request has already been decided."))
+    if decision not in (DisclosureRequest.Decision.RELEASED, DisclosureRequest.Decision.PARTLY,
+                        DisclosureRequest.Decision.REFUSED):
+        raise CaseError(_("Choose the decision."))
+    maskings = list(request.maskings.all())
+    if decision == DisclosureRequest.Decision.PARTLY and not maskings:
+        raise CaseError(_("Record the passages to mask, each with its provision, before releasing with masking."))
+    if decision == DisclosureRequest.Decision.REFUSED and not (maskings or reasoning.strip()):
+        raise CaseError(_("Give the provision of OSL the refusal rests on."))
+    if decision == DisclosureRequest.Decision.RELEASED and maskings:
+        raise CaseError(_("Passages are marked for masking: choose release with parts masked."))
+    request.decision, request.decided_on, request.decided_by = decision, decided_on, user
+    request.reasoning = reasoning
+    if decision != DisclosureRequest.Decision.REFUSED:
+        text = _document_text(request.document)
+        content = released_pdf(
+            title=f"Utlämnad kopia {case.number}",
+            header=f"Utlämnad kopia – {case.municipality.name} – diarienummer {case.number} – beslut "
+                   f"{decided_on.isoformat()}",
+            text=text, maskings=[(m.passage, m.provision) for m in maskings])
+        request.released_copy = document_add(
+            case=case, user=user, title=f"Utlämnad kopia av {request.document.title}"[:200],
+            filename=f"utlamnad-kopia-{case.number}-{request.pk}.pdf", content=content,
+            content_type="application/pdf", kind=CaseDocument.Kind.RELEASED)
+    request.save()
+    decision_docs = document_register_generated(
+        case=case, user=user, title=f"Beslut om utlämnande {case.number}",
+        text=draft_disclosure_decision(request, user), stem=f"beslut-om-utlamnande-{case.number}-{request.pk}")
+    request.decision_document = decision_docs[-1]
+    request.save(update_fields=["decision_document"])
+    _event(case, user, "disclosure decided", decision)
+    return request
 
 
 # --- outcomes --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tillit.cases.models import (
     Case,
     CaseSubject,
     DeletionRequest,
+    DisclosureRequest,
     Letter,
     Notification,
     PoliceReport,
@@ -84,6 +85,13 @@ def case_detail(request, pk: int):
             "role_choices": CaseSubject.Role.choices,
             "details_form": forms.CaseDetailsForm(instance=case, user=request.user, auto_id="id_details_%s"),
             "outcomes_allowed": case.state in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
+        })
+    if access.can_edit(request.user, case):
+        context.update({
+            "can_disclose": True,
+            "disclosure_form": forms.DisclosureRequestForm(case=case, auto_id="id_disclosure_%s"),
+            "masking_form": forms.MaskingForm(auto_id="id_masking_%s"),
+            "disclosure_decision_form": forms.DisclosureDecisionForm(auto_id="id_disclosure_decision_%s"),
         })
     if context["can_manage_team"]:
         context["team_form"] = forms.TeamForm(user=request.user, auto_id="id_team_%s",
@@ -335,6 +343,56 @@ def letter_reply(request, case, letter_pk: int):
     if _valid(request, form):
         services.letter_reply(letter=letter, user=request.user, **form.cleaned_data)
         messages.success(request, _("The reply was registered."))
+
+
+def _case_post_open_or_closed(handler):
+    """Like _case_post, for work that goes on after a case is closed (a request for its documents)."""
+
+    @require_POST
+    @require("cases.edit")
+    def view(request, pk: int, **kwargs):
+        case = access.case_fetch(request, pk, perm="cases.edit", log=False)
+        if not access.can_edit(request.user, case):
+            raise PermissionDenied
+        try:
+            handler(request, case, **kwargs)
+        except services.CaseError as error:
+            messages.error(request, str(error))
+        return redirect(f"{reverse('cases-detail', args=[pk])}#utlamnande")
+
+    view.__name__ = handler.__name__
+    return view
+
+
+@_case_post_open_or_closed
+def disclosure_register(request, case):
+    form = forms.DisclosureRequestForm(request.POST, case=case)
+    if _valid(request, form):
+        services.disclosure_register(case=case, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The request was registered."))
+
+
+def _disclosure(case, request_pk: int) -> DisclosureRequest:
+    disclosure = DisclosureRequest.objects.filter(case=case, pk=request_pk).first()
+    if disclosure is None:
+        raise Http404
+    return disclosure
+
+
+@_case_post_open_or_closed
+def disclosure_mask(request, case, request_pk: int):
+    form = forms.MaskingForm(request.POST)
+    if _valid(request, form):
+        services.masking_add(request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data)
+        messages.success(request, _("The passage will be masked."))
+
+
+@_case_post_open_or_closed
+def disclosure_decide(request, case, request_pk: int):
+    form = forms.DisclosureDecisionForm(request.POST)
+    if _valid(request, form):
+        services.disclosure_decide(request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data)
+        messages.success(request, _("The decision was registered with its documents."))
 
 
 @_case_post
