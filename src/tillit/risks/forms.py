@@ -122,3 +122,152 @@ class SettingsForm(forms.Form):
                 self.add_error(name, _("Give one wording for each of the %(n)s steps, or none.") % {"n": steps})
             data[name] = lines
         return data
+
+
+def _municipal(field, model, municipality, **filters):
+    field.queryset = model.objects.filter(municipality=municipality, **filters)
+
+
+class AnalysisForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False,
+                                   empty_label=_("The municipal board (whole municipality)"))
+    organisation = forms.ModelChoiceField(label=_("Municipal company"), queryset=Organisation.objects.none(),
+                                          required=False)
+    risk_areas = forms.ModelMultipleChoiceField(label=_("Risk areas"), queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple,
+                                                help_text=_("Leave empty for every active risk area."))
+
+    def __init__(self, *args, municipality, **kwargs):
+        from tillit.risks.models import RiskArea
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        _municipal(self.fields["board"], Board, municipality)
+        _municipal(self.fields["organisation"], Organisation, municipality)
+        _municipal(self.fields["risk_areas"], RiskArea, municipality, retired=False)
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year of the new analysis"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name of the new analysis"), max_length=200, required=False)
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
+    risk_areas = forms.ModelMultipleChoiceField(label=_("Risk areas"), queryset=None,
+                                                widget=forms.CheckboxSelectMultiple)
+    participants = forms.CharField(label=_("Participants (a name or a role, one a line)"),
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, municipality, **kwargs):
+        from tillit.risks.models import RiskArea
+
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        _municipal(self.fields["board"], Board, municipality)
+        _municipal(self.fields["risk_areas"], RiskArea, municipality, retired=False)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    org_number = forms.CharField(label=_("Organisation number"), max_length=20, required=False)
+    owner_board = forms.ModelChoiceField(label=_("Owner board"), queryset=Board.objects.none(), required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        _municipal(self.fields["owner_board"], Board, municipality)
+
+
+class PositionForm(forms.Form):
+    title = forms.CharField(label=_("Position"), max_length=200)
+    unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
+    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
+    power = forms.MultipleChoiceField(label=_("Decision power over"), widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("Why it is a risk position"), widget=forms.Textarea(attrs={"rows": 2}))
+    routine = forms.MultipleChoiceField(label=_("Background-check routine"), widget=forms.CheckboxSelectMultiple,
+                                        required=False)
+    interval_months = forms.IntegerField(label=_("Check again after (months)"), min_value=1, max_value=120,
+                                         initial=12)
+
+    def __init__(self, *args, municipality, **kwargs):
+        from tillit.risks.positions import CHECK_KINDS, POWERS
+
+        super().__init__(*args, **kwargs)
+        _municipal(self.fields["board"], Board, municipality)
+        self.fields["power"].choices = POWERS
+        self.fields["routine"].choices = CHECK_KINDS
+
+
+class CheckForm(forms.Form):
+    checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
+    kinds = forms.MultipleChoiceField(label=_("What was checked"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from tillit.risks.positions import CHECK_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate()
+        self.fields["kinds"].choices = CHECK_KINDS
+
+
+class RuleReviewForm(forms.Form):
+    title = forms.CharField(label=_("Regulation"), max_length=200)
+    reference = forms.CharField(label=_("Decision or reference"), max_length=200, required=False)
+    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
+    reviewed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+        _municipal(self.fields["board"], Board, municipality)
+
+
+class FindingForm(forms.Form):
+    section = forms.CharField(label=_("Section of the rules"), max_length=100, required=False)
+    step = forms.ChoiceField(label=_("Step of the method"))
+    opening = forms.CharField(label=_("Opening for fraud"), widget=forms.Textarea(attrs={"rows": 2}))
+    suggestion = forms.CharField(label=_("Suggested change or measure"), widget=forms.Textarea(attrs={"rows": 2}),
+                                 required=False)
+
+    def __init__(self, *args, **kwargs):
+        from tillit.risks.rules import STEPS
+
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = STEPS
+
+
+class ControlPlanItemForm(forms.Form):
+    risk_area = forms.ModelChoiceField(label=_("Risk area"), queryset=None)
+    activity = forms.CharField(label=_("Control activity"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(label=_("Method"), max_length=200)
+    frequency = forms.CharField(label=_("Frequency"), max_length=100)
+    responsible = forms.CharField(label=_("Responsible"), max_length=200)
+    control_id = forms.ChoiceField(label=_("Tillit control"), required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        from tillit.analytics.registry import all_controls
+        from tillit.risks.models import RiskArea
+
+        super().__init__(*args, **kwargs)
+        _municipal(self.fields["risk_area"], RiskArea, municipality, retired=False)
+        self.fields["control_id"].choices = [("", "–")] + [(c.id, f"{c.id} {c.title}") for c in all_controls()]
+
+
+class OperativeAnalysisForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    questions = forms.CharField(label=_("Questions, one a line (empty: the standard questions)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Sharing file (JSON)"))

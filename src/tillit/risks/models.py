@@ -184,3 +184,210 @@ class RiskAssessment(MunicipalModel):
     @property
     def score(self) -> int:
         return self.probability * self.consequence
+
+
+# --- workshops ---------------------------------------------------------------------------------
+
+class Workshop(MunicipalModel):
+    """A standardised workshop (Oskarshamn 4.1–4.2): each participant scores alone, then the group
+    sees the spread and agrees a consensus with a motivation."""
+
+    class Status(models.TextChoices):
+        SCORING = "scoring", _("participants score on their own")
+        CONSENSUS = "consensus", _("the group agrees")
+        CLOSED = "closed", _("closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("board"))
+    analysis = models.ForeignKey(RiskAnalysis, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="workshops", verbose_name=_("analysis"))
+    risk_areas = models.ManyToManyField(RiskArea, related_name="workshops", verbose_name=_("risk areas"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCORING)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("facilitator"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopParticipant(MunicipalModel):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(_("name or role"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("user"))
+    token = models.CharField(max_length=64, unique=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkshopScore(MunicipalModel):
+    participant = models.ForeignKey(WorkshopParticipant, on_delete=models.CASCADE, related_name="scores")
+    risk_area = models.ForeignKey(RiskArea, on_delete=models.CASCADE, related_name="+")
+    probability = models.PositiveSmallIntegerField(_("probability"))
+    consequence = models.PositiveSmallIntegerField(_("consequence"))
+    unlawful_influence = models.PositiveSmallIntegerField(_("risk of unlawful influence"), default=1)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "risk_area"], name="workshopscore_once")]
+
+
+class WorkshopConsensus(MunicipalModel):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="consensus")
+    risk_area = models.ForeignKey(RiskArea, on_delete=models.CASCADE, related_name="+")
+    probability = models.PositiveSmallIntegerField(_("probability"))
+    consequence = models.PositiveSmallIntegerField(_("consequence"))
+    unlawful_influence = models.PositiveSmallIntegerField(_("risk of unlawful influence"), default=1)
+    motivation = models.TextField(_("motivation"))
+    proposed_measures = models.TextField(_("proposed measures"), blank=True)
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workshop", "risk_area"], name="workshopconsensus_once")]
+
+
+# --- operative risk analyses per department ------------------------------------------------------
+
+class OperativeAnalysis(MunicipalModel):
+    """A template of questions per operation, answered by each department, compiled into one mapping."""
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    questions = models.JSONField(_("questions"), default=list)
+    origin = models.CharField(_("origin"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("operative risk analysis")
+        verbose_name_plural = _("operative risk analyses")
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OperativeAnswer(MunicipalModel):
+    analysis = models.ForeignKey(OperativeAnalysis, on_delete=models.CASCADE, related_name="answers")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("department"))
+    department = models.CharField(_("department"), max_length=200)
+    operation = models.CharField(_("operation"), max_length=200)
+    answers = models.JSONField(_("answers"), default=dict)
+    risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="operative_answers",
+                                        verbose_name=_("risk areas found"))
+    answered_on = models.DateField(_("date"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["department", "operation"]
+
+
+# --- risk positions and background checks ---------------------------------------------------------
+
+class RiskPosition(MunicipalModel):
+    """A position (not a person) with decision power over payments, appointments or procurement."""
+
+    title = models.CharField(_("position"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("board"))
+    power = models.JSONField(_("decision power over"), default=list)
+    reason = models.TextField(_("why it is a risk position"))
+    routine = models.JSONField(_("background-check routine"), default=list)
+    interval_months = models.PositiveSmallIntegerField(_("check again after (months)"), default=12)
+    retired = models.BooleanField(_("no longer a risk position"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("risk position")
+        verbose_name_plural = _("risk positions")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BackgroundCheck(MunicipalModel):
+    """Only that a check was made, what kinds, when and by whom: never what a register extract said."""
+
+    position = models.ForeignKey(RiskPosition, on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField(_("checked on"))
+    kinds = models.JSONField(_("what was checked"), default=list)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]
+
+
+# --- crime-proofing of the municipality's own rules -------------------------------------------------
+
+class RuleReview(MunicipalModel):
+    """A regulation analysed for the openings it gives to fraud (Brå's method of crime-proofing)."""
+
+    title = models.CharField(_("regulation"), max_length=200)
+    reference = models.CharField(_("decision or reference"), max_length=200, blank=True)
+    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("board"))
+    reviewed_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("crime-proofing review")
+        verbose_name_plural = _("crime-proofing reviews")
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RuleFinding(MunicipalModel):
+    review = models.ForeignKey(RuleReview, on_delete=models.CASCADE, related_name="findings")
+    section = models.CharField(_("section of the rules"), max_length=100, blank=True)
+    opening = models.TextField(_("opening for fraud"))
+    step = models.CharField(_("Brå step"), max_length=20)
+    suggestion = models.TextField(_("suggested change or measure"), blank=True)
+    risk_area = models.ForeignKey(RiskArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("risk area"))
+    measure_ref = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+# --- internal control plan ----------------------------------------------------------------------------
+
+class ControlPlanItem(MunicipalModel):
+    """One row of a board's internkontrollplan (Kommunallagen 6 kap. 6 §)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+", verbose_name=_("board"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    risk_area = models.ForeignKey(RiskArea, on_delete=models.PROTECT, related_name="control_plan_items",
+                                  verbose_name=_("risk area"))
+    activity = models.TextField(_("control activity"))
+    method = models.CharField(_("method"), max_length=200)
+    frequency = models.CharField(_("frequency"), max_length=100)
+    responsible = models.CharField(_("responsible"), max_length=200)
+    control_id = models.CharField(_("Tillit control"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["board", "year", "risk_area__code", "id"]
