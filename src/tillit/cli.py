@@ -103,12 +103,6 @@ def _demo_steps():
         steps.append(demo_risks)
     except ImportError:
         pass
-    try:
-        from tillit.plans.demo import demo_plan
-
-        steps.append(demo_plan)
-    except ImportError:
-        pass
     return steps
 
 
@@ -170,9 +164,6 @@ def cmd_schedule(args) -> int:
         for run in schedule_due_runs():
             _print(_("Scheduled run %(run)s started for municipality %(code)s.")
                    % {"run": run.pk, "code": run.municipality.code})
-        from tillit.plans.services import reminders_send
-
-        reminders_send()  # the action plan's deadline reminders (30, 7, 1 days); made once each
         if args.once:
             return 0
         time.sleep(60)
@@ -252,7 +243,7 @@ def _extensions():
     """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
     found = []
     for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench",
-                   "tillit.plans.cli", "tillit.risks.cli"):
+                   "tillit.risks.cli"):
         try:
             mod = __import__(module, fromlist=["add_commands"])
         except ImportError:
@@ -285,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from django.utils.translation import gettext as _
 
-        print(f"{parser.prog}: " + _("The database has not been set up yet, or not for this version of Tillit: "
-                                     "run `tillit setup` first."), file=sys.stderr)
+        print(f"{parser.prog}: " + _("The database has not been set up yet: run `tillit manage migrate` (or "
+                                     "`tillit demo`) first."), file=sys.stderr)
         return 1
 
 
