@@ -8,7 +8,7 @@ NAVIGATION = [
     (_("Overview"), "reports-overview", "overview.view"),
     (_("Controls"), "controls-queue", "controls.view"),
     (_("Cases"), "cases-list", "cases.view"),
-    (_("Tips"), "section-tips", "tips.view"),
+    (_("Tips"), "tips-inbox", "tips.view"),
     (_("Risks"), "risks-home", "risks.view"),
     (_("Action plan"), "plans-list", "plans.view"),
     (_("Data"), "datasets-list", "data.view"),

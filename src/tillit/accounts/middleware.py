@@ -7,7 +7,16 @@ from django.urls import reverse
 
 from tillit.accounts.access import requires_two_factor
 
-_OPEN_PREFIXES = ("/static/", "/health", "/i18n/", "/tips/", "/visselblasning/")
+_OPEN_PREFIXES = ("/static/", "/health", "/i18n/")
+# The public tip and whistleblowing pages are open; their receivers' pages (…/inkomna/) are not.
+_PUBLIC_TIPS = ("/tips/", "/visselblasning/")
+_TIPS_RECEIVERS = ("/tips/inkomna/", "/visselblasning/inkomna/")
+
+
+def _open_path(path: str) -> bool:
+    if path.startswith(_OPEN_PREFIXES):
+        return True
+    return path.startswith(_PUBLIC_TIPS) and not path.startswith(_TIPS_RECEIVERS)
 
 
 class TwoFactorRequiredMiddleware:
@@ -21,7 +30,7 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and requires_two_factor(user)
             and not user.is_verified()
-            and not request.path.startswith(_OPEN_PREFIXES)
+            and not _open_path(request.path)
         ):
             allowed = {reverse("accounts-otp"), reverse("accounts-logout")}
             if request.path not in allowed:

@@ -1,0 +1,183 @@
+"""The public pages: intake with the challenge, the receipt code, follow-up, refusals."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+MARKER = "Markörtext-7f3a9c: bidragsfusk på Storgatan 12"
+ADDRESS = "203.0.113.77"
+AGENT = "Mozilla/5.0 (X11; Tillit-test-agent-9931)"
+
+
+def _get_form(client, url="/tips/", category="benefit"):
+    response = client.get(url, {"category": category, "kommun": "0180"}, REMOTE_ADDR=ADDRESS,
+                          HTTP_USER_AGENT=AGENT)
+    assert response.status_code == 200
+    return re.search(r'name="challenge" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def _post(client, url, data, **extra):
+    data = {"kommun": "0180", **data}
+    return client.post(url, data, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT,
+                       HTTP_X_FORWARDED_FOR=ADDRESS, **extra)
+
+
+def submit(client, url="/tips/", text=MARKER, files=None, contact=None):
+    token = _get_form(client, url)
+    data = {"category": "benefit", "what": text, "when": "i våras", "challenge": token, "nonce": "",
+            "q_household": "Familjen Andersson"}
+    if contact:
+        data.update(contact)
+    if files:
+        data["files"] = files
+    with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
+        response = _post(client, url, data)
+    assert response.status_code == 200, response.content.decode()[:3000]
+    code = re.search(r'id="receipt-code">([\d ]+)<', response.content.decode()).group(1).replace(" ", "")
+    return response, code
+
+
+def test_start_page_and_form_in_three_variants(client, receivers):
+    for url in ("/tips/", "/tips/lattlast/", "/visselblasning/", "/visselblasning/lattlast/"):
+        response = client.get(url, {"kommun": "0180"})
+        assert response.status_code == 200
+        assert 'name="category"' in response.content.decode()
+        assert not response.cookies.get("sessionid")
+    english = client.get("/tips/?lang=en&kommun=0180").content.decode()
+    assert "Report suspected welfare fraud" in english
+    swedish = client.get("/tips/?kommun=0180").content.decode()
+    assert 'lang="sv"' in swedish
+    easy = client.get("/tips/lattlast/?kommun=0180").content.decode()
+    assert easy != swedish
+    # the questions fit the subject
+    form = client.get("/tips/", {"category": "home_care", "kommun": "0180"}).content.decode()
+    assert 'name="q_provider"' in form and 'name="q_household"' not in form
+    whistle = client.get("/visselblasning/", {"category": "staff", "kommun": "0180"}).content.decode()
+    assert 'name="relation"' in whistle
+
+
+def test_submit_shows_the_code_once_and_it_opens_the_report(client, receivers):
+    from tillit.tips.models import Report
+
+    _response, code = submit(client)
+    assert len(code) == 16
+    report = Report.objects.get()
+    assert report.code_hash.startswith("$argon2")
+    assert code not in report.code_hash
+    response = _post(client, "/tips/uppfoljning/", {"code": code})
+    assert response.status_code == 200
+    assert MARKER in response.content.decode()
+
+
+def test_a_form_sent_at_once_without_proof_of_work_is_refused_and_the_text_kept(client, receivers):
+    from tillit.tips.models import Report
+
+    token = _get_form(client)
+    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token, "nonce": ""})
+    assert response.status_code == 400
+    assert MARKER in response.content.decode()  # nothing the reporter wrote is lost
+    assert not Report.objects.exists()
+
+
+def test_a_solved_proof_of_work_is_accepted_at_once(client, receivers):
+    import hashlib
+
+    from tillit.tips.challenge import leading_zero_bits
+    from tillit.tips.models import Report
+
+    token = _get_form(client)
+    difficulty = int(re.search(r'data-pow="(\d+)"', client.get("/tips/", {"category": "benefit", "kommun": "0180"})
+                               .content.decode()).group(1))
+    nonce = 0
+    while leading_zero_bits(hashlib.sha256(f"{token}:{nonce}".encode()).digest()) < difficulty:
+        nonce += 1
+    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
+                                        "nonce": str(nonce)})
+    assert response.status_code == 200
+    assert Report.objects.count() == 1
+    # the same challenge cannot be used twice
+    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
+                                        "nonce": str(nonce)})
+    assert response.status_code == 400
+    assert Report.objects.count() == 1
+
+
+def test_wrong_receipt_code_is_refused_and_rate_limited(client, receivers):
+    _response, code = submit(client)
+    wrong = code[:4] + ("1" if code[4] != "1" else "2") + code[5:]
+    for _ in range(4):
+        response = _post(client, "/tips/uppfoljning/", {"code": wrong})
+        assert response.status_code == 400
+        assert MARKER not in response.content.decode()
+    # the fifth wrong code locks the code's group for 15 minutes: even the right code waits
+    assert _post(client, "/tips/uppfoljning/", {"code": wrong}).status_code == 429
+    response = _post(client, "/tips/uppfoljning/", {"code": code})
+    assert response.status_code == 429
+    assert MARKER not in response.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = _post(client, "/tips/uppfoljning/", {"code": code})
+        assert response.status_code == 200
+        assert MARKER in response.content.decode()
+
+
+def test_no_address_or_user_agent_is_stored_anywhere(client, receivers, django_db_blocker):
+    from django.apps import apps
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _response, code = submit(client, files=[SimpleUploadedFile("kvitto.txt", b"kvitto 123")],
+                             contact={"contact_name": "Anna"})
+    _post(client, "/tips/uppfoljning/", {"code": code, "action": "reply", "text": "Ett svar"})
+    _post(client, "/tips/uppfoljning/", {"code": "0000000000000000"})
+    found = []
+    for model in apps.get_models():
+        for row in model._default_manager.all().values():
+            for value in row.values():
+                raw = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+                if ADDRESS.encode() in raw or b"Tillit-test-agent" in raw:
+                    found.append((model.__name__, row))
+    assert found == []
+
+
+def test_reporter_follow_up_answer_and_file(client, receivers, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tillit.tips import services
+    from tillit.tips.models import Report
+
+    _response, code = submit(client)
+    report = Report.objects.get()
+    opened = services.receiver_open(report=report, user=personas["investigator"],
+                                    private_key=receivers["investigator"])
+    services.receiver_reply(opened=opened, user=personas["investigator"], text="Vilken adress gäller det?")
+    page = _post(client, "/tips/uppfoljning/", {"code": code}).content.decode()
+    assert "Vilken adress gäller det?" in page
+    response = _post(client, "/tips/uppfoljning/", {"code": code, "action": "reply", "text": "Storgatan 12",
+                                                    "files": [SimpleUploadedFile("bild.png", b"\x89PNG....")]})
+    assert "Storgatan 12" in response.content.decode()
+    texts = [m["text"] for m in services.messages_read(report, opened.data_key)]
+    assert texts[-1] == "Storgatan 12"
+    assert report.attachments.count() == 1
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("virus.exe", b"MZ....", "cannot be attached"),
+    ("fake.pdf", b"not a pdf", "does not contain what its name says"),
+])
+def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tillit.tips.models import Report
+
+    token = _get_form(client)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
+        response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
+                                            "files": [SimpleUploadedFile(name, content)]})
+    assert response.status_code == 400
+    assert message in response.content.decode() or "kan inte" in response.content.decode()
+    assert MARKER in response.content.decode()
+    assert not Report.objects.exists()
