@@ -42,3 +42,28 @@ def hits(personas, kommun_a):
                  status="dismissed", reason="false_positive"),
     ]
     return run, made
+
+
+FLOW_DATASETS = ("suppliers", "supplier_accounts", "invoices", "grants", "benefit_payments", "employees",
+                 "company_roles")
+
+
+@pytest.fixture(scope="session")
+def generated_kommun(tmp_path_factory):
+    from tillit.analytics.generate import generate
+
+    folder = tmp_path_factory.mktemp("kommun")
+    generate(folder, scale=0.1, seed=1)
+    return folder
+
+
+@pytest.fixture
+def imported(personas, kommun_a, generated_kommun, settings, tmp_path):
+    """The synthetic municipality's data sets the flow map reads, imported into Kommun A."""
+    from tillit.datasets.services import import_file
+
+    settings.SNAPSHOT_DIR = tmp_path / "snapshots"
+    for name in FLOW_DATASETS:
+        import_file(user=personas["coordinator"], municipality=kommun_a, dataset=name,
+                    path=generated_kommun / f"{name}.csv")
+    return generated_kommun
