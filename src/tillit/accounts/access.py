@@ -120,8 +120,10 @@ def log_personal_data(
     user=None,
 ) -> AccessLogEntry:
     """Write one access-log row: who, what object, when, from which page."""
+    from tillit.accounts.network import client_ip
+
     user = user or request.user
-    return AccessLogEntry.objects.create(
+    entry = AccessLogEntry.objects.create(
         municipality_id=user.municipality_id,
         user=user,
         username=user.get_username(),
@@ -130,8 +132,10 @@ def log_personal_data(
         object_id=str(object_id)[:100],
         path=request.get_full_path()[:500],
         referer=request.headers.get("referer", "")[:500],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
     )
+    request._tillit_access_logged = True  # the PersonalDataMiddleware adds no second row
+    return entry
 
 
 def fetch(request: HttpRequest, source: type[Model] | QuerySet, *, perm: str, **lookup) -> Model:

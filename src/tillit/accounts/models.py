@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import UTC
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,7 +96,16 @@ class User(AbstractUser):
 
 
 class ApiToken(MunicipalModel):
-    """A token for a system integration; only its SHA-256 is stored."""
+    """A token for a system integration; only its SHA-256 is stored.
+
+    A token acts as its user, but only within its scopes (a token that reads hits cannot read
+    cases) and only until it expires or is revoked.
+    """
+
+    class Scope(models.TextChoices):
+        READ_HITS = "hits:read", _("Read hits and runs")
+        READ_CASES = "cases:read", _("Read cases")
+        READ_DATA = "data:read", _("Read the list of data sets")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     name = models.CharField(_("name"), max_length=100)
@@ -102,6 +114,8 @@ class ApiToken(MunicipalModel):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -135,8 +149,9 @@ class AccessLogEntry(MunicipalModel):
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
         SEARCH = "search", _("searched")
+        CHANGE = "change", _("changed")  # user administration: created, password reset, tokens
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, verbose_name=_("user"))
     username = models.CharField(_("user name"), max_length=150)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
@@ -145,8 +160,15 @@ class AccessLogEntry(MunicipalModel):
     path = models.CharField(_("page"), max_length=500)
     referer = models.CharField(_("came from"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # The hash chain (F6): each row holds the hash of the row before it and its own hash over
+    # both, so a row removed or changed behind the application's back breaks the chain that
+    # `tillit accesslog verify` checks. Rows written before the chain existed have none.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL marks rows from before the chain
+    row_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    GENESIS = "0" * 64
 
     class Meta:
         verbose_name = _("access log entry")
@@ -159,7 +181,28 @@ class AccessLogEntry(MunicipalModel):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The access log is append-only")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # one writer at a time extends the chain (SQLite's IMMEDIATE transactions already serialise)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(7411)")
+            last = (AccessLogEntry.objects.filter(row_hash__isnull=False).order_by("-id")
+                    .values_list("row_hash", flat=True).first())
+            self.prev_hash = last or self.GENESIS
+            self.at = timezone.now()
+            self.row_hash = self.compute_hash()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only")
+
+    def chain_payload(self) -> bytes:
+        """The row's content as it enters its hash (everything but the id and the hashes)."""
+        at = self.at.astimezone(UTC) if self.at.tzinfo else self.at
+        return json.dumps([
+            self.prev_hash, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), self.municipality_id, self.user_id, self.username,
+            self.action, self.object_type, self.object_id, self.path, self.referer, self.ip_address or "",
+        ], ensure_ascii=False, separators=(",", ":")).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.chain_payload()).hexdigest()

@@ -8,6 +8,10 @@ urlpatterns = [
     path("konto/tvafaktor/", views.otp, name="accounts-otp"),
     path("administration/", views.admin_index, name="accounts-admin"),
     path("administration/anvandare/ny/", views.user_create, name="accounts-user-create"),
-    path("administration/api-nycklar/ny/", views.token_create, name="accounts-token-create"),
+    path("administration/anvandare/<int:pk>/", views.user_detail, name="accounts-user"),
+    path("konto/", views.account, name="accounts-account"),
+    path("konto/losenord/", views.password_change, name="accounts-password-change"),
+    path("konto/api-nycklar/ny/", views.token_create, name="accounts-token-create"),
+    path("konto/api-nycklar/<int:pk>/aterkalla/", views.token_revoke, name="accounts-token-revoke"),
     path("administration/atkomstlogg/", views.access_log, name="accounts-access-log"),
 ]

@@ -6,13 +6,16 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,9 +25,16 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tillit.accounts import selectors, services
-from tillit.accounts.access import AccessLogEntry, has_perm, log_personal_data, require
-from tillit.accounts.forms import AccessLogSearchForm, ApiTokenForm, OtpForm, UserCreateForm
-from tillit.accounts.models import ApiToken
+from tillit.accounts.access import AccessLogEntry, has_perm, log_personal_data, require, scoped
+from tillit.accounts.forms import (
+    AccessLogSearchForm,
+    ApiTokenForm,
+    OtpForm,
+    PasswordResetForm,
+    UserCreateForm,
+    validated_password,
+)
+from tillit.accounts.models import ApiToken, User
 from tillit.lib.csvsafe import csv_cell
 
 
@@ -98,8 +108,13 @@ def admin_index(request):
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        validated_password(form, "password", User(username=data["username"], first_name=data["first_name"],
+                                                  last_name=data["last_name"], email=data["email"]))
+    if request.method == "POST" and form.is_valid():
         try:
-            services.user_create(municipality=request.user.municipality, **form.cleaned_data)
+            services.user_create(municipality=request.user.municipality, actor=request.user, request=request,
+                                 **form.cleaned_data)
         except IntegrityError:
             form.add_error("username", _("That user name is taken."))
         else:
@@ -109,12 +124,74 @@ def user_create(request):
 
 
 @require("admin.users")
+def user_detail(request, pk: int):
+    """One user of the municipality; the administrator can set a temporary password."""
+    target = scoped(User.objects.all(), request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        validated_password(form, "password", target)
+        if form.is_valid():
+            services.password_reset_by_admin(actor=request.user, target=target,
+                                             new_password=form.cleaned_data["password"], request=request)
+            messages.success(request, _("The password of %(user)s was reset. Their two-factor device was removed; "
+                                        "they set up a new one at their next login.") % {"user": target.username})
+            return redirect("accounts-user", pk=target.pk)
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "form": form, "tokens": target.api_tokens.all(),
+        "has_device": TOTPDevice.objects.filter(user=target, confirmed=True).exists()})
+
+
+@login_required
+def account(request):
+    """The user's own page: password and API tokens."""
+    return render(request, "accounts/account.html", {"tokens": request.user.api_tokens.order_by("-created_at")})
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts-account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
 def token_create(request):
+    """A token for the user's own integration, after a fresh second-factor check."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        messages.error(request, _("Set up two-factor authentication before you create an API token."))
+        return redirect(f"{reverse('accounts-otp')}?next={reverse('accounts-token-create')}")
     form = ApiTokenForm(request.POST or None)
     key = None
     if request.method == "POST" and form.is_valid():
-        _token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        if not device.verify_token(form.cleaned_data["code"].strip()):
+            form.add_error("code", _("The code is wrong or has expired. Try the current code."))
+        else:
+            _token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
+                                                    scopes=form.cleaned_data["scopes"],
+                                                    days=form.cleaned_data["days"], request=request)
     return render(request, "accounts/token_create.html", {"form": form, "key": key})
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk: int):
+    """Users revoke their own tokens; an administrator any token of the municipality."""
+    tokens = scoped(ApiToken.objects.all(), request.user)
+    if not has_perm(request.user, "admin.users"):
+        tokens = tokens.filter(user=request.user)
+    token = tokens.filter(pk=pk, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, _("The API token %(prefix)s was revoked.") % {"prefix": token.prefix})
+    return redirect(_safe_next(request) if request.POST.get("next") else "accounts-account")
 
 
 @require("admin.accesslog")

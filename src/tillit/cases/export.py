@@ -8,17 +8,21 @@ import json
 import zipfile
 
 from django.utils import timezone
+from django.utils.translation import override
 
 from tillit.cases.access import case_access_log
+from tillit.cases.history import describe
 from tillit.cases.models import Case
 from tillit.cases.services import document_read
+from tillit.lib.csvsafe import csv_cell
 
 
 def _csv(header: list[str], rows: list[list]) -> str:
+    """Every cell through csv_cell: text starting with = + - @ is never a live formula (as in the other exports)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -34,18 +38,19 @@ def case_archive(*, case: Case, user) -> bytes:
             names.append((document, name))
             archive.writestr(name, content)
         archive.writestr("SHA256SUMS", "".join(f"{d.sha256}  {name}\n" for d, name in names))
+
+        with override("sv"):  # the court reads the history in Swedish
+            history = [[timezone.localtime(e.at).isoformat(), e.user.get_username() if e.user else "",
+                        *describe(e)] for e in case.events.select_related("user")]
+            diary = [[e.occurred_on.isoformat(), e.get_kind_display(), e.contact, e.text, e.author.get_username(),
+                      timezone.localtime(e.created_at).isoformat()] for e in case.diary.select_related("author")]
+            kinds = {d.pk: str(d.get_kind_display()) for d, _name in names}
+        archive.writestr("handelselogg.csv", _csv(["tid", "anvandare", "handelse", "detalj"], history))
         archive.writestr("handlingar.csv", _csv(
             ["id", "titel", "filnamn", "typ", "storlek", "sha256", "registrerad", "registrerad_av"],
-            [[d.pk, d.title, d.filename, d.kind, d.size, d.sha256, timezone.localtime(d.uploaded_at).isoformat(),
+            [[d.pk, d.title, d.filename, kinds[d.pk], d.size, d.sha256, timezone.localtime(d.uploaded_at).isoformat(),
               d.uploaded_by.get_username()] for d, _name in names]))
-        archive.writestr("dagbok.csv", _csv(
-            ["datum", "typ", "kontakt", "text", "skriven_av", "skriven"],
-            [[e.occurred_on.isoformat(), e.kind, e.contact, e.text, e.author.get_username(),
-              timezone.localtime(e.created_at).isoformat()] for e in case.diary.select_related("author")]))
-        archive.writestr("handelselogg.csv", _csv(
-            ["tid", "anvandare", "handelse", "detalj"],
-            [[timezone.localtime(e.at).isoformat(), e.user.get_username() if e.user else "", e.action, e.detail]
-             for e in case.events.select_related("user")]))
+        archive.writestr("dagbok.csv", _csv(["datum", "typ", "kontakt", "text", "skriven_av", "skriven"], diary))
         archive.writestr("atkomstlogg.csv", _csv(
             ["tid", "anvandare", "atgard", "objekt", "id", "sida"],
             [[timezone.localtime(e.at).isoformat(), e.username, e.action, e.object_type, e.object_id, e.path]

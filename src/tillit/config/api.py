@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from tillit.accounts.access import has_perm, requires_two_factor
@@ -18,10 +19,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         from tillit.accounts.services import api_token_authenticate
 
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = api_token_authenticate(token, request)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.api_token = api_token  # require_api checks its scopes
+        return api_token.user
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -43,9 +46,22 @@ api = NinjaAPI(
 )
 
 
+# which token scope an API permission needs (a token acts for its user, within its scopes)
+SCOPE_FOR_PERM = {"controls.view": "hits:read", "cases.view": "cases:read", "data.view": "data:read"}
+
+
+@api.exception_handler(NinjaValidationError)
+def _bad_input(request: HttpRequest, exc: NinjaValidationError):
+    """Bad input is a 400 with what was wrong, like every other refusal of the caller's input."""
+    return api.create_response(request, {"detail": exc.errors}, status=400)
+
+
 def require_api(request: HttpRequest, perm: str) -> None:
     if not has_perm(request.user, perm):
         raise HttpError(403, "Forbidden")
+    token = getattr(request, "api_token", None)
+    if token is not None and SCOPE_FOR_PERM.get(perm) not in (token.scopes or []):
+        raise HttpError(403, "The token's scopes do not cover this")
 
 
 class MeOut(Schema):
@@ -73,6 +89,7 @@ def _register_app_routers() -> None:
     from tillit.controls.api import router as controls_router
     from tillit.datasets.api import router as datasets_router
     from tillit.plans.api import router as plans_router
+    from tillit.reports.api import router as reports_router
     from tillit.risks.api import router as risks_router
     from tillit.tips.api import router as tips_router
 
@@ -82,6 +99,7 @@ def _register_app_routers() -> None:
     api.add_router("/", tips_router)
     api.add_router("/", risks_router)
     api.add_router("/", plans_router)
+    api.add_router("/reports", reports_router)
 
 
 _register_app_routers()

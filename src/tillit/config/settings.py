@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tillit.accounts.middleware.PersonalDataMiddleware",
 ]
 
 ROOT_URLCONF = "tillit.config.urls"
@@ -152,6 +153,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# the client's address from the trusted proxy's X-Forwarded-For only when TILLIT_BEHIND_PROXY is set
+AXES_CLIENT_IP_CALLABLE = "tillit.accounts.network.client_ip"
 
 OTP_TOTP_ISSUER = "Tillit"
 
@@ -171,7 +174,9 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TILLIT_BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("TILLIT_BEHIND_PROXY", False)
+TRUSTED_PROXIES = {p.strip() for p in env("TILLIT_TRUSTED_PROXY", "127.0.0.1").split(",") if p.strip()}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

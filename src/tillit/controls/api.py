@@ -2,6 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from tillit.accounts.access import log_personal_data
 from tillit.config.api import require_api
@@ -49,6 +50,8 @@ def list_runs(request):
 @router.get("/hits", response=list[HitOut])
 def list_hits(request, status: str = "new", control: str = "", run: int | None = None):
     require_api(request, "controls.view")
+    if run is not None and not 0 < run < 2**63:
+        raise HttpError(400, "run must be a run id")
     hits = selectors.hit_list(user=request.user, status=status, control=control)
     if run:
         hits = hits.filter(last_run_id=run)

@@ -68,7 +68,7 @@ def cmd_run(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics.registry import get as get_control
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
     from tillit.controls.models import Run
     from tillit.controls.services import run_create, run_execute
     from tillit.datasets.cli import resolve_municipality
@@ -127,7 +127,7 @@ def export_rows(hits, *, with_evidence: bool):
 def cmd_export(args) -> int:
     from django.utils.translation import gettext as _
 
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
     from tillit.controls.models import Hit, Run
     from tillit.datasets.cli import resolve_municipality
     from tillit.lib.csvsafe import csv_cell
@@ -138,6 +138,11 @@ def cmd_export(args) -> int:
         if not Run.objects.filter(municipality=municipality, pk=args.run_id).exists():
             raise CommandError(_("There is no run %(id)s.") % {"id": args.run_id})
         hits = hits.filter(last_run_id=args.run_id)
+    from tillit.accounts.personal_data import log_command
+
+    # the hits carry personnummer and names: the export is a read of personal data (docs/cli.md)
+    log_command(municipality=municipality, object_type="hits", object_id=f"cli:{hits.count()}",
+                command=f"tillit hits export --format {args.format}" + (f" --run {args.run_id}" if args.run_id else ""))
     out = Path(args.output).open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if args.format == "json":
@@ -163,7 +168,7 @@ def cmd_set_param(args) -> int:
 
     from tillit.analytics.registry import ParamError
     from tillit.analytics.registry import get as get_control
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
     from tillit.controls.services import LifecycleError, control_change_params, control_config
     from tillit.datasets.cli import resolve_municipality
     from tillit.lib.messages import render

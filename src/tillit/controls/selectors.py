@@ -17,6 +17,7 @@ from tillit.controls.models import Hit, Run, Snooze
 def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", severity: str = "",
              status: str = "new", min_amount: str = "", subject: str = "") -> QuerySet[Hit]:
     hits = scoped(Hit.objects.all(), user)
+    hits = hits.exclude(Exists(_restricted_cases_not_visible(user)))
     if user.role != Role.COORDINATOR:
         hits = hits.filter(shadow=False)  # shadow-run hits are for coordinators only
     if control:
@@ -42,10 +43,22 @@ def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", s
         hits = hits.filter(subject_id=subject)
     if min_amount:
         try:
-            hits = hits.filter(amount_at_risk__gte=Decimal(min_amount.replace(" ", "").replace(",", ".")))
+            amount = Decimal(min_amount.replace(" ", "").replace(",", "."))
         except InvalidOperation:
-            pass
+            amount = None
+        # NaN, Infinity and absurd sizes are no amount (the database would fail on them)
+        if amount is not None and amount.is_finite() and abs(amount) < Decimal("1e15"):
+            hits = hits.filter(amount_at_risk__gte=amount)
     return hits.order_by("-score", "-id")
+
+
+def _restricted_cases_not_visible(user):
+    """A hit joined to a team-only case is as restricted as the case: only who sees the case sees the hit."""
+    from tillit.cases.access import visible_cases
+    from tillit.cases.models import CaseHit, Sensitivity
+
+    return CaseHit.objects.filter(hit=OuterRef("pk"), case__sensitivity=Sensitivity.TEAM_ONLY).exclude(
+        case__in=visible_cases(user).values("pk"))
 
 
 def hit_related(*, user, hit: Hit) -> QuerySet[Hit]:

@@ -49,7 +49,21 @@ class QueueFilter(forms.Form):
                                  choices=[("", gettext_lazy("all"))] + list(Hit.Severity.choices))
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
                                choices=[("", gettext_lazy("all"))] + list(Hit.Status.choices))
-    min_amount = forms.CharField(label=gettext_lazy("Amount at risk at least (kr)"), required=False)
+    min_amount = forms.CharField(label=gettext_lazy("Amount at risk at least (kr)"), required=False, max_length=30)
+
+    def clean_min_amount(self):
+        from decimal import Decimal, InvalidOperation
+
+        text = self.cleaned_data["min_amount"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        if not text:
+            return ""
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or abs(amount) >= Decimal("1e15"):
+            raise forms.ValidationError(_("Write an amount in kronor, for example 10 000."))
+        return text
 
 
 class DismissForm(forms.Form):
@@ -89,7 +103,7 @@ def queue(request):
         "can_triage": has_perm(request.user, "hits.triage"), "can_run": has_perm(request.user, "controls.run"),
         "latest_run": selectors.run_list(user=request.user).first(), "reasons": Hit.DismissReason.choices,
         "query": _without_page(request.GET),
-    })
+    }, status=200 if form.is_valid() else 400)  # a bad filter is the caller's error, shown on the form
 
 
 def _without_page(query) -> str:
