@@ -15,13 +15,15 @@ from tillit.controls.models import Hit, Run, Snooze
 
 
 def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", severity: str = "",
-             status: str = "new", min_amount: str = "", subject: str = "") -> QuerySet[Hit]:
+             status: str = "new", min_amount: str = "", subject: str = "", family: str = "") -> QuerySet[Hit]:
     hits = scoped(Hit.objects.all(), user)
     hits = hits.exclude(Exists(_restricted_cases_not_visible(user)))
     if user.role != Role.COORDINATOR:
         hits = hits.filter(shadow=False)  # shadow-run hits are for coordinators only
     if control:
         hits = hits.filter(control_id=control)
+    if family:  # the overview's figures per control family (INV, BEN, …)
+        hits = hits.filter(control_id__startswith=f"{family}-")
     if risk_area:
         if connections[hits.db].vendor == "postgresql":
             hits = hits.filter(risk_areas__contains=[risk_area])
