@@ -93,7 +93,7 @@ NOT_PERSONAL_PREFIXES = ("plans-", "risks-")
 API_PERSONAL = {"/api/hits", "/api/cases", "/api/cases/{case_id}"}
 API_NOT_PERSONAL = {"/api/me", "/api/runs", "/api/datasets"}
 # API sections without personal data (by OpenAPI tag)
-API_NOT_PERSONAL_TAGS = {"plans", "risks"}
+API_NOT_PERSONAL_TAGS = {"plans", "risks", "reports"}  # reports: aggregates, small counts suppressed
 
 
 def page_for(request) -> Page | None:
