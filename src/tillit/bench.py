@@ -353,7 +353,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ids = [c for c in INVOICE_CONTROLS if c in known]
     unknown = [c for c in ids if c not in known]
     if unknown:
-        from tillit.cli import CommandError
+        from tillit.lib.commands import CommandError
 
         raise CommandError(f"unknown control(s): {', '.join(unknown)}")
     for engine in args.engine:

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tillit.analytics import refdata
-from tillit.cli import CommandError, _migrate, _print
 from tillit.datasets.cli import resolve_municipality
+from tillit.lib.commands import CommandError
+from tillit.lib.commands import migrate as _migrate
+from tillit.lib.commands import say as _print
 
 ROLE_NAMES = ["administrator", "coordinator", "investigator", "controller", "reviewer"]
 

@@ -48,8 +48,8 @@ def cmd_export(args) -> int:
     from tillit.accounts.models import AccessLogEntry, User
     from tillit.cases.access import visible_cases
     from tillit.cases.models import Case
-    from tillit.cli import CommandError
     from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.commands import CommandError
     from tillit.lib.csvsafe import csv_cell
 
     municipality = resolve_municipality(args.municipality)

@@ -68,10 +68,10 @@ def cmd_run(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics.registry import get as get_control
-    from tillit.lib.commands import CommandError
     from tillit.controls.models import Run
     from tillit.controls.services import run_create, run_execute
     from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.commands import CommandError
     from tillit.lib.messages import render
 
     for control_id in args.controls or []:
@@ -127,9 +127,9 @@ def export_rows(hits, *, with_evidence: bool):
 def cmd_export(args) -> int:
     from django.utils.translation import gettext as _
 
-    from tillit.lib.commands import CommandError
     from tillit.controls.models import Hit, Run
     from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.commands import CommandError
     from tillit.lib.csvsafe import csv_cell
 
     municipality = resolve_municipality(args.municipality)
@@ -168,9 +168,9 @@ def cmd_set_param(args) -> int:
 
     from tillit.analytics.registry import ParamError
     from tillit.analytics.registry import get as get_control
-    from tillit.lib.commands import CommandError
     from tillit.controls.services import LifecycleError, control_change_params, control_config
     from tillit.datasets.cli import resolve_municipality
+    from tillit.lib.commands import CommandError
     from tillit.lib.messages import render
 
     try:

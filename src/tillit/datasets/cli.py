@@ -57,7 +57,7 @@ def resolve_municipality(code: str | None):
     from django.utils.translation import gettext as _
 
     from tillit.accounts.models import Municipality
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
 
     if code:
         municipality = Municipality.objects.filter(code=code).first()
@@ -93,9 +93,9 @@ def cmd_import(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics import schema
-    from tillit.cli import CommandError
     from tillit.datasets.models import MappingProfile
     from tillit.datasets.services import ImportRefused, import_file, parse_period
+    from tillit.lib.commands import CommandError
     from tillit.lib.formats import format_integer
     from tillit.lib.messages import render
 
@@ -145,8 +145,8 @@ def cmd_pseudonyms_export(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics.pseudonyms import MIN_KEY_BYTES, PseudonymKeyError, export, read_key
-    from tillit.cli import CommandError
     from tillit.datasets.services import current_sources
+    from tillit.lib.commands import CommandError
     from tillit.lib.formats import format_integer
 
     municipality = resolve_municipality(args.municipality)
@@ -227,7 +227,7 @@ def cmd_generate(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics.generate import GenerateError, generate
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
     from tillit.lib.formats import format_integer
     from tillit.lib.messages import render
 
@@ -254,8 +254,8 @@ def cmd_profiles_add(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics import schema
-    from tillit.cli import CommandError
     from tillit.datasets.services import ProfileError, profile_save
+    from tillit.lib.commands import CommandError
     from tillit.lib.messages import render
 
     if args.dataset not in schema.DATASETS:
@@ -297,8 +297,8 @@ def cmd_profiles_show(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.analytics.ingest import ROW_NUMBER
-    from tillit.cli import CommandError
     from tillit.datasets.models import MappingProfile
+    from tillit.lib.commands import CommandError
 
     municipality = resolve_municipality(args.municipality)
     profile = MappingProfile.objects.filter(municipality=municipality, name=args.name).first()
