@@ -194,7 +194,7 @@ def measure_table(data: dict) -> tuple[list[str], list[list[str]]]:
     rows = []
     for a in data["areas"]:
         for m in a["measures"]:
-            status = m["status_label"] + (" – " + _("overdue") if m["overdue"] else "")
+            status = m["status_label"] + (" – " + _("late") if m["overdue"] else "")
             rows.append([f"{m['code']} {m['text']}", m["responsible"], m["start"] or "", m["deadline"] or "",
                          status, f"{m['progress']} %"])
     return head, rows
@@ -247,7 +247,7 @@ def outcome_rows(data: dict) -> list[tuple[str, str]]:
 def routine_table(data: dict) -> tuple[list[str], list[list[str]]]:
     head = [_("Routine or guideline"), _("Version"), _("Owner"), _("Next review")]
     rows = [[r["title"], r["version"], r["owner"],
-             r["next_review"] + (" – " + _("overdue") if r["state"] == "overdue" else "")] for r in data["routines_due"]]
+             r["next_review"] + (" – " + _("late") if r["state"] == "overdue" else "")] for r in data["routines_due"]]
     return head, rows
 
 

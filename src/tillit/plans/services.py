@@ -330,8 +330,9 @@ def reminders_send(*, today: date | None = None, municipality=None) -> list[Remi
 
 def reminders_for(user, *, since_days: int = 31) -> list[Reminder]:
     """The reminders addressed to the user, newest first, for measures that are still open."""
-    since = timezone.localdate() - timedelta(days=since_days)
-    rows = (Reminder.objects.filter(municipality_id=user.municipality_id, created_on__gte=since,
+    today = timezone.localdate()
+    since = today - timedelta(days=since_days)
+    rows = (Reminder.objects.filter(municipality_id=user.municipality_id, created_on__gte=since, created_on__lte=today,
                                     measure__status__in=(Measure.Status.PLANNED, Measure.Status.ONGOING))
             .select_related("measure__area__plan"))
     return [r for r in rows if user.pk in (r.recipients or [])]

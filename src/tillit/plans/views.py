@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -144,7 +145,7 @@ def measure_detail(request, pk: int):
         value_form = forms.IndicatorValueForm(initial={"measured_on": timezone.localdate()}, auto_id="id_value_%s")
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         action = request.POST.get("action")
         try:
             if action == "edit":
@@ -320,7 +321,7 @@ def course_detail(request, pk: int):
     form = forms.OccasionForm(request.POST or None, municipality=course.municipality) if can_edit else None
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.occasion_create(course=course, user=request.user, held_on=form.cleaned_data["held_on"],
@@ -388,7 +389,7 @@ def routine_detail(request, pk: int):
                 messages.success(request, _("The routine was saved."))
                 return redirect("plans-routine", pk=routine.pk)
     elif request.method == "POST":
-        raise Http404
+        raise PermissionDenied
     steps = dict(Routine.CASE_STEPS)
     return render(request, "plans/routine_detail.html", {
         "routine": routine, "form": form, "can_edit": can_edit, "review_state": routine.review_state(),
