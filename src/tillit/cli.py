@@ -12,6 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+# shared with the apps' commands, which sit below this module (tillit.lib.commands)
+from tillit.lib.commands import CommandError
+from tillit.lib.commands import migrate as _migrate
+from tillit.lib.commands import say as _print
+
 DEMO_MUNICIPALITY = ("9999", "Exempelkommun")
 DEMO_BOARDS = [
     "Kommunstyrelsen", "Socialnämnden", "Arbetsmarknadsnämnden", "Kultur- och fritidsnämnden",
@@ -27,10 +32,6 @@ DEMO_USERS = [
 ]
 
 
-class CommandError(Exception):
-    """A failure to report to the user in their language, exit code 1."""
-
-
 def _setup_django(lang: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tillit.config.settings")
     import django
@@ -39,16 +40,6 @@ def _setup_django(lang: str) -> None:
     from django.utils import translation
 
     translation.activate(lang)
-
-
-def _migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-
-
-def _print(message: str) -> None:
-    print(message, flush=True)
 
 
 def cmd_demo(args) -> int:
