@@ -89,6 +89,12 @@ def _demo_steps():
     except ImportError:
         pass
     try:
+        from tillit.plans.demo import demo_plan
+
+        steps.append(demo_plan)
+    except ImportError:
+        pass
+    try:
         from tillit.risks.demo import demo_risks
 
         steps.append(demo_risks)
@@ -155,6 +161,9 @@ def cmd_schedule(args) -> int:
         for run in schedule_due_runs():
             _print(_("Scheduled run %(run)s started for municipality %(code)s.")
                    % {"run": run.pk, "code": run.municipality.code})
+        from tillit.plans.services import reminders_send
+
+        reminders_send()  # the action plan's deadline reminders (30, 7, 1 days); made once each
         if args.once:
             return 0
         time.sleep(60)
@@ -234,7 +243,7 @@ def _extensions():
     """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
     found = []
     for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench",
-                   "tillit.risks.cli"):
+                   "tillit.plans.cli", "tillit.risks.cli"):
         try:
             mod = __import__(module, fromlist=["add_commands"])
         except ImportError:
