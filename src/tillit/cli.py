@@ -157,6 +157,7 @@ def cmd_schedule(args) -> int:
 
     from tillit.controls.services import schedule_due_runs
 
+    nightly_state: dict = {}
     while True:
         for run in schedule_due_runs():
             _print(_("Scheduled run %(run)s started for municipality %(code)s.")
@@ -164,6 +165,9 @@ def cmd_schedule(args) -> int:
         from tillit.plans.services import reminders_send
 
         reminders_send()  # the action plan's deadline reminders (30, 7, 1 days); made once each
+        from tillit.accounts.security_cli import nightly
+
+        nightly(nightly_state)  # the access log's hash chain, verified once a day; alarms when broken
         if args.once:
             return 0
         time.sleep(60)
@@ -214,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that need no database, or migrate it themselves.
-_SETS_UP_ITSELF = {"generate", "setup", "demo", "manage"}
+_SETS_UP_ITSELF = {"generate", "setup", "demo", "manage", "restore"}
 
 
 def _embedded_database_ready() -> None:
@@ -243,7 +247,7 @@ def _extensions():
     """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
     found = []
     for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench",
-                   "tillit.plans.cli", "tillit.risks.cli"):
+                   "tillit.plans.cli", "tillit.risks.cli", "tillit.accounts.security_cli"):
         try:
             mod = __import__(module, fromlist=["add_commands"])
         except ImportError:

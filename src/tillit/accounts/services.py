@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import secrets
 from datetime import timedelta
@@ -24,9 +25,9 @@ def _administration(*, actor: User | None, target: User, what: str, request=None
 
     AccessLogEntry.objects.create(
         municipality_id=target.municipality_id, user=actor,
-        username=actor.get_username() if actor else f"cli:{command or 'tillit'}"[:150],
+        username=actor.get_username() if actor else f"cli:{getpass.getuser()}"[:150],
         action=AccessLogEntry.Action.CHANGE, object_type=f"user {what}"[:50], object_id=target.get_username(),
-        path=(request.get_full_path() if request else command)[:500],
+        path=(request.get_full_path() if request else command or "tillit")[:500],
         ip_address=client_ip(request) if request else None)
     security_log.info("user administration", extra={"what": what, "target": target.pk,
                                                     "actor": actor.pk if actor else None})
@@ -62,8 +63,8 @@ def user_create(*, municipality: Municipality, username: str, password: str, rol
         validate_password(password, user)
     user.set_password(password)
     user.save()
-    if actor is not None or request is not None:
-        _administration(actor=actor, target=user, what="created", request=request)
+    # user administration is in the log whatever the path (web page, command line, set-up)
+    _administration(actor=actor, target=user, what="created", request=request)
     return user
 
 
