@@ -86,7 +86,8 @@ class ReportForm(forms.Form):
     # Abuse resistance: a signed challenge, its proof of work (or time), and a field people leave empty.
     challenge = forms.CharField(widget=forms.HiddenInput)
     nonce = forms.CharField(widget=forms.HiddenInput, required=False)
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args, channel: str, category: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +168,8 @@ class ComplaintForm(forms.Form):
     service = forms.CharField(label=_("Which service?"), max_length=100, required=False,
                               help_text=_("For example home care, personal assistance, school transport."))
     text = forms.CharField(label=_("Your complaint"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
 
 class MemberForm(forms.Form):

@@ -45,7 +45,7 @@ CHANNEL_PERM = {Channel.TIPS: "tips.view", Channel.WHISTLEBLOWING: "whistleblowi
 
 
 def public(view):
-    """No address or browser kept, nothing cached, no referrer sent on; ?lang=en for English."""
+    """No address or browser kept, nothing cached, no referrer sent to other sites; ?lang=en for English."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -58,7 +58,7 @@ def public(view):
             if hasattr(response, "render"):
                 response.render()
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped
