@@ -198,3 +198,45 @@ def test_exposure_in_kr_is_read_the_swedish_way(client, personas, login):
     area.refresh_from_db()
     assert area.name == "Ekonomiskt bistånd" and area.exposure_kr == Decimal("12345678.50")
     json.dumps(str(area.exposure_kr))
+
+
+def test_the_default_scale_speaks_the_municipalities_swedish(client, personas, login):
+    login(client, personas["coordinator"])
+    area = _area(personas["coordinator"].municipality, "R14")
+    page = client.get(reverse("risk-area-detail", args=[area.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    for word in ("1 osannolik", "2 mindre sannolik", "3 möjlig", "4 sannolik", "1 försumbar", "2 lindrig",
+                 "3 kännbar", "4 allvarlig"):
+        assert word in page, word
+
+
+def test_cli_loads_the_catalogue_for_an_existing_municipality(kommun_a, capsys):
+    from tillit.risks.cli import cmd_load_catalogue
+
+    RiskArea.objects.filter(municipality=kommun_a, code__in=["R01", "R02"]).delete()
+    args = type("Args", (), {"municipality": kommun_a.code})()
+    assert cmd_load_catalogue(args) == 0
+    assert RiskArea.objects.filter(municipality=kommun_a).count() == 47
+    assert "2" in capsys.readouterr().out
+
+
+def test_the_demo_values_a_few_areas(kommun_a):
+    from tillit.risks.demo import demo_risks
+
+    demo_risks(kommun_a)
+    top = selectors.top_risks(kommun_a, n=3)
+    assert len(top) == 3 and top[0]["code"] == "R14"  # 950 Mkr exposed, net 3 × 3
+    assert RiskAssessment.objects.filter(municipality=kommun_a).count() == 14
+    demo_risks(kommun_a)  # again: nothing more
+    assert RiskAssessment.objects.filter(municipality=kommun_a).count() == 14
+
+
+def test_evidence_counts_hits_and_cases_in_the_area(personas):
+    from tillit.cases.models import Case
+
+    user = personas["coordinator"]
+    area = _area(user.municipality, "R14")
+    Case.objects.create(municipality=user.municipality, number="2026-0001", year=2026, sequence=1, title="x",
+                        source="hit", risk_area="Fakturahantering", amount_concerned=Decimal("12500"))
+    ev = selectors.evidence(user=user, area=area)
+    assert ev["cases"] == 1 and ev["cases_amount"] == Decimal("12500") and ev["confirmed"] == 0
+    assert ev["controls"]  # invoice controls serve Fakturahantering

@@ -46,8 +46,9 @@ def test_settings_change_the_weights_and_refuse_bad_ones(client, personas, login
 
 def test_the_nav_leads_to_the_risk_section(client, personas, login):
     login(client, personas["reviewer"])
-    page = client.get(reverse("reports-overview")).content.decode()
-    assert f'href="{reverse("risks-home")}"' in page
+    page = client.get(reverse("risk-area-list")).content.decode()
+    mainnav = page.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("risks-home")}"' in mainnav
 
 
 def test_area_of_another_municipality_cannot_be_valued(client, personas, login):

@@ -68,7 +68,7 @@ class RiskArea(MunicipalModel):
                                       null=True, blank=True)
     catalogue_number = models.PositiveSmallIntegerField(_("number in the catalogue"), null=True, blank=True)
     origin = models.CharField(_("origin"), max_length=200, blank=True)
-    retired = models.BooleanField(_("retired"), default=False)
+    retired = models.BooleanField(_("no longer used"), default=False)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,14 +9,17 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tillit.risks.models import RiskArea, RiskAssessment, RiskSettings
 
 # The wording Swedish municipalities use on the default 1–4 scale (English source strings; the
 # Swedish catalogue gives osannolik, mindre sannolik, möjlig, sannolik and försumbar, lindrig,
 # kännbar, allvarlig).
-DEFAULT_PROBABILITY = ["unlikely", "less likely", "possible", "likely"]
-DEFAULT_CONSEQUENCE = ["negligible", "mild", "noticeable", "serious"]
+DEFAULT_PROBABILITY = [gettext_noop("unlikely"), gettext_noop("less likely"), gettext_noop("possible"),
+                       gettext_noop("likely")]
+DEFAULT_CONSEQUENCE = [gettext_noop("negligible"), gettext_noop("mild"), gettext_noop("noticeable"),
+                       gettext_noop("serious")]
 
 
 @dataclass(frozen=True)
