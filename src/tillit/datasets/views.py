@@ -108,14 +108,15 @@ def attempt_detail(request, pk: int):
 
 
 def _preview(request, attempt: ImportAttempt):
-    from tillit.analytics.ingest import preview
+    from tillit.datasets.bounded import bounded_preview
 
     if not has_perm(request.user, "data.import"):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
     mapping = services.mapping_from_profile(attempt.profile)
-    result = preview(attempt.dataset, Path(attempt.upload_path), mapping=mapping, n=20)
+    # in a child process with a time and memory limit, once per upload and mapping (security F4)
+    result = bounded_preview(attempt.dataset, Path(attempt.upload_path), mapping=mapping, n=20)
     if attempt.dataset in PERSONAL_DATASETS:
         log_personal_data(request, object_type=f"upload:{attempt.dataset}", object_id=str(attempt.pk))
     initial = dict(result.mapping.columns) if getattr(result, "mapping", None) else {}

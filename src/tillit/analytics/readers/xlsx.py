@@ -26,6 +26,72 @@ from tillit.analytics.readers.detect import find_header_row
 
 HEADER_SEARCH_ROWS = 30
 
+# Limits checked before openpyxl parses anything (a zip bomb of a few MB can expand to many GB
+# and keep a process busy for minutes). Honest exports stay far below them.
+MAX_UNCOMPRESSED = 1_000_000_000  # bytes, all members together
+MAX_RATIO = 200  # uncompressed / compressed, for any member over RATIO_FROM bytes
+RATIO_FROM = 10_000_000
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 1_000  # no canonical data set comes near; a wider sheet is refused
+MAX_SHARED_STRINGS = 5_000_000
+MAX_SHARED_STRINGS_BYTES = 300_000_000
+
+
+def check_limits(path: Path) -> None:
+    """Refuse a workbook that would expand beyond the limits, from the zip directory and the first
+    bytes of its XML only: nothing is decompressed in full."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            total = sum(m.file_size for m in members)
+            if total > MAX_UNCOMPRESSED:
+                raise SourceError(_("The Excel file would unpack to %(size)s MB, more than the %(limit)s MB allowed. "
+                                    "Nothing was read. Save the data as CSV, or split it into smaller files."),
+                                  {"size": total // 1_000_000, "limit": MAX_UNCOMPRESSED // 1_000_000})
+            for member in members:
+                if member.file_size > RATIO_FROM and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+                    raise SourceError(_("The Excel file is packed %(ratio)s times tighter than an ordinary workbook "
+                                        "(%(member)s): it looks like a zip bomb and was not read."),
+                                      {"ratio": member.file_size // max(member.compress_size, 1),
+                                       "member": member.filename})
+            names = set(zf.namelist())
+            if "xl/sharedStrings.xml" in names:
+                info = zf.getinfo("xl/sharedStrings.xml")
+                head = _head(zf, "xl/sharedStrings.xml")
+                found = re.search(rb'uniqueCount="(\d+)"', head) or re.search(rb'count="(\d+)"', head)
+                count = int(found.group(1)) if found else 0
+                if info.file_size > MAX_SHARED_STRINGS_BYTES or count > MAX_SHARED_STRINGS:
+                    raise SourceError(_("The Excel file holds more distinct texts (%(count)s) than the %(limit)s "
+                                        "allowed. Nothing was read. Save the data as CSV."),
+                                      {"count": count, "limit": MAX_SHARED_STRINGS})
+            for name in sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)):
+                found = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', _head(zf, name))
+                if found:
+                    _check_size(int(found.group(2)), _column_number(found.group(1).decode()))
+    except zipfile.BadZipFile as error:
+        raise SourceError(_("The Excel file could not be opened: %(detail)s"), {"detail": str(error)}) from None
+
+
+def _head(zf: zipfile.ZipFile, name: str, size: int = 4096) -> bytes:
+    with zf.open(name) as fh:
+        return fh.read(size)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _check_size(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS:
+        raise SourceError(_("The sheet has more than %(limit)s rows. Nothing was read. Split the file."),
+                          {"limit": MAX_ROWS})
+    if columns > MAX_COLUMNS:
+        raise SourceError(_("The sheet has %(count)s columns, more than the %(limit)s allowed. Nothing was read. "
+                            "Remove the empty or unneeded columns."), {"count": columns, "limit": MAX_COLUMNS})
+
 
 def cell_text(value: object) -> str | None:
     """A cell as the text a person would type: dates ISO, numbers with a decimal point."""
@@ -79,6 +145,7 @@ class XlsxSource(Source):
 
         self.path = path
         self.bad_rows = []
+        check_limits(path)
         try:
             # data_only=False: a formula is kept as its text, never evaluated
             self.workbook = load_workbook(path, read_only=True, data_only=False)
@@ -119,6 +186,9 @@ class XlsxSource(Source):
         anchors: dict[tuple[int, int, int, int], object] = {}
         for number, row in enumerate(self.sheet.iter_rows(values_only=True), start=1):
             values = list(row)
+            # the sheet's declared size may lie: the limits hold while reading too
+            if number > MAX_ROWS or len(values) > MAX_COLUMNS:
+                _check_size(number, len(values))
             for rng in self.merged:
                 min_row, min_col, max_row, max_col = rng
                 if not min_row <= number <= max_row:
