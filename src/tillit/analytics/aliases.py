@@ -44,6 +44,7 @@ COMMON: dict[str, tuple[str, ...]] = {
     ),
     "name": (
         "namn",
+        "leverantor",
         "leverantorsnamn",
         "lev namn",
         "levnamn",
@@ -398,11 +399,48 @@ def aliases_for(spec: DatasetSpec, column: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# Words that make a header a name ('Leverantörsnamn', 'Lev.namn', 'Supplier name'), and bare words
+# for a party that, in the exports municipalities send, hold its name ('Leverantör', 'Mottagare').
+_NAME_WORDS = ("namn", "name", "benamning", "foretag", "firma")
+_PARTY_WORDS = frozenset({"leverantor", "supplier", "vendor", "mottagare", "betalningsmottagare", "payee",
+                          "forening", "sokande", "utforare", "kund"})
+# Words that make a header an identifier ('Leverantörsnr', 'Lev.nummer', 'Vendor ID').
+_ID_SUFFIXES = ("nr", "nummer", "number", "num", "id", "no", "kod", "code")
+
+
+def _is_id_like(folded: str) -> bool:
+    return any(word.endswith(_ID_SUFFIXES) for word in folded.split())
+
+
+def _is_name_like(folded: str) -> bool:
+    words = folded.split()
+    return (any(w in _NAME_WORDS or w.endswith(_NAME_WORDS) for w in words)
+            or (len(words) == 1 and words[0] in _PARTY_WORDS)) and not _is_id_like(folded)
+
+
+def _is_id_column(column: str) -> bool:
+    return column.endswith("_id")
+
+
+def _is_name_column(column: str) -> bool:
+    return column == "name" or column.endswith("_name")
+
+
+def fits(column: str, header: str) -> bool:
+    """A name-like header never goes to an identifier column, nor an id-like header to a name column."""
+    folded = fold(header)
+    if _is_id_column(column) and _is_name_like(folded):
+        return False
+    return not (_is_name_column(column) and _is_id_like(folded) and not _is_name_like(folded))
+
+
 def propose_mapping(spec: DatasetSpec, headers: list[str]) -> dict[str, str]:
     """canonical column -> source header, by alias; each header used once.
 
     Exact canonical names win over aliases, and aliases earlier in the list win
     over later ones, so 'Belopp' goes to amount before 'Moms' could claim it.
+    A header that holds a name ('Leverantör', 'Leverantörsnamn') never maps to an
+    identifier column ('Leverantörsnr' does), whatever the aliases say.
     """
     folded = {fold(h): h for h in reversed(headers)}  # first header wins on a folded tie
     taken: set[str] = set()
@@ -412,7 +450,8 @@ def propose_mapping(spec: DatasetSpec, headers: list[str]) -> dict[str, str]:
             if column in result:
                 continue
             names = aliases_for(spec, column)
-            if rank < len(names) and names[rank] in folded and folded[names[rank]] not in taken:
+            if (rank < len(names) and names[rank] in folded and folded[names[rank]] not in taken
+                    and fits(column, folded[names[rank]])):
                 result[column] = folded[names[rank]]
                 taken.add(result[column])
     return {c: result[c] for c in spec.column_names if c in result}

@@ -181,7 +181,7 @@ def case_create(*, municipality: Municipality, user, title: str, case_type: str,
                                    name=str(subject.get("name", ""))[:200],
                                    national_id=str(subject.get("national_id", ""))[:20],
                                    role=subject.get("role") or CaseSubject.Role.CONCERNED)
-    _event(case, user, "opened", Source(source).label)
+    _event(case, user, "opened", source)
     return case
 
 

@@ -15,6 +15,7 @@ from tillit.accounts.access import has_perm, log_personal_data, require, scoped
 from tillit.accounts.models import AccessLogEntry, Role
 from tillit.cases import access, forms, selectors, services
 from tillit.cases.documents import DRAFTS, POLICE_CHECKLIST, POLICE_GUIDANCE
+from tillit.cases.history import describe
 from tillit.cases.models import (
     Case,
     CaseSubject,
@@ -61,7 +62,8 @@ def case_detail(request, pk: int):
         "tasks": case.tasks.select_related("assignee"), "intent": case.intent_assessments.select_related("assessed_by"),
         "claims": case.recovery_claims.prefetch_related("payments"), "police_reports": case.police_reports.all(),
         "notifications": case.notifications.all(), "sanctions": case.sanctions.all(),
-        "other_outcomes": case.other_outcomes.all(), "events": case.events.select_related("user"),
+        "other_outcomes": case.other_outcomes.all(),
+        "events": [(e, *describe(e)) for e in case.events.select_related("user")],
         "team": case.team.all(), "letters": case.letters.all(),
         "disclosures": case.disclosure_requests.select_related("document", "released_copy", "decision_document"),
     }

@@ -236,6 +236,16 @@ def hit_dismiss(*, hit: Hit, user, reason: str, note: str = "") -> Hit:
 
 
 @transaction.atomic
+def hit_comment(*, hit: Hit, user, note: str) -> HitEvent:
+    """Change the comment on a dismissed hit: a new event, so every earlier comment stays in the history."""
+    if hit.status != Hit.Status.DISMISSED:
+        raise ValueError("only a dismissed hit's comment is changed")
+    if not note.strip():
+        raise ValueError("empty comment")
+    return _event(hit, user, "comment", "", note.strip())
+
+
+@transaction.atomic
 def hit_notify(*, hit: Hit, user, authority: str, note: str = "", legal_ground: str = "2008:206") -> Hit:
     """Notify another authority from the queue: the hit's status, and one row in the cases app's
     information-sharing ledger (so it counts in the statistics like a notification from a case)."""

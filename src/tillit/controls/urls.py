@@ -4,6 +4,7 @@ from tillit.controls import views
 
 urlpatterns = [
     path("kontroller/", views.queue, name="controls-queue"),
+    path("kontroller/export.xlsx", views.queue_export, name="controls-queue-export"),
     path("kontroller/bibliotek/", views.control_list, name="controls-list"),
     path("kontroller/bibliotek/<str:control_id>/", views.control_detail, name="controls-detail"),
     path("kontroller/bibliotek/<str:control_id>/livscykel/", views.control_step, name="controls-step"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ EVENT_LABELS = {
     "notified": gettext_lazy("other authority notified"),
     "case": gettext_lazy("escalated to case"),
     "snoozed": gettext_lazy("silenced for the subject"),
+    "comment": gettext_lazy("comment changed"),
 }
 
 
@@ -68,12 +70,21 @@ class QueueFilter(forms.Form):
 
 class DismissForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Hit.DismissReason.choices)
-    note = forms.CharField(label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # a dismissal is explained: whoever reads the hit later sees why
+    note = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=gettext_lazy("Why the hit needs no further action. It can be changed later; "
+                                                  "every version is kept."))
+
+
+class CommentForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NotifyForm(forms.Form):
     authority = forms.ChoiceField(label=gettext_lazy("Authority"), choices=AUTHORITIES)
-    legal_ground = forms.ChoiceField(label=gettext_lazy("Legal ground"), choices=Notification.LegalGround.choices)
+    # the Act (2008:206) is the municipality's duty to notify when nothing else is chosen
+    legal_ground = forms.ChoiceField(label=gettext_lazy("Legal ground"), choices=Notification.LegalGround.choices,
+                                     required=False, initial=Notification.LegalGround.LAW_2008_206)
     note = forms.CharField(label=gettext_lazy("What was shared"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -106,6 +117,55 @@ def queue(request):
     }, status=200 if form.is_valid() else 400)  # a bad filter is the caller's error, shown on the form
 
 
+QUEUE_EXPORT_COLUMNS = [
+    gettext_lazy("Hit"), gettext_lazy("Control"), gettext_lazy("Subject type"), gettext_lazy("Subject"),
+    gettext_lazy("Board"), gettext_lazy("Amount at risk (kr)"), gettext_lazy("Severity"), gettext_lazy("Score"),
+    gettext_lazy("Status"), gettext_lazy("Explanation"), gettext_lazy("Raised"),
+]
+
+
+@require("controls.view")
+def queue_export(request):
+    """The queue as an Excel workbook, with the filter the user has on the page."""
+    import io
+
+    from openpyxl import Workbook
+
+    from tillit.accounts.access import log_personal_data
+    from tillit.accounts.models import AccessLogEntry
+    from tillit.lib.csvsafe import csv_cell
+
+    data = request.GET.copy()
+    data.setdefault("status", "new")
+    form = QueueFilter(data)
+    filters = form.cleaned_data if form.is_valid() else {"status": "new"}
+    hits = selectors.hit_list(user=request.user, **filters)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Review queue"))[:31]
+    sheet.append([str(c) for c in QUEUE_EXPORT_COLUMNS])
+    for hit in hits.iterator(chunk_size=500):
+        sheet.append([hit.pk, hit.control_id, hit.subject_type, csv_cell(hit.subject_id), csv_cell(hit.board),
+                      float(hit.amount_at_risk), str(hit.get_severity_display()), float(hit.score),
+                      str(hit.get_status_display()), csv_cell(str(explanation(hit))),
+                      timezone.localtime(hit.created_at).strftime("%Y-%m-%d %H:%M")])
+    for cell in sheet["F"][1:]:
+        cell.number_format = "# ##0.00"
+    filters_text = "; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
+    sheet.append([])
+    sheet.append([str(_("Filter")), filters_text or str(_("all"))])
+    sheet.append([str(_("Exported")), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    log_personal_data(request, object_type="hit export", object_id=filters_text[:100] or "all",
+                      action=AccessLogEntry.Action.EXPORT)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="granskningskon-{timezone.localdate().isoformat()}.xlsx"')
+    return response
+
+
 def _without_page(query) -> str:
     query = query.copy()
     query.pop("page", None)
@@ -123,6 +183,7 @@ def hit_detail(request, pk: int):
     except KeyError:
         control = None
     case_hit = CaseHit.objects.filter(hit=hit).select_related("case").first()
+    comment = hit.events.filter(action__in=["dismissed", "comment"]).order_by("-at", "-id").first()
     return render(request, "controls/hit_detail.html", {
         "hit": hit, "control": control, "explanation": explanation(hit), "tables": evidence_tables(hit.evidence),
         "related": selectors.hit_related(user=request.user, hit=hit)[:50],
@@ -132,6 +193,9 @@ def hit_detail(request, pk: int):
         # prefixed: the four forms share one page, so their fields need distinct ids for their labels
         "dismiss_form": DismissForm(prefix="dismiss"), "notify_form": NotifyForm(prefix="notify"),
         "snooze_form": SnoozeForm(prefix="snooze"),
+        "comment": comment.note if comment else "",
+        "comment_form": (CommentForm(prefix="comment", initial={"note": comment.note if comment else ""})
+                         if hit.status == Hit.Status.DISMISSED and has_perm(request.user, "hits.triage") else None),
     })
 
 
@@ -139,6 +203,14 @@ def hit_detail(request, pk: int):
 @require("hits.triage")
 def hit_action(request, pk: int, action: str):
     hit = fetch(request, selectors.hit_list(user=request.user, status=""), perm="hits.triage", pk=pk)
+    if action == "comment" and hit.status == Hit.Status.DISMISSED:
+        form = CommentForm(request.POST, prefix="comment")
+        if form.is_valid():
+            services.hit_comment(hit=hit, user=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("The comment was changed. The earlier one is kept in the history."))
+        else:
+            messages.error(request, _("Write the comment."))
+        return redirect("controls-hit", pk=hit.pk)
     if hit.status != Hit.Status.NEW and action != "snooze":
         messages.error(request, _("The hit has already been handled."))
         return redirect("controls-hit", pk=hit.pk)
@@ -159,7 +231,7 @@ def hit_action(request, pk: int, action: str):
     elif action == "notify":
         try:
             services.hit_notify(hit=hit, user=request.user, authority=data["authority"], note=data["note"],
-                                legal_ground=data["legal_ground"])
+                                legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206)
         except CaseError as error:
             messages.error(request, str(error))
             return redirect("controls-hit", pk=hit.pk)
@@ -180,7 +252,7 @@ def hit_bulk(request):
     action = request.POST.get("action", "dismiss")
     form = DismissForm(request.POST)
     if not ids or action not in ("dismiss", "case") or (action == "dismiss" and not form.is_valid()):
-        messages.error(request, _("Choose hits and a reason."))
+        messages.error(request, _("Choose hits, a reason and write a comment."))
         return redirect("controls-queue")
     hits = selectors.hit_list(user=request.user, status=Hit.Status.NEW).filter(pk__in=ids)
     count = 0
