@@ -22,8 +22,9 @@ from tillit.analytics.generate._base import (
     person_name,
     with_luhn,
 )
-from tillit.analytics.generate._purchasing import Inv, Purchasing
+from tillit.analytics.generate._purchasing import Purchasing
 from tillit.analytics.generate._world import BOARDS, World, wd
+from tillit.analytics.generate.scenarios import run_scenarios
 
 
 @dataclass
@@ -178,243 +179,14 @@ class Welfare:
         return b
 
     def build_benefits(self) -> None:
-        rng, w, t = self.rng, self.w, self.t
+        rng, w = self.rng, self.w
         pool = [hh for hh in self.households if id(hh) not in self.movers]
         n = min(len(pool) * 6 // 10, round(700 * w.pscale))
         for hh in pool[-n:]:
             start = rng.randint(1, 12) if rng.random() < 0.5 else 1
             length = rng.randint(6, 12)
             self._bhh(hh, list(range(start, min(12, start + length - 1) + 1)))
-        # BEN-SHARED-ACCOUNT: a second household paid to another household's account
-        for k, months in ((0, [3, 4, 5]), (1, [8, 9])):
-            a = self._bhh(self.household(1, 1), list(range(1, 13)))
-            b = self._bhh(self.household(2, 0), months)
-            for m in months:
-                b.account_by_month[m] = a.account
-                a.refs[m] = f"bsa{k}a{m}"
-                b.refs[m] = f"bsa{k}b{m}"
-            ev = [("benefit_payments", f"bsa{k}{x}{m}") for m in months for x in "ab"]
-            t.case(
-                "BEN-SHARED-ACCOUNT",
-                ev,
-                "household",
-                b.hid,
-                b.base * len(months),
-                f"Households {a.hid} and {b.hid} paid to the same account {a.account}.",
-            )
-        # BEN-CROWDED: seven adults registered in one flat, one household paid there
-        hh = self.household(7, 0, kind="adult")
-        hh.apartment = hh.apartment or "1201"
-        for p in hh.adults:
-            p.apartment = hh.apartment
-        b = self._bhh(hh, [4, 5, 6])
-        b.co = None
-        b.size = 1
-        for m in b.months:
-            b.refs[m] = f"bcr1m{m}"
-        t.case(
-            "BEN-CROWDED",
-            [("benefit_payments", f"bcr1m{m}") for m in b.months]
-            + [f"population:{p.pnr}" for p in hh.adults],
-            "household",
-            b.hid,
-            b.base * 3,
-            "Seven adults registered in the flat of a paid one-person household.",
-        )
-        # two households paid for the same months whose applicants share one flat
-        hh = self.household(2, 0)
-        hh.apartment = hh.apartment or "1102"
-        for p in hh.adults:
-            p.apartment = hh.apartment
-        b1 = self._bhh(hh, [9, 10, 11])
-        b1.co = None
-        b1.size = 1
-        hh2 = Household(hh.address, hh.postal_code, hh.city, hh.apartment, [hh.adults[1]], [])
-        b2 = self._bhh(hh2, [9, 10, 11])
-        for m in b1.months:
-            b1.refs[m] = f"bcr2a{m}"
-            b2.refs[m] = f"bcr2b{m}"
-        t.case(
-            "BEN-CROWDED",
-            [("benefit_payments", f"bcr2{x}{m}") for m in (9, 10, 11) for x in "ab"],
-            "household",
-            b2.hid,
-            (b1.base + b2.base) * 3,
-            f"Households {b1.hid} and {b2.hid} are paid for the same flat in the same months.",
-        )
-        # BEN-ADDRESS: the benefit names an address where the applicant is not registered
-        for k in range(2):
-            hh = self.household(1, rng.randint(0, 2))
-            b = self._bhh(hh, [2, 3, 4, 5] if k == 0 else [7, 8, 9])
-            b.address, b.postal_code, _ = w.local_address()
-            b.apartment = "1302" if k == 0 else ""
-            for m in b.months:
-                b.refs[m] = f"bad{k}m{m}"
-            t.case(
-                "BEN-ADDRESS",
-                [("benefit_payments", f"bad{k}m{m}") for m in b.months]
-                + [f"population:{b.applicant.pnr}"],
-                "household",
-                b.hid,
-                b.base * len(b.months),
-                f"Benefit paid to {b.address}; the applicant is registered at {hh.address}.",
-            )
-        # BEN-DECEASED: paid for months after the applicant's death / co-applicant's emigration
-        hh = self.household(1, 0)
-        b = self._bhh(hh, [1, 2, 3, 4, 5, 6])
-        b.applicant.status, b.applicant.status_date = "avliden", date(2025, 4, 17)
-        for m in (5, 6):
-            b.refs[m] = f"bde1m{m}"
-        b.refs[4] = "bde1m4"
-        t.case(
-            "BEN-DECEASED",
-            [
-                ("benefit_payments", "bde1m5"),
-                ("benefit_payments", "bde1m6"),
-                f"population:{b.applicant.pnr}",
-            ],
-            "household",
-            b.hid,
-            b.base * 2,
-            "Paid for May and June; the applicant died 2025-04-17 (April itself is not a hit).",
-        )
-        t.decoy(
-            ["BEN-DECEASED"],
-            [("benefit_payments", "bde1m4")],
-            "Payment for the month of death (April) is not a hit.",
-        )
-        hh = self.household(2, 1)
-        b = self._bhh(hh, list(range(5, 11)))
-        assert b.co is not None
-        b.co.status, b.co.status_date = "utvandrad", date(2025, 7, 31)
-        for m in (8, 9, 10):
-            b.refs[m] = f"bde2m{m}"
-        t.case(
-            "BEN-DECEASED",
-            [("benefit_payments", f"bde2m{m}") for m in (8, 9, 10)] + [f"population:{b.co.pnr}"],
-            "household",
-            b.hid,
-            b.base * 3,
-            "Paid for August–October with a co-applicant who emigrated 2025-07-31.",
-        )
-        # decoy: paid after the death, for a month before it
-        hh = self.household(1, 0)
-        b = self._bhh(hh, [3, 4, 5])
-        b.applicant.status, b.applicant.status_date = "avliden", date(2025, 6, 3)
-        b.paid_late[5] = date(2025, 6, 12)
-        b.refs[5] = "bdecoy5"
-        t.decoy(
-            ["BEN-DECEASED"],
-            [("benefit_payments", "bdecoy5"), f"population:{b.applicant.pnr}"],
-            "Paid 2025-06-12, after the death on 2025-06-03, but for May: not a hit.",
-        )
-        # BEN-DOUBLE-HOUSEHOLD: one person in two households in the same months
-        for k, months in ((0, [2, 3, 4]), (1, [10, 11])):
-            hh = self.household(2, 1)
-            b1 = self._bhh(hh, list(range(1, 13)))
-            other = self.household(1, 1)
-            b2 = self._bhh(other, months)
-            assert b1.co is not None
-            b2.co = b1.co
-            b2.size = 3
-            for m in months:
-                b1.refs[m] = f"bdh{k}a{m}"
-                b2.refs[m] = f"bdh{k}b{m}"
-            t.case(
-                "BEN-DOUBLE-HOUSEHOLD",
-                [("benefit_payments", f"bdh{k}{x}{m}") for m in months for x in "ab"],
-                "person",
-                b1.co.pnr,
-                b2.base * len(months),
-                f"Co-applicant of {b1.hid} and of {b2.hid} in the same months.",
-            )
-            # the shared person is registered in b1's home, so that home has adults from two
-            # households paid in the same months: BEN-CROWDED's second rule
-            t.case(
-                "BEN-CROWDED",
-                [("benefit_payments", f"bdh{k}{x}{m}") for m in months for x in "ab"]
-                + [f"population:{b1.co.pnr}"],
-                "household",
-                b1.hid,
-                b2.base * len(months),
-                f"An adult registered in {b1.hid}'s home is co-applicant of {b2.hid} too.",
-            )
-        # BEN-EMPLOYED: the applicant works for the municipality
-        for k, months in ((0, [3, 4, 5, 6]), (1, [9, 10])):
-            e = self.rng.choice(
-                [
-                    x
-                    for x in w.employees
-                    if not x.politician
-                    and x.employed_to is None
-                    and x.role in ("undersköterska", "handläggare", "lärare")
-                ]
-            )
-            hh = Household(e.address, e.postal_code, "Ystad", "", [], [])
-            p = Person(e.pnr, e.name, e.address, e.postal_code, "", date(2015, 1, 1))
-            self.persons.append(p)
-            hh.adults = [p]
-            self.households.append(hh)
-            b = self._bhh(hh, months)
-            for m in months:
-                b.refs[m] = f"bem{k}m{m}"
-            t.case(
-                "BEN-EMPLOYED",
-                [("benefit_payments", f"bem{k}m{m}") for m in months] + [f"employees:{e.eid}"],
-                "household",
-                b.hid,
-                b.base * len(months),
-                f"Applicant is employee {e.eid} in the paid months.",
-            )
-        # BEN-COMPANY: the applicant sits on the board of a company the municipality paid
-        for k in range(2):
-            hh = self.household(1, 1)
-            b = self._bhh(hh, [4, 5, 6, 7])
-            s = self.p.new_supplier(kind="special", board="Socialnämnden", created=date(2020, 5, 4))
-            s.lo, s.decades = 3, 1
-            self.p.roles.append(
-                [
-                    s.orgnr,
-                    b.applicant.pnr,
-                    "styrelseledamot" if k else "ägare",
-                    "2020-05-01",
-                    "",
-                    b.applicant.name,
-                ]
-            )
-            self.w.status_rows.append(self.p.status_row(s, date(2024, 12, 5)))
-            s.status = False
-            for m in (5, 8):
-                self.n_inv = getattr(self, "n_inv", 0) + 1
-                self.p.injected.append(
-                    Inv(s, wd(m, 12), f"{700 + 31 * m + k}", s.next_amount(), ref=f"bco{k}i{m}")
-                )
-            for m in b.months:
-                b.refs[m] = f"bco{k}m{m}"
-            t.case(
-                "BEN-COMPANY",
-                [("benefit_payments", f"bco{k}m{m}") for m in b.months]
-                + [f"suppliers:{s.sid}", ("invoices", f"bco{k}i5")],
-                "household",
-                b.hid,
-                b.base * 4,
-                f"Applicant has a role in supplier {s.sid}, paid in 2025.",
-            )
-        # X-BEN-TWO-MUNICIPALITIES: also paid by the partner municipality
-        for k, m in ((0, 3), (1, 9)):
-            hh = self.household(1, 0)
-            b = self._bhh(hh, [m, m + 1])
-            b.refs[m] = f"xben{k}"
-            self.partner_benefits.append((b.applicant, m, b.base))
-            t.case(
-                "X-BEN-TWO-MUNICIPALITIES",
-                [("benefit_payments", f"xben{k}")],
-                "person",
-                b.applicant.pnr,
-                b.base,
-                "Also paid by the partner municipality for the same "
-                "month (partner/benefit_payments.csv).",
-            )
+        run_scenarios(self, "welfare.build_benefits")
 
     # --- grants ----------------------------------------------------------------------------
 
@@ -511,7 +283,7 @@ class Welfare:
             self.t.refs[ref] = gid
 
     def build_grants(self) -> None:
-        rng, w, t = self.rng, self.w, self.t
+        rng, w = self.rng, self.w
         n = round(110 * w.pscale) + 5
         for _ in range(n):
             board = "Socialnämnden" if rng.random() < 0.15 else "Kultur- och fritidsnämnden"
@@ -533,165 +305,7 @@ class Welfare:
                     start,
                     end,
                 )
-        y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
-        # GRANT-DOUBLE: same orgnr from two boards
-        a = self.association(name="Föreningen Trygga Möten i Syd", board="Socialnämnden")
-        self.grant(a, "Socialnämnden", "Verksamhetsbidrag", 240_000_00, y0, y1, ref="gd1a")
-        self.grant(
-            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 185_000_00, y0, y1, ref="gd1b"
-        )
-        t.case(
-            "GRANT-DOUBLE",
-            [("grants", "gd1a"), ("grants", "gd1b")],
-            "association",
-            a["orgnr"],
-            185_000_00,
-            "The same association granted by two boards for 2025.",
-        )
-        # same bank account, different orgnr (also a GRANT-NETWORK shared account)
-        a = self.association(name="Ungdomens Hus Sövestad")
-        b = self.association(
-            name="Sövestads Ungdomsforum", board="Socialnämnden", account=a["account"]
-        )
-        self.grant(a, "Kultur- och fritidsnämnden", "Lokalbidrag", 96_400_00, y0, y1, ref="gd2a")
-        self.grant(
-            b,
-            "Socialnämnden",
-            "Verksamhetsbidrag",
-            120_500_00,
-            date(2025, 3, 1),
-            date(2025, 12, 31),
-            ref="gd2b",
-        )
-        t.case(
-            "GRANT-DOUBLE",
-            [("grants", "gd2a"), ("grants", "gd2b")],
-            "association",
-            b["orgnr"],
-            120_500_00,
-            f"Two boards pay overlapping grants to one account {a['account']}.",
-        )
-        t.case(
-            "GRANT-NETWORK",
-            [("grants", "gd2a"), ("grants", "gd2b")],
-            "association",
-            b["orgnr"],
-            96_400_00 + 120_500_00,
-            "Two associations share one bank account.",
-        )
-        # same normalised name where one grant lacks a valid orgnr
-        a = self.association(name="Kulturföreningen Bjäresjö Folkets Hus")
-        self.grant(
-            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 75_300_00, y0, y1, ref="gd3a"
-        )
-        self.grant(
-            a,
-            "Kommunstyrelsen",
-            "Projektbidrag",
-            60_000_00,
-            date(2025, 4, 1),
-            date(2025, 9, 30),
-            ref="gd3b",
-            name="Bjäresjö Folkets Hus Kulturföreningen",
-            orgnr="",
-        )
-        t.case(
-            "GRANT-DOUBLE",
-            [("grants", "gd3a"), ("grants", "gd3b")],
-            "association",
-            a["orgnr"],
-            60_000_00,
-            "Same normalised name; the Kommunstyrelsen grant has no orgnr.",
-        )
-        # decoy: Kvarnby IF and Kvarnby FF are two different associations
-        a = self.association(name="Kvarnby IF")
-        b = self.association(name="Kvarnby FF", board="Socialnämnden")
-        self.grant(
-            a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 88_000_00, y0, y1, ref="kv1"
-        )
-        self.grant(b, "Socialnämnden", "Verksamhetsbidrag", 64_500_00, y0, y1, ref="kv2")
-        t.decoy(
-            ["GRANT-DOUBLE"],
-            [("grants", "kv1"), ("grants", "kv2")],
-            "Kvarnby IF and Kvarnby FF: similar names, different valid orgnr and accounts.",
-        )
-        # GRANT-CONFLICT: a politician / an employee of the granting board sits on the recipient's board
-        for k, pred in enumerate((lambda e: e.politician, lambda e: not e.politician)):
-            e = rng.choice(
-                [x for x in w.employees if x.unit == "Kultur- och fritidsnämnden" and pred(x)]
-            )
-            a = self.association(roles=1)
-            self.p.roles.append([a["orgnr"], e.pnr, "styrelseledamot", "2021-03-01", "", e.name])
-            self.grant(
-                a,
-                "Kultur- och fritidsnämnden",
-                "Verksamhetsbidrag",
-                142_000_00 + k * 31_00,
-                y0,
-                y1,
-                ref=f"gc{k}",
-            )
-            t.case(
-                "GRANT-CONFLICT",
-                [("grants", f"gc{k}"), f"employees:{e.eid}"],
-                "association",
-                a["orgnr"],
-                142_000_00 + k * 31_00,
-                f"{e.eid} ({e.role}, Kultur- och fritidsnämnden) is on the recipient's board.",
-            )
-        # GRANT-NETWORK: one person on the boards of three or four granted associations
-        for k, count in enumerate((3, 4)):
-            pnr = w.people.take("adult")
-            nm = person_name(rng)
-            refs, total = [], 0
-            for i in range(count):
-                a = self.association(roles=1)
-                self.p.roles.append([a["orgnr"], pnr, "styrelseledamot", "2023-02-01", "", nm])
-                ore = rng.randint(200, 900) * 100_00 + 4_50
-                self.grant(
-                    a,
-                    "Kultur- och fritidsnämnden",
-                    "Aktivitetsstöd",
-                    ore,
-                    y0,
-                    date(2025, 6, 30),
-                    ref=f"gn{k}{i}",
-                )
-                refs.append(("grants", f"gn{k}{i}"))
-                total += ore
-            t.case(
-                "GRANT-NETWORK",
-                refs,
-                "person",
-                pnr,
-                total,
-                f"One person is on the board of {count} granted associations.",
-            )
-        # GRANT-STATUS
-        for k, (status, sdate) in enumerate(
-            (("avregistrerad", date(2024, 11, 4)), ("likvidation", date(2025, 1, 20)))
-        ):
-            a = self.association(status=status)
-            w.status_rows[-1][7] = iso(sdate)
-            w.status_rows[-1][1] = iso(sdate + timedelta(days=10))
-            ore = 55_000_00 + k * 17_250_00
-            self.grant(
-                a,
-                "Kultur- och fritidsnämnden",
-                "Verksamhetsbidrag",
-                ore,
-                date(2025, 4, 1),
-                y1,
-                ref=f"gs{k}",
-            )
-            t.case(
-                "GRANT-STATUS",
-                [("grants", f"gs{k}")],
-                "association",
-                a["orgnr"],
-                ore,
-                f"Recipient was {status} since {sdate} when the grant was decided.",
-            )
+        run_scenarios(self, "welfare.build_grants")
 
     # --- home care ------------------------------------------------------------------------
 
@@ -747,7 +361,7 @@ class Welfare:
     # --- permits ---------------------------------------------------------------------------
 
     def build_permits(self) -> None:
-        rng, w, t = self.rng, self.w, self.t
+        rng, w = self.rng, self.w
         holders = [p for p in self.persons if p.status == "folkbokförd" and p.pnr[:4] < "2006"]
         rng.shuffle(holders)
         n = round(150 * w.pscale)
@@ -761,41 +375,7 @@ class Welfare:
                     iso(date(start.year + 3, start.month, 1) - timedelta(days=1)),
                 ]
             )
-        # background deaths: permits of dead care clients end on the day of death
-        for i, c in enumerate(c for c in self.clients if c["death"]):
-            pid = f"PT-{len(self.permits) + 1:05d}"
-            self.permits.append([pid, c["p"].pnr, "2023-05-01", iso(c["death"])])
-            if i < 2:
-                t.decoy(
-                    ["PERMIT-DECEASED"],
-                    [f"parking_permits:{pid}", f"population:{c['p'].pnr}"],
-                    f"Permit valid to the day of death ({c['death']}): not a hit.",
-                )
-        for died, until in (
-            (date(2025, 2, 11), date(2027, 5, 31)),
-            (date(2025, 7, 2), date(2026, 3, 31)),
-            (date(2024, 12, 30), date(2025, 12, 31)),
-        ):
-            hh = self.household(1, 0, kind="adult")
-            p = hh.adults[0]
-            p.status, p.status_date = "avliden", died
-            pid = f"PT-{len(self.permits) + 1:05d}"
-            self.permits.append(
-                [
-                    pid,
-                    p.pnr,
-                    iso(until.replace(year=until.year - 3) + timedelta(days=1)),
-                    iso(until),
-                ]
-            )
-            t.case(
-                "PERMIT-DECEASED",
-                [f"parking_permits:{pid}", f"population:{p.pnr}"],
-                "person",
-                p.pnr,
-                0,
-                f"Permit valid to {until}; the holder died {died}.",
-            )
+        run_scenarios(self, "welfare.build_permits")
 
     # --- writing -------------------------------------------------------------------------
 

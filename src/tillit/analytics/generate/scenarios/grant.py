@@ -1,0 +1,214 @@
+"""Injected cases and decoys for the GRANT-* (association grants) controls (analytics/controls/grant.py).
+
+One function per scenario, run in its stage at its order (scenarios/__init__.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from tillit.analytics.generate._base import iso, person_name
+from tillit.analytics.generate.scenarios import scenario
+
+if TYPE_CHECKING:
+    from tillit.analytics.generate._welfare import Welfare
+
+
+@scenario("welfare.build_grants", 10)
+def grant_double(wf: Welfare) -> None:
+    t = wf.t
+    y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+    # GRANT-DOUBLE: same orgnr from two boards
+    a = wf.association(name="Föreningen Trygga Möten i Syd", board="Socialnämnden")
+    wf.grant(a, "Socialnämnden", "Verksamhetsbidrag", 240_000_00, y0, y1, ref="gd1a")
+    wf.grant(
+        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 185_000_00, y0, y1, ref="gd1b"
+    )
+    t.case(
+        "GRANT-DOUBLE",
+        [("grants", "gd1a"), ("grants", "gd1b")],
+        "association",
+        a["orgnr"],
+        185_000_00,
+        "The same association granted by two boards for 2025.",
+    )
+
+
+@scenario("welfare.build_grants", 20)
+def grant_network(wf: Welfare) -> None:
+    t = wf.t
+    y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+    # same bank account, different orgnr (also a GRANT-NETWORK shared account)
+    a = wf.association(name="Ungdomens Hus Sövestad")
+    b = wf.association(
+        name="Sövestads Ungdomsforum", board="Socialnämnden", account=a["account"]
+    )
+    wf.grant(a, "Kultur- och fritidsnämnden", "Lokalbidrag", 96_400_00, y0, y1, ref="gd2a")
+    wf.grant(
+        b,
+        "Socialnämnden",
+        "Verksamhetsbidrag",
+        120_500_00,
+        date(2025, 3, 1),
+        date(2025, 12, 31),
+        ref="gd2b",
+    )
+    t.case(
+        "GRANT-DOUBLE",
+        [("grants", "gd2a"), ("grants", "gd2b")],
+        "association",
+        b["orgnr"],
+        120_500_00,
+        f"Two boards pay overlapping grants to one account {a['account']}.",
+    )
+    t.case(
+        "GRANT-NETWORK",
+        [("grants", "gd2a"), ("grants", "gd2b")],
+        "association",
+        b["orgnr"],
+        96_400_00 + 120_500_00,
+        "Two associations share one bank account.",
+    )
+
+
+@scenario("welfare.build_grants", 30)
+def grant_double_2(wf: Welfare) -> None:
+    t = wf.t
+    y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+    # same normalised name where one grant lacks a valid orgnr
+    a = wf.association(name="Kulturföreningen Bjäresjö Folkets Hus")
+    wf.grant(
+        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 75_300_00, y0, y1, ref="gd3a"
+    )
+    wf.grant(
+        a,
+        "Kommunstyrelsen",
+        "Projektbidrag",
+        60_000_00,
+        date(2025, 4, 1),
+        date(2025, 9, 30),
+        ref="gd3b",
+        name="Bjäresjö Folkets Hus Kulturföreningen",
+        orgnr="",
+    )
+    t.case(
+        "GRANT-DOUBLE",
+        [("grants", "gd3a"), ("grants", "gd3b")],
+        "association",
+        a["orgnr"],
+        60_000_00,
+        "Same normalised name; the Kommunstyrelsen grant has no orgnr.",
+    )
+
+
+@scenario("welfare.build_grants", 40)
+def grant_double_3(wf: Welfare) -> None:
+    t = wf.t
+    y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+    # decoy: Kvarnby IF and Kvarnby FF are two different associations
+    a = wf.association(name="Kvarnby IF")
+    b = wf.association(name="Kvarnby FF", board="Socialnämnden")
+    wf.grant(
+        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 88_000_00, y0, y1, ref="kv1"
+    )
+    wf.grant(b, "Socialnämnden", "Verksamhetsbidrag", 64_500_00, y0, y1, ref="kv2")
+    t.decoy(
+        ["GRANT-DOUBLE"],
+        [("grants", "kv1"), ("grants", "kv2")],
+        "Kvarnby IF and Kvarnby FF: similar names, different valid orgnr and accounts.",
+    )
+
+
+@scenario("welfare.build_grants", 50)
+def grant_conflict(wf: Welfare) -> None:
+    rng, w, t = wf.rng, wf.w, wf.t
+    y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
+    # GRANT-CONFLICT: a politician / an employee of the granting board sits on the recipient's board
+    for k, pred in enumerate((lambda e: e.politician, lambda e: not e.politician)):
+        e = rng.choice(
+            [x for x in w.employees if x.unit == "Kultur- och fritidsnämnden" and pred(x)]
+        )
+        a = wf.association(roles=1)
+        wf.p.roles.append([a["orgnr"], e.pnr, "styrelseledamot", "2021-03-01", "", e.name])
+        wf.grant(
+            a,
+            "Kultur- och fritidsnämnden",
+            "Verksamhetsbidrag",
+            142_000_00 + k * 31_00,
+            y0,
+            y1,
+            ref=f"gc{k}",
+        )
+        t.case(
+            "GRANT-CONFLICT",
+            [("grants", f"gc{k}"), f"employees:{e.eid}"],
+            "association",
+            a["orgnr"],
+            142_000_00 + k * 31_00,
+            f"{e.eid} ({e.role}, Kultur- och fritidsnämnden) is on the recipient's board.",
+        )
+
+
+@scenario("welfare.build_grants", 60)
+def grant_network_2(wf: Welfare) -> None:
+    rng, w, t = wf.rng, wf.w, wf.t
+    y0 = date(2025, 1, 1)
+    # GRANT-NETWORK: one person on the boards of three or four granted associations
+    for k, count in enumerate((3, 4)):
+        pnr = w.people.take("adult")
+        nm = person_name(rng)
+        refs, total = [], 0
+        for i in range(count):
+            a = wf.association(roles=1)
+            wf.p.roles.append([a["orgnr"], pnr, "styrelseledamot", "2023-02-01", "", nm])
+            ore = rng.randint(200, 900) * 100_00 + 4_50
+            wf.grant(
+                a,
+                "Kultur- och fritidsnämnden",
+                "Aktivitetsstöd",
+                ore,
+                y0,
+                date(2025, 6, 30),
+                ref=f"gn{k}{i}",
+            )
+            refs.append(("grants", f"gn{k}{i}"))
+            total += ore
+        t.case(
+            "GRANT-NETWORK",
+            refs,
+            "person",
+            pnr,
+            total,
+            f"One person is on the board of {count} granted associations.",
+        )
+
+
+@scenario("welfare.build_grants", 70)
+def grant_status(wf: Welfare) -> None:
+    w, t = wf.w, wf.t
+    y1 = date(2025, 12, 31)
+    # GRANT-STATUS
+    for k, (status, sdate) in enumerate(
+        (("avregistrerad", date(2024, 11, 4)), ("likvidation", date(2025, 1, 20)))
+    ):
+        a = wf.association(status=status)
+        w.status_rows[-1][7] = iso(sdate)
+        w.status_rows[-1][1] = iso(sdate + timedelta(days=10))
+        ore = 55_000_00 + k * 17_250_00
+        wf.grant(
+            a,
+            "Kultur- och fritidsnämnden",
+            "Verksamhetsbidrag",
+            ore,
+            date(2025, 4, 1),
+            y1,
+            ref=f"gs{k}",
+        )
+        t.case(
+            "GRANT-STATUS",
+            [("grants", f"gs{k}")],
+            "association",
+            a["orgnr"],
+            ore,
+            f"Recipient was {status} since {sdate} when the grant was decided.",
+        )

@@ -1,0 +1,506 @@
+"""Injected cases and decoys for the INV-* (supplier invoices) controls (analytics/controls/inv.py).
+
+One function per scenario, run in its stage at its order (scenarios/__init__.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from tillit.analytics.generate._purchasing_cases import _is_wd, _next_wd
+from tillit.analytics.generate._world import wd
+from tillit.analytics.generate.scenarios import scenario
+
+if TYPE_CHECKING:
+    from tillit.analytics.generate._purchasing_cases import Injector
+
+
+@scenario("injector.duplicates", 10)
+def inv_dup_exact(inj: Injector) -> None:
+    t = inj.t
+    # INV-DUP-EXACT (and therefore INV-DUP-FUZZY): the same invoice registered twice
+    s = inj.sup("Bergström Bygg & Montage AB", "Bygg")
+    a = inj.inv(s, wd(2, 11), "45812", 48_312_50)
+    b = inj.inv(s, wd(3, 4), "45812", 48_312_50)
+    for c in ("INV-DUP-EXACT", "INV-DUP-FUZZY"):
+        t.case(
+            c,
+            [a[0], b[0]],
+            "supplier",
+            s.sid,
+            48_312_50,
+            "Same invoice number and amount registered twice, three weeks apart; both paid.",
+        )
+    s = inj.sup("Nordens Kontorsmaterial AB", "Kontorsmaterial", board="Kommunstyrelsen")
+    a = inj.inv(s, wd(5, 6), "0078215", 12_845_60)
+    b = inj.inv(s, wd(6, 10), "78215", 12_845_60)
+    for c in ("INV-DUP-EXACT", "INV-DUP-FUZZY"):
+        t.case(
+            c,
+            [a[0], b[0]],
+            "supplier",
+            s.sid,
+            12_845_60,
+            "Invoice numbers 0078215 and 78215 are equal once leading zeros are stripped.",
+        )
+
+
+@scenario("injector.duplicates", 20)
+def inv_dup_exact_2(inj: Injector) -> None:
+    t = inj.t
+    # the same company registered twice: same valid orgnr, two supplier ids
+    s1 = inj.sup("Lindholms Transport AB", "Transport", board="Barn- och utbildningsnämnden")
+    s2 = inj.sup(
+        "Lindholm Transport Aktiebolag",
+        "Transport",
+        board="Barn- och utbildningsnämnden",
+        orgnr=s1.orgnr,
+        created=date(2024, 2, 20),
+    )
+    s2.created_by = inj.rng.choice(inj.w.registrars).eid
+    a = inj.inv(s1, wd(4, 14), "2025-1187", 23_416_80)
+    b = inj.inv(s2, wd(5, 19), "2025-1187", 23_416_80)
+    for c in ("INV-DUP-EXACT", "INV-DUP-FUZZY"):
+        t.case(
+            c,
+            [a[0], b[0]],
+            "supplier",
+            s1.sid,
+            23_416_80,
+            "Same invoice on two supplier records that share one organisationsnummer.",
+        )
+    t.case(
+        "SUP-DUPLICATE",
+        [f"suppliers:{s1.sid}", f"suppliers:{s2.sid}"],
+        "supplier",
+        s1.sid,
+        23_416_80,
+        "Two active supplier records with the same organisationsnummer.",
+    )
+    t.case(
+        "INV-SAME-NO-OTHER-SUPPLIER",
+        [a[0], b[0]],
+        "supplier",
+        s2.sid,
+        23_416_80,
+        "Same number and amount on two supplier records (here the same company twice).",
+    )
+    inj.dup_orgnr_pair = (s1, s2)
+
+
+@scenario("injector.duplicates", 30)
+def inv_dup_fuzzy(inj: Injector) -> None:
+    t = inj.t
+    # INV-DUP-FUZZY only
+    fz = [
+        (
+            "Österlens Elteknik AB",
+            "El",
+            "B10457",
+            "810457",
+            17_950_40,
+            (4, 7),
+            (5, 20),
+            "OCR look-alike: B10457 and 810457 (B read as 8).",
+        ),
+        (
+            "Moheda Måleri AB",
+            "Måleri",
+            "66138",
+            "61638",
+            9_312_25,
+            (6, 3),
+            (6, 24),
+            "Adjacent transposition: 66138 and 61638.",
+        ),
+        (
+            "Sandby Markentreprenad AB",
+            "Mark",
+            "30571",
+            "30571-1",
+            54_128_00,
+            (9, 9),
+            (10, 14),
+            "Suffix added: 30571 and 30571-1.",
+        ),
+    ]
+    for name, trade, n1, n2, ore, d1, d2, note in fz:
+        s = inj.sup(name, trade)
+        a = inj.inv(s, wd(*d1), n1, ore)
+        b = inj.inv(s, wd(*d2), n2, ore)
+        t.case("INV-DUP-FUZZY", [a[0], b[0]], "supplier", s.sid, ore, note)
+    s = inj.sup("Granby Verktyg AB", "Verktyg")
+    a = inj.inv(s, wd(8, 19), "71204", 6_480_75)
+    b = inj.inv(s, wd(8, 19), "71388", 6_480_75)
+    t.case(
+        "INV-DUP-FUZZY",
+        [a[0], b[0]],
+        "supplier",
+        s.sid,
+        6_480_75,
+        "Same supplier, same amount, same invoice date, different numbers.",
+    )
+
+
+@scenario("injector.duplicates", 40)
+def inv_dup_fuzzy_2(inj: Injector) -> None:
+    t = inj.t
+    # two records with the same normalised name, one without orgnr, at the same postal code
+    s1 = inj.sup("Sjöbergs Elservice AB", "El", board="Vård- och omsorgsnämnden")
+    s2 = inj.sup(
+        "SJÖBERGS ELSERVICE",
+        "El",
+        board="Vård- och omsorgsnämnden",
+        orgnr="",
+        postal=(s1.postal_code, s1.city),
+        address=s1.address,
+        status=False,
+        created=date(2024, 9, 2),
+    )
+    a = inj.inv(s1, wd(3, 25), "9921", 31_775_00)
+    b = inj.inv(s2, wd(4, 29), "9921A", 31_775_00)
+    t.case(
+        "INV-DUP-FUZZY",
+        [a[0], b[0]],
+        "supplier",
+        s1.sid,
+        31_775_00,
+        "Same normalised supplier name on two records; numbers 9921 and 9921A.",
+    )
+    t.case(
+        "SUP-DUPLICATE",
+        [f"suppliers:{s1.sid}", f"suppliers:{s2.sid}"],
+        "supplier",
+        s1.sid,
+        31_775_00,
+        "Same normalised name at the same postal code; one record lacks orgnr.",
+    )
+    t.case(
+        "SUP-ORGNR",
+        [f"suppliers:{s2.sid}", b[1]],
+        "supplier",
+        s2.sid,
+        31_775_00,
+        "Supplier record without organisationsnummer was paid.",
+    )
+
+
+@scenario("injector.duplicates", 50)
+def inv_dup_fuzzy_3(inj: Injector) -> None:
+    t = inj.t
+    # decoys: recurring rent and licence invoices with consecutive numbers
+    for name, trade, first, ore, board in (
+        (
+            "Fastighets AB Kvarnen",
+            "Fastighetsservice",
+            4520,
+            38_412_50,
+            "Kultur- och fritidsnämnden",
+        ),
+        ("Kommunsystem Nord AB", "Data", 20031, 12_118_75, "Kommunstyrelsen"),
+    ):
+        s = inj.sup(name, trade, board=board)
+        inj.p.add_contract(s, date(2022, 1, 1), procurement="upphandling")
+        keys = []
+        for i in range(12):
+            keys.append(inj.inv(s, wd(i + 1, 1), str(first + i), ore)[0])
+        # other invoices with a separate series, so the supplier is not one-customer-only
+        for i in range(12):
+            inj.inv(
+                s,
+                wd(i + 1, 17),
+                f"S{81000 + 37 * i + inj.rng.randint(1, 20)}",
+                s.next_amount(),
+            )
+        t.decoy(
+            ["INV-DUP-FUZZY", "INV-DUP-EXACT", "PAY-DUP"],
+            keys,
+            "Monthly recurring invoice (same amount, consecutive numbers, different dates).",
+        )
+
+
+@scenario("injector.duplicates", 60)
+def inv_dup_exact_3(inj: Injector) -> None:
+    t = inj.t
+    # decoy: a duplicate cancelled by a credit note from the same supplier
+    s = inj.sup("Skånes Mattor och Golv AB", "Bygg", board="Barn- och utbildningsnämnden")
+    a = inj.inv(s, wd(3, 12), "88120", 27_455_00)
+    b = inj.inv(s, wd(3, 19), "88120", 27_455_00, pays=[])
+    c = inj.inv(
+        s,
+        wd(3, 26),
+        "K88120",
+        -27_455_00,
+        pays=[],
+        description="Kreditering av dubblettfaktura 88120",
+    )
+    t.decoy(
+        ["INV-DUP-EXACT", "INV-DUP-FUZZY"],
+        [a[0], b[0], c[0]],
+        "Duplicate invoice cancelled by a credit note (negative amount) from the same supplier; "
+        "only one of them was paid.",
+    )
+
+
+@scenario("injector.limits", 10)
+def inv_split(inj: Injector) -> None:
+    t = inj.t
+    # INV-SPLIT (and INV-NO-CONTRACT): invoices just under the limit, together above it
+    for name, trade, board, dates, amounts in (
+        (
+            "Hedby Markarbeten AB",
+            "Mark",
+            "Tekniska nämnden",
+            [(5, 5), (5, 12), (5, 19), (5, 28)],
+            [198_450_20, 214_300_75, 187_920_40, 176_015_60],
+        ),
+        (
+            "Kulla Möbler AB",
+            "Möbler",
+            "Barn- och utbildningsnämnden",
+            [(9, 1), (9, 10), (9, 19)],
+            [245_610_30, 262_118_90, 231_774_15],
+        ),
+    ):
+        s = inj.sup(name, trade, board=board)
+        keys = [
+            inj.inv(s, wd(*d), str(3100 + 17 * i + i * i), ore)[0]
+            for i, (d, ore) in enumerate(zip(dates, amounts, strict=True))
+        ]
+        total = sum(amounts)
+        t.case(
+            "INV-SPLIT",
+            keys,
+            "supplier",
+            s.sid,
+            total,
+            "Invoices without contract within 30 days, each under 700 000 kr, together above it.",
+        )
+        t.case(
+            "INV-NO-CONTRACT",
+            keys,
+            "supplier",
+            s.sid,
+            total,
+            "Spend without contract in 2025 above the direct-procurement limit.",
+        )
+    s = inj.sup("Forsby Läromedel AB", "Läromedel", board="Kultur- och fritidsnämnden")
+    amounts = [38_412_20, 41_225_70, 36_980_45]
+    keys = [
+        inj.inv(s, wd(10, 6 + 8 * i), str(7710 + 13 * i), ore)[0]
+        for i, ore in enumerate(amounts)
+    ]
+    t.case(
+        "INV-SPLIT",
+        keys,
+        "supplier",
+        s.sid,
+        sum(amounts),
+        "Second tier only (routine limit 100 000 kr, severity medel): three invoices in 17 days.",
+    )
+
+
+@scenario("injector.limits", 20)
+def inv_no_contract(inj: Injector) -> None:
+    t = inj.t
+    # INV-NO-CONTRACT without a split: one invoice a month, more than 30 days apart
+    for name, trade, board, n, base in (
+        ("Ekeby Konsult AB", "Konsult", "Miljö- och byggnadsnämnden", 11, 68_000_00),
+        ("Alby Omsorg AB", "Omsorg", "Vård- och omsorgsnämnden", 10, 78_000_00),
+    ):
+        s = inj.sup(name, trade, board=board)
+        d = wd(1, 2)
+        keys, total = [], 0
+        for i in range(n):
+            ore = base + inj.rng.randint(-3_000_00, 3_000_00) + 37
+            keys.append(inj.inv(s, d, str(220 + 9 * i), ore)[0])
+            total += ore
+            d = _next_wd(d + timedelta(days=31))
+        t.case(
+            "INV-NO-CONTRACT",
+            keys,
+            "supplier",
+            s.sid,
+            total,
+            "Monthly invoices without contract, together above 700 000 kr in 2025.",
+        )
+
+
+@scenario("injector.limits", 30)
+def inv_no_check(inj: Injector) -> None:
+    t = inj.t
+    # INV-NO-CHECK: contract signed before the counterparty was checked
+    s = inj.sup("Glimåkra Bygg AB", "Bygg", board="Tekniska nämnden", status=False)
+    cid = inj.p.add_contract(
+        s, date(2025, 2, 1), value=1_450_000_00, checked=None, procurement="upphandling"
+    )
+    inj.w.status_rows.append(inj.p.status_row(s, date(2025, 4, 10)))
+    for m in (2, 3, 5):
+        inj.inv(s, wd(m, 20), str(610 + m * 3), s.next_amount() + 50_000_00)
+    t.case(
+        "INV-NO-CHECK",
+        [f"contracts:{cid}", f"suppliers:{s.sid}"],
+        "supplier",
+        s.sid,
+        1_450_000_00,
+        "Contract from 2025-02-01; the first check of the supplier is 2025-04-10.",
+    )
+    s = inj.sup("Söderslätt Konsult AB", "Konsult", board="Socialnämnden", status=False)
+    a = inj.inv(s, wd(3, 18), "1044", 148_500_30)
+    inj.w.status_rows.append(inj.p.status_row(s, date(2025, 6, 2)))
+    t.case(
+        "INV-NO-CHECK",
+        [a[0], f"suppliers:{s.sid}"],
+        "supplier",
+        s.sid,
+        148_500_30,
+        "Direct procurement above 100 000 kr with no prior check of the supplier.",
+    )
+    s = inj.sup("Nordkap IT AB", "Data", board="Kommunstyrelsen", status=False)
+    cid = inj.p.add_contract(
+        s, date(2025, 6, 1), value=380_000_00, checked=None, procurement="direktupphandling"
+    )
+    inj.inv(s, wd(6, 16), "2025-0101", 41_312_00)
+    t.case(
+        "INV-NO-CHECK",
+        [f"contracts:{cid}", f"suppliers:{s.sid}"],
+        "supplier",
+        s.sid,
+        380_000_00,
+        "Direct procurement of 380 000 kr; the supplier was never checked.",
+    )
+
+
+@scenario("injector.patterns", 10)
+def inv_seq(inj: Injector) -> None:
+    t, rng = inj.t, inj.rng
+    # INV-SEQ: the municipality looks like the supplier's only customer
+    for name, numbers in (
+        ("Bergsjö Fastighetsservice AB", list(range(1001, 1011))),
+        ("Lunds Trädgårdstjänst AB", [2041, 2042, 2043, 2044, 2046, 2047, 2048, 2049]),
+    ):
+        s = inj.sup(
+            name,
+            "Fastighetsservice" if "Fast" in name else "Trädgård",
+            board="Tekniska nämnden",
+        )
+        d = wd(1, 20)
+        keys = []
+        for n in numbers:
+            keys.append(inj.inv(s, d, str(n), 15_000_00 + rng.randint(0, 14_000_00) + 11)[0])
+            d = _next_wd(d + timedelta(days=31))
+        t.case(
+            "INV-SEQ",
+            keys,
+            "supplier",
+            s.sid,
+            0,
+            f"{len(numbers)} invoices with (nearly) consecutive numbers.",
+        )
+
+
+@scenario("injector.patterns", 20)
+def inv_round(inj: Injector) -> None:
+    t, rng = inj.t, inj.rng
+    # INV-ROUND: many round amounts, and amounts just under the limit
+    s = inj.sup("Vargby Måleri AB", "Måleri", board="Kultur- och fritidsnämnden")
+    keys = []
+    for i in range(12):
+        ore = (
+            rng.choice((3, 4, 5, 6, 8)) * 1000_00
+            if i % 2 == 0 or i == 5
+            else rng.randint(1_100_00, 7_900_00) + 13
+        )
+        keys.append(inj.inv(s, wd(i + 1, 13), str(9150 + 7 * i), ore)[0])
+    t.case("INV-ROUND", keys, "supplier", s.sid, 0, "7 of 12 invoices are whole thousands.")
+    s = inj.sup("Högby Entreprenad AB", "Bygg", board="Tekniska nämnden")
+    k = inj.inv(s, wd(6, 17), "20250617", 689_450_20)
+    t.case(
+        "INV-ROUND",
+        [k[0]],
+        "supplier",
+        s.sid,
+        689_450_20,
+        "Amount just below the direct-procurement limit (90–100 % of 700 000 kr).",
+    )
+    s = inj.sup("Skogsby Bygg AB", "Bygg", board="Barn- och utbildningsnämnden")
+    k = inj.inv(s, wd(10, 21), "4471", 652_300_80)
+    t.case(
+        "INV-ROUND",
+        [k[0]],
+        "supplier",
+        s.sid,
+        652_300_80,
+        "Amount just below the direct-procurement limit (90–100 % of 700 000 kr).",
+    )
+
+
+@scenario("injector.patterns", 30)
+def inv_holiday(inj: Injector) -> None:
+    t = inj.t
+    # INV-HOLIDAY
+    s = inj.sup("Falkby Livsmedel AB", "Livsmedel", board="Vård- och omsorgsnämnden")
+    for d, why in (
+        (date(2025, 12, 25), "juldagen"),
+        (date(2025, 6, 6), "nationaldagen"),
+        (date(2025, 3, 15), "a Saturday"),
+    ):
+        k = inj.inv(
+            s, d, str(60000 + d.toordinal() % 997), 4_000_00 + d.toordinal() % 9000 + 17
+        )
+        t.case("INV-HOLIDAY", [k[0]], "supplier", s.sid, 0, f"Invoice dated {d} ({why}).")
+
+
+@scenario("injector.patterns", 40)
+def inv_benford(inj: Injector) -> None:
+    t, rng = inj.t, inj.rng
+    # INV-BENFORD: two suppliers whose amounts crowd a few leading digits
+    for name, lo, hi in (
+        ("Sydkust Konsultgrupp AB", 40_000_00, 49_999_99),
+        ("Torpa Bemanning AB", 7_000_00, 7_999_99),
+    ):
+        s = inj.sup(name, "Bemanning" if "Beman" in name else "Konsult", board="Socialnämnden")
+        inj.p.add_contract(s, date(2024, 1, 1), procurement="ramavtal")
+        days = [
+            d for d in (date(2025, 1, 1) + timedelta(days=i) for i in range(365)) if _is_wd(d)
+        ]
+        keys = []
+        for i in range(320):
+            ore = rng.randint(lo, hi)
+            if ore % 100 == 0:
+                ore += 7
+            keys.append(
+                inj.inv(s, days[(i * 7) % len(days)], s.number(rng.randint(2, 30)), ore)[0]
+            )
+        t.case(
+            "INV-BENFORD",
+            [f"suppliers:{s.sid}"],
+            "supplier",
+            s.sid,
+            0,
+            f"320 invoices all between {lo // 100} and {hi // 100} kr: first-two-digit "
+            "distribution far from Benford.",
+        )
+
+
+@scenario("injector.payments", 40)
+def inv_same_no_other_supplier(inj: Injector) -> None:
+    # INV-SAME-NO-OTHER-SUPPLIER
+    for n1, n2, ore, d1, d2, na, nb in (
+        ("204417", "204417", 31_250_40, (4, 8), (4, 23), "Rosendal", "Vargby"),
+        ("FA-88314", "FA88314", 7_915_00, (10, 7), (10, 21), "Falkby", "Hammar"),
+    ):
+        sa = inj.sup(f"{na} Konsult AB", "Konsult", board="Socialnämnden")
+        sb = inj.sup(
+            f"{nb} Konsultgrupp AB", "Konsult", board="Socialnämnden", created=date(2023, 5, 2)
+        )
+        a = inj.inv(sa, wd(*d1), n1, ore)
+        b = inj.inv(sb, wd(*d2), n2, ore)
+        inj.t.case(
+            "INV-SAME-NO-OTHER-SUPPLIER",
+            [a[0], b[0]],
+            "supplier",
+            sb.sid,
+            ore,
+            f"Invoice number {n1} with the same amount from two unrelated suppliers.",
+        )
