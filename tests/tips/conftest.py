@@ -15,6 +15,15 @@ def _cheap_kdf(settings, tmp_path):
     settings.TIPS_CLAMSCAN = "/nonexistent/clamscan"  # scanning is tested on its own
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are checked in English here; the pages' Swedish is checked through the client."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def receivers(personas):
     """alice receives both channels and keeps the vault; bob receives both; keys unlocked."""

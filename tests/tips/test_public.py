@@ -165,8 +165,8 @@ def test_reporter_follow_up_answer_and_file(client, receivers, personas):
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("virus.exe", b"MZ....", "cannot be attached"),
-    ("fake.pdf", b"not a pdf", "does not contain what its name says"),
+    ("virus.exe", b"MZ....", "filer av den här typen kan inte bifogas"),
+    ("fake.pdf", b"not a pdf", "innehåller inte det som filnamnet anger"),
 ])
 def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name, content, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -178,6 +178,6 @@ def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name,
         response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
                                             "files": [SimpleUploadedFile(name, content)]})
     assert response.status_code == 400
-    assert message in response.content.decode() or "kan inte" in response.content.decode()
+    assert message in response.content.decode()
     assert MARKER in response.content.decode()
     assert not Report.objects.exists()

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from nacl.exceptions import CryptoError
 
 from tillit.tips import crypto
@@ -584,12 +585,11 @@ def receiver_open(*, report: Report, user, private_key: bytes) -> Opened:
     return Opened(report, data_key, content)
 
 
-ACK_TEXT = (
+ACK_TEXT = gettext_noop(
     "We have received your report on %(date)s and registered it under reference %(reference)s. "
     "A designated receiver will look into it. You can follow the report and answer questions "
     "with your receipt code."
 )
-FEEDBACK_NOTE = "whistleblowing feedback"
 
 
 def report_acknowledge(*, opened: Opened, user, text: str = "") -> Message:
