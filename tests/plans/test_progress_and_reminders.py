@@ -151,3 +151,21 @@ def test_the_routine_for_a_case_step(kommun_a, kommun_b, personas):
     old.next_review = date(2026, 1, 20)
     assert old.review_state(date(2026, 1, 1)) == "due" and old.review_state(date(2026, 2, 1)) == "overdue"
     assert isinstance(old, Routine)
+
+
+def test_a_crime_proofing_finding_becomes_a_measure_linked_to_its_risk_area(plan, personas, kommun_a):
+    from tillit.risks.models import RiskArea, RuleFinding, RuleReview
+
+    area = RiskArea.objects.create(municipality=kommun_a, code="R-FOR", name="Föreningsbidrag")
+    review = RuleReview.objects.create(municipality=kommun_a, title="Regler för föreningsbidrag",
+                                       reviewed_on=date(2026, 11, 1))
+    finding = RuleFinding.objects.create(municipality=kommun_a, review=review, section="§ 4", step="1",
+                                         opening="Samma förening kan söka hos flera nämnder",
+                                         suggestion="Samordna ansökningar mellan nämnderna")
+    with time_machine.travel(date(2026, 12, 2)):
+        measure = services.measure_from_finding(finding=finding, risk_area=area, user=personas["coordinator"])
+        again = services.measure_from_finding(finding=finding, risk_area=area, user=personas["coordinator"])
+    assert measure.area.plan == plan and measure.area.number == "3" and measure.code == "3.1"
+    assert again.code == "3.2"
+    assert measure.text == "Samordna ansökningar mellan nämnderna" and "§ 4" in measure.description
+    assert list(measure.risk_areas.all()) == [area]

@@ -119,3 +119,16 @@ def test_importing_a_seeded_plan_twice_gives_two_plans_and_an_unknown_key_is_ref
     assert first.pk != second.pk and first.origin["seed"] == "malmo-2023"
     with pytest.raises(PlanError):
         plan_import_seeded(municipality=kommun_a, user=personas["coordinator"], key="nowhere")
+
+
+def test_the_demo_municipality_runs_oskarshamns_plan(kommun_a):
+    from tillit.plans.demo import demo_plan
+    from tillit.plans.models import ActionPlan, Measure, Routine
+    from tillit.plans.selectors import routine_for_case_step
+
+    demo_plan(kommun_a, None)
+    demo_plan(kommun_a, None)  # a second start changes nothing
+    plan = ActionPlan.objects.get(municipality=kommun_a)
+    assert plan.title == "Handlingsplan för arbetet mot välfärdsbrottslighet 2026–2028"
+    assert Measure.objects.filter(area__plan=plan).count() == 32
+    assert routine_for_case_step(kommun_a, "police_report") == Routine.objects.get(title__contains="bidragsbrott")

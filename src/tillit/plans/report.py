@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tillit.lib.csvsafe import csv_cell
@@ -47,7 +48,8 @@ def _risks(municipality, as_of: date) -> tuple[dict, list[dict]]:
     heat = {
         "available": True, "total": hm["total"], "consequence_labels": [str(c) for c in hm["consequence_labels"]],
         "rows": [{"label": str(row["label"]), "probability": row["probability"],
-                  "cells": [{"count": c["count"], "codes": list(c["codes"]), "level": c["level"]}
+                  "cells": [{"consequence": c["consequence"], "count": c["count"], "codes": list(c["codes"]),
+                             "level": c["level"], "level_label": str(c.get("level_label", ""))}
                             for c in row["cells"]]} for row in hm["rows"]],
     }
     top = [{"code": r["code"], "name": r["name"], "probability": r["probability"], "consequence": r["consequence"],
@@ -68,7 +70,7 @@ def figures(plan: ActionPlan, as_of: date, *, title: str = "", recipients: str =
             row = {
                 "code": r["code"], "text": r["text"], "responsible": r["responsible"],
                 "start": _d(r["start"]) or r["start_text"], "deadline": _d(r["deadline"]) or r["deadline_text"],
-                "status": r["status"], "status_label": str(r["status_label"]), "progress": r["progress"],
+                "status": r["status"], "status_label": capfirst(str(r["status_label"])), "progress": r["progress"],
                 "overdue": r["overdue"], "indicator": r["indicator"],
                 "indicator_value": _num(ind["value"]), "indicator_measured_on": _d(ind["measured_on"]),
                 "indicator_computed": ind["computed"], "indicator_stale": ind["stale"],

@@ -418,3 +418,46 @@ def routine_update(*, routine: Routine, user, **fields) -> Routine:
     routine.save()
     _event(municipality=routine.municipality, user=user, action="routine_update", obj=routine)
     return routine
+
+
+# --- measures proposed by the risk analysis --------------------------------------------------------
+
+
+def current_plan(municipality, today: date | None = None) -> ActionPlan | None:
+    """The plan whose period covers today, else the latest one."""
+    today = today or timezone.localdate()
+    plans = ActionPlan.objects.filter(municipality=municipality)
+    return (plans.filter(period_start__lte=today, period_end__gte=today).order_by("-period_start").first()
+            or plans.order_by("-period_end").first())
+
+
+@transaction.atomic
+def measure_from_finding(*, finding, risk_area, user) -> Measure:
+    """A measure proposed from a crime-proofing finding (risks app), linked to its risk area.
+
+    It goes into the current plan's activity area for proposals from the risk analysis (made when
+    missing; a plan is made for the year when the municipality has none), numbered after it.
+    """
+    municipality = finding.municipality
+    today = timezone.localdate()
+    plan = current_plan(municipality, today)
+    if plan is None:
+        plan = plan_create(municipality=municipality, user=user, title=_("Action plan %(year)s") % {"year": today.year},
+                           period_start=date(today.year, 1, 1), period_end=date(today.year, 12, 31))
+    title = _("Proposals from the risk analysis")
+    area = plan.areas.filter(title=title).first()
+    if area is None:
+        numbers = [int(a.number) for a in plan.areas.all() if a.number.isdigit()]
+        area = area_create(plan=plan, user=user, number=str(max(numbers, default=0) + 1), title=title)
+    taken = set(Measure.objects.filter(area__plan=plan).values_list("code", flat=True))
+    n = area.measures.count() + 1
+    while f"{area.number}.{n}" in taken:
+        n += 1
+    review = finding.review
+    text = (finding.suggestion or finding.opening).strip()
+    description = _("From the crime-proofing of %(rules)s%(section)s: %(opening)s") % {
+        "rules": review.title, "section": f" ({finding.section})" if finding.section else "",
+        "opening": finding.opening}
+    return measure_create(area=area, user=user, code=f"{area.number}.{n}", text=text[:2000], description=description,
+                          responsible=review.board.name if review.board_id else "",
+                          risk_areas=[risk_area] if risk_area is not None else ())

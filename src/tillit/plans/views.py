@@ -74,10 +74,10 @@ def plan_detail(request, pk: int):
         "reports": plan.status_reports.all(),
     }
     if can_edit:
-        context["area_form"] = forms.AreaForm(initial={"number": str(plan.areas.count() + 1)})
+        context["area_form"] = forms.AreaForm(initial={"number": str(plan.areas.count() + 1)}, auto_id="id_area_%s")
         context["measure_form"] = forms.MeasureForm(plan=plan, auto_id="id_new_%s",
                                                     initial={"status": Measure.Status.PLANNED})
-        context["report_form"] = forms.ReportForm(initial={
+        context["report_form"] = forms.ReportForm(auto_id="id_report_%s", initial={
             "as_of": today, "title": _("Status report %(date)s: %(plan)s") % {"date": today.isoformat(),
                                                                                "plan": plan.title}})
     return render(request, "plans/plan_detail.html", context)
@@ -122,8 +122,8 @@ def measure_create(request, pk: int):
     today = timezone.localdate()
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "progress": selectors.plan_progress(plan, today), "today": today, "can_edit": True,
-        "reports": plan.status_reports.all(), "area_form": forms.AreaForm(), "measure_form": form,
-        "report_form": forms.ReportForm(initial={"as_of": today}), "measure_form_open": True,
+        "reports": plan.status_reports.all(), "area_form": forms.AreaForm(auto_id="id_area_%s"),
+        "measure_form": form, "report_form": forms.ReportForm(auto_id="id_report_%s", initial={"as_of": today}),
     }, status=400)
 
 
