@@ -28,4 +28,5 @@ urlpatterns = [
     path("tips/inkomna/statistik/", views.statistics_view, name="tips-statistics"),
     path("tips/inkomna/mottagare/", views.members, name="tips-members"),
     path("tips/inkomna/klagomal/", views.complaints, name="tips-complaints"),
+    path("tips/inkomna/utforare/<str:orgnr>/", views.provider, name="tips-provider"),
 ]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -639,5 +639,11 @@ def complaints(request):
     return render(request, "tips/complaints.html", {"form": form, "complaints": items[:200], "orgnr": orgnr})
 
 
-def not_found(request):
-    raise Http404
+@require("complaints.view")
+def provider(request, orgnr: str):
+    """The provider's page: its complaints, counted and listed."""
+    number = services.normalise_orgnr(orgnr)
+    items = list(selectors.complaints_for(request.user.municipality_id, number))
+    name = next((c.provider_name for c in items if c.provider_name), "")
+    log_personal_data(request, object_type="complaints", object_id=number)
+    return render(request, "tips/provider.html", {"orgnr": number, "name": name, "complaints": items})
