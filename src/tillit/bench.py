@@ -336,6 +336,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         results = [bench_import(n) for n in args.rows]
         print(report_import(results))
         return 0
+    if args.what == "web":
+        from tillit.reports.bench import bench_web, report_web
+
+        print(report_web(bench_web(args.hits)))
+        return 0
     if args.what == "entities":
         print(report_entities(bench_entities()))
         return 0
@@ -364,7 +369,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="performance figures as ratios to a baseline measured in the same run")
-    p.add_argument("what", choices=["controls", "import", "entities", "cross"])
+    p.add_argument("what", choices=["controls", "import", "entities", "cross", "web"])
     p.add_argument("--scale", type=float, default=100.0, help="generator scale for `controls` (100 ≈ 6 M invoices)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--municipalities", type=int, default=290,
@@ -375,6 +380,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="repeat for several; default duckdb")
     p.add_argument("--all", action="store_true", help="every registered control (default: the invoice controls)")
     p.add_argument("--control", action="append", metavar="ID")
+    p.add_argument("--hits", type=int, default=1_000_000, help="open hits for `web` (the overview's answer time)")
     p.add_argument("--rows", type=int, action="append", default=None,
                    help="rows for `import` (repeat; default 1 000 000 and 5 000 000)")
     p.set_defaults(func=cmd_bench)

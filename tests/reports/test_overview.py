@@ -98,3 +98,42 @@ def test_last_run_lists_over_firing_warnings(client, login, personas, kommun_a):
     assert [w["control_id"] for w in last["warnings"]] == ["INV-SPLIT"]
     assert last["not_applicable"] == 1
     assert "INV-SPLIT" in response.content.decode()
+
+
+def test_the_summary_follows_a_dismissal_at_once(hits, personas):
+    from tillit.controls.services import hit_dismiss
+    from tillit.reports.selectors import open_hits
+
+    assert open_hits(user=personas["coordinator"])["count"] == 5
+    _run, made = hits
+    hit_dismiss(hit=made[3], user=personas["coordinator"], reason="explained", note="Rättad faktura.")
+    figures = open_hits(user=personas["coordinator"])
+    assert figures["count"] == 4 and figures["as_of"] is None
+    assert {f["family"]: f["amount"] for f in figures["families"]}["INV"] == Decimal("500")
+
+
+def test_a_slow_summary_is_shown_with_its_time_and_recomputed_by_the_worker(hits, personas, kommun_a, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    from tests.reports.conftest import make_hit
+    from tillit.reports import summary
+    from tillit.reports.models import HitSummary
+    from tillit.reports.selectors import open_hits
+
+    open_hits(user=personas["coordinator"])
+    HitSummary.objects.filter(municipality=kommun_a).update(seconds=30)  # as with a million hits
+    run, _made = hits
+    make_hit(kommun_a, run, "BEN-CROWDED", "9000", ["benefit_payments:B1"], subject="H-1")
+    enqueued = []
+
+    class Worker:
+        def enqueue(self, municipality_id):
+            enqueued.append(municipality_id)
+
+    monkeypatch.setattr(summary, "refresh_task", Worker())
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = open_hits(user=personas["coordinator"])
+    assert stale["count"] == 5 and stale["as_of"] is not None  # the previous figures, with their time
+    assert enqueued == [kommun_a.pk]
+    summary.refresh(kommun_a)  # what the worker does
+    fresh = open_hits(user=personas["coordinator"])
+    assert fresh["count"] == 6 and fresh["as_of"] is None

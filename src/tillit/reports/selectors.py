@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce, StrIndex, Substr, TruncMonth
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,52 +77,34 @@ def _url(name: str, **params) -> str:
 # --- open hits -----------------------------------------------------------------------------------
 
 
-def _family():
-    """The family prefix as SQL both SQLite and PostgreSQL run: text before the first hyphen."""
-    return Substr("control_id", 1, StrIndex("control_id", Value("-")) - 1)
-
-
 def open_hits(*, user) -> dict:
     """Open hits per control family: how many, and the amount at risk counted once per evidence.
 
     Several controls often flag the same payment (three hits on one payment of 143 950 kr are
     143 950 kr at risk, not 431 850 kr). Hits with the same evidence rows are one risk: the
     database groups them by their evidence keys and takes the largest amount of the group, then
-    sums per family; the total is counted the same way over all families.
+    sums per family; the total is counted the same way over all families. The figures come from
+    reports.summary, which keeps them for a municipality with a million open hits.
     """
-    from tillit.controls.selectors import hit_list
+    from tillit.reports import summary
 
-    hits = hit_list(user=user, status=Hit.Status.NEW).order_by()
-    by_evidence = (hits.annotate(family=_family()).values("family", "evidence_keys")
-                   .annotate(n=Count("id"), amount=Max("amount_at_risk")))
-    sql, params = by_evidence.query.sql_with_params()
-    from django.db import connections
-
-    connection = connections[hits.db]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT family, SUM(n), SUM(amount), COUNT(*) FROM ({sql}) AS g GROUP BY family",  # noqa: S608
-            params,
-        )
-        rows = cursor.fetchall()
-        total_sql, total_params = (hits.values("evidence_keys").annotate(amount=Max("amount_at_risk"))
-                                   .query.sql_with_params())
-        cursor.execute(f"SELECT SUM(amount) FROM ({total_sql}) AS t", total_params)  # noqa: S608
-        total_amount = cursor.fetchone()[0]
+    data, as_of = summary.current(user.municipality)
     can_open = has_perm(user, "controls.view")
     families = []
-    for family, n, amount, groups in rows:
+    for f in data["families"]:
         families.append({
-            "family": family, "label": family_label(family), "count": int(n), "groups": int(groups),
-            "amount": Decimal(str(amount or 0)),
-            "url": _url("controls-queue", family=family) if can_open else None,
+            "family": f["family"], "label": family_label(f["family"]), "count": f["count"], "groups": f["groups"],
+            "amount": Decimal(f["amount"]),
+            "url": _url("controls-queue", family=f["family"]) if can_open else None,
         })
     families.sort(key=lambda f: (-f["amount"], -f["count"], f["family"]))
     return {
         "families": families,
         "count": sum(f["count"] for f in families),
-        "amount": Decimal(str(total_amount or 0)),
+        "amount": Decimal(data["amount"]),
         "url": _url("controls-queue") if can_open else None,
+        "as_of": as_of,
+        "months": data.get("months", {}),
     }
 
 
@@ -233,7 +215,8 @@ def _per_month(queryset, field: str, since: date, *, value=None) -> dict[date, D
     return out
 
 
-def trends(*, user, today: date | None = None, months: int = MONTHS, suppress: bool = False) -> dict:
+def trends(*, user, today: date | None = None, months: int = MONTHS, suppress: bool = False,
+           raised: dict | None = None) -> dict:
     """Per month: hits raised, cases confirmed, kr recovered, police reports, notifications.
 
     A case is confirmed in the month its decision was recorded when it has an outcome other than
@@ -244,14 +227,17 @@ def trends(*, user, today: date | None = None, months: int = MONTHS, suppress: b
     labels = months_back(today, months)
     since = labels[0]
     full = can_see_statistics_unsuppressed(user) and not suppress
-    hits = scoped(Hit.objects.filter(shadow=False), user)
+    from tillit.reports import summary
+
+    if raised is None:  # hits raised per month come with the summary of open hits
+        raised = summary.current(user.municipality)[0]["months"]
     cases = scoped(Case.objects.all(), user)
     confirmed = cases.filter(decided_at__isnull=False).filter(
         Q(recovery_claims__isnull=False) | Q(police_reports__isnull=False) | Q(notifications__isnull=False)
         | Q(sanctions__isnull=False) | Q(other_outcomes__kind__in=["corrected_payment", "changed_decision"])
     ).distinct()
     series = {
-        "hits": _per_month(hits, "created_at", since),
+        "hits": {m: raised.get(m.strftime("%Y-%m"), 0) for m in labels},
         "confirmed": _per_month(scoped(Case.objects.filter(pk__in=confirmed.values("pk")), user), "decided_at", since),
         "recovered": _per_month(scoped(RecoveryPayment.objects.all(), user), "paid_on", since,
                                 value=Coalesce(Sum("amount"), Value(Decimal(0)))),
@@ -280,12 +266,13 @@ def trends(*, user, today: date | None = None, months: int = MONTHS, suppress: b
 
 def overview_figures(*, user, today: date | None = None) -> dict:
     today = today or timezone.localdate()
+    hits = open_hits(user=user)
     figures: dict = {
-        "hits": open_hits(user=user),
+        "hits": hits,
         "cases": cases_by_state(user=user),
         "deadlines": deadlines(user=user, today=today),
         "last_run": last_run(user=user),
-        "trends": trends(user=user, today=today),
+        "trends": trends(user=user, today=today, raised=hits["months"]),
         "risks": sources.top_risks(user.municipality, n=5) if has_perm(user, "risks.view") else None,
         "claims": claims_summary(user=user),
     }
