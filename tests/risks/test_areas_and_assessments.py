@@ -240,3 +240,12 @@ def test_evidence_counts_hits_and_cases_in_the_area(personas):
     ev = selectors.evidence(user=user, area=area)
     assert ev["cases"] == 1 and ev["cases_amount"] == Decimal("12500") and ev["confirmed"] == 0
     assert ev["controls"]  # invoice controls serve Fakturahantering
+
+
+def test_home_lists_the_quality_flags(client, personas, login):
+    login(client, personas["coordinator"])
+    area = _area(personas["coordinator"].municipality, "R14")
+    services.assessment_create(risk_area=area, gross_probability=2, gross_consequence=2, net_probability=3,
+                               net_consequence=3)
+    page = client.get(reverse("risks-home")).content.decode()
+    assert 'data-flag="net-above-gross"' in page

@@ -87,3 +87,45 @@ def test_companies_have_their_own_risk_areas(client, personas, login):
     area = org.risk_areas.get()
     page = client.get(reverse("risk-organisation-detail", args=[org.pk])).content.decode()
     assert area.name in page
+
+
+def test_a_finding_becomes_a_risk_and_a_measure_in_the_action_plan(client, personas, login):
+    from tillit.risks import services
+
+    user = personas["coordinator"]
+    login(client, user)
+    review = rules.review_create(municipality=user.municipality, title="Villkor för LOV hemtjänst",
+                                 reviewed_on=date(2026, 5, 1))
+    finding = rules.finding_add(review=review, opening="Utföraren rapporterar själv utförd tid",
+                                step="control", suggestion="Inför elektronisk närvaroregistrering")
+    assert rules.plans_measure_function() is not None
+    r21 = RiskArea.objects.get(municipality=user.municipality, code="R21")
+    response = client.post(reverse("risk-rule-finding-risk", args=[review.pk, finding.pk]),
+                           {"risk_area": str(r21.pk), "measure": "1"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.risk_area == r21 and finding.measure_ref
+    measures = services.measures_for(r21)
+    assert [m.pk for m in measures] == [int(finding.measure_ref)]
+    assert "elektronisk närvaroregistrering" in measures[0].text
+    # a lowered risk with a measure behind it is no longer flagged
+    lowered = services.assessment_create(risk_area=r21, gross_probability=4, gross_consequence=4,
+                                         net_probability=2, net_consequence=2)
+    assert "no-measure" not in [f.kind for f in services.quality_flags(lowered)]
+    r10 = RiskArea.objects.get(municipality=user.municipality, code="R10")
+    bare = services.assessment_create(risk_area=r10, gross_probability=4, gross_consequence=4,
+                                      net_probability=2, net_consequence=2)
+    assert "no-measure" in [f.kind for f in services.quality_flags(bare)]
+
+
+def test_a_company_has_its_own_heat_map(kommun_a):
+    from tillit.risks import selectors, services
+
+    org = Organisation.objects.create(municipality=kommun_a, name="Kommunens Energi AB")
+    own = services.risk_area_create(municipality=kommun_a, name="Elhandel", organisation=org)
+    services.assessment_create(risk_area=own, gross_probability=2, gross_consequence=4)
+    services.assessment_create(risk_area=RiskArea.objects.get(municipality=kommun_a, code="R10"),
+                               gross_probability=4, gross_consequence=4)
+    heat = selectors.heat_map(kommun_a, organisation=org)
+    assert heat["total"] == 1 and heat["cells"][(2, 4)]["codes"] == [own.code]
+    assert selectors.heat_map(kommun_a)["total"] == 2

@@ -66,10 +66,13 @@ def scale_for(municipality) -> Scale:
     return Scale(steps=steps, probability=prob, consequence=cons)
 
 
-def current_assessments(municipality, *, on: date | None = None, board=None) -> dict[int, RiskAssessment]:
+def current_assessments(municipality, *, on: date | None = None, board=None,
+                        organisation=None) -> dict[int, RiskAssessment]:
     """The latest assessment of each active risk area (on or before `on`), keyed by risk area id.
-    With `board`, only that board's assessments count."""
+    With `board`, only that board's assessments count; with `organisation`, only that company's areas."""
     qs = RiskAssessment.objects.filter(municipality=municipality, risk_area__retired=False).select_related("risk_area")
+    if organisation is not None:
+        qs = qs.filter(risk_area__organisation=organisation)
     if on is not None:
         qs = qs.filter(assessed_on__lte=on)
     if board is not None:
@@ -115,10 +118,10 @@ def priority_score(assessment: RiskAssessment, *, max_exposure: Decimal | None, 
     return (Decimal(100) * (wv * vor + we * exp + wi * infl) / total).quantize(Decimal("0.1"))
 
 
-def ranked(municipality, *, on: date | None = None, board=None) -> list[dict]:
+def ranked(municipality, *, on: date | None = None, board=None, organisation=None) -> list[dict]:
     """Every active risk area with a current assessment, highest priority first."""
     cfg = risk_settings(municipality)
-    current = current_assessments(municipality, on=on, board=board)
+    current = current_assessments(municipality, on=on, board=board, organisation=organisation)
     exposures = [a.risk_area.exposure_kr for a in current.values() if a.risk_area.exposure_kr]
     max_exposure = max(exposures) if exposures else None
     rows = []
@@ -151,7 +154,7 @@ def top_risks(municipality, n: int = 5, *, on: date | None = None) -> list[dict]
     return [{k: r[k] for k in keys} for r in ranked(municipality, on=on)[:n]]
 
 
-def heat_map(municipality, on: date | None = None, *, board=None) -> dict:
+def heat_map(municipality, on: date | None = None, *, board=None, organisation=None) -> dict:
     """Counts of current assessments per probability × consequence cell.
 
     Returns {"steps": 4, "probabilities": [4, 3, 2, 1] (rows, highest first), "consequences":
@@ -165,7 +168,8 @@ def heat_map(municipality, on: date | None = None, *, board=None) -> dict:
         (p, c): {"count": 0, "codes": []} for p in range(1, steps + 1) for c in range(1, steps + 1)
     }
     total = 0
-    for a in sorted(current_assessments(municipality, on=on, board=board).values(), key=lambda a: a.risk_area.code):
+    current = current_assessments(municipality, on=on, board=board, organisation=organisation)
+    for a in sorted(current.values(), key=lambda a: a.risk_area.code):
         p, c = min(a.probability, steps), min(a.consequence, steps)
         cells[(p, c)]["count"] += 1
         cells[(p, c)]["codes"].append(a.risk_area.code)

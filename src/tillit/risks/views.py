@@ -37,8 +37,15 @@ def home(request):
         board = scoped(Board.objects.all(), request.user).filter(pk=request.GET["board"]).first()
     rows = selectors.ranked(municipality, on=on, board=board)
     unassessed = selectors.active_areas(municipality).exclude(pk__in=[r["id"] for r in rows]).count()
+    flagged = []
+    for a in selectors.current_assessments(municipality, on=on, board=board).values():
+        flags = services.quality_flags(a)
+        if flags:
+            flagged.append({"area": a.risk_area, "flags": flags})
+    flagged.sort(key=lambda f: f["area"].code)
     return render(request, "risks/home.html", {
         "heat": selectors.heat_map(municipality, on=on, board=board), "rows": rows, "unassessed": unassessed,
+        "flagged": flagged,
         "formula": selectors.priority_formula(municipality), "on": on, "board": board,
         "boards": Board.objects.filter(municipality=municipality), "can_edit": _can_edit(request),
     })
@@ -508,10 +515,11 @@ def organisation_detail(request, pk: int):
     org = fetch(request, Organisation, perm="risks.view", pk=pk)
     current = selectors.current_assessments(org.municipality)
     rows = [{"area": a, "current": current.get(a.pk)} for a in org.risk_areas.filter(retired=False)]
+    heat = selectors.heat_map(org.municipality, organisation=org)
     form = None
     if _can_edit(request):
         form = RiskAreaCreateForm(municipality=org.municipality, initial={"organisation": org})
-    return render(request, "risks/organisation_detail.html", {"org": org, "rows": rows, "form": form,
+    return render(request, "risks/organisation_detail.html", {"org": org, "rows": rows, "form": form, "heat": heat,
                                                                "analyses": _analysis_qs(request).filter(organisation=org)})
 
 
