@@ -118,8 +118,10 @@ def _serve(host: str, port: int, worker: bool = True) -> int:
     process = None
     if worker:
         # The background worker and the nightly scheduler run beside the web server on the embedded default.
-        process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "worker"], env=os.environ.copy())  # noqa: S603
-        scheduler = subprocess.Popen([sys.executable, "-m", "tillit.cli", "schedule"], env=os.environ.copy())  # noqa: S603
+        # TILLIT_PARENT_PID: both end when serve ends, even when serve is killed (accounts.jobs.watch_parent)
+        child_env = {**os.environ, "TILLIT_PARENT_PID": str(os.getpid())}
+        process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "worker"], env=child_env)  # noqa: S603
+        scheduler = subprocess.Popen([sys.executable, "-m", "tillit.cli", "schedule"], env=child_env)  # noqa: S603
     _print(_("Tillit is running at http://%(host)s:%(port)s/ — stop with Ctrl+C.") % {"host": host, "port": port})
     try:
         options = {}
@@ -146,6 +148,10 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
+    from tillit.accounts import jobs
+
+    jobs.watch_parent()
+    jobs.recover()  # imports and runs whose process died are marked failed; left-over files removed
     call_command("db_worker", verbosity=0, reload=False)
     return 0
 
@@ -155,8 +161,10 @@ def cmd_schedule(args) -> int:
 
     from django.utils.translation import gettext as _
 
+    from tillit.accounts.jobs import watch_parent
     from tillit.controls.services import schedule_due_runs
 
+    watch_parent()
     nightly_state: dict = {}
     while True:
         for run in schedule_due_runs():

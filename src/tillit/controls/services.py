@@ -56,6 +56,9 @@ def run_execute(*, run: Run) -> Run:
     from tillit.datasets.services import current_sources
 
     Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING)
+    from tillit.accounts import jobs
+
+    jobs.begin("run", run.pk)  # a heartbeat: a killed run is found and marked failed (security F3)
     sources_with_ids = current_sources(municipality=run.municipality)
     sources = {name: src for name, (src, _ids) in sources_with_ids.items()}
     snapshot_ids = {name: ids for name, (_src, ids) in sources_with_ids.items()}

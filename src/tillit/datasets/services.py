@@ -163,6 +163,9 @@ def import_file(
         attempt = ImportAttempt.objects.create(
             municipality=municipality, dataset=dataset, source_name=source_name, policy=policy, started_by=user,
         )
+    from tillit.accounts import jobs
+
+    jobs.begin("import", attempt.pk)  # a heartbeat: a killed import is found and marked failed (security F3)
     attempt.sha256 = file_sha256(path)
     duplicate = Snapshot.objects.filter(
         municipality=municipality, dataset=dataset, sha256=attempt.sha256, retired_at__isnull=True
