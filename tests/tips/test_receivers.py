@@ -278,3 +278,21 @@ def test_a_user_who_is_not_designated_cannot_read_whistleblowing(client, persona
     login(client, personas["reviewer"])
     assert client.get("/tips/inkomna/nyckel/").status_code == 403
     _ = services
+
+
+def test_api_lists_metadata_to_designated_receivers_only(client, personas, receivers, kommun_a, login):
+    from tillit.accounts.models import Role
+    from tillit.accounts.services import user_create
+
+    report, _code = _submit(kommun_a)
+    login(client, personas["investigator"])
+    rows = client.get("/api/tips").json()
+    assert [r["reference"] for r in rows] == [report.reference]
+    assert "Chefen" not in str(rows)  # no content: the API holds no key
+    assert client.get(f"/api/tips/{report.pk}").json()["acknowledgement_due"]
+    dora = user_create(municipality=kommun_a, username="dora", password=PASSWORD, role=Role.INVESTIGATOR)
+    login(client, dora)
+    assert client.get("/api/tips").json() == []
+    assert client.get(f"/api/tips/{report.pk}").status_code == 404
+    login(client, personas["reviewer"])
+    assert client.get("/api/tips").status_code in (401, 403)
