@@ -206,3 +206,24 @@ class AccessLogEntry(MunicipalModel):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.chain_payload()).hexdigest()
+
+
+class JobHeartbeat(models.Model):
+    """A running import or control run says it is alive: which process on which machine, and when.
+
+    A job whose process is gone (same machine, process no longer there) or whose beat is older
+    than accounts.jobs.STALE_AFTER is marked failed with the reason by accounts.jobs.recover().
+    """
+
+    kind = models.CharField(max_length=20)  # "import" or "run"
+    object_id = models.BigIntegerField()
+    host = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="heartbeat_one_per_job")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} on {self.host}:{self.pid}"

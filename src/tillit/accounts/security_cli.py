@@ -34,6 +34,11 @@ def add_commands(sub) -> None:
     v = asub.add_parser("verify", help="check the hash chain over every row; exits 1 and alarms when broken")
     v.set_defaults(func=cmd_verify)
 
+    p = sub.add_parser("jobs", help="imports and control runs in the background")
+    jsub = p.add_subparsers(dest="jobs_command", required=True)
+    r = jsub.add_parser("recover", help="mark jobs whose process died as failed and remove left-over files")
+    r.set_defaults(func=cmd_recover)
+
     p = sub.add_parser("backup", help="the database and the data directory into a new folder")
     p.add_argument("target", help="folder to create the backup in")
     p.set_defaults(func=cmd_backup)
@@ -63,12 +68,26 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_recover(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from tillit.accounts.jobs import recover
+
+    failed = recover()
+    for kind, pk, reason in failed:
+        print(_("%(kind)s %(id)s was marked failed: %(reason)s") % {"kind": kind, "id": pk, "reason": reason})
+    print(_("%(count)s jobs were marked failed.") % {"count": len(failed)})
+    return 0
+
+
 def nightly(state: dict) -> None:
-    """Called by `tillit schedule` every minute: verifies the access log once a day."""
+    """Called by `tillit schedule` every minute: recovers dead jobs, verifies the access log once a day."""
     from django.utils import timezone
 
     from tillit.accounts.integrity import verify_and_record
+    from tillit.accounts.jobs import recover
 
+    recover()
     today = timezone.localdate()
     if state.get("accesslog_verified") != today:
         state["accesslog_verified"] = today
