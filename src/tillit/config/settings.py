@@ -7,6 +7,7 @@ message. Every variable is listed in .env.example and docs/configuration.md.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from tillit.lib.paths import data_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/tillit
 DATA_DIR = data_dir()
+# Everything the installation writes (database, snapshots, uploads, case files, keys) is for its own
+# user only: files 0600, folders 0700, also for what was written before this setting existed.
+os.umask(0o077)
+DATA_DIR.chmod(0o700)
+for _private_file in DATA_DIR.glob("tillit.sqlite3*"):
+    _private_file.chmod(0o600)
 
 DEBUG = env_bool("TILLIT_DEBUG", False)
 DEMO_MODE = env_bool("TILLIT_DEMO_MODE", False)
