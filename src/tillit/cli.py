@@ -173,6 +173,9 @@ def cmd_schedule(args) -> int:
         from tillit.plans.services import reminders_send
 
         reminders_send()  # the action plan's deadline reminders (30, 7, 1 days); made once each
+        from tillit.tips.services import reminders_send as tips_reminders_send
+
+        tips_reminders_send()  # tips and whistleblowing: acknowledgement and feedback, once each, no content
         from tillit.accounts.security_cli import nightly
 
         nightly(nightly_state)  # the access log's hash chain, verified once a day; alarms when broken
@@ -255,7 +258,7 @@ def _extensions():
     """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
     found = []
     for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench",
-                   "tillit.plans.cli", "tillit.risks.cli", "tillit.accounts.security_cli"):
+                   "tillit.plans.cli", "tillit.risks.cli", "tillit.accounts.security_cli", "tillit.tips.cli"):
         try:
             mod = __import__(module, fromlist=["add_commands"])
         except ImportError:

@@ -296,3 +296,16 @@ def test_api_lists_metadata_to_designated_receivers_only(client, personas, recei
     assert client.get(f"/api/tips/{report.pk}").status_code == 404
     login(client, personas["reviewer"])
     assert client.get("/api/tips").status_code in (401, 403)
+
+
+def test_tillit_tips_remind_sends_what_is_due(personas, receivers, kommun_a, capsys):
+    from tillit.cli import main
+
+    with time_machine.travel(_at(2026, 3, 2, 9, 0), tick=False):
+        report, _code = _submit(kommun_a)
+    with time_machine.travel(_at(2026, 3, 9, 9, 0), tick=False):
+        assert main(["--lang", "en", "tips", "remind"]) == 0
+        assert main(["--lang", "en", "tips", "remind"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(report.reference) == 1
+    assert "Chefen" not in out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import subprocess
 import uuid
@@ -354,7 +353,7 @@ def scan(content: bytes) -> ScanResult:
     if not binary:
         return ScanResult(Attachment.Scan.UNSCANNED, "no scanner")
     command = [binary, "--no-summary", "--stdout", "--infected"]
-    database = getattr(settings, "TIPS_CLAMAV_DATABASE", None) or os.environ.get("TILLIT_CLAMAV_DATABASE")
+    database = getattr(settings, "TIPS_CLAMAV_DATABASE", None)  # clamscan's own default when unset
     if database:
         command.append(f"--database={database}")
     command.append("-")
