@@ -137,3 +137,23 @@ def test_a_slow_summary_is_shown_with_its_time_and_recomputed_by_the_worker(hits
     summary.refresh(kommun_a)  # what the worker does
     fresh = open_hits(user=personas["coordinator"])
     assert fresh["count"] == 6 and fresh["as_of"] is None
+
+
+def test_deadlines_this_week_list_the_cases_of_ones_team(client, login, personas, kommun_a):
+    from django.utils import timezone
+
+    from tillit.cases.models import Case
+
+    today = timezone.localdate()
+    case = Case.objects.create(municipality=kommun_a, number="2026-7", year=2026, sequence=7, title="Dubbla bidrag",
+                               source="hit", state="investigation", due_date=today)
+    case.team.add(personas["investigator"])
+    login(client, personas["investigator"])
+    response = client.get("/")
+    items = response.context["figures"]["deadlines"]["items"]
+    assert [i["label"] for i in items if i["kind"] == "case"] == ["2026-7 Dubbla bidrag"]
+    assert f'href="/arenden/{case.pk}/"' in response.content.decode()
+    client.logout()
+    login(client, personas["reviewer"])  # no case is named to someone outside the case team
+    items = client.get("/").context["figures"]["deadlines"]["items"]
+    assert not [i for i in items if i["kind"] == "case"]

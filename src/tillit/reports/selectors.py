@@ -141,28 +141,20 @@ def deadlines(*, user, today: date | None = None) -> dict:
     start, end = week_of(today)
     municipality = user.municipality
     items: list[dict] = []
-    missing: list[str] = []
     if has_perm(user, "cases.view"):
         for case in (visible_cases(user).filter(state__in=OPEN_STATES, due_date__isnull=False, due_date__lte=end)
                      .order_by("due_date", "id")[:20]):
             items.append({"label": f"{case.number} {case.title}", "due": case.due_date, "kind": "case",
                           "url": reverse("cases-detail", args=[case.pk])})
     if has_perm(user, "tips.view"):
-        tips = sources.tip_deadlines(municipality, start, end)
-        if tips is None:
-            missing.append(_("tips"))
-        else:
-            items.extend({**t, "kind": t.get("kind") or "tip"} for t in tips)
+        items.extend({**t, "kind": t.get("kind") or "tip"} for t in sources.tip_deadlines(municipality, start, end))
     if has_perm(user, "plans.view"):
-        measures = sources.plan_deadlines(municipality, start, end)
-        if measures is None:
-            missing.append(_("measures of the action plan"))
-        else:
-            items.extend({**m, "kind": m.get("kind") or "measure"} for m in measures)
+        items.extend({**m, "kind": m.get("kind") or "measure"}
+                     for m in sources.plan_deadlines(municipality, start, end))
     items.sort(key=lambda i: (i["due"], str(i["label"])))
     for item in items:
         item["overdue"] = item["due"] < today
-    return {"start": start, "end": end, "items": items, "missing": missing}
+    return {"start": start, "end": end, "items": items}
 
 
 # --- control runs ------------------------------------------------------------------------------

@@ -7,33 +7,41 @@ from __future__ import annotations
 
 from datetime import date
 
-try:  # the tips section is built in parallel; until it lands its deadlines are "not available yet"
-    from tillit.tips import selectors as tips_selectors
-except ImportError:  # pragma: no cover - removed once tillit.tips.selectors exists
-    tips_selectors = None
-try:
-    from tillit.plans import selectors as plans_selectors
-except ImportError:  # pragma: no cover - removed once tillit.plans.selectors exists
-    plans_selectors = None
+from tillit.plans import selectors as plans_selectors
 from tillit.risks import selectors as risks_selectors
+from tillit.tips import selectors as tips_selectors
 
 
-def tip_deadlines(municipality, start: date, end: date) -> list[dict] | None:
-    if tips_selectors is None or not hasattr(tips_selectors, "deadlines"):
-        return None
+def tip_deadlines(municipality, start: date, end: date) -> list[dict]:
     return list(tips_selectors.deadlines(municipality, start, end))
 
 
-def plan_deadlines(municipality, start: date, end: date) -> list[dict] | None:
-    if plans_selectors is None or not hasattr(plans_selectors, "deadlines"):
-        return None
+def plan_deadlines(municipality, start: date, end: date) -> list[dict]:
     return list(plans_selectors.deadlines(municipality, start, end))
 
 
-def plan_indicators(municipality) -> list[dict] | None:
-    if plans_selectors is None or not hasattr(plans_selectors, "indicators"):
+def plan_indicators(municipality) -> list[dict]:
+    """Every measure of the action plan that has an indicator: its current value and target."""
+    from tillit.plans.models import Measure
+
+    rows = []
+    measures = (Measure.objects.filter(municipality=municipality).exclude(indicator="")
+                .select_related("area").prefetch_related("indicator_values").order_by("area__number", "code", "id"))
+    for measure in measures:
+        state = plans_selectors.indicator_state(measure)
+        rows.append({"name": measure.indicator, "measure": str(measure), "value": state["value"],
+                     "target": measure.target_value, "measured_on": state["measured_on"], "stale": state["stale"],
+                     "url": _measure_url(measure)})
+    return rows
+
+
+def _measure_url(measure) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("plans-measure", args=[measure.pk])
+    except NoReverseMatch:
         return None
-    return list(plans_selectors.indicators(municipality))
 
 
 def top_risks(municipality, n: int = 5) -> list[dict]:
