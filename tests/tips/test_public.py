@@ -181,3 +181,46 @@ def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name,
     assert message in response.content.decode()
     assert MARKER in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_log_lines_carry_no_client_address():
+    import io
+    import json
+    import logging
+    import socket
+
+    from tillit.lib.logging import JsonFormatter
+    from tillit.tips.logfilter import NoClientAddress
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(NoClientAddress())
+    logger = logging.getLogger("tillit.test.noaddress")
+    logger.addHandler(handler)
+    left, right = socket.socketpair()
+    try:
+        # the development server passes its socket as `request`; its text names the peer
+        logger.warning('"POST /tips/ HTTP/1.1" 400', extra={"request": left, "client_address": ADDRESS})
+    finally:
+        left.close()
+        right.close()
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue())
+    assert line["request"] == "-" and line["client_address"] == "-"
+    assert ADDRESS not in stream.getvalue()
+
+
+def test_the_documented_web_server_logs_the_tip_pages_without_address():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    log_format = re.search(r"log_format tillit_anonymous '([^']*)';", text).group(1)
+    for variable in ("$remote_addr", "$http_user_agent", "$http_x_forwarded_for", "$request ", "$args"):
+        assert variable not in log_format
+    block = re.search(r"location ~ \^/\(tips\|visselblasning\)/ \{(.*?)\n    \}", text, re.S).group(1)
+    assert "access_log /var/log/nginx/tillit-tips.log tillit_anonymous;" in block
+    assert 'proxy_set_header X-Forwarded-For "";' in block
+    # the receivers' pages come first (nginx takes the first regular expression that matches)
+    assert text.index("location ~ ^/(tips|visselblasning)/inkomna/") < text.index("location ~ ^/(tips|visselblasning)/ {")

@@ -228,7 +228,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "tillit.lib.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # no client address in any log line (the tips pages promise none is stored)
+    "filters": {"no_client_address": {"()": "tillit.tips.logfilter.NoClientAddress"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                             "filters": ["no_client_address"]}},
     "root": {"handlers": ["console"], "level": env("TILLIT_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
