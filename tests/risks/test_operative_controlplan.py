@@ -78,3 +78,41 @@ def test_internal_control_plan_exports(client, personas, login):
     assert client.get(reverse("risk-ic-plan-export", args=[board.pk, 2026, "pdf"])).content.startswith(b"%PDF")
     page = client.get(reverse("risk-ic-plan") + f"?board={board.pk}&year=2026").content.decode()
     assert "Stickprov 25 ärenden" in page
+
+
+def test_the_plan_shows_tillits_controls_with_their_latest_results(client, personas, login):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tillit.analytics.registry import all_controls
+    from tillit.controls.models import Hit, Run
+
+    user = personas["coordinator"]
+    m = user.municipality
+    board = m.board_set.get(name="Socialnämnden")
+    r14 = RiskArea.objects.get(municipality=m, code="R14")
+    r14.name = "Fakturor och betalningar"  # renamed: the controls still know it by the catalogue's name
+    r14.save()
+    serving = sorted(c.id for c in all_controls() if "Fakturahantering" in c.risk_areas)
+    assert serving
+    control_id = serving[0]
+    run = Run.objects.create(municipality=m, status="done", control_ids=[control_id], finished_at=timezone.now())
+    for i, amount in enumerate(("1000.00", "2500.50")):
+        Hit.objects.create(municipality=m, control_id=control_id, control_version=1, fingerprint=f"f{i}",
+                           first_run=run, last_run=run, engine="duckdb", sql="select 1", subject_type="supplier",
+                           subject_id=str(i), risk_areas=["Fakturahantering"], amount_at_risk=Decimal(amount),
+                           severity="medel", explanation_template="x")
+    controlplan.item_add(board=board, year=2026, risk_area=r14, activity="Granska dubbletter", method="Tillit",
+                         frequency="Varje natt", responsible="Ekonomichef", control_id=control_id)
+    rows = controlplan.rows(board, 2026)
+    assert "2 " in rows[0]["result"] and "3 500,50" in rows[0]["result"].replace("\xa0", " ")
+    ids = [c["id"] for c in controlplan.tillit_controls(board, 2026)]
+    assert ids == serving
+    login(client, user)
+    page = client.get(reverse("risk-ic-plan") + f"?board={board.pk}&year=2026").content.decode()
+    assert control_id in page
+    # the evidence on the area's page finds the hits under the catalogue's name
+    from tillit.risks.selectors import evidence
+
+    assert evidence(user=user, area=r14)["hits"] == 2

@@ -59,16 +59,36 @@ def rows(board, year: int) -> list[dict]:
     out = []
     for item in items:
         a = current.get(item.risk_area_id)
-        result = latest_result(board.municipality, item.control_id) if item.control_id else None
-        if item.control_id and result:
-            result_text = _("run %(date)s: %(hits)s hits, %(amount)s at risk") % {
-                "date": format_date(result["run_at"]), "hits": result["hits"], "amount": format_amount(result["amount"])}
-        elif item.control_id:
-            result_text = _("not run yet")
-        else:
-            result_text = ""
+        result_text = _result_text(latest_result(board.municipality, item.control_id)) if item.control_id else ""
         out.append({"item": item, "score": a.score if a else None, "result": result_text})
     return out
+
+
+def tillit_controls(board, year: int) -> list[dict]:
+    """Tillit's own controls that serve the risk areas in the board's plan, with their latest results."""
+    from tillit.analytics.registry import all_controls
+    from tillit.risks.selectors import area_names
+
+    items = ControlPlanItem.objects.filter(board=board, year=year).select_related("risk_area")
+    out = []
+    seen = set()
+    for item in items:
+        names = area_names(item.risk_area)
+        for control in all_controls():
+            if control.id in seen or not names & set(control.risk_areas):
+                continue
+            seen.add(control.id)
+            result = latest_result(board.municipality, control.id)
+            out.append({"id": control.id, "title": control.title, "risk_area": item.risk_area,
+                        "result": _result_text(result)})
+    return sorted(out, key=lambda r: (r["risk_area"].code, r["id"]))
+
+
+def _result_text(result: dict | None) -> str:
+    if result is None:
+        return _("not run yet")
+    return _("run %(date)s: %(hits)s hits, %(amount)s at risk") % {
+        "date": format_date(result["run_at"]), "hits": result["hits"], "amount": format_amount(result["amount"])}
 
 
 def plan_doc(board, year: int) -> tuple[Doc, list[str], list[list]]:
@@ -80,6 +100,11 @@ def plan_doc(board, year: int) -> tuple[Doc, list[str], list[list]]:
               r["item"].activity, r["item"].method, r["item"].frequency, r["item"].responsible,
               r["item"].control_id or "–", r["result"]] for r in rows(board, year)]
     doc.table(header, table)
+    controls = tillit_controls(board, year)
+    if controls:
+        doc.heading(_("Tillit's controls for these risks"))
+        doc.table([_("Control"), _("Name"), _("Risk area"), _("Latest result")],
+                  [[c["id"], c["title"], f"{c['risk_area'].code} {c['risk_area'].name}", c["result"]] for c in controls])
     return doc, header, table
 
 
@@ -100,6 +125,15 @@ def to_xlsx(board, year: int) -> bytes:
         cell.font = Font(bold=True)
     for row in table:
         ws.append([csv_cell(v) if isinstance(v, str) else v for v in row])
+    controls = tillit_controls(board, year)
+    if controls:
+        ws.append([])
+        ws.append([_("Tillit's controls for these risks")])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append([_("Control"), _("Name"), _("Risk area"), _("Latest result")])
+        for c in controls:
+            ws.append([c["id"], csv_cell(c["title"]), csv_cell(f"{c['risk_area'].code} {c['risk_area'].name}"),
+                       csv_cell(c["result"])])
     for col, width in zip("ABCDEFGH", (34, 10, 40, 24, 14, 22, 22, 34), strict=True):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()

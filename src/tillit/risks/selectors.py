@@ -218,6 +218,18 @@ def active_areas(municipality):
     return RiskArea.objects.filter(municipality=municipality, retired=False).order_by("code")
 
 
+def area_names(area: RiskArea) -> set[str]:
+    """The names hits and cases may know the area by: its own, and the catalogue's when renamed."""
+    names = {area.name}
+    if area.catalogue_number:
+        from tillit.risks.services import catalogue_data
+
+        for row in catalogue_data()["risk_areas"]:
+            if row["number"] == area.catalogue_number:
+                names.add(row["name"])
+    return names
+
+
 def evidence(*, user, area: RiskArea, since: date | None = None) -> dict:
     """What the controls and cases say about a risk area, for the assessment page: hits (count and
     amount at risk) per control that serves the area, cases in the area and those confirmed, with
@@ -228,13 +240,16 @@ def evidence(*, user, area: RiskArea, since: date | None = None) -> dict:
     from tillit.cases.models import Case, OtherOutcome
     from tillit.controls.selectors import hit_list
 
-    serving = sorted(c.id for c in all_controls() if area.name in c.risk_areas)
+    names = area_names(area)
+    serving = sorted(c.id for c in all_controls() if names & set(c.risk_areas))
     hits = hit_list(user=user, risk_area=area.name, status="")
+    for other in names - {area.name}:
+        hits = hits | hit_list(user=user, risk_area=other, status="")
     if since is not None:
         hits = hits.filter(created_at__date__gte=since)
     per_control = list(hits.order_by().values("control_id").annotate(n=Count("id"), amount=Sum("amount_at_risk"))
                        .order_by("control_id"))
-    cases = Case.objects.filter(municipality_id=user.municipality_id, risk_area=area.name)
+    cases = Case.objects.filter(municipality_id=user.municipality_id, risk_area__in=names)
     if since is not None:
         cases = cases.filter(opened_at__date__gte=since)
     confirmed = cases.filter(

@@ -684,6 +684,7 @@ def ic_plan(request):
     return render(request, "risks/ic_plan.html", {
         "boards": boards, "board": board, "year": year, "form": form,
         "rows": controlplan.rows(board, year) if board else [],
+        "controls": controlplan.tillit_controls(board, year) if board else [],
     }, status=400 if request.method == "POST" else 200)
 
 
