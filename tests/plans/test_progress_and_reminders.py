@@ -25,7 +25,7 @@ def test_progress_rolls_up_from_measures_to_areas_to_the_plan(plan, measure_in, 
     services.measure_note_add(measure=a, user=personas["coordinator"], text="Klart", status="done", progress=40)
     a.refresh_from_db()
     assert (a.status, a.progress, a.done_on is not None) == ("done", 100, True)
-    assert selectors.plan_progress(plan, date(2026, 12, 1))["areas"][0]["progress"] == 100
+    assert selectors.plan_progress(plan)["areas"][0]["progress"] == 100  # as of today
 
 
 def test_an_indicator_with_a_target_moves_progress_but_only_done_makes_it_whole(plan, measure_in, personas):
@@ -169,3 +169,41 @@ def test_a_crime_proofing_finding_becomes_a_measure_linked_to_its_risk_area(plan
     assert again.code == "3.2"
     assert measure.text == "Samordna ansökningar mellan nämnderna" and "§ 4" in measure.description
     assert list(measure.risk_areas.all()) == [area]
+
+
+def test_tips_and_workshops_are_counted_from_their_apps(plan, measure_in, kommun_a):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tillit.risks.models import Workshop
+    from tillit.tips.models import Channel, Report
+
+    tz = ZoneInfo("Europe/Stockholm")
+    for n, (channel, day) in enumerate([(Channel.TIPS, 3), (Channel.TIPS, 4), (Channel.WHISTLEBLOWING, 5)]):
+        Report.objects.create(municipality=kommun_a, channel=channel, reference=f"T-{n}", lookup="1234",
+                              code_hash="x", reporter_salt=b"", reporter_key=b"", content=b"",
+                              received_at=datetime(2026, 3, day, 12, tzinfo=tz))
+    tips = measure_in(plan, "2", indicator="Antal tips", indicator_source=IndicatorSource.TIPS)
+    assert selectors.indicator_state(tips, date(2026, 6, 1))["value"] == 2  # the whistleblowing report is not a tip
+    Workshop.objects.create(municipality=kommun_a, title="Hemtjänst", held_on=date(2026, 4, 1),
+                            status=Workshop.Status.CLOSED)
+    Workshop.objects.create(municipality=kommun_a, title="Bistånd", held_on=date(2026, 5, 1),
+                            status=Workshop.Status.SCORING)
+    workshops = measure_in(plan, "2", indicator="Workshops genomförda", indicator_source=IndicatorSource.WORKSHOPS)
+    assert selectors.indicator_state(workshops, date(2026, 6, 1))["value"] == 1  # only the closed one is held
+
+
+def test_a_report_date_in_the_past_reads_the_status_from_the_progress_notes(plan, measure_in, personas):
+    m = measure_in(plan, "1", deadline=date(2026, 9, 30))
+    with time_machine.travel(date(2026, 12, 2)):
+        services.measure_note_add(measure=m, user=personas["coordinator"], text="Påbörjad", status="ongoing",
+                                  progress=40, written_on=date(2026, 8, 1))
+        services.measure_note_add(measure=m, user=personas["coordinator"], text="Klar", status="done",
+                                  progress=100, written_on=date(2026, 11, 15))
+        assert selectors.status_on(m, date(2026, 7, 1)) == ("planned", 0)
+        assert selectors.status_on(m, date(2026, 10, 1)) == ("ongoing", 40)
+        october = selectors.plan_progress(plan, date(2026, 10, 1))
+        assert [r["measure"] for r in october["overdue"]] == [m]  # late then, done now
+        assert october["areas"][0]["progress"] == 40
+        december = selectors.plan_progress(plan, date(2026, 12, 2))
+        assert december["overdue"] == [] and december["done"] == 1

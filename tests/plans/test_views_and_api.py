@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tillit.plans.models import ActionPlan, Measure, Routine, StatusReport
 
@@ -46,7 +47,7 @@ def test_a_coordinator_adds_a_measure_marks_it_done_and_issues_a_report(client, 
     m.refresh_from_db()
     assert m.status == "done" and m.progress == 100
     response = client.post(reverse("plans-report-create", args=[plan.pk]),
-                           {"as_of": "2026-12-01", "title": "Statusrapport", "recipients": "KS"})
+                           {"as_of": timezone.localdate().isoformat(), "title": "Statusrapport", "recipients": "KS"})
     report = StatusReport.objects.get()
     assert response["Location"] == reverse("plans-report", args=[report.pk])
     client.post(reverse("plans-report-issue", args=[report.pk]))

@@ -89,19 +89,14 @@ def _choices(model, name: str) -> list[str]:
 
 
 def _count_tips(municipality, start: date | None, end: date) -> int | None:
+    """Tips from the public received in the period (counted, never read: the content stays encrypted)."""
     try:
-        from tillit.tips import models as tip_models
-    except ImportError:
+        from tillit.tips.models import Channel, Report
+    except ImportError:  # the tips app is not installed
         return None
-    tip = getattr(tip_models, "Tip", None)
-    if tip is None:
-        return None
-    field = next((f for f in ("received_at", "created_at", "submitted_at") if _has_field(tip, f)), None)
-    qs = tip.objects.filter(municipality=municipality)
-    if field:
-        qs = qs.filter(**{f"{field}__date__lte": end})
-        if start:
-            qs = qs.filter(**{f"{field}__date__gte": start})
+    qs = Report.objects.filter(municipality=municipality, channel=Channel.TIPS, received_at__date__lte=end)
+    if start:
+        qs = qs.filter(received_at__date__gte=start)
     return qs.count()
 
 
@@ -212,11 +207,32 @@ def indicator_state(measure: Measure, today: date | None = None) -> dict:
 # --- progress --------------------------------------------------------------------------------------
 
 
-def measure_progress(measure: Measure, indicator: dict | None = None) -> int:
+def status_on(measure: Measure, day: date, today: date | None = None) -> tuple[str, int]:
+    """The measure's status and noted progress on a day, from its progress notes.
+
+    Today and later: as it is now. Earlier: the latest note written on or before the day; a
+    measure with notes but none yet by then had not started; one without notes (set when it was
+    made or imported) has no history and keeps its status.
+    """
+    today = today or timezone.localdate()
+    if day >= today:
+        return measure.status, measure.progress
+    notes = sorted(measure.notes.all(), key=lambda n: (n.written_on, n.pk))
+    before = [n for n in notes if n.written_on <= day]
+    if before:
+        return before[-1].status, before[-1].progress
+    if notes:
+        return Measure.Status.PLANNED, 0
+    return measure.status, measure.progress
+
+
+def measure_progress(measure: Measure, indicator: dict | None = None, *, status: str | None = None,
+                     progress: int | None = None) -> int:
     """Done = 100; otherwise the larger of the progress noted and the indicator's share of its target."""
-    if measure.status == Measure.Status.DONE:
+    status = measure.status if status is None else status
+    if status == Measure.Status.DONE:
         return 100
-    progress = min(100, measure.progress)
+    progress = min(100, measure.progress if progress is None else progress)
     if indicator and indicator.get("value") is not None and measure.target_value:
         share = int(Decimal(indicator["value"]) * 100 / measure.target_value)
         progress = max(progress, min(99, share))  # only marking it done makes it 100
@@ -224,8 +240,9 @@ def measure_progress(measure: Measure, indicator: dict | None = None) -> int:
 
 
 def plan_progress(plan: ActionPlan, today: date | None = None) -> dict:
-    """Measures -> activity areas -> plan. An area's progress is the mean of its measures (cancelled
-    ones left out); the plan's is the mean of its areas that have measures."""
+    """Measures -> activity areas -> plan, as on `today` (a report date). An area's progress is the
+    mean of its measures (cancelled ones left out); the plan's is the mean of its areas that have
+    measures. A past date reads each measure's status from its progress notes (status_on)."""
     today = today or timezone.localdate()
     areas = []
     measures_all = []
@@ -233,13 +250,17 @@ def plan_progress(plan: ActionPlan, today: date | None = None) -> dict:
         rows = []
         for m in area.measures.all():
             indicator = indicator_state(m, today)
+            status, noted = status_on(m, today)
+            active = status in ACTIVE
             row = {
                 "measure": m, "code": m.code, "text": m.text, "responsible": m.responsible,
                 "start": m.start, "deadline": m.deadline, "start_text": m.start_text,
-                "deadline_text": m.deadline_text, "status": m.status, "status_label": m.get_status_display(),
+                "deadline_text": m.deadline_text, "status": status,
+                "status_label": Measure.Status(status).label,
                 "indicator": m.indicator, "indicator_state": indicator, "target_value": m.target_value,
-                "progress": measure_progress(m, indicator), "overdue": m.is_overdue(today),
-                "due_soon": bool(m.is_active and m.deadline and today <= m.deadline <= today + timedelta(days=30)),
+                "progress": measure_progress(m, indicator, status=status, progress=noted),
+                "overdue": bool(active and m.deadline and m.deadline < today),
+                "due_soon": bool(active and m.deadline and today <= m.deadline <= today + timedelta(days=30)),
             }
             rows.append(row)
         counted = [r["progress"] for r in rows if r["status"] != Measure.Status.CANCELLED]
