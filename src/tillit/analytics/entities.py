@@ -6,18 +6,18 @@ The method is written to be read by an auditor, not trained:
 1. Deterministic first. Records with the same valid identifier (personnummer, organisation
    number) are the same entity; records with two different valid identifiers are never the same
    (a cannot-link).
-2. Then comparisons within blocks (records that share a birth date, an e-mail address, the first
-   letters of a name, a postal code, a bank account …), scored with fixed, explained points:
-   for people, e-mail equal +4 / nearly equal (≤ 3 edits) +3 / different −1; birth date equal +3 /
-   nearly equal (≤ 2 edits, a typing error) +1 / different −2; first name and surname each
-   Jaro-Winkler ≥ 0.92 +2 / ≥ 0.80 +1 / below −2 (first name and surname may be swapped); town
-   nearly equal +1. A pair with points ≥ the threshold (default 4) is linked. For organisations a
-   shared bank account links, and so do nearly equal normalised names (≥ 0.93) at the same postal
-   code.
+2. Then comparisons within blocks (records that share a birth date, the first letters of the names,
+   a surname and a birth year, an e-mail address, …), found by DuckDB; for organisations a shared
+   bank account links, and so do nearly equal normalised names (>= 0.93) at the same postal code.
+   People are scored with fixed, explained points (listed above `_People` below), in which how
+   common a name is in the data counts: a shared rare name is strong evidence, a shared common one
+   weak. A pair with points >= the threshold (default 4) is a link.
 3. A coordinator's judgement wins over the rules: a pair judged "same" is linked, a pair judged
-   "not same" is never put in one entity, however the rules score it. Entities are the connected
-   groups of links, joined strongest link first, skipping any join that would put a "not same" pair
-   (or two different valid identifiers) together.
+   "not same" is never put in one entity, however the rules score it. Groups are joined strongest
+   link first, skipping any join that would put a "not same" pair (or two different valid
+   identifiers) together. For people a link from the rules joins two groups only when the groups
+   hold together as a whole (every pair across them scored, none far below the threshold, the
+   average near it), so that a path of weak links never makes one entity of different people.
 4. An entity's id is the smallest record key in it, so ids stay stable while the records stay.
 
 String similarity is rapidfuzz's Jaro-Winkler, the same measure the controls use (DuckDB's
@@ -30,9 +30,12 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+import numpy as np
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.process import cpdist
 
 from tillit.analytics.normalise import normalise_name_ascii, normalise_postal_code
 
@@ -44,6 +47,7 @@ DETERMINISTIC = 100  # the points of a link on a shared valid identifier or a co
 class Resolution:
     entity_of: dict[str, str]  # record key -> entity id
     links: list[tuple[str, str, int, str]] = field(default_factory=list)  # (a, b, points, why)
+    parameters: dict[str, Any] = field(default_factory=dict)  # what the run counted and used, to explain it
 
     def entities(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
@@ -60,49 +64,273 @@ def _jw(a: str, b: str) -> float | None:
     return JaroWinkler.similarity(a, b) if a and b else None
 
 
+# --- people ----------------------------------------------------------------------------------------
+#
+# Points of two person records, each part named so that a link can say why it was made:
+#   e-mail       equal +4, nearly equal (<= 3 edits) +3, different -1
+#   birth date   equal +3, day and month swapped +2, a typing error (one digit wrong, or two adjacent
+#                digits swapped) +1, within NEAR_DAYS of each other 0 (an entry error, weak either way),
+#                different -2
+#   first name,  each: equal +2 (+1 more when the name is rare in the data, 1 less when it is common),
+#   surname      nearly equal (Jaro-Winkler >= 0.92) +2, similar (>= 0.80) +1, an initial that fits +1,
+#                one name part of a double name +2, different -2; first name and surname may be swapped
+#   town         nearly equal (>= 0.88) +1
+# How common a name is (its term frequency) is counted in the records being resolved and kept in
+# Resolution.parameters, so that a run can be explained afterwards.
+RARE_SHARE = 0.001  # a name at most this share of the records carry is rare: strong evidence
+COMMON_SHARE = 0.01  # a name at least this share carry is common: weak evidence
+MAX_BLOCK = 200  # a blocking key shared by more records than this says too little to compare on
+THRESHOLDS = (3, 4, 5, 6)  # the thresholds offered; DEFAULT_THRESHOLD is 4
+NEAR_DAYS = 45
+FLOOR_BELOW = 4  # two groups are never joined when any pair across them scores below threshold - 3
+MEAN_BELOW = 1  # … nor when the pairs across them score below threshold - 1 on average
+
+_PART_NAMES = ("email", "birth_date", "first_name", "surname", "town")
+
+
+@dataclass
+class _People:
+    """The records in columns, normalised once; `tf_*` are the shares of records with each name."""
+
+    keys: list[str]
+    first: np.ndarray
+    last: np.ndarray
+    born: np.ndarray
+    email: np.ndarray
+    town: np.ndarray
+    first_tf: np.ndarray
+    last_tf: np.ndarray
+    day: np.ndarray  # the birth date as a day number, NaN where there is no valid date
+    born_swapped: np.ndarray  # the birth date with day and month swapped (YYYY-DD-MM)
+
+    @classmethod
+    def of(cls, records: list[Mapping[str, Any]]) -> _People:
+        def col(name: str) -> np.ndarray:
+            return np.array([_lower(r.get(name)) for r in records], dtype=object)
+
+        first, last = col("first_name"), col("surname")
+        born = np.array([str(r.get("birth_date") or "").strip() for r in records], dtype=object)
+        n = max(len(records), 1)
+
+        def share(values: np.ndarray) -> np.ndarray:
+            uniq, inverse, counts = np.unique(values.astype(str), return_inverse=True, return_counts=True)
+            return counts[inverse] / n
+
+        def day(value: str) -> float:
+            try:
+                return float(date.fromisoformat(value[:10]).toordinal())
+            except ValueError:
+                return np.nan
+
+        return cls(keys=[str(r["key"]) for r in records], first=first, last=last, born=born, email=col("email"),
+                   town=col("city"), first_tf=share(first), last_tf=share(last),
+                   day=np.array([day(v) for v in born], dtype=float),
+                   born_swapped=np.array([f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "" for v in born],
+                                         dtype=object))
+
+    def slice(self, idx: np.ndarray) -> dict[str, np.ndarray]:
+        return {"first": self.first[idx], "last": self.last[idx], "born": self.born[idx], "email": self.email[idx],
+                "town": self.town[idx], "first_tf": self.first_tf[idx], "last_tf": self.last_tf[idx],
+                "day": self.day[idx], "born_swapped": self.born_swapped[idx]}
+
+
+def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0)
+    return cpdist(list(a), list(b), scorer=scorer, workers=1).astype(float)
+
+
+def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    present = (a != "") & (b != "")
+    exact = present & (a == b)
+    points = np.where(exact, 2 + (tf <= RARE_SHARE) - (tf >= COMMON_SHARE),
+                      np.where(sim >= 0.92, 2, np.where(sim >= 0.80, 1, -2)))
+    def special(x: np.ndarray) -> np.ndarray:  # an initial, or a name of several parts
+        return np.fromiter((len(v) == 1 or " " in v or "-" in v for v in x), dtype=bool, count=len(x))
+
+    weak = np.flatnonzero(present & ~exact & (sim < 0.80))
+    weak = weak[special(a[weak]) | special(b[weak])]
+    for i in weak:  # few pairs: initials and double names
+        x, y = a[i], b[i]
+        if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
+            points[i] = 1
+        elif x in _parts(y) or y in _parts(x):
+            points[i] = 2
+    return np.where(present, points, 0)
+
+
+def _parts(name: str) -> set[str]:
+    return {p for p in name.replace("-", " ").split() if len(p) > 1}
+
+
+def _score(p: _People, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points of the record pairs (ia[k], ib[k]) and their parts (a row per pair, a column per part)."""
+    a, b = p.slice(ia), p.slice(ib)
+    parts = np.zeros((len(ia), len(_PART_NAMES)), dtype=np.int16)
+    # e-mail
+    has = (a["email"] != "") & (b["email"] != "")
+    if has.any():
+        d = np.full(len(ia), 99.0)
+        d[has] = _similarity(a["email"][has], b["email"][has], Levenshtein.distance)
+        parts[:, 0] = np.where(has, np.where(d == 0, 4, np.where(d <= 3, 3, -1)), 0)
+    # birth date
+    has = (a["born"] != "") & (b["born"] != "")
+    if has.any():
+        d = np.full(len(ia), 99.0)
+        d[has] = _similarity(a["born"][has], b["born"][has], OSA.distance)  # two digits swapped count as one
+        swapped = has & (a["born"] == b["born_swapped"]) & (a["born"] != b["born"])
+        near = np.abs(a["day"] - b["day"]) <= NEAR_DAYS  # NaN (no valid date) is never near
+        parts[:, 1] = np.where(has, np.where(d == 0, 3, np.where(swapped, 2, np.where(d <= 1, 1, np.where(near, 0, -2)))), 0)
+    # names, perhaps swapped
+    fn = _similarity(a["first"], b["first"], JaroWinkler.similarity)
+    sn = _similarity(a["last"], b["last"], JaroWinkler.similarity)
+    xf = _similarity(a["first"], b["last"], JaroWinkler.similarity)
+    xs = _similarity(a["last"], b["first"], JaroWinkler.similarity)
+    swap = (xf + xs) > (fn + sn)
+    b_first = np.where(swap, b["last"], b["first"])
+    b_last = np.where(swap, b["first"], b["last"])
+    parts[:, 2] = _name_points(a["first"], b_first, np.where(swap, xf, fn), a["first_tf"])
+    parts[:, 3] = _name_points(a["last"], b_last, np.where(swap, xs, sn), a["last_tf"])
+    # town
+    has = (a["town"] != "") & (b["town"] != "")
+    if has.any():
+        sim = np.zeros(len(ia))
+        sim[has] = _similarity(a["town"][has], b["town"][has], JaroWinkler.similarity)
+        parts[:, 4] = np.where(has & (sim >= 0.88), 1, 0)
+    return parts.sum(axis=1), parts
+
+
 def person_points(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
-    """The explained score of two person records (see the module docstring)."""
-    first_a, first_b = _lower(a.get("first_name")), _lower(b.get("first_name"))
-    last_a, last_b = _lower(a.get("surname")), _lower(b.get("surname"))
-    fn, sn = _jw(first_a, first_b), _jw(last_a, last_b)
-    xf, xs = _jw(first_a, last_b), _jw(last_a, first_b)
-    if (xf or 0) + (xs or 0) > (fn or 0) + (sn or 0):  # first name and surname swapped
-        fn, sn = xf, xs
-    points = 0
-    email_a, email_b = _lower(a.get("email")), _lower(b.get("email"))
-    if email_a and email_b:
-        d = Levenshtein.distance(email_a, email_b)
-        points += 4 if d == 0 else 3 if d <= 3 else -1
-    born_a, born_b = str(a.get("birth_date") or ""), str(b.get("birth_date") or "")
-    if born_a and born_b:
-        d = Levenshtein.distance(born_a, born_b)
-        points += 3 if d == 0 else 1 if d <= 2 else -2
-    for similarity in (fn, sn):
-        if similarity is not None:
-            points += 2 if similarity >= 0.92 else 1 if similarity >= 0.80 else -2
-    town_a, town_b = _lower(a.get("city")), _lower(b.get("city"))
-    if town_a and town_b and JaroWinkler.similarity(town_a, town_b) >= 0.88:
-        points += 1
-    return points
+    """The explained score of two person records on their own (no name frequencies: neutral)."""
+    people = _People.of([{**a, "key": "a"}, {**b, "key": "b"}])
+    people.first_tf[:] = people.last_tf[:] = (RARE_SHARE + COMMON_SHARE) / 2
+    total, _parts_ = _score(people, np.array([0]), np.array([1]))
+    return int(total[0])
 
 
-def _person_blocks(r: Mapping[str, Any]) -> list[tuple[str, str]]:
-    first, last = _lower(r.get("first_name")), _lower(r.get("surname"))
-    born, email, town = str(r.get("birth_date") or ""), _lower(r.get("email")), _lower(r.get("city"))
-    out = []
-    if born:
-        out += [("born", born), ("month-day", born[5:])]
-    if email:
-        out += [("email", email), ("email-start", email.split("@")[0][:3])]
-    if first and last:
-        out += [("name", last[:2] + first[:1]), ("names", "".join(sorted([first[:2], last[:2]])))]
-    if first and born:
-        out.append(("first-year", first[:2] + born[:4]))
-    if last and born:
-        out.append(("last-decade", last[:2] + born[:3]))
-    if last and town:
-        out.append(("last-town", last[:2] + town))
-    return out
+def _why(parts: np.ndarray) -> str:
+    return ", ".join(f"{name} {int(v):+d}" for name, v in zip(_PART_NAMES, parts, strict=True) if v)
+
+
+_BLOCKS_SQL = {
+    # each a key that records of one person are likely to share; NULL where it cannot be formed
+    "born": "nullif(born, '')",
+    "names": "CASE WHEN first <> '' AND last <> '' THEN least(first[1:3], last[1:3]) || '|' || "
+             "greatest(first[1:3], last[1:3]) END",
+    "last-year": "CASE WHEN last <> '' AND born <> '' THEN last[1:4] || '|' || born[1:4] END",
+    "first-year": "CASE WHEN first <> '' AND born <> '' THEN first[1:3] || '|' || born[1:4] END",
+    "month-day-initials": "CASE WHEN born <> '' THEN born[6:10] || '|' || first[1:1] || last[1:1] END",
+    "email": "nullif(email, '')",
+    "email-start": "CASE WHEN email <> '' THEN split_part(email, '@', 1)[1:3] END",
+    "name": "CASE WHEN first <> '' AND last <> '' THEN last[1:2] || '|' || first[1:1] END",
+    "last-decade": "CASE WHEN last <> '' AND born <> '' THEN last[1:2] || '|' || born[1:3] END",
+    "month-day": "CASE WHEN born <> '' THEN born[6:10] END",
+    "last-town": "CASE WHEN last <> '' AND town <> '' THEN last[1:3] || '|' || town END",
+}
+
+
+def _candidates(p: _People) -> np.ndarray:
+    """Pairs (i, j), i < j, of records sharing a blocking key, found by DuckDB (no Python loop over
+    pairs); keys shared by more than MAX_BLOCK records are left out as saying too little."""
+    import duckdb
+    import pyarrow as pa
+
+    table = pa.table({"i": np.arange(len(p.keys), dtype=np.int64), "first": p.first.astype(str),
+                      "last": p.last.astype(str), "born": p.born.astype(str), "email": p.email.astype(str),
+                      "town": p.town.astype(str)})
+    con = duckdb.connect()
+    try:
+        con.register("people", table)
+        keys = " UNION ALL ".join(f"SELECT i, '{name}|' || ({expr}) AS k FROM people" for name, expr in _BLOCKS_SQL.items())
+        con.execute(f"CREATE TEMP TABLE keys AS SELECT * FROM ({keys}) WHERE k IS NOT NULL")
+        pairs = con.execute(f"""
+            WITH usable AS (SELECT k FROM keys GROUP BY k HAVING count(*) BETWEEN 2 AND {MAX_BLOCK}),
+                 kept AS (SELECT i, k FROM keys SEMI JOIN usable USING (k))
+            SELECT DISTINCT a.i AS a, b.i AS b FROM kept AS a JOIN kept AS b ON a.k = b.k AND a.i < b.i
+        """).fetchnumpy()
+    finally:
+        con.close()
+    return np.stack([pairs["a"], pairs["b"]], axis=1) if len(pairs["a"]) else np.zeros((0, 2), dtype=np.int64)
+
+
+def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
+                   not_same: Iterable[tuple[str, str]] = (), threshold: int = DEFAULT_THRESHOLD) -> Resolution:
+    """Records: dicts with key, and any of personnummer (+ personnummer_valid), first_name,
+    surname, birth_date, email, city.
+
+    Groups are joined strongest link first. A link from a shared valid personnummer or a
+    coordinator's "same" joins its groups unless that would put a "not same" pair or two different
+    valid personnummer together. A link from the rules joins two groups only when the groups hold
+    together as a whole: the pairs across them score at least the threshold on average and none
+    scores below threshold - 3. So a path of weak links (A~B, B~C, …) never makes one entity of
+    clearly different people, and a lower threshold lowers precision gradually."""
+    records = list(records)
+    people = _People.of(records)
+    index = {k: i for i, k in enumerate(people.keys)}
+    valid = {index[str(r["key"])]: str(r["personnummer"]) for r in records
+             if r.get("personnummer") and r.get("personnummer_valid")}
+    cannot = {tuple(sorted((index[str(a)], index[str(b)]))) for a, b in not_same
+              if str(a) in index and str(b) in index}
+
+    forced: list[tuple[int, int, int, str]] = []
+    by_identifier: dict[str, list[int]] = defaultdict(list)
+    for i, ident in valid.items():
+        by_identifier[ident].append(i)
+    for same_identifier in by_identifier.values():
+        forced += [(a, b, DETERMINISTIC, "identifier")
+                   for a, b in itertools.combinations(sorted(same_identifier), 2)]
+    forced += [(index[str(a)], index[str(b)], DETERMINISTIC + 1, "judged same") for a, b in same
+               if str(a) in index and str(b) in index]
+
+    pairs = _candidates(people)
+    totals, parts = _score(people, pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0), np.zeros((0, 5)))
+    keep = totals >= threshold
+    pairs, totals, parts = pairs[keep], totals[keep], parts[keep]
+    known: dict[tuple[int, int], int] = {(int(a), int(b)): int(t) for (a, b), t in zip(pairs, totals, strict=True)}
+
+    parent = list(range(len(people.keys)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(people.keys))}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def holds_together(ga: list[int], gb: list[int]) -> bool:
+        cross = [(min(x, y), max(x, y)) for x in ga for y in gb]
+        todo = [c for c in cross if c not in known]
+        if todo:
+            ia, ib = np.array([c[0] for c in todo]), np.array([c[1] for c in todo])
+            scored, _p = _score(people, ia, ib)
+            known.update({c: int(s) for c, s in zip(todo, scored, strict=True)})
+        scores = np.array([known[c] for c in cross])
+        return bool(scores.min() >= threshold - FLOOR_BELOW and scores.mean() >= threshold - MEAN_BELOW)
+
+    order = sorted(range(len(pairs)), key=lambda k: (-int(totals[k]), int(pairs[k, 0]), int(pairs[k, 1])))
+    links = forced + [(int(pairs[k, 0]), int(pairs[k, 1]), int(totals[k]), _why(parts[k])) for k in order]
+    kept = []
+    for a, b, score, why in links:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            kept.append((a, b, score, why))
+            continue
+        ga, gb = members[ra], members[rb]
+        if any((min(x, y), max(x, y)) in cannot for x in ga for y in gb):
+            continue
+        if len({valid[k] for k in ga + gb if k in valid}) > 1:
+            continue
+        if score < DETERMINISTIC and not holds_together(ga, gb):
+            continue
+        parent[rb] = ra
+        members[ra] = ga + gb
+        del members[rb]
+        kept.append((a, b, score, why))
+    keys = people.keys
+    entity_of = {keys[i]: min(keys[j] for j in members[find(i)]) for i in range(len(keys))}
+    return Resolution(entity_of=entity_of, links=[(keys[a], keys[b], s, w) for a, b, s, w in kept],
+                      parameters={"threshold": threshold, "records": len(keys), "candidate_pairs": int(len(keep)),
+                                  "rare_share": RARE_SHARE, "common_share": COMMON_SHARE, "max_block": MAX_BLOCK})
 
 
 def _accounts(r: Mapping[str, Any]) -> set[str]:
@@ -204,14 +432,6 @@ def _resolve(records: Iterable[Mapping[str, Any]], *, identifier: str, blocks: C
         kept.append((a, b, score, why))
     entity_of = {k: min(members[find(k)]) for k in by_key}
     return Resolution(entity_of=entity_of, links=kept)
-
-
-def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
-                   not_same: Iterable[tuple[str, str]] = (), threshold: int = DEFAULT_THRESHOLD) -> Resolution:
-    """Records: dicts with key, and any of personnummer (+ personnummer_valid), first_name,
-    surname, birth_date, email, city."""
-    return _resolve(records, identifier="personnummer", blocks=_person_blocks, points=person_points, same=same,
-                    not_same=not_same, threshold=threshold)
 
 
 def resolve_organisations(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
