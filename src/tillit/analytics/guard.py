@@ -17,6 +17,7 @@ what the benefit itself is, or any other protected attribute. The guard makes th
 from __future__ import annotations
 
 import functools
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
@@ -107,7 +108,7 @@ def _columns_read(control: Control, evidence: bool) -> frozenset[tuple[str, str]
         read |= {(d, c) for d, cols in control.evidence.items() for c in cols}
     datasets = set(control.datasets)
     for sql in _queries(control):
-        tree = qualify(parse_select(sql, what=control.id), schema=schema_for(datasets), dialect="duckdb",
+        tree = qualify(parse_select(sql, what=control.id), schema=cast(dict[str, object], schema_for(datasets)), dialect="duckdb",
                        validate_qualify_columns=True, identify=False)
         root = build_scope(tree)
         if root is None:

@@ -311,7 +311,9 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
             st = stats.setdefault(name, {"day": 0, "month": 0, "ambiguous": 0, "seps": set(), "day_example": None,
                                          "month_example": None, "example": None})
             for value in batch.columns[plan.sources[name]]:
-                m = _DMY_RE.match(value.strip()) if value else None
+                if not value:
+                    continue
+                m = _DMY_RE.match(value.strip())
                 if not m:
                     continue
                 a, b = int(m.group(1)), int(m.group(3))
@@ -694,7 +696,7 @@ def _display(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[call-arg]
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     return str(value)
 
 
@@ -750,8 +752,8 @@ def ingest(
             table, errors, raws = _convert(plan, batch, out_schema)
             seen_rows += len(batch.rows)
             for index_errors in errors.first.values():
-                for error in index_errors:
-                    _record(result, error)
+                for row_error in index_errors:
+                    _record(result, row_error)
             # rows the reader could not split
             for bad in source.bad_rows[bad_reported:]:
                 _record(result, RowError(bad.row, "", bad.text, bad.message, bad.params))

@@ -64,7 +64,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlglot
 from sqlglot import exp
@@ -168,7 +168,7 @@ class Control:
 
     def explanation_for(self, key: str | None) -> str:
         if isinstance(self.explanation, Mapping):
-            return self.explanation[key] if key in self.explanation else next(iter(self.explanation.values()))
+            return self.explanation[key] if key is not None and key in self.explanation else next(iter(self.explanation.values()))
         return self.explanation
 
     @property
@@ -268,7 +268,7 @@ def _check_query(sql: str, control: Control, *, what: str, outputs: Iterable[str
         if name not in control.params:
             raise ControlDefinitionError(f"{what}: placeholder ${name} is not a declared parameter")
     try:
-        qualify(tree.copy(), schema=schema_for(allowed), dialect="duckdb", validate_qualify_columns=True,
+        qualify(tree.copy(), schema=cast(dict[str, object], schema_for(allowed)), dialect="duckdb", validate_qualify_columns=True,
                 identify=False)
     except OptimizeError as exc:
         raise ControlDefinitionError(f"{what}: {exc}") from exc
@@ -311,6 +311,8 @@ def validate(control: Control) -> None:
     for name, p in control.params.items():
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ControlDefinitionError(f"{control.id}: parameter names are snake_case ({name!r})")
+        if not isinstance(p.default, int | Decimal):
+            continue  # a text or yes/no parameter has no bounds
         if (p.min is not None and p.default < p.min) or (p.max is not None and p.default > p.max):
             raise ControlDefinitionError(f"{control.id}: default of {name} is outside its bounds")
     tree = _check_query(control.sql, control, what=control.id, outputs=OUTPUT_COLUMNS)

@@ -15,7 +15,7 @@ def format_amount(value: Decimal | float | int | str | None, *, currency: bool =
     number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "−" if number < 0 else ""
     whole, _, fraction = f"{abs(number):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -28,7 +28,7 @@ def format_integer(value: int | None) -> str:
         return ""
     sign = "−" if value < 0 else ""
     digits = str(abs(int(value)))
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

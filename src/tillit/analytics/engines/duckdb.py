@@ -38,8 +38,8 @@ class DuckDBEngine(Engine):
     def _register(self, name: str, source: DatasetSource | None) -> None:
         columns = canonical_columns(name)
         if source is None:
-            select = ", ".join(f"CAST(NULL AS {t}) AS {_ident(c)}" for c, t in columns)
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS SELECT {select}, "  # noqa: S608
+            nulls = ", ".join(f"CAST(NULL AS {t}) AS {_ident(c)}" for c, t in columns)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS SELECT {nulls}, "  # noqa: S608
                              f"CAST(NULL AS INTEGER) AS {SOURCE_COLUMN} WHERE false")
             return
         # every file tagged with its position (0 = newest); UNION BY NAME because a later

@@ -96,6 +96,8 @@ PLACES = (
 
 
 class Welfare:
+    n_inv: int  # invoices added by the BEN-COMPANY scenarios (scenarios/ben.py), counted from 1
+
     def __init__(self, w: World, p: Purchasing) -> None:
         self.w = w
         self.p = p
@@ -211,7 +213,7 @@ class Welfare:
             if cand not in names and "Kvarnby" not in cand:
                 name = cand
         names.add(name)
-        a = {
+        a: dict[str, Any] = {
             "name": name,
             "orgnr": w.ids.orgnr("association") if orgnr is None else orgnr,
             "account": account or (w.ids.bankgiro() if rng.random() < 0.7 else w.ids.plusgiro()),
@@ -336,7 +338,7 @@ class Welfare:
             if i % 13 == 5 or i in (1, 3):
                 death = date(2025, rng.randint(2, 11), rng.randint(1, 28))
                 p.status, p.status_date = "avliden", death
-            c = {
+            c: dict[str, Any] = {
                 "p": p,
                 "prov": prov,
                 "plan": plan,

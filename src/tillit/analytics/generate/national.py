@@ -65,7 +65,8 @@ class _Hasher:
     def __init__(self, key: bytes):
         if len(key) < MIN_KEY_BYTES:
             raise ValueError(f"the key is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed")
-        self.key, self.cache = key, {}
+        self.key = key
+        self.cache: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:
         hashed = self.cache.get(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from tillit.analytics.i18n import gettext_noop as _
@@ -96,7 +97,7 @@ def detect_delimiter(lines: list[str]) -> str:
     return best
 
 
-def find_header_row(rows: list[list[str | None]]) -> int:
+def find_header_row(rows: Sequence[Sequence[object]]) -> int:
     """Index of the header among the first rows: title rows above it have fewer filled
     cells (or one merged title repeated across them); the header is the first row filled
     about as wide as the table, with distinct texts only."""

@@ -85,7 +85,6 @@ def inv_dup_exact_2(inj: Injector) -> None:
         23_416_80,
         "Same number and amount on two supplier records (here the same company twice).",
     )
-    inj.dup_orgnr_pair = (s1, s2)
 
 
 @scenario("injector.duplicates", 30)
