@@ -100,6 +100,12 @@ def _demo_steps():
         steps.append(demo_risks)
     except ImportError:
         pass
+    try:
+        from tillit.tips.demo import demo_tips
+
+        steps.append(demo_tips)
+    except ImportError:
+        pass
     return steps
 
 

@@ -309,3 +309,21 @@ def test_tillit_tips_remind_sends_what_is_due(personas, receivers, kommun_a, cap
     out = capsys.readouterr().out
     assert out.count(report.reference) == 1
     assert "Chefen" not in out
+
+
+def test_demo_step_makes_reports_the_demo_receivers_can_open(kommun_a):
+    from tillit.accounts.services import user_create
+    from tillit.tips import services
+    from tillit.tips.demo import demo_tips
+    from tillit.tips.models import Complaint, Report
+
+    user_create(municipality=kommun_a, username="admin", password="demo-admin", role="administrator",
+                validate=False)
+    utredare = user_create(municipality=kommun_a, username="utredare", password="demo-utredare",
+                           role="investigator", validate=False)
+    demo_tips(kommun_a, None)
+    demo_tips(kommun_a, None)  # a second demo start adds nothing
+    assert Report.objects.count() == 3 and Complaint.objects.count() == 2
+    private = services.key_unlock(user=utredare, password="demo-utredare")
+    for report in Report.objects.all():
+        assert services.receiver_open(report=report, user=utredare, private_key=private).content["what"]
