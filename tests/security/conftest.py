@@ -27,13 +27,13 @@ def make_hit(municipality, *, subject_id="19121212-1212", fingerprint="fp-1", am
         evidence_keys=[])
 
 
-def make_case(creator, *, members=(), sensitivity="normal", identifier="19121212-1212"):
+def make_case(creator, *, members=(), sensitivity="normal", identifier="19121212-1212", name="Tolvan Tolvansson"):
     from tillit.cases.services import case_create
 
     return case_create(
         municipality=creator.municipality, user=creator, title=f"Misstänkt felaktig utbetalning {identifier}",
         case_type="benefit", source="staff",
-        subjects=[{"kind": "person", "identifier": identifier, "name": "Tolvan Tolvansson"}],
+        subjects=[{"kind": "person", "identifier": identifier, "name": name}],
         team=list(members), lead=members[0] if members else None, sensitivity=sensitivity,
         amount_concerned=Decimal("45000"))
 
@@ -67,5 +67,7 @@ def world(personas, kommun_a, kommun_b):
     other = personas["other_investigator"]
     return {
         "hit": hit, "case": case, "document": document, "claim": claim, "attempt": attempt,
-        "other_hit": make_hit(kommun_b, fingerprint="fp-b"), "other_case": make_case(other, members=[other]),
+        # Kommun B's own hit and case, on someone else: nothing of Kommun A's may show next to them
+        "other_hit": make_hit(kommun_b, fingerprint="fp-b", subject_id="19850505-5555"),
+        "other_case": make_case(other, members=[other], identifier="19850505-5555", name="Nils Nilsson"),
     }
