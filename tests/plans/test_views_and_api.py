@@ -139,3 +139,28 @@ def test_the_api_lists_plans_and_measures_with_the_uis_permissions(api, personas
     assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["progress"] == 100
     bad = api(personas["controller"], "patch", f"/api/measures/{m.pk}", data={"progress": 140})
     assert bad.status_code == 422
+
+
+def test_a_shared_file_is_imported_through_the_page_and_a_bad_one_refused_with_the_reason(
+        client, login, personas, plan, measure_in, kommun_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tillit.plans import share
+
+    measure_in(plan, "1", code="1.1", text="Kartlägga riskområden")
+    raw = share.dumps(share.plan_export(plan))
+    from tillit.accounts.models import Role
+    from tillit.accounts.services import user_create
+
+    other = user_create(municipality=kommun_b, username="berit", password="x" * 20, role=Role.COORDINATOR)
+    login(client, other)
+    bad = client.post(reverse("plans-share-import"), {
+        "file": SimpleUploadedFile("x.json", b'{"format": "tillit-share", "version": 9}'),
+        "next": "https://evil.example/"}, follow=True)
+    assert bad.redirect_chain[-1][0] == reverse("plans-list")
+    assert "version 9" in bad.content.decode()
+    good = client.post(reverse("plans-share-import"), {"file": SimpleUploadedFile("p.json", raw)})
+    imported = ActionPlan.objects.get(municipality=kommun_b)
+    assert good["Location"] == reverse("plans-detail", args=[imported.pk])
+    assert imported.origin["municipality_name"] == "Kommun A"
+    assert "Kommun A" in client.get(good["Location"]).content.decode()

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -207,19 +209,27 @@ def plan_share(request, pk: int, fmt: str):
     raise Http404
 
 
+def _back(request) -> str:
+    """Where the import form came from (the plans or the routines page), never another site."""
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("plans-list")
+
+
 @require("plans.edit")
 @require_POST
 def share_import(request):
     form = forms.ShareImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to import."))
-        return redirect(request.POST.get("next") or "plans-list")
+        return redirect(_back(request))
     try:
         obj = share.import_file(municipality=request.user.municipality, user=request.user,
                                 raw=form.cleaned_data["file"].read())
     except share.ShareError as error:
         messages.error(request, _("The file was not imported: %(reason)s") % {"reason": error})
-        return redirect(request.POST.get("next") or "plans-list")
+        return redirect(_back(request))
     if isinstance(obj, ActionPlan):
         messages.success(request, _("The plan was imported from %(origin)s.")
                          % {"origin": obj.origin.get("municipality_name", "")})
