@@ -249,3 +249,22 @@ def test_home_lists_the_quality_flags(client, personas, login):
                                net_consequence=3)
     page = client.get(reverse("risks-home")).content.decode()
     assert 'data-flag="net-above-gross"' in page
+
+
+def test_a_five_step_scale_with_its_own_wording(client, personas, login):
+    user = personas["coordinator"]
+    m = user.municipality
+    services.settings_update(municipality=m, scale_max=5, probability_labels=["mycket låg", "låg", "medel", "hög",
+                                                                               "mycket hög"],
+                             consequence_labels=[], weight_vor=Decimal("1"), weight_exposure=Decimal("0"),
+                             weight_influence=Decimal("0"), stale_after_days=400)
+    area = _area(m, "R14")
+    services.assessment_create(risk_area=area, gross_probability=5, gross_consequence=5)
+    heat = selectors.heat_map(m)
+    assert heat["steps"] == 5 and heat["cells"][(5, 5)]["codes"] == ["R14"]
+    assert selectors.top_risks(m)[0]["priority"] == Decimal("100.0")
+    login(client, user)
+    page = client.get(reverse("risk-area-detail", args=[area.pk])).content.decode()
+    assert "5 mycket hög" in page
+    with pytest.raises(services.RiskError):
+        services.assessment_create(risk_area=area, gross_probability=6, gross_consequence=1)
