@@ -224,3 +224,31 @@ def test_the_documented_web_server_logs_the_tip_pages_without_address():
     assert 'proxy_set_header X-Forwarded-For "";' in block
     # the receivers' pages come first (nginx takes the first regular expression that matches)
     assert text.index("location ~ ^/(tips|visselblasning)/inkomna/") < text.index("location ~ ^/(tips|visselblasning)/ {")
+
+
+def test_under_load_the_form_is_refused_kindly_and_nothing_written_is_lost(client, receivers, kommun_a):
+    from tillit.tips import challenge, services
+    from tillit.tips.models import Report, Throttle
+
+    token = _get_form(client)
+    key = f"submit:{kommun_a.pk}:tips"
+    Throttle.objects.create(key=key, window=services._window(challenge.LOAD_WINDOW), count=challenge.SUBMIT_LIMIT)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
+        response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert MARKER in page and "Inget har gått förlorat" in page
+    assert not Report.objects.exists()
+    # the whistleblowing channel has its own limit and still takes reports
+    _response, code = submit(client, url="/visselblasning/")
+    assert Report.objects.get().channel == "whistleblowing"
+
+
+def test_under_load_the_challenge_grows(client, receivers, kommun_a):
+    from tillit.tips import challenge, services
+    from tillit.tips.models import Throttle
+
+    easy = challenge.issue(kommun_a.pk, "tips")[1]
+    Throttle.objects.create(key=f"submit:{kommun_a.pk}:tips", window=services._window(challenge.LOAD_WINDOW),
+                            count=challenge.LOAD_STEP * 2)
+    assert challenge.issue(kommun_a.pk, "tips")[1] == easy + 4
