@@ -399,9 +399,10 @@ def aliases_for(spec: DatasetSpec, column: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-# Words that make a header a name ('Leverantörsnamn', 'Lev.namn', 'Supplier name'), and bare words
-# for a party that, in the exports municipalities send, hold its name ('Leverantör', 'Mottagare').
+# Words that make a header a name ('Leverantörsnamn', 'Lev.namn', 'Supplier name').
 _NAME_WORDS = ("namn", "name", "benamning", "foretag", "firma")
+# A bare word for a party ('Leverantör', 'Mottagare') holds its name in most exports, its number in some:
+# it goes to an identifier only when no header in the file says it is the number.
 _PARTY_WORDS = frozenset({"leverantor", "supplier", "vendor", "mottagare", "betalningsmottagare", "payee",
                           "forening", "sokande", "utforare", "kund"})
 # Words that make a header an identifier ('Leverantörsnr', 'Lev.nummer', 'Vendor ID').
@@ -413,9 +414,11 @@ def _is_id_like(folded: str) -> bool:
 
 
 def _is_name_like(folded: str) -> bool:
-    words = folded.split()
-    return (any(w in _NAME_WORDS or w.endswith(_NAME_WORDS) for w in words)
-            or (len(words) == 1 and words[0] in _PARTY_WORDS)) and not _is_id_like(folded)
+    return any(w in _NAME_WORDS or w.endswith(_NAME_WORDS) for w in folded.split()) and not _is_id_like(folded)
+
+
+def _is_bare_party(folded: str) -> bool:
+    return folded in _PARTY_WORDS
 
 
 def _is_id_column(column: str) -> bool:
@@ -426,10 +429,11 @@ def _is_name_column(column: str) -> bool:
     return column == "name" or column.endswith("_name")
 
 
-def fits(column: str, header: str) -> bool:
-    """A name-like header never goes to an identifier column, nor an id-like header to a name column."""
+def fits(column: str, header: str, *, strict: bool = True) -> bool:
+    """A name-like header never goes to an identifier column, nor an id-like header to a name column;
+    `strict` also keeps a bare party word ('Leverantör') from an identifier column."""
     folded = fold(header)
-    if _is_id_column(column) and _is_name_like(folded):
+    if _is_id_column(column) and (_is_name_like(folded) or (strict and _is_bare_party(folded))):
         return False
     return not (_is_name_column(column) and _is_id_like(folded) and not _is_name_like(folded))
 
@@ -439,19 +443,20 @@ def propose_mapping(spec: DatasetSpec, headers: list[str]) -> dict[str, str]:
 
     Exact canonical names win over aliases, and aliases earlier in the list win
     over later ones, so 'Belopp' goes to amount before 'Moms' could claim it.
-    A header that holds a name ('Leverantör', 'Leverantörsnamn') never maps to an
-    identifier column ('Leverantörsnr' does), whatever the aliases say.
+    A header that holds a name ('Leverantörsnamn') never maps to an identifier
+    column; a bare 'Leverantör' does only when no '…nr'/'…nummer' header does.
     """
     folded = {fold(h): h for h in reversed(headers)}  # first header wins on a folded tie
     taken: set[str] = set()
     result: dict[str, str] = {}
-    for rank in range(64):
-        for column in spec.column_names:
-            if column in result:
-                continue
-            names = aliases_for(spec, column)
-            if (rank < len(names) and names[rank] in folded and folded[names[rank]] not in taken
-                    and fits(column, folded[names[rank]])):
-                result[column] = folded[names[rank]]
-                taken.add(result[column])
+    for strict in (True, False):
+        for rank in range(64):
+            for column in spec.column_names:
+                if column in result:
+                    continue
+                names = aliases_for(spec, column)
+                if (rank < len(names) and names[rank] in folded and folded[names[rank]] not in taken
+                        and fits(column, folded[names[rank]], strict=strict)):
+                    result[column] = folded[names[rank]]
+                    taken.add(result[column])
     return {c: result[c] for c in spec.column_names if c in result}

@@ -14,6 +14,8 @@ def add_commands(sub) -> None:
     p.add_argument("--policy", choices=["reject", "quarantine"], default="reject")
     p.add_argument("--period", help="YYYY-MM..YYYY-MM")
     p.add_argument("--force", action="store_true", help="import even if the same file was imported before")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show how the columns map and the first rows, then stop without importing")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("datasets", help="snapshots per data set")
@@ -115,6 +117,8 @@ def cmd_import(args) -> int:
         period = parse_period(args.period)
     except ValueError:
         raise CommandError(_("The period must be written YYYY-MM..YYYY-MM, for example 2025-01..2025-03.")) from None
+    if args.dry_run:
+        return _dry_run(args.dataset, path, profile, municipality)
     progress = _Progress(_("Rows read"))
     try:
         attempt = import_file(user=None, municipality=municipality, dataset=args.dataset, path=path,
@@ -131,6 +135,15 @@ def cmd_import(args) -> int:
     snapshot = attempt.snapshot
     print(_("Imported %(rows)s rows into %(dataset)s as snapshot %(id)s.")
           % {"rows": format_integer(snapshot.rows), "dataset": args.dataset, "id": snapshot.pk})
+    _print_mapping(args.dataset, snapshot.mapping.get("columns") or {})
+    from tillit.datasets.models import Snapshot
+
+    replaced = list(Snapshot.objects.filter(replaced_by=snapshot).values_list("pk", flat=True))
+    if replaced:
+        print(_("It replaces snapshot %(ids)s.") % {"ids": ", ".join(str(i) for i in replaced)})
+    elif snapshot.mode == "period":
+        print(_("It was added beside the data set's other snapshots (period %(from)s–%(to)s).")
+              % {"from": snapshot.period_from or "–", "to": snapshot.period_to or "–"})
     for note in attempt.notes:
         print(render(note["message"], note["params"]))
     if snapshot.quarantined_rows:
@@ -138,6 +151,52 @@ def cmd_import(args) -> int:
         _log_printed_errors(attempt, municipality)
         print_errors(attempt, file=sys.stdout)
     return 0
+
+
+def _print_mapping(dataset: str, columns: dict) -> None:
+    """Which header went to which column: an import never maps silently."""
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.labels import column_label
+
+    for column, header in columns.items():
+        print(_("  %(header)s → %(label)s (%(column)s)")
+              % {"header": header, "label": _(column_label(column)), "column": column})
+
+
+def _dry_run(dataset: str, path, profile, municipality) -> int:
+    """`tillit import --dry-run`: the mapping and the first rows, and nothing imported."""
+    from django.utils.translation import gettext as _
+
+    from tillit.analytics.ingest import preview
+    from tillit.analytics.labels import column_label
+    from tillit.datasets.services import mapping_from_profile
+    from tillit.lib.messages import render
+
+    result = preview(dataset, path, mapping=mapping_from_profile(profile), n=5)
+    from tillit.datasets.models import PERSONAL_DATASETS
+
+    if result.rows and dataset in PERSONAL_DATASETS:
+        from tillit.accounts.personal_data import log_command
+
+        log_command(municipality=municipality, object_type=f"import-preview:{dataset}",
+                    object_id=path.name[:100], command=f"tillit import {dataset} {path.name} --dry-run",
+                    action="view")
+    print(_("The file's columns map to %(dataset)s like this:") % {"dataset": dataset})
+    _print_mapping(dataset, dict(result.mapping.columns) if result.mapping else {})
+    unmapped = [h for h in result.headers if h not in (result.mapping.columns or {}).values()]
+    if unmapped:
+        print(_("Not used: %(headers)s") % {"headers": ", ".join(unmapped)})
+    if result.rows:
+        print(_("The first rows as they would be imported:"))
+        columns = list(result.rows[0])
+        print("\t".join(_(column_label(c)) for c in columns))
+        for row in result.rows:
+            print("\t".join(str(row.get(c, "")) for c in columns))
+    for problem in result.problems:
+        print(render(problem.message, problem.params), file=sys.stderr)
+    print(_("Dry run: nothing was imported."))
+    return 1 if any(getattr(p, "fatal", False) for p in result.problems) else 0
 
 
 def cmd_pseudonyms_export(args) -> int:

@@ -1,13 +1,22 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tillit.analytics.labels import column_label
 from tillit.analytics.schema import DATASETS
-from tillit.datasets.models import DATASET_CHOICES, MappingProfile
+from tillit.datasets.models import MappingProfile
+
+
+def _dataset_choices():
+    """The data sets by their Swedish names (the schema's titles are English source strings)."""
+    from django.utils.translation import gettext
+
+    return [(name, f"{gettext(spec.title)} ({name})") for name, spec in DATASETS.items()]
 
 
 class UploadForm(forms.Form):
-    dataset = forms.ChoiceField(label=_("Data set"), choices=DATASET_CHOICES)
-    file = forms.FileField(label=_("File (CSV, XLSX, Parquet or SIE 4)"))
+    dataset = forms.ChoiceField(label=_("Data set"), choices=_dataset_choices)
+    file = forms.FileField(label=_("File (CSV, XLSX, Parquet or SIE 4)"), allow_empty_file=True)
     profile = forms.ModelChoiceField(label=_("Mapping profile"), queryset=MappingProfile.objects.none(),
                                      required=False, empty_label=_("Recognise the columns automatically"))
 
@@ -15,6 +24,14 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if profiles is not None:
             self.fields["profile"].queryset = profiles
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(
+                _("The file %(name)s is empty: it has no header row and no rows. Nothing was imported."),
+                params={"name": upload.name})
+        return upload
 
 
 class ConfirmForm(forms.Form):
@@ -32,7 +49,7 @@ class ConfirmForm(forms.Form):
         self.dataset = DATASETS[dataset]
         choices = [("", _("— not in the file —"))] + [(h, h) for h in headers]
         for column in self.dataset.columns:
-            label = f"{column.name}{' *' if column.required else ''}"
+            label = f"{gettext(column_label(column.name))} ({column.name}){' *' if column.required else ''}"
             self.fields[f"col__{column.name}"] = forms.ChoiceField(
                 label=label, choices=choices, required=False, initial=initial_mapping.get(column.name, ""),
             )

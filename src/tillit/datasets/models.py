@@ -70,6 +70,14 @@ class Snapshot(MunicipalModel):
     retired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     retired_reason = models.TextField(_("reason for retiring"), blank=True)
+    # Withdrawn by the one who imported it (or a coordinator): out of the current data, the file kept, so
+    # a coordinator can put it back. A withdrawn snapshot points replaced_by at itself, so every query
+    # for the current data leaves it out; the snapshots it had replaced are current again meanwhile.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    reinstated = models.JSONField(default=list, blank=True)  # ids of the snapshots it had replaced
 
     class Meta:
         verbose_name = _("snapshot")

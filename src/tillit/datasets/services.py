@@ -171,9 +171,12 @@ def import_file(
         municipality=municipality, dataset=dataset, sha256=attempt.sha256, retired_at__isnull=True
     ).first()
     if duplicate is not None and not force:
-        return _refuse(attempt, ImportAttempt.Status.DUPLICATE, gettext_noop(
-            "This file was already imported as snapshot %(id)s on %(date)s. Import it again with --force (or tick "
-            "'import anyway')."),
+        # each channel names its own way to import anyway: the web its checkbox, the command line --force
+        how = gettext_noop(
+            "This file was already imported as snapshot %(id)s on %(date)s. To import it again, tick “Import even "
+            "if the same file was imported before”.") if user is not None else gettext_noop(
+            "This file was already imported as snapshot %(id)s on %(date)s. Import it again with --force.")
+        return _refuse(attempt, ImportAttempt.Status.DUPLICATE, how,
                        {"id": duplicate.pk, "date": timezone.localtime(duplicate.imported_at).strftime("%Y-%m-%d")})
 
     out = snapshot_dir(municipality, dataset) / f"{uuid.uuid4().hex}.parquet"
@@ -216,7 +219,9 @@ def import_file(
             parquet_path=str(out.relative_to(settings.SNAPSHOT_DIR)),
             quarantine_path=str(result.quarantine_path.relative_to(settings.SNAPSHOT_DIR)) if getattr(result, "quarantine_path", None) else "",
             columns=list(result.columns), unavailable_columns=list(result.unavailable),
-            mapping=_mapping_dict(mapping), profile=profile, imported_by=user,
+            # the mapping actually used, also when the columns were recognised automatically
+            mapping=_mapping_dict(mapping if mapping is not None else getattr(result, "mapping", None)),
+            profile=profile, imported_by=user,
         )
         current = Snapshot.objects.filter(
             municipality=municipality, dataset=dataset, retired_at__isnull=True, replaced_by__isnull=True
@@ -272,6 +277,52 @@ def snapshot_retire(*, user, snapshot: Snapshot, reason: str) -> Snapshot:
         if rel:
             transaction.on_commit(lambda p=Path(settings.SNAPSHOT_DIR) / rel: p.unlink(missing_ok=True))
     logger.info("snapshot retired", extra={"snapshot": snapshot.pk, "by": user.get_username(), "reason": snapshot.retired_reason})
+    return snapshot
+
+
+def can_withdraw(user, snapshot: Snapshot) -> bool:
+    """The one who imported a snapshot withdraws it; so may a coordinator."""
+    from tillit.accounts.access import has_perm
+    from tillit.accounts.models import Role
+
+    if snapshot.municipality_id != user.municipality_id or snapshot.retired_at or snapshot.withdrawn_at:
+        return False
+    return (has_perm(user, "data.import") and snapshot.imported_by_id == user.pk) or user.role == Role.COORDINATOR
+
+
+@transaction.atomic
+def snapshot_withdraw(*, user, snapshot: Snapshot, reason: str) -> Snapshot:
+    """Take an import back: it leaves the current data (the snapshots it replaced come back); the file stays."""
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if not can_withdraw(user, snapshot):
+        raise PermissionError("not allowed to withdraw this snapshot")
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    earlier = Snapshot.objects.filter(replaced_by=snapshot).exclude(pk=snapshot.pk)
+    snapshot.reinstated = list(earlier.values_list("pk", flat=True))
+    earlier.update(replaced_by=None)
+    snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.withdrawn_reason = timezone.now(), user, reason.strip()
+    snapshot.replaced_by = snapshot
+    snapshot.save(update_fields=["reinstated", "withdrawn_at", "withdrawn_by", "withdrawn_reason", "replaced_by"])
+    logger.info("snapshot withdrawn", extra={"snapshot": snapshot.pk, "by": user.get_username()})
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_reinstate(*, user, snapshot: Snapshot) -> Snapshot:
+    """A coordinator undoes a withdrawal: the snapshot is current again and replaces what it replaced."""
+    from tillit.accounts.models import Role
+
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if user.role != Role.COORDINATOR or snapshot.municipality_id != user.municipality_id:
+        raise PermissionError("only a coordinator reinstates a withdrawn snapshot")
+    if snapshot.withdrawn_at is None or snapshot.retired_at is not None:
+        raise ValueError("the snapshot is not withdrawn")
+    Snapshot.objects.filter(pk__in=snapshot.reinstated, replaced_by__isnull=True).update(replaced_by=snapshot)
+    snapshot.replaced_by = None
+    snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.reinstated = None, None, []
+    snapshot.save(update_fields=["replaced_by", "withdrawn_at", "withdrawn_by", "reinstated"])
+    logger.info("snapshot reinstated", extra={"snapshot": snapshot.pk, "by": user.get_username()})
     return snapshot
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("data/profiler/ny/", views.profile_edit, name="datasets-profile-create"),
     path("data/profiler/<int:pk>/", views.profile_edit, name="datasets-profile-edit"),
     path("data/ogonblicksbild/<int:pk>/gallra/", views.snapshot_retire, name="datasets-retire"),
+    path("data/ogonblicksbild/<int:pk>/aterkalla/", views.snapshot_withdraw, name="datasets-withdraw"),
     path("data/leverantorer/samma/", views.entity_review, name="datasets-entities"),
     path("data/<str:name>/", views.dataset_detail, name="datasets-detail"),
 ]

@@ -55,10 +55,16 @@ def dataset_detail(request, name: str):
         from django.http import Http404
 
         raise Http404
+    from tillit.accounts.models import Role
+
+    snapshots = list(selectors.snapshot_list(user=request.user, dataset=name))
+    for snapshot in snapshots:
+        snapshot.can_withdraw = services.can_withdraw(request.user, snapshot)
     context = {
         "spec": DATASETS[name],
-        "snapshots": selectors.snapshot_list(user=request.user, dataset=name),
+        "snapshots": snapshots,
         "can_retire": has_perm(request.user, "data.retire"),
+        "can_reinstate": request.user.role == Role.COORDINATOR,
     }
     return render(request, "datasets/dataset_detail.html", context)
 
@@ -85,10 +91,17 @@ def upload(request):
             response["HX-Redirect"] = url
             return response
         return redirect(url)
-    return render(request, "datasets/dataset_list.html", {
+    response = render(request, "datasets/dataset_list.html", {
         "datasets": selectors.dataset_overview(user=request.user), "form": form, "can_import": True,
         "attempts": scoped(ImportAttempt.objects.all(), request.user)[:10],
     }, status=400 if request.method == "POST" else 200)
+    if request.method == "POST" and request.headers.get("HX-Request"):
+        # htmx does not show a 400: answer 200 and swap in the form with its errors where it stood
+        response.status_code = 200
+        response["HX-Retarget"] = "#upload-form"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#upload-form"
+    return response
 
 
 @require("data.view")
@@ -184,6 +197,33 @@ def attempt_errors_csv(request, pk: int):
         writer.writerow([csv_cell(v) for v in (attempt.source_name, e["row"], e["column"], e["value"],
                                                render_message(e["message"], e["params"]))])
     return response
+
+
+@require_POST
+@require("data.view")
+def snapshot_withdraw(request, pk: int):
+    """The importer takes their own import back (a coordinator may too); a coordinator can reinstate it."""
+    from django.core.exceptions import PermissionDenied
+
+    snapshot = fetch(request, Snapshot, perm="data.view", pk=pk)
+    undo = request.POST.get("undo") == "1"
+    try:
+        if undo:
+            services.snapshot_reinstate(user=request.user, snapshot=snapshot)
+            messages.success(request, _("The snapshot is current again."))
+        else:
+            reason = request.POST.get("reason", "")
+            if not reason.strip():
+                messages.error(request, _("Give a reason for withdrawing the import."))
+                return redirect("datasets-detail", name=snapshot.dataset)
+            services.snapshot_withdraw(user=request.user, snapshot=snapshot, reason=reason)
+            messages.success(request, _("The import was withdrawn: its rows are no longer in the data the controls "
+                                        "read. A coordinator can put it back."))
+    except PermissionError:
+        raise PermissionDenied from None
+    except ValueError:
+        messages.error(request, _("The snapshot cannot be changed that way."))
+    return redirect("datasets-detail", name=snapshot.dataset)
 
 
 @require_POST

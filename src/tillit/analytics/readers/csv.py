@@ -19,11 +19,13 @@ from tillit.analytics.readers import (
     dedupe_headers,
 )
 from tillit.analytics.readers.detect import (
+    _blank,
     detect_delimiter,
     detect_encoding,
     find_header_row,
     looks_binary,
     read_sample,
+    utf16_codec,
 )
 
 # csv's own limit (128 KiB) would stop the file at one long cell; we read it and
@@ -38,9 +40,9 @@ class CsvSource(Source):
         self.path = path
         self.bad_rows: list[BadRow] = []
         sample = read_sample(path)
-        if not sample.strip():
+        if _blank(sample):
             raise SourceError(_("The file is empty."))
-        if looks_binary(sample):
+        if looks_binary(sample) and not utf16_codec(sample):
             raise SourceError(
                 _("The file is not a text file (CSV), an Excel file (.xlsx) or a Parquet file.")
             )

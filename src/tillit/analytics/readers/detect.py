@@ -22,11 +22,37 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
         return fh.read(size)
 
 
+def utf16_codec(sample: bytes) -> str | None:
+    """'utf-16' for UTF-16 text (what Excel saves as "Unicode text"), with or without its byte-order mark."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    pairs = sample[: len(sample) // 2 * 2][:4096]
+    if len(pairs) >= 8:
+        even_nul = pairs[0::2].count(0) / (len(pairs) // 2)
+        odd_nul = pairs[1::2].count(0) / (len(pairs) // 2)
+        # Latin text in UTF-16: every other byte is zero, the others almost never
+        if odd_nul > 0.9 and even_nul < 0.1:
+            return "utf-16-le"
+        if even_nul > 0.9 and odd_nul < 0.1:
+            return "utf-16-be"
+    return None
+
+
+def _blank(sample: bytes) -> bool:
+    """Nothing but white space and byte-order marks, in UTF-8 or UTF-16."""
+    codec = utf16_codec(sample)
+    if codec:
+        return not sample.decode(codec, errors="ignore").replace("\ufeff", "").strip()
+    return not sample.replace(codecs.BOM_UTF8, b"").strip()
+
+
 def sniff_format(path: Path) -> str:
     head = read_sample(path, 8192)
-    if not head.strip():
-        if path.stat().st_size == 0 or not read_sample(path).strip():
+    if _blank(head):
+        if path.stat().st_size == 0 or _blank(read_sample(path)):
             raise SourceError(_("The file is empty."))
+    if utf16_codec(head):
+        return "csv"
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"PAR1"):
@@ -62,8 +88,8 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    if utf16_codec(sample):
+        return utf16_codec(sample)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         # final=False: the sample may end inside a multi-byte character

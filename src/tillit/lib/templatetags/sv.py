@@ -20,3 +20,13 @@ def tal(value):
 @register.filter
 def datum(value):
     return format_date(value)
+
+
+@register.filter
+def kolumn(name):
+    """A canonical column's readable name in the active language: {{ "supplier_id"|kolumn }}."""
+    from django.utils.translation import gettext
+
+    from tillit.analytics.labels import column_label
+
+    return gettext(column_label(str(name)))
