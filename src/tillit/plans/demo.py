@@ -16,6 +16,7 @@ def demo_plan(municipality, args) -> None:
     if ActionPlan.objects.filter(municipality=municipality).exists():
         return
     plan = services.plan_import_seeded(municipality=municipality, user=None, key="oskarshamn-2026-2028")
+    _demo_progress(plan)
     print(_("Action plan: %(title)s (%(n)s measures).") % {"title": plan.title,
                                                             "n": sum(a.measures.count() for a in plan.areas.all())},
           flush=True)
@@ -40,3 +41,20 @@ def demo_plan(municipality, args) -> None:
     attendance = [(unit, "", 12) for unit in units] or [(None, "Förvaltningsledningsgrupper", 12)]
     services.occasion_create(course=course, user=None, held_on=date(2026, 10, 6), place="Stadshuset",
                              attendance=[*attendance, (None, "Förtroendevalda", 7)])
+
+
+def _demo_progress(plan) -> None:
+    """The plan in use: measures due before the plan took effect are done, started ones under way."""
+    from django.utils import timezone
+
+    from tillit.plans import services
+    from tillit.plans.models import Measure
+
+    today = timezone.localdate()
+    for measure in Measure.objects.filter(area__plan=plan).order_by("deadline"):
+        if measure.deadline and measure.deadline < plan.period_start:
+            services.measure_note_add(measure=measure, user=None, status=Measure.Status.DONE, progress=100,
+                                      text="Genomfört enligt plan.", written_on=measure.deadline)
+        elif measure.start and measure.start <= today and (measure.deadline is None or measure.deadline >= today):
+            services.measure_note_add(measure=measure, user=None, status=Measure.Status.ONGOING, progress=30,
+                                      text="Arbetet har påbörjats.", written_on=max(measure.start, today.replace(day=1)))
