@@ -94,3 +94,28 @@ def test_valuing_three_areas_moves_the_heat_map_and_the_ranking(page, transactio
     assert "0 × VoR-värde" in page.locator("#rank-heading + p").inner_text()
     assert _ranking(page) == ["R14", "R21", "R10"]
     assert unlabelled_fields(page) == []
+
+
+@pytest.mark.e2e
+def test_every_risk_page_labels_its_fields(page, transactional_db, access_log_emptied, kommun_a):  # noqa: F811
+    from datetime import date
+
+    from tillit.accounts.services import user_create
+    from tillit.risks import operative, positions, rules
+
+    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
+                        first_name="Alice", last_name="Testsson")
+    positions.position_create(municipality=kommun_a, title="Upphandlare", reason="Beslutar om inköp",
+                              power=["procurement"], routine=["identity"])
+    analysis = operative.analysis_create(municipality=kommun_a, name="Verksamhetsanalys", year=2026)
+    review = rules.review_create(municipality=kommun_a, title="Bidragsregler", reviewed_on=date(2026, 5, 1))
+    rules.finding_add(review=review, opening="Ingen kontroll av medlemsantal", step="control")
+    login_through_form(page, alice, PASSWORD)
+    for path in ("/risker/", "/risker/omraden/", "/risker/analyser/", "/risker/workshoppar/",
+                 "/risker/verksamhetsanalyser/", f"/risker/verksamhetsanalyser/{analysis.pk}/",
+                 "/risker/riskbefattningar/", "/risker/bolag/", "/risker/regelverk/", f"/risker/regelverk/{review.pk}/",
+                 "/risker/internkontrollplan/", "/risker/dela/", "/risker/installningar/"):
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert unlabelled_fields(page) == [], path
+
