@@ -327,3 +327,20 @@ def test_demo_step_makes_reports_the_demo_receivers_can_open(kommun_a):
     private = services.key_unlock(user=utredare, password="demo-utredare")
     for report in Report.objects.all():
         assert services.receiver_open(report=report, user=utredare, private_key=private).content["what"]
+
+
+def test_administrators_manage_receivers_but_never_read_reports(client, personas, receivers, kommun_a, login):
+    from tillit.tips import services
+
+    report, _code = _submit(kommun_a)
+    admin = personas["admin"]
+    login(client, admin)
+    assert client.get("/tips/inkomna/").status_code == 403
+    assert client.get("/visselblasning/inkomna/").status_code in (302, 403)
+    client.post("/tips/inkomna/nyckel/?next=/tips/inkomna/mottagare/", {"password": PASSWORD})
+    page = client.get("/tips/inkomna/mottagare/")
+    assert page.status_code == 200 and "bob" in page.content.decode()
+    assert client.get(f"/tips/inkomna/{report.pk}/").status_code == 403
+    # an administrator cannot be designated a receiver
+    with pytest.raises(services.TipError):
+        services.member_add(by=admin, user=admin, channel="tips")

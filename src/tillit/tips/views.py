@@ -352,13 +352,18 @@ def _inbox(request, channel: str):
     })
 
 
-@receiver
 def inbox(request):
+    # The navigation's "Tips": refused (403) before any unlocking to roles that do not read tips.
+    if request.user.is_authenticated and not has_perm(request.user, "tips.view"):
+        raise PermissionDenied
+    return _tips_inbox(request)
+
+
+@receiver
+def _tips_inbox(request):
     channels = selectors.channels_of(request.user)
     if Channel.TIPS not in channels and Channel.WHISTLEBLOWING in channels:
         return redirect("tips-whistle-inbox")
-    if not has_perm(request.user, "tips.view"):
-        return redirect("tips-members" if has_perm(request.user, "tips.manage") else "tips-custodian")
     return _inbox(request, Channel.TIPS)
 
 
