@@ -89,15 +89,15 @@ def _demo_steps():
     except ImportError:
         pass
     try:
-        from tillit.plans.demo import demo_plan
-
-        steps.append(demo_plan)
-    except ImportError:
-        pass
-    try:
         from tillit.risks.demo import demo_risks
 
         steps.append(demo_risks)
+    except ImportError:
+        pass
+    try:
+        from tillit.plans.demo import demo_plan
+
+        steps.append(demo_plan)
     except ImportError:
         pass
     try:
@@ -255,9 +255,10 @@ def _embedded_database_ready() -> None:
     fresh = "django_migrations" not in connection.introspection.table_names()
     _migrate()
     if fresh:
-        _print(_("The database was created in %(path)s.") % {"path": connection.settings_dict["NAME"]})
+        # on stderr, so that a command's own output (an export to stdout, say) stays clean
+        print(_("The database was created in %(path)s.") % {"path": connection.settings_dict["NAME"]}, file=sys.stderr)
     else:
-        _print(_("The database was brought up to date with this version of Tillit."))
+        print(_("The database was brought up to date with this version of Tillit."), file=sys.stderr)
 
 
 def _extensions():
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "demo", False):
         os.environ["TILLIT_DEMO_MODE"] = "1"
-        os.environ.setdefault("TILLIT_DEBUG", "1")
+        # not DEBUG: the demo shows Tillit's own 404 and 500 pages, never Django's list of every URL
     _setup_django(args.lang)
     from django.db import DatabaseError
 
@@ -297,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from django.utils.translation import gettext as _
 
-        print(f"{parser.prog}: " + _("The database has not been set up yet: run `tillit manage migrate` (or "
-                                     "`tillit demo`) first."), file=sys.stderr)
+        print(f"{parser.prog}: " + _("The database has not been set up yet, or not for this version of Tillit: "
+                                     "run `tillit setup` first."), file=sys.stderr)
         return 1
 
 
