@@ -52,7 +52,7 @@ def cmd_verify(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.accounts.integrity import verify_and_record
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
 
     result = verify_and_record()
     if not result.ok:
@@ -135,7 +135,7 @@ def cmd_backup(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.accounts.integrity import verify
-    from tillit.cli import CommandError
+    from tillit.lib.commands import CommandError
 
     data = Path(settings.DATA_DIR).resolve()
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M%S")
@@ -204,7 +204,8 @@ def cmd_restore(args) -> int:
     from django.utils.translation import gettext as _
 
     from tillit.accounts.integrity import verify, write_head
-    from tillit.cli import CommandError, _migrate
+    from tillit.lib.commands import CommandError
+    from tillit.lib.commands import migrate as _migrate
 
     source = Path(args.source).resolve()
     try:
