@@ -103,3 +103,19 @@ def test_the_reading_copies_open(plan, measure_in):
     assert any("Kartlägga riskområden" in c.text for t in doc.tables for r in t.rows for c in r.cells)
     text = PdfReader(io.BytesIO(report.share_pdf(envelope))).pages[0].extract_text()
     assert "Kartlägga riskområden" in text and "Kommun A" in text
+
+
+def test_the_command_line_exports_and_imports_a_plan(plan, measure_in, kommun_a, tmp_path, capsys):
+    from tillit.cli import main
+
+    measure_in(plan, "1", code="1.1", text="Kartlägga riskområden")
+    path = tmp_path / "plan.tillit.json"
+    assert main(["--municipality", "0180", "plans", "export", str(plan.pk), "--output", str(path)]) == 0
+    assert json.loads(path.read_text("utf-8"))["kind"] == "action-plan"
+    assert main(["--municipality", "1280", "plans", "import", str(path)]) == 0
+    copy = ActionPlan.objects.get(municipality__code="1280")
+    assert copy.origin["municipality_code"] == "0180"
+    path.write_text("{}", encoding="utf-8")
+    assert main(["--municipality", "1280", "plans", "import", str(path)]) == 1
+    assert "tillit-share" in capsys.readouterr().err
+    assert ActionPlan.objects.filter(municipality__code="1280").count() == 1

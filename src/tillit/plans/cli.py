@@ -46,9 +46,9 @@ def cmd_remind(args) -> int:
 
 
 def cmd_import_example(args) -> int:
-    from django.core.management.base import CommandError
     from django.utils.translation import gettext as _
 
+    from tillit.lib.commands import CommandError
     from tillit.plans.services import PlanError, plan_import_seeded
 
     try:
@@ -60,9 +60,9 @@ def cmd_import_example(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from django.core.management.base import CommandError
     from django.utils.translation import gettext as _
 
+    from tillit.lib.commands import CommandError
     from tillit.plans import share
     from tillit.plans.models import ActionPlan
 
@@ -78,9 +78,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from django.core.management.base import CommandError
     from django.utils.translation import gettext as _
 
+    from tillit.lib.commands import CommandError
     from tillit.plans import share
 
     try:
