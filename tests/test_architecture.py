@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,3 +58,16 @@ def test_the_architecture_page_lists_every_top_level_module_and_no_other():
 
 def test_the_architecture_page_lists_every_module_of_the_analytics_library_and_no_other():
     assert _table("The analytics library") == _entries(SRC / "analytics")
+
+
+def test_every_apps_commands_are_registered_and_a_missing_module_fails_loudly(monkeypatch):
+    from tillit import cli
+
+    with_commands = {f"tillit.{p.parent.name}.{p.stem}" for p in SRC.glob("*/*cli.py")
+                     if "def add_commands" in p.read_text(encoding="utf-8")}
+    assert with_commands <= set(cli.COMMAND_MODULES)
+    args = cli.build_parser().parse_args(["cases", "export", "--format", "json"])
+    assert args.func.__module__ == "tillit.cases.cli"
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "tillit.nothing.cli"))
+    with pytest.raises(ModuleNotFoundError):
+        cli.build_parser()

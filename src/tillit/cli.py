@@ -7,6 +7,7 @@ with --lang en) on failure, prints progress on a terminal and plain lines when n
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -75,38 +76,14 @@ def cmd_demo(args) -> int:
 
 def _demo_steps():
     """Steps later parts add to the demo: import the synthetic municipality, run the controls."""
-    steps = []
-    try:
-        from tillit.datasets.demo import demo_import
+    # imported here, after django.setup(): the steps use the apps' models
+    from tillit.controls.demo import demo_run
+    from tillit.datasets.demo import demo_import
+    from tillit.plans.demo import demo_plan
+    from tillit.risks.demo import demo_risks
+    from tillit.tips.demo import demo_tips
 
-        steps.append(demo_import)
-    except ImportError:
-        pass
-    try:
-        from tillit.controls.demo import demo_run
-
-        steps.append(demo_run)
-    except ImportError:
-        pass
-    try:
-        from tillit.risks.demo import demo_risks
-
-        steps.append(demo_risks)
-    except ImportError:
-        pass
-    try:
-        from tillit.plans.demo import demo_plan
-
-        steps.append(demo_plan)
-    except ImportError:
-        pass
-    try:
-        from tillit.tips.demo import demo_tips
-
-        steps.append(demo_tips)
-    except ImportError:
-        pass
-    return steps
+    return [demo_import, demo_run, demo_risks, demo_plan, demo_tips]
 
 
 def _data_dir() -> Path:
@@ -261,17 +238,25 @@ def _embedded_database_ready() -> None:
         print(_("The database was brought up to date with this version of Tillit."), file=sys.stderr)
 
 
+# The modules whose add_commands(sub) adds the apps' commands. They are imported when the parser
+# is built, not at start-up (so that `tillit --help` sets up no Django); a module that is missing
+# or fails to import stops the command with its error instead of silently dropping its commands.
+COMMAND_MODULES = (
+    "tillit.accounts.cli",           # setup, municipality, user
+    "tillit.accounts.security_cli",  # access-log verification, backup, restore
+    "tillit.datasets.cli",           # import, datasets, profiles, generate, pseudonyms
+    "tillit.controls.cli",           # controls, hits
+    "tillit.cases.cli",              # cases export
+    "tillit.tips.cli",
+    "tillit.risks.cli",
+    "tillit.plans.cli",
+    "tillit.bench",                  # bench
+)
+
+
 def _extensions():
-    """Commands contributed by the apps (import, datasets, controls, hits, generate, bench)."""
-    found = []
-    for module in ("tillit.accounts.cli", "tillit.datasets.cli", "tillit.controls.cli", "tillit.analytics.generate.cli", "tillit.bench",
-                   "tillit.plans.cli", "tillit.risks.cli", "tillit.accounts.security_cli", "tillit.tips.cli"):
-        try:
-            mod = __import__(module, fromlist=["add_commands"])
-        except ImportError:
-            continue
-        found.append(mod.add_commands)
-    return found
+    """The apps' add_commands functions (COMMAND_MODULES), in that order."""
+    return [importlib.import_module(module).add_commands for module in COMMAND_MODULES]
 
 
 def main(argv: list[str] | None = None) -> int:
