@@ -11,8 +11,8 @@ from decimal import Decimal
 from ninja import Router
 from ninja.errors import HttpError
 
+from tillit.accounts.api_access import require_api
 from tillit.cases.selectors import Suppressed
-from tillit.config.api import require_api
 from tillit.reports import selectors
 
 router = Router(tags=["reports"])

@@ -31,15 +31,16 @@ class Bar:
 
 
 def short_number(value: float | int | Decimal) -> str:
-    """Axis labels: 1 234 567 -> '1,2 mn', 12 500 -> '12,5 tn' (Swedish abbreviations)."""
+    """Amounts in kronor as Swedish reports abbreviate them: 1 234 567 -> '1,2 mnkr',
+    12 500 -> '12,5 tkr', 950 -> '950 kr'."""
     v = float(value)
     sign = "−" if v < 0 else ""
     v = abs(v)
     if v >= 1_000_000:
-        return f"{sign}{_decimal_comma(v / 1_000_000)} mn"
+        return f"{sign}{_decimal_comma(v / 1_000_000)}\u00a0mnkr"
     if v >= 10_000:
-        return f"{sign}{_decimal_comma(v / 1_000)} tn"
-    return sign + format_integer(round(v))
+        return f"{sign}{_decimal_comma(v / 1_000)}\u00a0tkr"
+    return sign + format_integer(round(v)) + "\u00a0kr"
 
 
 def _decimal_comma(v: float) -> str:
@@ -96,14 +97,15 @@ def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | 
     left, right, top, bottom = 56, 8, 28 if len(series) > 1 else 10, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((float(v) for _name, values in series for v in values), default=0)
-    y_max = _nice_max(peak)
+    y_max = max(4.0, _nice_max(peak)) if not kr else _nice_max(peak)
     body = []
-    for k in range(4):
-        value = y_max * k / 3
-        y = top + plot_h - plot_h * k / 3
+    for k in range(5):
+        value = y_max * k / 4
+        y = top + plot_h - plot_h * k / 4
+        label = short_number(value) if kr else format_integer(round(value))
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">'
-                    f"{escape(short_number(value))}</text>")
+                    f"{escape(label)}</text>")
     n = max(1, len(labels))
     slot = plot_w / n
     bar_w = max(2.0, (slot * 0.72) / max(1, len(series)))
@@ -119,15 +121,15 @@ def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | 
         if i % every:
             continue
         x = left + i * slot + slot / 2
-        body.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
+        body.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="12" '
                     f'fill="{INK}">{escape(label)}</text>')
     if len(series) > 1:
         x = left
         for s, (name, _values) in enumerate(series):
             colour = PALETTE[s % len(PALETTE)]
-            body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
-                        f'<text x="{x + 16}" y="16" font-size="12" fill="{INK}">{escape(name)}</text>')
-            x += 24 + 7 * len(name)
+            body.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'
+                        f'<text x="{x + 16}" y="14" font-size="13" fill="{INK}">{escape(name)}</text>')
+            x += 26 + 7 * len(name)
     return _svg(width, height, title, desc, body, "chart-columns")
 
 

@@ -135,7 +135,7 @@ def node_links(user, node: flows.Node, params: dict) -> dict:
 def svg(graph: flows.Graph, links_of, *, title: str, desc: str) -> str:
     placed, lines, height = flows.layout(graph)
     width = 1000
-    parts = [f'<svg class="flowmap" viewBox="0 0 {width} {height}" width="100%" role="img" '
+    parts = [f'<svg class="flowmap" viewBox="0 0 {width} {height}" width="100%" role="group" '
              f'aria-labelledby="fm-t fm-d" font-family="{escape(FONT)}">'
              f'<title id="fm-t">{escape(title)}</title><desc id="fm-d">{escape(desc)}</desc>']
     for a, b, edge, stroke in lines:
@@ -152,7 +152,7 @@ def svg(graph: flows.Graph, links_of, *, title: str, desc: str) -> str:
         weight = ' font-weight="700"' if n.subject or n.kind == "board" else ""
         label = node_label(n)
         clipped = label if len(label) <= 30 else label[:29] + "…"
-        amount = f" · {short_number(n.amount)} kr" if n.amount and n.column < 2 else ""
+        amount = f" · {short_number(n.amount)}" if n.amount and n.column < 2 else ""
         rect = (f'<rect x="{p.x:.1f}" y="{p.y:.1f}" width="{p.w:.1f}" height="{p.h}" rx="6" fill="{fill}" '
                 f'stroke="{border}" stroke-width="{3 if n.subject else 1.5}"/>'
                 f'<text x="{p.x + 8:.1f}" y="{p.y + 19:.1f}" font-size="13" fill="{text_colour}"'

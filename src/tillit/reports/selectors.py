@@ -124,7 +124,7 @@ def cases_by_state(*, user, suppress: bool = False) -> dict:
              "url": _url("cases-list", state=value) if can_open else None}
             for value, label in State.choices]
     open_total = sum(counts.get(s, 0) for s in OPEN_STATES)
-    return {"states": rows, "open": shown(open_total, exact), "full": exact}
+    return {"states": rows, "open": shown(open_total, exact), "full": exact, "max": max(counts.values(), default=0)}
 
 
 # --- deadlines ---------------------------------------------------------------------------------

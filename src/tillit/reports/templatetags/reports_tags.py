@@ -34,12 +34,12 @@ def amount(value):
 
 @register.filter
 def mkr(value):
-    """Large amounts on cards: 12 345 678 kr -> '12,3 mn kr'."""
+    """Large amounts on cards: 12 345 678 kr -> '12,3 mnkr'."""
     from tillit.reports.charts import short_number
 
     if value is None or isinstance(value, Suppressed):
         return amount(value)
-    return f"{short_number(Decimal(value))}\u00a0kr"
+    return short_number(Decimal(value))
 
 
 @register.filter
