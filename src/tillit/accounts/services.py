@@ -100,7 +100,7 @@ def api_token_create(*, user: User, name: str, scopes: list[str] | None = None, 
     """
     if scopes is None:  # everything the role may read
         from tillit.accounts.access import has_perm
-        from tillit.config.api import SCOPE_FOR_PERM
+        from tillit.accounts.api_access import SCOPE_FOR_PERM
 
         scopes = [scope for perm, scope in SCOPE_FOR_PERM.items() if has_perm(user, perm)]
     elif not scopes:

@@ -9,9 +9,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from tillit.accounts.access import log_personal_data
+from tillit.accounts.api_access import require_api
 from tillit.cases import selectors
 from tillit.cases.access import visible_cases
-from tillit.config.api import require_api
 
 router = Router(tags=["cases"])
 

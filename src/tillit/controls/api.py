@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from tillit.accounts.access import log_personal_data
-from tillit.config.api import require_api
+from tillit.accounts.api_access import require_api
 from tillit.controls import selectors
 from tillit.controls.cli import export_rows
 

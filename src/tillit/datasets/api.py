@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from tillit.config.api import require_api
+from tillit.accounts.api_access import require_api
 from tillit.datasets import selectors
 
 router = Router(tags=["datasets"])

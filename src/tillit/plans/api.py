@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from tillit.accounts.access import scoped
-from tillit.config.api import require_api
+from tillit.accounts.api_access import require_api
 from tillit.plans import selectors, services
 from tillit.plans.models import ActionPlan, Measure
 

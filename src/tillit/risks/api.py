@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from tillit.accounts.access import scoped
-from tillit.config.api import require_api
+from tillit.accounts.api_access import require_api
 from tillit.risks import selectors, services
 from tillit.risks.models import RiskArea, RiskAssessment
 

@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from tillit.accounts.access import has_perm, log_personal_data
-from tillit.config.api import require_api
+from tillit.accounts.api_access import require_api
 from tillit.tips import deadlines as dl
 from tillit.tips import selectors
 from tillit.tips.models import Channel, Report
