@@ -2,8 +2,8 @@
 the flow map opened from a supplier of an injected shared-account cluster; axe-core finds no
 WCAG 2.1 AA violation on either page, and the screenshots in docs/img are taken here.
 
-axe-core is installed outside the repository (`npm install --prefix /tmp/axe axe-core`;
-TILLIT_AXE_JS names another axe.min.js).
+axe-core is installed outside git: `.ci/run` puts it in tests/e2e/node_modules (or
+`npm install --prefix /tmp/axe axe-core`; TILLIT_AXE_JS names another axe.min.js).
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ import pytest
 
 from tests.e2e.conftest import DOCS, login_through_form
 
-AXE = Path(os.environ.get("TILLIT_AXE_JS", "/tmp/axe/node_modules/axe-core/axe.min.js"))
+# .ci/run installs axe-core into tests/e2e/node_modules; TILLIT_AXE_JS names another copy
+AXE = Path(os.environ.get("TILLIT_AXE_JS") or next(
+    (str(p) for p in (Path(__file__).parent / "node_modules/axe-core/axe.min.js",
+                      Path("/tmp/axe/node_modules/axe-core/axe.min.js")) if p.exists()),
+    str(Path(__file__).parent / "node_modules/axe-core/axe.min.js")))
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -45,7 +49,7 @@ def access_log_emptied(transactional_db):
 
 def axe_violations(page) -> list[dict]:
     if not AXE.exists():
-        message = f"axe-core is not installed at {AXE} (npm install --prefix /tmp/axe axe-core)"
+        message = f"axe-core is not installed at {AXE} (.ci/run installs it)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
