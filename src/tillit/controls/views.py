@@ -45,6 +45,7 @@ def _reason_label(event) -> str:
 
 class QueueFilter(forms.Form):
     control = forms.CharField(label=gettext_lazy("Control"), required=False)
+    family = forms.CharField(label=gettext_lazy("Control family"), required=False)
     risk_area = forms.CharField(label=gettext_lazy("Risk area"), required=False)
     board = forms.CharField(label=gettext_lazy("Board"), required=False)
     severity = forms.ChoiceField(label=gettext_lazy("Severity"), required=False,
