@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import MunicipalModel
 from tillit.analytics.schema import DATASETS
 
-DATASET_CHOICES = [(name, spec.title) for name, spec in DATASETS.items()]
+# the schema's titles are English source strings: shown translated wherever the choices are displayed
+DATASET_CHOICES = [(name, gettext_lazy(spec.title)) for name, spec in DATASETS.items()]
 
 # Data sets whose rows are personal data: showing their rows writes the access log.
 PERSONAL_DATASETS = frozenset({
