@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 import nacl.pwhash
@@ -111,7 +112,8 @@ def new_receipt_code() -> str:
 
 
 def normalise_code(text: str) -> str:
-    return "".join(ch for ch in (text or "") if ch.isdigit())
+    # any script's decimal digits (a phone's full-width ２ is 2), written as ASCII; everything else dropped
+    return "".join(str(unicodedata.decimal(ch)) for ch in (text or "") if ch.isdecimal())
 
 
 def hash_code(code: str) -> str:
