@@ -90,3 +90,35 @@ def test_households_per_month_are_counted_from_benefit_payments(personas, import
     rows = households_per_month(user=personas["coordinator"], start=date(2025, 1, 1), end=date(2025, 12, 31))
     assert rows and all(r["period"].startswith("2025-") for r in rows)
     assert all(r["raw"] > 0 for r in rows)
+
+
+def test_the_map_starts_from_a_case_with_its_hits_subjects(client, login, personas, kommun_a, imported):
+    from tests.reports.conftest import make_hit, make_run
+    from tillit.cases.models import CaseHit
+    from tillit.controls.services import hit_open_case
+
+    first, second = _shared_account_pair(imported)
+    hit = make_hit(kommun_a, make_run(kommun_a), "ACC-SHARED", "18334.90", [f"suppliers:{first}", f"suppliers:{second}"],
+                   subject=second)
+    hit_open_case(hit=hit, user=personas["coordinator"], note="")
+    case = CaseHit.objects.get(hit=hit).case
+    login(client, personas["coordinator"])
+    response = client.get(f"/lagesbild/floden/?case={case.pk}")
+    assert response.status_code == 200
+    graph = response.context["graph"]
+    assert graph.nodes[f"supplier:{second}"].subject
+    assert f"supplier:{first}" in graph.nodes  # the other supplier on the shared account
+    assert graph.nodes[f"supplier:{second}"].hits == 0  # its one hit is in the case now, not open
+
+
+def test_a_household_on_the_map_is_logged(client, login, personas, imported):
+    from tillit.accounts.models import AccessLogEntry
+
+    household = next(line.split(";")[1] for line in
+                     (imported / "benefit_payments.csv").read_text(encoding="cp1252").splitlines()[1:3])
+    login(client, personas["investigator"])
+    response = client.get(f"/lagesbild/floden/?subject=household:{household}")
+    assert response.status_code == 200
+    assert response.context["graph"].has_personal_data
+    entry = AccessLogEntry.objects.filter(object_type="flow_map", user=personas["investigator"]).latest("id")
+    assert entry.object_id == f"household:{household}"
