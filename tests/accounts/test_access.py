@@ -12,7 +12,7 @@ PAGES = {
     "reports-overview": "overview.view",
     "controls-queue": "controls.view",
     "cases-list": "cases.view",
-    "section-tips": "tips.view",
+    "tips-inbox": "tips.view",
     "risks-home": "risks.view",
     "plans-list": "plans.view",
     "datasets-list": "data.view",

@@ -274,6 +274,9 @@ def receiver(view):
             raise PermissionDenied
         private_key = _private_key(request)
         if private_key is None:
+            if request.method == "GET":
+                # the page asks for the password in place; the form posts to the unlock page
+                return _unlock_page(request, forms.UnlockForm(), next_url=request.get_full_path())
             return redirect(f"{reverse('tips-unlock')}?next={request.get_full_path()}")
         request.tips_private_key = private_key
         return view(request, *args, **kwargs)
@@ -297,7 +300,6 @@ def unlock(request):
                                                      "tips.manage")):
         raise PermissionDenied
     key = services.receiver_key(request.user)
-    pending = KeyRecovery.objects.filter(user=request.user).exclude(status=KeyRecovery.Status.DONE).first()
     form = forms.UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
@@ -316,8 +318,13 @@ def unlock(request):
             response = redirect(_safe_next(request))
             _store_private_key(request, response, private_key)
             return response
-    return render(request, "tips/unlock.html", {"form": form, "has_key": key is not None, "pending": pending,
-                                                "next": _safe_next(request)})
+    return _unlock_page(request, form, next_url=_safe_next(request))
+
+
+def _unlock_page(request, form, *, next_url: str):
+    pending = KeyRecovery.objects.filter(user=request.user).exclude(status=KeyRecovery.Status.DONE).first()
+    return render(request, "tips/unlock.html", {"form": form, "has_key": services.receiver_key(request.user) is not None,
+                                                "pending": pending, "next": next_url})
 
 
 # --- receivers: inbox and report ----------------------------------------------------------------------
