@@ -79,7 +79,7 @@ def _jw(a: str, b: str) -> float | None:
 # Resolution.parameters, so that a run can be explained afterwards.
 RARE_SHARE = 0.001  # a name at most this share of the records carry is rare: strong evidence
 COMMON_SHARE = 0.01  # a name at least this share carry is common: weak evidence
-MAX_BLOCK = 200  # a blocking key shared by more records than this says too little to compare on
+MAX_BLOCK = 100  # a blocking key shared by more records than this says too little to compare on
 THRESHOLDS = (3, 4, 5, 6)  # the thresholds offered; DEFAULT_THRESHOLD is 4
 NEAR_DAYS = 45
 FLOOR_BELOW = 4  # two groups are never joined when any pair across them scores below threshold - 3
@@ -102,6 +102,8 @@ class _People:
     last_tf: np.ndarray
     day: np.ndarray  # the birth date as a day number, NaN where there is no valid date
     born_swapped: np.ndarray  # the birth date with day and month swapped (YYYY-DD-MM)
+    first_special: np.ndarray  # an initial or a name of several parts (see _special)
+    last_special: np.ndarray
 
     @classmethod
     def of(cls, records: list[Mapping[str, Any]]) -> _People:
@@ -126,30 +128,29 @@ class _People:
                    town=col("city"), first_tf=share(first), last_tf=share(last),
                    day=np.array([day(v) for v in born], dtype=float),
                    born_swapped=np.array([f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "" for v in born],
-                                         dtype=object))
+                                         dtype=object),
+                   first_special=_special(first), last_special=_special(last))
 
     def slice(self, idx: np.ndarray) -> dict[str, np.ndarray]:
         return {"first": self.first[idx], "last": self.last[idx], "born": self.born[idx], "email": self.email[idx],
                 "town": self.town[idx], "first_tf": self.first_tf[idx], "last_tf": self.last_tf[idx],
-                "day": self.day[idx], "born_swapped": self.born_swapped[idx]}
+                "day": self.day[idx], "born_swapped": self.born_swapped[idx],
+                "first_special": self.first_special[idx], "last_special": self.last_special[idx]}
 
 
 def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0)
-    return cpdist(list(a), list(b), scorer=scorer, workers=1).astype(float)
+    return cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(float)
 
 
-def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray) -> np.ndarray:
+def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray, special: np.ndarray) -> np.ndarray:
     present = (a != "") & (b != "")
     exact = present & (a == b)
     points = np.where(exact, 2 + (tf <= RARE_SHARE) - (tf >= COMMON_SHARE),
                       np.where(sim >= 0.92, 2, np.where(sim >= 0.80, 1, -2)))
-    def special(x: np.ndarray) -> np.ndarray:  # an initial, or a name of several parts
-        return np.fromiter((len(v) == 1 or " " in v or "-" in v for v in x), dtype=bool, count=len(x))
-
     weak = np.flatnonzero(present & ~exact & (sim < 0.80))
-    weak = weak[special(a[weak]) | special(b[weak])]
+    weak = weak[special[weak]]
     for i in weak:  # few pairs: initials and double names
         x, y = a[i], b[i]
         if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
@@ -157,6 +158,11 @@ def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray) 
         elif x in _parts(y) or y in _parts(x):
             points[i] = 2
     return np.where(present, points, 0)
+
+
+def _special(names: np.ndarray) -> np.ndarray:
+    """An initial, or a name of several parts: the few that the initial and double-name rules read."""
+    return np.fromiter((len(v) == 1 or " " in v or "-" in v for v in names), dtype=bool, count=len(names))
 
 
 def _parts(name: str) -> set[str]:
@@ -189,8 +195,12 @@ def _score(p: _People, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.n
     swap = (xf + xs) > (fn + sn)
     b_first = np.where(swap, b["last"], b["first"])
     b_last = np.where(swap, b["first"], b["last"])
-    parts[:, 2] = _name_points(a["first"], b_first, np.where(swap, xf, fn), a["first_tf"])
-    parts[:, 3] = _name_points(a["last"], b_last, np.where(swap, xs, sn), a["last_tf"])
+    b_first_special = np.where(swap, b["last_special"], b["first_special"])
+    b_last_special = np.where(swap, b["first_special"], b["last_special"])
+    parts[:, 2] = _name_points(a["first"], b_first, np.where(swap, xf, fn), a["first_tf"],
+                               a["first_special"] | b_first_special)
+    parts[:, 3] = _name_points(a["last"], b_last, np.where(swap, xs, sn), a["last_tf"],
+                               a["last_special"] | b_last_special)
     # town
     has = (a["town"] != "") & (b["town"] != "")
     if has.any():
@@ -224,7 +234,6 @@ _BLOCKS_SQL = {
     "email-start": "CASE WHEN email <> '' THEN split_part(email, '@', 1)[1:3] END",
     "name": "CASE WHEN first <> '' AND last <> '' THEN last[1:2] || '|' || first[1:1] END",
     "last-decade": "CASE WHEN last <> '' AND born <> '' THEN last[1:2] || '|' || born[1:3] END",
-    "month-day": "CASE WHEN born <> '' THEN born[6:10] END",
     "last-town": "CASE WHEN last <> '' AND town <> '' THEN last[1:3] || '|' || town END",
 }
 
@@ -284,9 +293,11 @@ def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple
 
     pairs = _candidates(people)
     totals, parts = _score(people, pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0), np.zeros((0, 5)))
+    # every candidate's score is kept: the groups' cross pairs are mostly among them
+    known: dict[tuple[int, int], int] = dict(zip(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True),
+                                                 totals.astype(int).tolist(), strict=True))
     keep = totals >= threshold
     pairs, totals, parts = pairs[keep], totals[keep], parts[keep]
-    known: dict[tuple[int, int], int] = {(int(a), int(b)): int(t) for (a, b), t in zip(pairs, totals, strict=True)}
 
     parent = list(range(len(people.keys)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(people.keys))}
