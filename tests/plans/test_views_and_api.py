@@ -164,3 +164,19 @@ def test_a_shared_file_is_imported_through_the_page_and_a_bad_one_refused_with_t
     assert good["Location"] == reverse("plans-detail", args=[imported.pk])
     assert imported.origin["municipality_name"] == "Kommun A"
     assert "Kommun A" in client.get(good["Location"]).content.decode()
+
+
+def test_the_case_page_links_each_step_to_the_routine_that_governs_it(client, login, personas, kommun_a):
+    from tillit.cases.services import case_create
+    from tillit.plans import services
+
+    routine = services.routine_create(municipality=kommun_a, user=None, title="Rutin vid misstanke om bidragsbrott",
+                                      owner="IFO", version="1.2", case_steps=["police_report"])
+    services.routine_create(municipality=kommun_a, user=None, title="Mottagning av ärenden", owner="IFO",
+                            case_steps=["received"])
+    case = case_create(municipality=kommun_a, user=personas["coordinator"], title="Misstänkt felaktig utbetalning",
+                       case_type="benefit", source="staff", subjects=[])
+    login(client, personas["coordinator"])
+    page = client.get(reverse("cases-detail", args=[case.pk])).content.decode()
+    assert "Rutiner för ärendets steg" in page
+    assert reverse("plans-routine", args=[routine.pk]) in page and "Mottagning av ärenden" in page

@@ -191,7 +191,7 @@ class RoutineForm(forms.Form):
     case_steps = forms.MultipleChoiceField(label=_("Governs the case steps"), choices=Routine.CASE_STEPS,
                                            required=False, widget=forms.CheckboxSelectMultiple)
     summary = forms.CharField(label=_("Content in brief"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    url = forms.URLField(label=_("Link to the document"), required=False)
+    url = forms.URLField(label=_("Link to the document"), required=False, assume_scheme="https")
 
     def clean_laws(self):
         return [line.strip() for line in (self.cleaned_data.get("laws") or "").splitlines() if line.strip()]
