@@ -89,16 +89,17 @@ def report_data(*, user, start: date, end: date) -> Report:
         [_("Open hits today"), selectors.shown(hits["count"], False)],
         [_("Amount at risk in open hits today, kr"), hits["amount"]],
     ])]))
-    sections.append(Section(_("Irregularities and outcomes per board"), tables=[Table(
-        [_("Board"), _("Hits"), _("Cases opened"), _("Police reports"), _("Notifications to Skatteverket"),
-         _("Notifications to others"), _("Recovery claims decided"), _("Claimed"), _("Paid back"), _("Written off"),
-         _("Sanctions")],
-        [[r["board"], r["hits"], r["cases"], r["police"], r["notifications_skv"], r["notifications_other"],
-          r["claims_decided"], r["claims_amount"], r["claims_paid"], r["claims_written_off"], r["sanctions"]]
-         for r in follow["rows"]]
-        + [[_("Total"), t["hits"], t["cases"], t["police"], t["notifications_skv"], t["notifications_other"],
-            t["claims_decided"], t["claims_amount"], t["claims_paid"], t["claims_written_off"], t["sanctions"]]],
-        amounts={7, 8, 9})]))
+    per_board = follow["rows"] + [{**t, "board": _("Total")}]
+    sections.append(Section(_("Irregularities and outcomes per board"), tables=[
+        Table([_("Board"), _("Hits"), _("Cases opened"), _("Police reports"), _("Notifications to Skatteverket"),
+               _("Notifications to others"), _("Sanctions")],
+              [[r["board"], r["hits"], r["cases"], r["police"], r["notifications_skv"], r["notifications_other"],
+                r["sanctions"]] for r in per_board]),
+        Table([_("Board"), _("Recovery claims decided"), _("Claimed"), _("Paid back"), _("Written off"),
+               _("Stopped before payment")],
+              [[r["board"], r["claims_decided"], r["claims_amount"], r["claims_paid"], r["claims_written_off"],
+                r["stopped"]] for r in per_board], amounts={2, 3, 4, 5}, title=_("Recovery claims")),
+    ]))
     sections.append(Section(_("Open hits by control family"), text=[
         _("Hits not yet assessed on the day the report was made. The amount at risk counts hits with the same "
           "evidence once.")], tables=[Table(
@@ -164,7 +165,7 @@ def to_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     brand = colors.HexColor("#0b4f8a")
@@ -191,9 +192,11 @@ def to_pdf(report: Report) -> bytes:
     story = [Paragraph(_escape(report.municipality), ParagraphStyle("muni", parent=body, textColor=colors.HexColor("#4a4a4a"))),
              Paragraph(_escape(report.title), h1), Paragraph(_escape(_subtitle(report)), body), Spacer(1, 6 * mm)]
     for section in report.sections:
-        story.append(Paragraph(_escape(section.heading), h2))
-        for text in section.text:
-            story.append(Paragraph(_escape(text), body))
+        head = [Paragraph(_escape(section.heading), h2)]
+        head += [Paragraph(_escape(text), body) for text in section.text]
+        if section.chart or section.tables:  # a heading is never left alone at the foot of a page
+            story.append(CondPageBreak(60 * mm))
+        story.extend(head)
         if section.chart:
             labels, series = section.chart
             drawing = Drawing(170 * mm, 55 * mm)
@@ -206,6 +209,10 @@ def to_pdf(report: Report) -> bytes:
             chart.valueAxis.labels.fontName = "Helvetica"
             chart.valueAxis.labels.fontSize = 7
             chart.valueAxis.valueMin = 0
+            peak = max((max(values, default=0) for _name, values in series), default=0)
+            step = max(1, -(-int(peak) // 4))  # whole counts on the axis, never 0, 0, 0
+            chart.valueAxis.valueMax = step * 4
+            chart.valueAxis.valueStep = step
             chart.valueAxis.labelTextFormat = lambda v: format_integer(int(v))
             chart.bars[0].fillColor = brand
             chart.bars[0].strokeColor = None
