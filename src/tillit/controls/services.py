@@ -87,8 +87,8 @@ def run_execute(*, run: Run) -> Run:
     unpublished = {c.control_id for c in result.controls
                    if run.dry_run or _state(configs, c.control_id) in BACKTEST_ONLY}
     if len(unpublished) < len(result.controls):
-        new, updated, closed = _publish(run, result, configs, snapshot_ids, skip=unpublished,
-                                        snapshot_of_path=snapshot_of_path)
+        new, updated, closed = publish_hits(run, result, configs, snapshot_ids, skip=unpublished,
+                                            snapshot_of_path=snapshot_of_path)
         run.hits_new, run.hits_updated, run.hits_closed = new, updated, closed
     _compare_with_current(run, result, only=unpublished)
     run.status = Run.Status.DONE
@@ -99,6 +99,17 @@ def run_execute(*, run: Run) -> Run:
 
 
 BACKTEST_ONLY = (ControlConfig.State.DRAFT, ControlConfig.State.RETIRED)
+
+
+@transaction.atomic
+def publish_hits(run: Run, result, configs, snapshot_ids, *, skip=frozenset(),
+                 snapshot_of_path=None) -> tuple[int, int, int]:
+    """Store a run's hits, in bulk (controls/publish.py): (new, updated, closed)."""
+    from tillit.controls.publish import publish
+
+    return publish(run, result, configs, snapshot_ids, skip=skip, snapshot_of_path=snapshot_of_path,
+                   snoozed=_active_snoozes(run.municipality), jsonable=_jsonable,
+                   evidence_for_storage=_evidence_for_storage, explanation_json=explain.to_json)
 
 
 def _state(configs, control_id: str) -> str:
@@ -143,63 +154,6 @@ def _active_snoozes(municipality) -> set[tuple[str, str, str]]:
     today = timezone.localdate()
     return {(s.control_id, s.subject_type, s.subject_id)
             for s in Snooze.objects.filter(municipality=municipality, until__gte=today)}
-
-
-@transaction.atomic
-def _publish(run: Run, result, configs, snapshot_ids, skip=frozenset(), snapshot_of_path=None) -> tuple[int, int, int]:
-    from tillit.analytics.registry import get as get_control
-
-    snoozed = _active_snoozes(run.municipality)
-    new = updated = closed = 0
-    for c in result.controls:
-        if c.not_applicable or c.control_id in skip:
-            continue  # nothing examined (existing hits stay as they are), or a back-test only
-        control = get_control(c.control_id)
-        config = configs.get(c.control_id)
-        shadow = bool(config and config.state in (ControlConfig.State.SHADOW, ControlConfig.State.PENDING))
-        existing = {h.fingerprint: h for h in Hit.objects.filter(municipality=run.municipality, control_id=c.control_id)}
-        seen = set()
-        for h in c.hits:
-            seen.add(h.fingerprint)
-            if (c.control_id, h.subject_type, str(h.subject_id)) in snoozed:
-                continue
-            values = dict(
-                control_version=c.version, last_run=run, engine=c.engine, sql=c.sql, params=_jsonable(c.params),
-                snapshot_ids=snapshot_ids, subject_type=h.subject_type, subject_id=str(h.subject_id),
-                board=str(getattr(h, "board", "") or "")[:200], risk_areas=list(control.risk_areas),
-                amount_at_risk=h.amount_at_risk, severity=h.severity, score=h.score,
-                explanation_template=h.explanation_template, explanation_params=explain.to_json(h.explanation_params),
-                evidence=_evidence_for_storage(h.evidence, snapshot_of_path or {}), evidence_keys=list(h.evidence_keys), shadow=shadow,
-            )
-            hit = existing.get(h.fingerprint)
-            if hit is None:
-                hit = Hit.objects.create(municipality=run.municipality, control_id=c.control_id,
-                                         fingerprint=h.fingerprint, first_run=run, **values)
-                HitEvent.objects.create(municipality=run.municipality, hit=hit, action="raised", run=run)
-                new += 1
-            elif hit.status == Hit.Status.NEW:
-                for field, value in values.items():
-                    setattr(hit, field, value)
-                hit.save()
-                updated += 1
-            elif hit.status == Hit.Status.CLOSED:
-                # the evidence came back: open it again
-                for field, value in values.items():
-                    setattr(hit, field, value)
-                hit.status, hit.closed_at = Hit.Status.NEW, None
-                hit.save()
-                HitEvent.objects.create(municipality=run.municipality, hit=hit, action="reopened", run=run)
-                new += 1
-            # dismissed / notified / case: the same evidence is not raised again
-        for fingerprint, hit in existing.items():
-            if fingerprint not in seen and hit.status == Hit.Status.NEW:
-                hit.status, hit.closed_at = Hit.Status.CLOSED, timezone.now()
-                hit.last_run = run
-                hit.save(update_fields=["status", "closed_at", "last_run", "updated_at"])
-                HitEvent.objects.create(municipality=run.municipality, hit=hit, action="closed", run=run,
-                                        note="evidence gone")
-                closed += 1
-    return new, updated, closed
 
 
 def _compare_with_current(run: Run, result, only=None) -> None:
