@@ -180,3 +180,17 @@ def test_the_case_page_links_each_step_to_the_routine_that_governs_it(client, lo
     page = client.get(reverse("cases-detail", args=[case.pk])).content.decode()
     assert "Rutiner för ärendets steg" in page
     assert reverse("plans-routine", args=[routine.pk]) in page and "Mottagning av ärenden" in page
+
+
+def test_the_plan_is_changed_and_a_period_backwards_is_refused(client, login, personas, plan):
+    login(client, personas["controller"])
+    url = reverse("plans-update", args=[plan.pk])
+    client.post(url, {"title": "Handlingsplan 2026–2029", "period_start": "2026-01-01", "period_end": "2029-12-31"})
+    plan.refresh_from_db()
+    assert (plan.title, plan.period_end) == ("Handlingsplan 2026–2029", date(2029, 12, 31))
+    response = client.post(url, {"title": "X", "period_start": "2026-01-01", "period_end": "2025-12-31"}, follow=True)
+    assert "Perioden slutar innan den börjar." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.title == "Handlingsplan 2026–2029"
+    login(client, personas["reviewer"])
+    assert client.post(url, {"title": "Y", "period_start": "2026-01-01", "period_end": "2029-12-31"}).status_code == 403

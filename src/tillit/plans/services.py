@@ -61,6 +61,19 @@ def plan_create(*, municipality, user, title: str, period_start: date, period_en
 
 
 @transaction.atomic
+def plan_update(*, plan: ActionPlan, user, title: str, period_start: date, period_end: date, decided: str = "",
+                description: str = "") -> ActionPlan:
+    if period_end < period_start:
+        raise PlanError(_("The period ends before it starts."))
+    before = {"title": plan.title, "period": f"{plan.period_start}–{plan.period_end}"}
+    plan.title, plan.period_start, plan.period_end = title, period_start, period_end
+    plan.decided, plan.description = decided, description
+    plan.save()
+    _event(municipality=plan.municipality, user=user, action="plan_update", obj=plan, detail={"before": before})
+    return plan
+
+
+@transaction.atomic
 def area_create(*, plan: ActionPlan, user, number: str, title: str, description: str = "") -> ActivityArea:
     order = plan.areas.count() + 1
     area = ActivityArea.objects.create(municipality=plan.municipality, plan=plan, number=number, title=title,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("handlingsplan/exempel/<str:key>/", views.plan_import_seeded, name="plans-import-seeded"),
     path("handlingsplan/importera/", views.share_import, name="plans-share-import"),
     path("handlingsplan/<int:pk>/", views.plan_detail, name="plans-detail"),
+    path("handlingsplan/<int:pk>/andra/", views.plan_update, name="plans-update"),
     path("handlingsplan/<int:pk>/omraden/", views.area_create, name="plans-area-create"),
     path("handlingsplan/<int:pk>/atgarder/", views.measure_create, name="plans-measure-create"),
     path("handlingsplan/<int:pk>/dela.<str:fmt>", views.plan_share, name="plans-share"),

@@ -76,6 +76,9 @@ def plan_detail(request, pk: int):
         "reports": plan.status_reports.all(),
     }
     if can_edit:
+        context["plan_form"] = forms.PlanForm(auto_id="id_plan_%s", initial={
+            "title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
+            "decided": plan.decided, "description": plan.description})
         context["area_form"] = forms.AreaForm(initial={"number": str(plan.areas.count() + 1)}, auto_id="id_area_%s")
         context["measure_form"] = forms.MeasureForm(plan=plan, auto_id="id_new_%s",
                                                     initial={"status": Measure.Status.PLANNED})
@@ -83,6 +86,21 @@ def plan_detail(request, pk: int):
             "as_of": today, "title": _("Status report %(date)s: %(plan)s") % {"date": today.isoformat(),
                                                                                "plan": plan.title}})
     return render(request, "plans/plan_detail.html", context)
+
+
+@require("plans.edit")
+@require_POST
+def plan_update(request, pk: int):
+    plan = fetch(request, ActionPlan, perm="plans.edit", pk=pk)
+    form = forms.PlanForm(request.POST, auto_id="id_plan_%s")
+    if form.is_valid():
+        services.plan_update(plan=plan, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The plan was saved."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("plans-detail", pk=plan.pk)
 
 
 @require("plans.edit")
