@@ -250,6 +250,7 @@ COMMAND_MODULES = (
     "tillit.tips.cli",
     "tillit.risks.cli",
     "tillit.plans.cli",
+    "tillit.sampling.cli",
     "tillit.bench",                  # bench
 )
 

@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Tips"), "tips-inbox", "tips.view"),
     (_("Risks"), "risks-home", "risks.view"),
     (_("Action plan"), "plans-list", "plans.view"),
+    (_("Samples"), "sampling-list", "controls.view"),
     (_("Data"), "datasets-list", "data.view"),
     (_("Reports"), "reports-list", "reports.view"),
     (_("Administration"), "accounts-admin", None),

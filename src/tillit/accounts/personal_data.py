@@ -51,6 +51,10 @@ PERSONAL: dict[str, Page] = {
     "tips-custodian": Page("tip identities"),
     "tips-retention": Page("tip retention list"),
     "tips-complaints": Page("complaint list"),
+    # a sample's worklist, items and report name suppliers (a sole trader is a person) with amounts
+    "sampling-detail": Page("sample"),
+    "sampling-item": Page("sampleitem"),
+    "sampling-report": Page("sample report"),
 }
 
 # Pages that show no personal data: forms, aggregates, the control library, run progress.
@@ -72,6 +76,7 @@ NOT_PERSONAL: set[str] = {
     "tips-whistle-easy", "tips-whistle-followup", "tips-unlock", "tips-ack", "tips-reply", "tips-close",
     "tips-handover", "tips-statistics", "tips-members",
     "reports-overview", "reports-list", "section-tips",
+    "sampling-list", "sampling-create", "sampling-item-case",
     # the risk analysis: risk areas, valuations and aggregates, no personal data
     "risks-home", "risk-area-list", "risk-area-create", "risk-area-detail", "risk-assess", "risk-area-edit",
     "risk-area-retire", "risk-assessment-detail", "risk-settings", "risk-analysis-list", "risk-analysis-detail",
@@ -91,7 +96,7 @@ NOT_PERSONAL_PREFIXES = ("plans-", "risks-")
 
 # The API's GET operations (by path) that return personal data; each logs one row itself.
 API_PERSONAL = {"/api/hits", "/api/cases", "/api/cases/{case_id}"}
-API_NOT_PERSONAL = {"/api/me", "/api/runs", "/api/datasets"}
+API_NOT_PERSONAL = {"/api/me", "/api/runs", "/api/datasets", "/api/samples", "/api/samples/{sample_id}"}
 # API sections without personal data (by OpenAPI tag)
 API_NOT_PERSONAL_TAGS = {"plans", "risks", "reports"}  # reports: aggregates, small counts suppressed
 

@@ -33,6 +33,7 @@ class Source(models.TextChoices):
     WHISTLEBLOWING = "whistleblowing", _("whistleblowing")
     STAFF = "staff", _("staff report")
     AUTHORITY = "authority", _("other authority")
+    SAMPLE = "sample", _("sample check")
 
 
 class State(models.TextChoices):

@@ -79,6 +79,7 @@ def _register_app_routers() -> None:
     from tillit.plans.api import router as plans_router
     from tillit.reports.api import router as reports_router
     from tillit.risks.api import router as risks_router
+    from tillit.sampling.api import router as sampling_router
     from tillit.tips.api import router as tips_router
 
     api.add_router("/datasets", datasets_router)
@@ -87,6 +88,7 @@ def _register_app_routers() -> None:
     api.add_router("/", tips_router)
     api.add_router("/", risks_router)
     api.add_router("/", plans_router)
+    api.add_router("/", sampling_router)
     api.add_router("/reports", reports_router)
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tillit.tips",
     "tillit.risks",
     "tillit.plans",
+    "tillit.sampling",
 ]
 
 MIDDLEWARE = [

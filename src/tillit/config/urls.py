@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("tillit.tips.urls")),
     path("", include("tillit.risks.urls")),
     path("", include("tillit.plans.urls")),
+    path("", include("tillit.sampling.urls")),
     path("", include("tillit.reports.urls")),
 ]
