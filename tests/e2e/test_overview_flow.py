@@ -179,7 +179,13 @@ def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(page, transac
     assert axe_violations(page) == []
     page.screenshot(path=str(DOCS / "img" / "flow-map.png"), full_page=True)
 
+    # the other pages of the lägesbild meet the same standard
+    for path in ("/lagesbild/kontrollernas-effekt/", "/lagesbild/nyckeltal/", "/rapporter/"):
+        page.goto(path)
+        assert axe_violations(page) == [], path
+
     # expanding a neighbour and opening its hits
+    page.goto(f"/lagesbild/floden/?subject=supplier:{first}")
     hits_link = page.locator("table.nodes tr", has_text="Grönt & Skött i Syd AB").locator("a", has_text="träffar")
     hits_link.click()
     page.wait_for_url(f"**/kontroller/?subject={second}*")
