@@ -139,6 +139,15 @@ def test_the_api_lists_plans_and_measures_with_the_uis_permissions(api, personas
     assert done.status_code == 200 and done.json()["status"] == "done" and done.json()["progress"] == 100
     bad = api(personas["controller"], "patch", f"/api/measures/{m.pk}", data={"progress": 140})
     assert bad.status_code == 422
+    other = measure_in(plan, "2", code="2.2", indicator="Antal kontroller")
+    added = api(personas["controller"], "post", f"/api/measures/{other.pk}/indicator-values",
+                data={"value": "12", "measured_on": timezone.localdate().isoformat()})
+    assert added.status_code == 200 and added.json()["indicator_value"] == "12.00"
+    future = api(personas["controller"], "post", f"/api/measures/{other.pk}/indicator-values",
+                 data={"value": "13", "measured_on": "2999-01-01"})
+    assert future.status_code == 422 and other.indicator_values.count() == 1
+    assert api(personas["reviewer"], "post", f"/api/measures/{other.pk}/indicator-values",
+               data={"value": "1", "measured_on": "2026-01-01"}).status_code == 403
 
 
 def test_a_shared_file_is_imported_through_the_page_and_a_bad_one_refused_with_the_reason(

@@ -66,6 +66,12 @@ class PlanDetailOut(PlanOut):
     areas: list[AreaOut]
 
 
+class IndicatorValueIn(Schema):
+    value: Decimal
+    measured_on: date
+    note: str = ""
+
+
 class MeasurePatch(Schema):
     status: str | None = None
     progress: int | None = None
@@ -150,4 +156,21 @@ def patch_measure(request, measure_id: int, body: MeasurePatch):
     except services.PlanError as error:
         raise HttpError(422, str(error)) from None
     m.refresh_from_db()
+    return _measure(m, timezone.localdate())
+
+
+@router.post("/measures/{measure_id}/indicator-values", response=MeasureOut)
+def add_indicator_value(request, measure_id: int, body: IndicatorValueIn):
+    """Enter the value of an indicator kept by hand (e.g. from another system), with its date."""
+    require_api(request, "plans.edit")
+    m = scoped(Measure.objects.select_related("area__plan"), request.user).filter(pk=measure_id).first()
+    if m is None:
+        raise HttpError(404, "Not found")
+    if m.indicator_source != "manual":
+        raise HttpError(422, "this indicator is counted by Tillit itself; it takes no values")
+    try:
+        services.indicator_value_add(measure=m, user=request.user, value=body.value, measured_on=body.measured_on,
+                                     note=body.note[:500])
+    except services.PlanError as error:
+        raise HttpError(422, str(error)) from None
     return _measure(m, timezone.localdate())
