@@ -23,8 +23,8 @@ import pytest
 from tillit.analytics import schema
 from tillit.analytics.engines.base import DatasetSource, Engine
 
-ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
-               "datetime": pa.timestamp("us", tz="UTC"), "bool": pa.bool_()}
+# the importer's types (schema.ARROW_TYPES); crafted timestamps are written in UTC
+ARROW_TYPES = {**schema.ARROW_TYPES, "datetime": pa.timestamp("us", tz="UTC")}
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 
 

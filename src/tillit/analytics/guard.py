@@ -37,9 +37,10 @@ PROTECTED_WORDS = (
 
 
 def _with_flags(dataset: str, columns: tuple[str, ...]) -> frozenset[str]:
-    spec = schema.get(dataset)
-    flags = {f"{c.name}_valid" for c in spec.columns if c.identifier and c.name in columns}
-    return frozenset(columns) | flags
+    # a listed column's importer flags (`_valid`, `_flag`) say no more than the column itself
+    stored = {c for c, _t in schema.stored_columns(dataset)}
+    return frozenset(columns) | {f"{c}{suffix}" for c in columns for suffix in ("_valid", "_flag")
+                                 if f"{c}{suffix}" in stored}
 
 
 ALLOWED: dict[str, frozenset[str]] = {

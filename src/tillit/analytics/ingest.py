@@ -51,10 +51,7 @@ TIMEZONE = "Europe/Stockholm"
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
                     "%Y%m%d %H:%M:%S", "%Y%m%d %H:%M", "%Y-%m-%d", "%Y%m%d")
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
-    "datetime": pa.timestamp("us", tz=TIMEZONE), "bool": pa.bool_(),
-}
+ARROW_TYPES = schema.ARROW_TYPES  # the one type map (schema.py); timestamps carry TIMEZONE
 TRUE_WORDS = ("1", "true", "t", "ja", "j", "yes", "y", "x", "sant")
 FALSE_WORDS = ("0", "false", "f", "nej", "n", "no", "falskt")
 EXTRA_PREFIX = "extra__"

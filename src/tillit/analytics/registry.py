@@ -84,8 +84,7 @@ OUTPUT_COLUMNS = ("subject_type", "subject_id", "amount_at_risk", "evidence_keys
 _ID_RE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$")
 _TEMPLATE_RE = re.compile(r"%\((\w+)\)s")
 
-SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(18,2)", "date": "DATE",
-             "datetime": "TIMESTAMP", "bool": "BOOLEAN"}
+SQL_TYPES = schema.SQL_TYPES
 
 
 class ControlDefinitionError(ValueError):
@@ -213,17 +212,8 @@ def _coerce(value: Any, default: Any) -> Any:
 
 
 def schema_for(datasets: Iterable[str]) -> dict[str, dict[str, str]]:
-    """sqlglot's view of the canonical columns, each identifier column with its `_valid` flag."""
-    out: dict[str, dict[str, str]] = {}
-    for name in datasets:
-        spec = schema.get(name)
-        cols: dict[str, str] = {}
-        for c in spec.columns:
-            cols[c.name] = SQL_TYPES[c.type]
-            if c.identifier:
-                cols[f"{c.name}_valid"] = "BOOLEAN"
-        out[name] = cols
-    return out
+    """sqlglot's view of the data sets: their stored columns (schema.stored_columns) and SQL types."""
+    return {name: {c: SQL_TYPES[t] for c, t in schema.stored_columns(name)} for name in datasets}
 
 
 def parse_select(sql: str, *, what: str) -> exp.Query:

@@ -9,9 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pyarrow as pa
+
 from tillit.analytics.i18n import gettext_noop as _
 
 ColumnType = Literal["str", "int", "decimal", "date", "datetime", "bool"]
+
+# The one place a column type becomes a type of the importer's Parquet (Arrow), of the control SQL
+# (DuckDB, and sqlglot's view of it) and of Spark. Timestamps are stored in UTC with Swedish local
+# time known to the importer (ingest.TIMEZONE), so the Arrow type carries the zone.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
+    "datetime": pa.timestamp("us", tz="Europe/Stockholm"), "bool": pa.bool_(),
+}
+SQL_TYPES: dict[str, str] = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(18,2)", "date": "DATE",
+                             "datetime": "TIMESTAMP", "bool": "BOOLEAN"}
+SPARK_TYPES: dict[str, str] = {"str": "string", "int": "bigint", "decimal": "decimal(18,2)", "date": "date",
+                               "datetime": "timestamp", "bool": "boolean"}
 
 
 @dataclass(frozen=True)
@@ -161,6 +175,21 @@ _add(DatasetSpec("x_invoices", _("Supplier invoices, pseudonymised (cross-munici
 
 # the data sets a municipality's own systems hold (the x_ exports are made from them)
 MUNICIPAL_DATASETS: tuple[str, ...] = tuple(n for n in DATASETS if not n.startswith("x_"))
+
+
+def stored_columns(name: str) -> list[tuple[str, ColumnType]]:
+    """The columns a snapshot of the data set holds, with their types: each canonical column, an
+    identifier column followed by its `<name>_valid` flag (bool, set by the importer's check) and a
+    flagged column by its `<name>_flag` (str: why the value is not what it claims to be). The
+    engines, the control registry and the column guard all read the data sets through this."""
+    out: list[tuple[str, ColumnType]] = []
+    for c in get(name).columns:
+        out.append((c.name, c.type))
+        if c.identifier:
+            out.append((f"{c.name}_valid", "bool"))
+        if c.flagged:
+            out.append((f"{c.name}_flag", "str"))
+    return out
 
 
 def get(name: str) -> DatasetSpec:

@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from tillit.analytics import schema
 from tillit.analytics.engines.dialects import transpile
-from tillit.analytics.registry import SQL_TYPES, Control
+from tillit.analytics.registry import Control
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +52,8 @@ class QueryResult:
 
 
 def canonical_columns(name: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a data set, each identifier column followed by its `_valid` flag and each
-    flagged column by its `_flag`."""
-    out = []
-    for c in schema.get(name).columns:
-        out.append((c.name, SQL_TYPES[c.type]))
-        if c.identifier:
-            out.append((f"{c.name}_valid", "BOOLEAN"))
-        if c.flagged:
-            out.append((f"{c.name}_flag", "VARCHAR"))
-    return out
+    """(column, DuckDB type) of a data set's stored columns (schema.stored_columns)."""
+    return [(c, schema.SQL_TYPES[t]) for c, t in schema.stored_columns(name)]
 
 
 class Engine(ABC):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -26,10 +27,52 @@ def _string_length_only(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _jaro_winkler_udf(node: exp.Expression) -> exp.Expression:
-    # Spark has no Jaro-Winkler; SparkEngine registers tillit_jaro_winkler (rapidfuzz, the same
-    # definition as DuckDB's on ASCII text; controls fold names to ASCII before comparing).
-    return exp.Anonymous(this="tillit_jaro_winkler", expressions=[node.this, node.expression])
+# DuckDB's jaro_winkler_similarity(a, b) as ONE Spark SQL expression (higher-order functions, no
+# Python on the executors, no jar): the Jaro similarity of the two strings, with the Winkler boost
+# for a common prefix of up to 4 characters (weight 0.1) when the Jaro similarity exceeds 0.7,
+# computed as DuckDB and rapidfuzz compute it. Characters of `a` are matched in order, each to
+# the first unused equal character of `b` within the window max(len)/2 - 1; the transpositions
+# are half the matched characters that differ in order. Each argument is evaluated once
+# (bound through a one-element array). Controls fold names to ASCII first, so that DuckDB, which
+# counts bytes, and Spark, which counts characters, see the same strings.
+JARO_WINKLER_SPARK = """transform(array(named_struct('a', {a}, 'b', {b})), p ->
+  CASE WHEN p.a IS NULL OR p.b IS NULL THEN CAST(NULL AS DOUBLE)
+       WHEN length(p.a) = 0 AND length(p.b) = 0 THEN CAST(1.0 AS DOUBLE)
+       WHEN length(p.a) = 0 OR length(p.b) = 0 THEN CAST(0.0 AS DOUBLE)
+       ELSE transform(array(aggregate(
+         sequence(0, length(p.a) - 1),
+         named_struct('used', array_repeat(false, length(p.b)), 'm1', CAST(array() AS ARRAY<STRING>)),
+         (acc, i) -> transform(array(aggregate(
+             filter(sequence(greatest(0, i - greatest(0, CAST(greatest(length(p.a), length(p.b)) DIV 2 - 1 AS INT))),
+                             greatest(0, least(length(p.b) - 1,
+                                               i + greatest(0, CAST(greatest(length(p.a), length(p.b)) DIV 2 - 1 AS INT))))),
+                    k -> k <= length(p.b) - 1
+                         AND k >= i - greatest(0, CAST(greatest(length(p.a), length(p.b)) DIV 2 - 1 AS INT))
+                         AND k <= i + greatest(0, CAST(greatest(length(p.a), length(p.b)) DIV 2 - 1 AS INT))
+                         AND NOT acc.used[k] AND substr(p.b, k + 1, 1) = substr(p.a, i + 1, 1)),
+             -1, (first, k) -> CASE WHEN first < 0 THEN k ELSE first END)),
+           j -> CASE WHEN j < 0 THEN acc
+                     ELSE named_struct('used', transform(acc.used, (u, k) -> u OR k = j),
+                                       'm1', concat(acc.m1, array(substr(p.a, i + 1, 1)))) END)[0])),
+         r -> transform(array(named_struct(
+                'm', size(r.m1),
+                'm2', transform(filter(sequence(0, length(p.b) - 1), k -> r.used[k]), k -> substr(p.b, k + 1, 1)))),
+              q -> CASE WHEN q.m = 0 THEN CAST(0.0 AS DOUBLE)
+                        ELSE transform(array(
+                          (CAST(q.m AS DOUBLE) / length(p.a) + CAST(q.m AS DOUBLE) / length(p.b)
+                           + CAST(q.m - size(filter(sequence(0, q.m - 1), k -> r.m1[k] <> q.m2[k])) DIV 2 AS DOUBLE)
+                             / q.m) / CAST(3.0 AS DOUBLE)),
+                          jaro -> CASE WHEN jaro > 0.7
+                                       THEN jaro + CAST(size(filter(sequence(1, least(4, length(p.a), length(p.b))),
+                                                                    k -> substr(p.a, 1, k) = substr(p.b, 1, k)))
+                                                        AS DOUBLE) * CAST(0.1 AS DOUBLE) * (CAST(1.0 AS DOUBLE) - jaro)
+                                       ELSE jaro END)[0] END)[0])[0]
+  END)[0]"""
+
+
+def _jaro_winkler_sql(node: exp.Expression) -> exp.Expression:
+    text = JARO_WINKLER_SPARK.format(a=node.this.sql(dialect="spark"), b=node.expression.sql(dialect="spark"))
+    return cast(exp.Expression, sqlglot.parse_one(text, read="spark"))
 
 
 def _local_time(node: exp.Expression) -> exp.Expression:
@@ -44,7 +87,7 @@ def _local_time(node: exp.Expression) -> exp.Expression:
 # (target dialect, sqlglot expression type) -> rewrite applied before sqlglot writes the SQL
 HAND_MAPPINGS: dict[tuple[str, type[exp.Expression]], Rewrite] = {
     ("spark", exp.Length): _string_length_only,
-    ("spark", exp.JarowinklerSimilarity): _jaro_winkler_udf,
+    ("spark", exp.JarowinklerSimilarity): _jaro_winkler_sql,
     ("spark", exp.Anonymous): _local_time,
 }
 

@@ -14,10 +14,9 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F  # noqa: N812 - pyspark's own convention
 
-from tillit.analytics.engines.base import SOURCE_COLUMN, DatasetSource, Engine, canonical_columns
+from tillit.analytics import schema
+from tillit.analytics.engines.base import SOURCE_COLUMN, DatasetSource, Engine
 
-SPARK_TYPES = {"VARCHAR": "string", "BIGINT": "bigint", "DECIMAL(18,2)": "decimal(18,2)", "DATE": "date",
-               "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
 _ROW = "_tillit_row"
 
 
@@ -43,19 +42,6 @@ def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSessio
     )
 
 
-def jaro_winkler(a: str | None, b: str | None) -> float | None:
-    """DuckDB's jaro_winkler_similarity for Spark (dialects.py maps the call here)."""
-    from rapidfuzz.distance import JaroWinkler
-
-    return None if a is None or b is None else JaroWinkler.similarity(a, b)
-
-
-def _register_functions(session: SparkSession) -> None:
-    from pyspark.sql.types import DoubleType
-
-    session.udf.register("tillit_jaro_winkler", jaro_winkler, DoubleType())
-
-
 class SparkEngine(Engine):
     name = "spark"
     dialect = "spark"
@@ -65,10 +51,9 @@ class SparkEngine(Engine):
         self.spark = session or local_session()
         self._stop = stop_session
         self._frames: dict[str, DataFrame] = {}
-        _register_functions(self.spark)
 
     def _register(self, name: str, source: DatasetSource | None) -> None:
-        columns = [(c, SPARK_TYPES[t]) for c, t in canonical_columns(name)]
+        columns = [(c, schema.SPARK_TYPES[t]) for c, t in schema.stored_columns(name)]
         if source is None:
             ddl = ", ".join(f"`{c}` {t}" for c, t in columns) + f", `{SOURCE_COLUMN}` int"
             df = self.spark.createDataFrame([], schema=ddl)
