@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -933,8 +933,3 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
-
-def iter_rows(parquet: Path) -> Iterator[dict]:
-    """The rows of a written snapshot (tests and the CLI's peek)."""
-    for record_batch in pq.ParquetFile(parquet).iter_batches():
-        yield from record_batch.to_pylist()

@@ -1,41 +1,14 @@
-"""Normal forms the controls compare: invoice numbers, names, addresses (controls.md, "Definitions").
+"""Normal forms in Python where Python compares (entity resolution) and cells safe for spreadsheets.
 
-Plain ``str -> str`` functions, so DuckDB can register them as scalar UDFs
-(``con.create_function("normalise_name", normalise_name)``). ``None`` in gives
-``None`` out.
+The controls' normal forms (invoice numbers, names, addresses) are SQL, in
+controls/_sql.py: the source of truth runs on every engine and has no Python twin here.
+``None`` in gives ``None`` out.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-
-# ------------------------------------------------------------------ invoice numbers
-
-_NON_ALNUM = re.compile(r"[^0-9A-Z]")
-# OCR look-alikes, mapped on upper-cased alphanumerics (controls.md, INV-DUP-FUZZY)
-_OCR = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
-
-
-def _alnum_upper(value: str) -> str:
-    # ASCII letters and digits only: 'Å' is not a letter an invoice-number field holds
-    return _NON_ALNUM.sub("", value.upper())
-
-
-def normalise_invoice_number(value: str | None) -> str | None:
-    """Upper-case, letters and digits only, leading zeros stripped: ' inv-00123 ' -> 'INV00123',
-    '000123' -> '123'."""
-    if value is None:
-        return None
-    return _alnum_upper(value).lstrip("0")
-
-
-def normalise_invoice_number_fuzzy(value: str | None) -> str | None:
-    """As ``normalise_invoice_number`` after mapping O→0, I/L→1, S→5, B→8, Z→2: 'OO12B' -> '128'."""
-    if value is None:
-        return None
-    return _alnum_upper(value).translate(_OCR).lstrip("0")
-
 
 # ------------------------------------------------------------------ names
 
@@ -72,50 +45,7 @@ def normalise_name_ascii(value: str | None) -> str | None:
     return None if name is None else _fold_ascii(name)
 
 
-# ------------------------------------------------------------------ addresses
-
-_ABBREVIATIONS = (
-    (re.compile(r"\bg\b\.?|\bgat\b\.?"), "gatan"),
-    (re.compile(r"\bv\b\.?|\bvag\b\.?"), "vägen"),
-)
-_APARTMENT = re.compile(r"\b(lgh|lägenhet|lägenhetsnummer|lgh nr|lghnr)\b\.?\s*(\d{4})\b")
-_CO = re.compile(r"\bc/o\b.*$")
-
-
-def normalise_address(value: str | None) -> str | None:
-    """'Storg. 12 B, lgh 1102' -> 'storgatan 12b'.
-
-    Case-folded, c/o part and apartment number removed (compare those through
-    ``normalise_apartment``), 'g.'/'gat.' → 'gatan', 'v.' → 'vägen', house letter joined
-    to its number, punctuation removed, spaces collapsed. å ä ö kept.
-    """
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", value).casefold()
-    text = _CO.sub("", text)
-    text = _APARTMENT.sub(" ", text)
-    # 'Storg.' and 'Storgatan' are the same street
-    text = re.sub(r"(\w+)g\.(?=\s|\d|$)", r"\1gatan", text)
-    text = re.sub(r"(\w+)v\.(?=\s|\d|$)", r"\1vägen", text)
-    text = _PUNCT.sub(" ", text)
-    for pattern, replacement in _ABBREVIATIONS:
-        text = pattern.sub(replacement, text)
-    text = re.sub(r"\b(\d+)\s+([a-zåäö])\b", r"\1\2", text)
-    return " ".join(text.split())
-
-
-def normalise_apartment(value: str | None) -> str | None:
-    """The four-digit lägenhetsnummer: 'Lgh 1102' -> '1102', '1102' -> '1102'; else the trimmed
-    digits-and-letters upper-cased ('3 tr' -> '3TR'), or None when empty."""
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", value).casefold()
-    m = re.search(r"\b(\d{4})\b", text)
-    if m:
-        return m.group(1)
-    compact = re.sub(r"[\W_]", "", text).upper()
-    return compact or None
-
+# ------------------------------------------------------------------ postal codes
 
 def normalise_postal_code(value: str | None) -> str | None:
     """'S-211 20' / '211 20' / '21120' -> '21120' (digits only)."""

@@ -4,7 +4,7 @@ Each fragment is written out in every query that uses it, so that the SQL an aud
 the SQL a hit stores) is whole. A fragment used by one module only stays in that module.
 
 The normal forms are written in SQL so that every engine runs the same logic without Python
-functions on Spark's executors; tests/analytics/controls check them against normalise.py:
+functions on Spark's executors (the golden tests in tests/analytics/controls pin them):
 
 - invoice number (NUMBER_NORM): upper-case, A–Z and 0–9 only, leading zeros stripped
 - fuzzy invoice number (NUMBER_FUZZY): the same after mapping O→0, I→1, L→1, S→5, B→8, Z→2
