@@ -103,6 +103,9 @@ def test_the_map_starts_from_a_case_with_its_hits_subjects(client, login, person
     hit_open_case(hit=hit, user=personas["coordinator"], note="")
     case = CaseHit.objects.get(hit=hit).case
     login(client, personas["coordinator"])
+    assert f'href="/lagesbild/floden/?case={case.pk}"' in client.get(f"/arenden/{case.pk}/").content.decode()
+    assert f'href="/lagesbild/floden/?subject=supplier:{second}"' in client.get(
+        f"/kontroller/traffar/{hit.pk}/").content.decode()
     response = client.get(f"/lagesbild/floden/?case={case.pk}")
     assert response.status_code == 200
     graph = response.context["graph"]
