@@ -169,3 +169,20 @@ def test_incoming_information_is_registered_beside_outgoing(case_of, personas, l
     page = client.get(reverse("cases-ledger") + "?direction=incoming").content.decode()
     assert "Fråga om föreningsbidrag." in page and "Uppgifterna lämnades." in page
     assert Notification.objects.filter(direction="incoming").count() == 2
+
+
+def test_the_cases_export_counts_sent_police_reports_and_writes_swedish_time(case_of, personas):
+    from datetime import UTC, datetime
+
+    from tillit.cases.cli import export_rows
+    from tillit.cases.models import Case
+
+    alice, bob = personas["coordinator"], personas["investigator"]
+    case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT, State.INVESTIGATION)
+    Case.objects.filter(pk=case.pk).update(opened_at=datetime(2026, 6, 30, 22, 15, tzinfo=UTC))
+    police_report_record(case=case, user=bob, offences=["bedrageri"], facts="x", checklist={"deception": True})
+    police_report_record(case=case, user=bob, offences=["bedrageri"], facts="y", checklist={"deception": True},
+                         reported_on=date(2026, 7, 1))
+    [row] = list(export_rows(Case.objects.filter(pk=case.pk), personal=False))
+    assert row["opened_at"].startswith("2026-07-01T00:15") and row["opened_at"].endswith("+02:00")
+    assert (row["police_reports"], row["police_reports_sent"]) == (2, 1)

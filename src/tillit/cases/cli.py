@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 COLUMNS = ["number", "case_type", "source", "state", "board", "risk_area", "amount_concerned", "opened_at",
-           "decided_at", "closed_at", "hits", "recovery_claims", "police_reports", "notifications", "sanctions"]
+           "decided_at", "closed_at", "hits", "recovery_claims", "police_reports", "police_reports_sent",
+           "notifications", "sanctions"]
 PERSONAL_COLUMNS = ["title", "subjects"]
 
 
@@ -23,13 +24,17 @@ def add_commands(sub) -> None:
 
 
 def export_rows(cases, *, personal: bool):
+    from django.utils.timezone import localtime
+
     for case in cases:
         row = {
             "number": case.number, "case_type": case.case_type, "source": case.source, "state": case.state,
             "board": case.board.name if case.board else "", "risk_area": case.risk_area,
-            "amount_concerned": f"{case.amount_concerned:.2f}", "opened_at": case.opened_at.isoformat(),
-            "decided_at": case.decided_at.isoformat() if case.decided_at else "",
-            "closed_at": case.closed_at.isoformat() if case.closed_at else "",
+            # times in Swedish time (Europe/Stockholm), as on every page and document
+            "amount_concerned": f"{case.amount_concerned:.2f}", "opened_at": localtime(case.opened_at).isoformat(),
+            "decided_at": localtime(case.decided_at).isoformat() if case.decided_at else "",
+            "closed_at": localtime(case.closed_at).isoformat() if case.closed_at else "",
+            "police_reports_sent": case.police_reports.filter(reported_on__isnull=False).count(),
             "hits": case.case_hits.count(), "recovery_claims": case.recovery_claims.count(),
             "police_reports": case.police_reports.count(), "notifications": case.notifications.count(),
             "sanctions": case.sanctions.count(),
