@@ -45,7 +45,7 @@ def prepared(scale: float, seed: int = 1, *, say: Callable[[str], None] = _say) 
     from tillit.analytics import schema
     from tillit.analytics.engines.base import DatasetSource
     from tillit.analytics.generate import generate
-    from tillit.analytics.ingest import ingest
+    from tillit.analytics.generate.load import ImportFailed, import_generated
 
     folder = _bench_dir() / f"scale-{scale:g}-seed-{seed}"
     files, parquet = folder / "files", folder / "parquet"
@@ -53,14 +53,10 @@ def prepared(scale: float, seed: int = 1, *, say: Callable[[str], None] = _say) 
     if not done.exists():
         say(f"generating scale {scale:g} in {folder} …")
         generate(files, scale=scale, seed=seed)
-        parquet.mkdir(parents=True, exist_ok=True)
-        for name in schema.DATASETS:
-            path = files / f"{name}.csv"
-            if path.exists():
-                say(f"  importing {name} …")
-                result = ingest(name, path, parquet / f"{name}.parquet", policy="quarantine")
-                if not result.ok:
-                    raise SystemExit(f"bench: {name} did not import: {result.file_errors}")
+        try:
+            import_generated(files, parquet, policy="quarantine", progress=lambda name: say(f"  importing {name} …"))
+        except ImportFailed as exc:
+            raise SystemExit(f"bench: {exc}") from exc
         done.write_text("ok\n", encoding="utf-8")
     sources = {}
     for name in schema.DATASETS:

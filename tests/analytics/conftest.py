@@ -120,23 +120,13 @@ class Synthetic:
         import json
 
         from tillit.analytics.generate import generate
-        from tillit.analytics.ingest import ingest
+        from tillit.analytics.generate.load import import_generated
 
         generate(folder / "files", scale=SYNTHETIC_SCALE, seed=seed)
         self.seed = seed
         self.truth = json.loads((folder / "files" / "truth.json").read_text(encoding="utf-8"))
-        self.sources: dict[str, DatasetSource] = {}
         self.partner_files = folder / "files" / "partner"
-        out = folder / "parquet"
-        out.mkdir()
-        for name in schema.DATASETS:
-            path = folder / "files" / f"{name}.csv"
-            if not path.exists():
-                continue
-            result = ingest(name, path, out / f"{name}.parquet")
-            assert result.ok, (name, result.file_errors, result.errors[:3])
-            self.sources[name] = DatasetSource(paths=[str(out / f"{name}.parquet")], key=schema.get(name).key,
-                                               unavailable=frozenset(result.unavailable))
+        self.sources: dict[str, DatasetSource] = import_generated(folder / "files", folder / "parquet")
         self._cross_municipality(folder)
 
     def _cross_municipality(self, folder: Path) -> None:

@@ -18,22 +18,12 @@ EXAMPLE_SEED = 1
 
 def example_hits(folder: Path) -> dict[str, str]:
     """The first hit (by fingerprint) of every control on the synthetic municipality, in Swedish."""
-    from tillit.analytics import schema
-    from tillit.analytics.engines.base import DatasetSource
     from tillit.analytics.generate import generate
-    from tillit.analytics.ingest import ingest
+    from tillit.analytics.generate.load import import_generated
     from tillit.analytics.runner import render_explanation, run_controls
 
     generate(folder / "files", scale=EXAMPLE_SCALE, seed=EXAMPLE_SEED)
-    sources = {}
-    for name in schema.DATASETS:
-        path = folder / "files" / f"{name}.csv"
-        if path.exists():
-            out = folder / f"{name}.parquet"
-            result = ingest(name, path, out)
-            if result.ok:
-                sources[name] = DatasetSource(paths=[str(out)], key=schema.get(name).key)
-    result = run_controls(sources)
+    result = run_controls(import_generated(folder / "files", folder / "parquet"))
     examples = {}
     with translation.override("sv"):
         for c in result.controls:
