@@ -72,6 +72,15 @@ def run_list(*, user) -> QuerySet[Run]:
     return scoped(Run.objects.all(), user)
 
 
+def precision(*, escalated: int, dismissed: int) -> float | None:
+    """A control's precision, the one definition every page and export uses: of its hits that have
+    been decided, the share escalated (a case opened or an authority notified) rather than
+    dismissed; None while none is decided. (cases.selectors.control_precision counts, beside it,
+    the escalated hits whose case was confirmed.)"""
+    decided = escalated + dismissed
+    return escalated / decided if decided else None
+
+
 def effectiveness(*, user) -> list[dict]:
     """Per control and version: hits, dismissed by reason, escalated, confirmed, precision."""
     rows = (scoped(Hit.objects.all(), user).values("control_id", "control_version")
@@ -82,9 +91,7 @@ def effectiveness(*, user) -> list[dict]:
             .order_by("control_id", "control_version"))
     result = []
     for r in rows:
-        decided = r["dismissed"] + r["escalated"]
-        # until case outcomes exist, an escalation counts as a confirmation
-        r["precision"] = (r["escalated"] / decided) if decided else None
+        r["precision"] = precision(escalated=r["escalated"], dismissed=r["dismissed"])
         result.append(r)
     return result
 

@@ -35,6 +35,7 @@ from tillit.cases.selectors import (
     police_reports_sent,
 )
 from tillit.controls.models import Hit, Run
+from tillit.controls.selectors import precision
 from tillit.reports import sources
 
 # A control's family is the prefix of its id (INV-DUP-EXACT -> INV); the names users read.
@@ -322,14 +323,13 @@ def effectiveness(*, user) -> dict:
     for control in sorted(all_controls(), key=lambda c: c.id):
         r = per_control.get(control.id, {"total": 0, "open": 0, "dismissed": 0, "escalated": 0, "false_hits": 0,
                                          "versions": []})
-        decided = r["dismissed"] + r["escalated"]
         missing = sorted(set(control.inputs) - present)
         entry = report.get(control.id, {})
         rows.append({
             "control_id": control.id, "title": control.title, "family": control.id.split("-", 1)[0], **r,
             "reasons": {reason: reasons.get((control.id, reason), 0) for reason in Hit.DismissReason.values},
             "confirmed": confirmed.get(control.id, 0),
-            "precision": (r["escalated"] / decided) if decided else None,
+            "precision": precision(escalated=r["escalated"], dismissed=r["dismissed"]),
             "open_amount": (amounts.get(control.id) or {}).get("open_amount") or Decimal(0),
             "escalated_amount": (amounts.get(control.id) or {}).get("escalated_amount") or Decimal(0),
             "over_firing": bool(entry.get("over_firing")),
