@@ -45,6 +45,7 @@ from tillit.cases.models import (
     State,
     Task,
 )
+from tillit.controls.render import explanation
 
 
 class CaseError(ValueError):
@@ -230,8 +231,6 @@ def case_open_from_hit(*, hit, user) -> Case:
             # may do that; anyone else opens a new case, and learns nothing about the other one
             case = None
     if case is None:
-        from tillit.controls.render import explanation
-
         board = Board.objects.filter(municipality_id=hit.municipality_id, name=hit.board).first() if hit.board else None
         team = [user] if getattr(user, "role", None) == Role.INVESTIGATOR else []
         case = case_create(
