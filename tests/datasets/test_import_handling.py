@@ -154,3 +154,25 @@ def test_without_period_a_dated_file_is_added_beside_and_a_register_replaced(per
         tmp_path, "okt2.csv", INVOICES.replace("143 950,00", "143 000,00").encode())).snapshot
     october.refresh_from_db()
     assert october.replaced_by_id == again.pk  # the same months again: replaced
+
+
+def test_an_invoice_export_fills_an_empty_supplier_register_with_names_and_orgnr(personas, kommun_a, tmp_path):
+    import pyarrow.parquet as pq
+    from django.conf import settings
+
+    content = INVOICES.replace("Leverantör;", "Leverantör;Org.nr;").replace(
+        "Ystads Färg & Tapet AB;", "Ystads Färg & Tapet AB;556123-4567;").replace("Bygg AB;", "Bygg AB;556000-0001;")
+    attempt = import_file(user=personas["admin"], municipality=kommun_a, dataset="invoices",
+                          path=_write(tmp_path, "fakturor.csv", content.encode()))
+    register = Snapshot.objects.get(municipality=kommun_a, dataset="suppliers")
+    rows = pq.read_table(Path(settings.SNAPSHOT_DIR) / register.parquet_path,
+                         columns=["supplier_id", "name", "orgnr"]).to_pylist()
+    by_id = {r["supplier_id"]: r for r in rows}
+    assert by_id["20012"]["name"] == "Ystads Färg & Tapet AB"
+    assert by_id["20012"]["orgnr"].replace("-", "").endswith("5561234567") or "556123" in by_id["20012"]["orgnr"]
+    attempt.refresh_from_db()
+    assert any("supplier register was empty" in n["message"] for n in attempt.notes)
+    # a register already there is never touched
+    import_file(user=personas["admin"], municipality=kommun_a, dataset="invoices",
+                path=_write(tmp_path, "fakturor2.csv", content.replace("F-1", "F-9").encode()))
+    assert Snapshot.objects.filter(dataset="suppliers").count() == 1

@@ -239,7 +239,80 @@ def import_file(
         attempt.rows_done = attempt.rows_total = result.rows + result.quarantined
         attempt.finished_at = timezone.now()
         attempt.save()
+    if dataset == "invoices":
+        carry_suppliers_from_invoices(attempt=attempt, user=user)
     return attempt
+
+
+def _supplier_columns(extra_headers: list[str]) -> tuple[str | None, str | None]:
+    """Which extra header of an invoice export holds the supplier's name, and which its orgnr."""
+    from tillit.analytics.aliases import (
+        _is_bare_party,
+        _is_id_like,
+        _is_name_like,
+        aliases_for,
+        fold,
+    )
+
+    orgnr_names = set(aliases_for(schema.get("suppliers"), "orgnr")) | {"supplier orgnr", "leverantorens orgnr"}
+    name = orgnr = None
+    for header in extra_headers:
+        folded = fold(header)
+        if orgnr is None and (folded in orgnr_names or "orgnr" in folded.split() or "organisationsnummer" in folded):
+            orgnr = header
+        elif name is None and (_is_name_like(folded) or _is_bare_party(folded)) and not _is_id_like(folded):
+            name = header
+    return name, orgnr
+
+
+def carry_suppliers_from_invoices(*, attempt: ImportAttempt, user) -> Snapshot | None:
+    """An invoice export that names its suppliers (name, orgnr) fills the supplier register when the
+    municipality has none yet, so a hit says “Ystads Färg & Tapet AB”, not “20012”. The register is
+    imported through the ordinary importer, as its own snapshot; a later supplier register replaces it."""
+    import csv
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from tillit.analytics.ingest import EXTRA_PREFIX
+
+    snapshot = attempt.snapshot
+    municipality = attempt.municipality
+    if snapshot is None or Snapshot.objects.filter(municipality=municipality, dataset="suppliers",
+                                                   retired_at__isnull=True, replaced_by__isnull=True).exists():
+        return None
+    path = Path(settings.SNAPSHOT_DIR) / snapshot.parquet_path
+    columns = pq.ParquetFile(path).schema_arrow.names
+    name, orgnr = _supplier_columns([c[len(EXTRA_PREFIX):] for c in columns if c.startswith(EXTRA_PREFIX)])
+    if name is None or "supplier_id" not in columns:
+        return None
+    wanted = ["supplier_id", EXTRA_PREFIX + name] + ([EXTRA_PREFIX + orgnr] if orgnr else [])
+    table = pq.read_table(path, columns=wanted).to_pylist()
+    suppliers: dict[str, tuple[str, str]] = {}
+    for row in table:
+        key = row["supplier_id"]
+        if key and key not in suppliers and row[EXTRA_PREFIX + name]:
+            suppliers[key] = (row[EXTRA_PREFIX + name], row.get(EXTRA_PREFIX + orgnr, "") if orgnr else "")
+    if not suppliers:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        register = Path(folder) / f"leverantorer-ur-{Path(attempt.source_name).stem}.csv"
+        with register.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(["supplier_id", "name", "orgnr"])
+            writer.writerows([key, n, o or ""] for key, (n, o) in suppliers.items())
+        try:
+            carried = import_file(user=user, municipality=municipality, dataset="suppliers", path=register,
+                                  policy="quarantine", force=True)
+        except ImportRefused:
+            logger.warning("suppliers from invoices refused", extra={"attempt": attempt.pk})
+            return None
+    attempt.notes = [*attempt.notes, {"message": gettext_noop(
+        "The supplier register was empty: %(count)s suppliers with their names and organisation numbers were "
+        "taken from this file into it (snapshot %(id)s)."), "params": {"count": str(len(suppliers)),
+                                                                    "id": str(carried.snapshot.pk)}}]
+    attempt.save(update_fields=["notes"])
+    return carried.snapshot
 
 
 def _refuse(attempt: ImportAttempt, status: str, message: str, params: dict) -> ImportAttempt:
