@@ -21,6 +21,10 @@ CONTROLS_DIR = ROOT / "src" / "tillit" / "analytics" / "controls"
 TESTS_DIR = Path(__file__).resolve().parent
 DOCS_DIR = ROOT / "docs" / "controls"
 PO = ROOT / "src" / "tillit" / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+SCENARIOS_DIR = ROOT / "src" / "tillit" / "analytics" / "generate" / "scenarios"
+# prefixes whose injected cases are still written inside the generator's writers (_welfare.py's
+# home-care visits and ledger), not yet as scenario functions: a gap to close, never to grow
+SCENARIOS_ELSEWHERE = frozenset({"care", "ledger"})
 
 # Controls whose synthetic municipality has no decoy yet: each is a gap to close (a near miss the
 # rule must not flag, injected by the generator next to the case). The list may only shrink: a
@@ -72,6 +76,10 @@ def test_the_control_is_complete(control, swedish, synthetic):
     golden = TESTS_DIR / f"test_{module_name(control.id)}.py"
     if not golden.exists() or f'"{control.id}"' not in golden.read_text(encoding="utf-8"):
         missing.append(f"a golden test in tests/analytics/controls/{golden.name}")
+    scenarios = SCENARIOS_DIR / f"{module_name(control.id)}.py"
+    if module_name(control.id) not in SCENARIOS_ELSEWHERE and (
+            not scenarios.exists() or control.id not in scenarios.read_text(encoding="utf-8")):
+        missing.append(f"its injected case in analytics/generate/scenarios/{scenarios.name}")
     synth = synthetic(1)
     if not synth.cases(control.id):
         missing.append("an injected case in the synthetic municipality")
