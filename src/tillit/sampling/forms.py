@@ -11,6 +11,10 @@ from tillit.sampling.models import Sample, SampleItem
 class AmountField(forms.DecimalField):
     """An amount as a Swedish user writes it: 1 234 567,50 (spaces and a decimal comma) or 1234567.50."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
