@@ -27,6 +27,7 @@ class Page:
 PERSONAL: dict[str, Page] = {
     "controls-queue": Page("hit list", search="subject"),
     "controls-hit": Page("hit"),
+    "controls-queue-export": Page("hit export"),
     "cases-list": Page("case list", search="q"),
     "cases-detail": Page("case"),
     "cases-ledger": Page("notification ledger"),
@@ -69,6 +70,7 @@ NOT_PERSONAL: set[str] = {
     "cases-create", "cases-report", "cases-statistics", "cases-retention-propose", "cases-retention-decide",
     "cases-transition", "cases-update", "cases-team", "cases-subject", "cases-diary", "cases-document-upload",
     "cases-link", "cases-task", "cases-task-done", "cases-intent", "cases-claim-payment", "cases-claim-write-off",
+    "datasets-withdraw",
     "cases-sanction-follow-up", "cases-police-sent", "cases-letter-reply", "cases-subject-update", "cases-templates",
     "reports-flows", "reports-effectiveness", "reports-figures",
     "cases-disclosure", "cases-disclosure-decide", "cases-disclosure-mask",
