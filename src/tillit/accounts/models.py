@@ -106,6 +106,11 @@ class ApiToken(MunicipalModel):
         READ_HITS = "hits:read", _("Read hits and runs")
         READ_CASES = "cases:read", _("Read cases")
         READ_DATA = "data:read", _("Read the list of data sets")
+        READ_RISKS = "risks:read", _("Read the risk analysis")
+        WRITE_RISKS = "risks:write", _("Value risk areas")
+        READ_PLANS = "plans:read", _("Read the action plan")
+        WRITE_PLANS = "plans:write", _("Update the action plan's measures and indicators")
+        READ_REPORTS = "reports:read", _("Read the overview's and reports' figures")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     name = models.CharField(_("name"), max_length=100)
