@@ -164,9 +164,14 @@ def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(page, transac
     assert shown == open_in_family, family_label
     assert str(open_in_family) in page.locator("main").inner_text().replace("\u00a0", "")
 
-    # the flow map, started from a supplier of the injected pair found by name
-    page.goto("/lagesbild/floden/")
+    # the flow map from all boards: households as one node per board, shared people join suppliers
+    page.goto("/lagesbild/floden/?limit=6")
+    assert page.locator("svg.flowmap .node-board").count() >= 5
+    assert page.locator("svg.flowmap .node-households").count() >= 1
     assert axe_violations(page) == []
+    page.locator(".flow-panel").screenshot(path=str(DOCS / "img" / "flow-map-boards.png"))
+
+    # the flow map, started from a supplier of the injected pair found by name
     page.get_by_label("Utgå från en leverantör eller förening").fill("Hedlunds")
     page.get_by_role("button", name="Sök").click()
     page.locator("ul.matches a").first.click()

@@ -151,8 +151,9 @@ def svg(graph: flows.Graph, links_of, *, title: str, desc: str) -> str:
         text_colour = "#ffffff" if n.kind == "board" else INK
         weight = ' font-weight="700"' if n.subject or n.kind == "board" else ""
         label = node_label(n)
-        clipped = label if len(label) <= 30 else label[:29] + "…"
         amount = f" · {short_number(n.amount)}" if n.amount and n.column < 2 else ""
+        room = max(8, int((p.w - 16) / (8.0 if weight else 7.2)) - len(amount))  # characters that fit the box
+        clipped = label if len(label) <= room else label[: room - 1] + "…"
         rect = (f'<rect x="{p.x:.1f}" y="{p.y:.1f}" width="{p.w:.1f}" height="{p.h}" rx="6" fill="{fill}" '
                 f'stroke="{border}" stroke-width="{3 if n.subject else 1.5}"/>'
                 f'<text x="{p.x + 8:.1f}" y="{p.y + 19:.1f}" font-size="13" fill="{text_colour}"'

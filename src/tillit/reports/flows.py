@@ -381,15 +381,28 @@ def layout(graph: Graph, width: int = 1000) -> tuple[list[Placed], list[tuple[Pl
         if e.kind == "shares" and e.source in pos1:
             links[e.target].append(pos1[e.source])
     columns[2].sort(key=lambda n: (sum(links[n.id]) / len(links[n.id]) if links[n.id] else 10**6, n.label))
-    xs = {0: 10, 1: width * 0.36, 2: width * 0.72}
-    ws = {0: width * 0.24, 1: width * 0.28, 2: width * 0.27}
+    xs = {0: 10, 1: width * 0.37, 2: width * 0.73}
+    ws = {0: width * 0.285, 1: width * 0.29, 2: width * 0.26}
     gap = 40
     height = max(len(c) for c in columns.values()) * gap + 20 if graph.nodes else 60
     placed: dict[str, Placed] = {}
-    for col, nodes in columns.items():
+    for col in (0, 1):
+        nodes = columns[col]
         offset = (height - len(nodes) * gap) / 2
         for i, n in enumerate(nodes):
             placed[n.id] = Placed(n, xs[col], offset + i * gap + 5, ws[col])
+    # each attribute beside the entities it joins, pushed down where two would overlap
+    wanted = []
+    for n in columns[2]:
+        ys = [placed[e.source].y for e in graph.edges if e.target == n.id and e.source in placed]
+        wanted.append((sum(ys) / len(ys) if ys else height / 2, n))
+    wanted.sort(key=lambda pair: (pair[0], pair[1].label))
+    y_next = 5.0
+    for y, n in wanted:
+        y = max(y, y_next)
+        placed[n.id] = Placed(n, xs[2], y, ws[2])
+        y_next = y + gap
+    height = max(height, int(y_next) + 10)
     top = max((e.amount for e in graph.edges if e.kind == "money"), default=Decimal(0))
     lines = []
     for e in graph.edges:
