@@ -105,7 +105,18 @@ def plan_doc(board, year: int) -> tuple[Doc, list[str], list[list]]:
         doc.heading(_("Tillit's controls for these risks"))
         doc.table([_("Control"), _("Name"), _("Risk area"), _("Latest result")],
                   [[c["id"], c["title"], f"{c['risk_area'].code} {c['risk_area'].name}", c["result"]] for c in controls])
+    samples = _samples(board, year)
+    if samples:
+        doc.heading(_("Samples of the board's invoices"))
+        doc.table([_("Sample"), _("Method"), _("Drawn"), _("Latest result")],
+                  [[s["title"], s["method"], s["drawn"], s["result"]] for s in samples])
     return doc, header, table
+
+
+def _samples(board, year: int) -> list[dict]:
+    from tillit.sampling.selectors import samples_for_board
+
+    return samples_for_board(board.municipality, board.name, year)
 
 
 def to_xlsx(board, year: int) -> bytes:
@@ -134,6 +145,14 @@ def to_xlsx(board, year: int) -> bytes:
         for c in controls:
             ws.append([c["id"], csv_cell(c["title"]), csv_cell(f"{c['risk_area'].code} {c['risk_area'].name}"),
                        csv_cell(c["result"])])
+    samples = _samples(board, year)
+    if samples:
+        ws.append([])
+        ws.append([_("Samples of the board's invoices")])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append([_("Sample"), _("Method"), _("Drawn"), _("Latest result")])
+        for sample in samples:
+            ws.append([csv_cell(sample["title"]), csv_cell(sample["method"]), sample["drawn"], csv_cell(sample["result"])])
     for col, width in zip("ABCDEFGH", (34, 10, 40, 24, 14, 22, 22, 34), strict=True):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()
