@@ -21,7 +21,7 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Value
 from django.db.models.functions import StrIndex, Substr, TruncMonth
 from django.utils import timezone
@@ -93,11 +93,14 @@ def refresh(municipality) -> HitSummary:
     started = time.perf_counter()
     data = compute(municipality)
     seconds = time.perf_counter() - started
-    with transaction.atomic():
-        summary, _created = HitSummary.objects.update_or_create(
-            municipality=municipality,
-            defaults={"stamp": current, "computed_at": timezone.now(), "seconds": seconds, "data": data,
-                      "refresh_requested_at": None})
+    values = {"stamp": current, "computed_at": timezone.now(), "seconds": seconds, "data": data,
+              "refresh_requested_at": None}
+    try:
+        with transaction.atomic():
+            summary, _created = HitSummary.objects.update_or_create(municipality=municipality, defaults=values)
+    except IntegrityError:  # two requests made the first summary at once: the other one's row is as good
+        HitSummary.objects.filter(municipality=municipality).update(**values)
+        summary = HitSummary.objects.get(municipality=municipality)
     return summary
 
 
