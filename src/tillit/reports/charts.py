@@ -8,7 +8,6 @@ description; the numbers themselves are in the table, which is what screen reade
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -21,13 +20,6 @@ PALETTE = ("#0b4f8a", "#b3541e", "#1d6b32", "#6b3fa0", "#8a6d00", "#a4121b", "#2
 INK = "#1b1b1b"
 GRID = "#d6d9de"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float | int | Decimal
-    text: str  # the value as shown (Swedish format)
 
 
 def short_number(value: float | int | Decimal) -> str:
@@ -61,6 +53,17 @@ def _nice_max(value: float) -> float:
     return 10 * base
 
 
+def _nice_step(value: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 25, 50, 100 … that is at least `value`."""
+    base = 1
+    while True:
+        for step in (1, 2, 2.5, 5):
+            candidate = step * base
+            if candidate >= value and float(candidate).is_integer():
+                return int(candidate)
+        base *= 10
+
+
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_class: str) -> SafeString:
     ident = f"c{abs(hash((title, desc))) % 10**8}"
     return mark_safe(  # noqa: S308 - every text below went through escape()
@@ -71,33 +74,13 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_cl
     )
 
 
-def hbar(bars: Sequence[Bar], *, title: str, desc: str, colour: str = PALETTE[0], width: int = 560) -> SafeString:
-    """Horizontal bars, one per label, the value written at the end of each bar."""
-    label_w, value_w, row_h, gap = 170, 120, 26, 8
-    height = max(1, len(bars)) * (row_h + gap) + gap
-    top = max((float(b.value) for b in bars), default=0)
-    scale = (width - label_w - value_w) / (top or 1)
-    body = []
-    for i, b in enumerate(bars):
-        y = gap + i * (row_h + gap)
-        w = max(2.0, float(b.value) * scale) if float(b.value) > 0 else 0
-        body.append(
-            f'<text x="{label_w - 8}" y="{y + row_h * 0.68:.1f}" text-anchor="end" font-size="14" fill="{INK}">'
-            f"{escape(_clip(b.label, 22))}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h}" rx="3" fill="{colour}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + row_h * 0.68:.1f}" font-size="14" fill="{INK}" '
-            f'font-weight="600">{escape(b.text)}</text>'
-        )
-    return _svg(width, height, title, desc, body, "chart-hbar")
-
-
 def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | int | Decimal]]], *, title: str,
             desc: str, width: int = 560, height: int = 220, kr: bool = False) -> SafeString:
     """Grouped columns per month (or any category), a y axis with three grid lines and a legend."""
     left, right, top, bottom = 56, 8, 28 if len(series) > 1 else 10, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((float(v) for _name, values in series for v in values), default=0)
-    y_max = max(4.0, _nice_max(peak)) if not kr else _nice_max(peak)
+    y_max = 4 * _nice_step(peak / 4) if not kr else _nice_max(peak)  # counts: four whole steps
     body = []
     for k in range(5):
         value = y_max * k / 4
@@ -131,23 +114,3 @@ def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | 
                         f'<text x="{x + 16}" y="14" font-size="13" fill="{INK}">{escape(name)}</text>')
             x += 26 + 7 * len(name)
     return _svg(width, height, title, desc, body, "chart-columns")
-
-
-def sparkline(values: Sequence[float | int | Decimal], *, title: str, desc: str, colour: str = PALETTE[0],
-              width: int = 160, height: int = 40) -> SafeString:
-    """A small line of the last months for a figure card."""
-    vals = [float(v) for v in values]
-    if not vals:
-        vals = [0]
-    peak = max(vals) or 1
-    step = width / max(1, len(vals) - 1)
-    points = " ".join(f"{i * step:.1f},{height - 4 - (height - 8) * v / peak:.1f}" for i, v in enumerate(vals))
-    last_x, last_y = points.split(" ")[-1].split(",")
-    body = [f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
-            f'stroke-linejoin="round" stroke-linecap="round"/>',
-            f'<circle cx="{last_x}" cy="{last_y}" r="3.5" fill="{colour}"/>']
-    return _svg(width, height, title, desc, body, "chart-spark")
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
