@@ -21,7 +21,7 @@ The method is written to be read by an auditor, not trained:
 4. An entity's id is the smallest record key in it, so ids stay stable while the records stay.
 
 String similarity is rapidfuzz's Jaro-Winkler, the same measure the controls use (DuckDB's
-jaro_winkler_similarity on ASCII-folded text, and the Spark function in engines/spark.py).
+jaro_winkler_similarity on ASCII-folded text, and its Spark SQL expression in engines/dialects.py).
 """
 
 from __future__ import annotations
