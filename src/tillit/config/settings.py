@@ -112,7 +112,9 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) under the data directory, or TILLIT_DATABASE_URL -------------
 DATABASE_URL = env_secret("TILLIT_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # health checks: a connection kept across a PostgreSQL restart is tested and replaced before use,
+    # so the application recovers by itself instead of failing the first request on each thread
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
