@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext as _
 
 from tillit.lib.formats import format_amount, format_date
@@ -14,7 +16,11 @@ def samples_for_board(municipality, board_name: str, year: int) -> list[dict]:
     from tillit.sampling.services import evaluation
 
     out = []
-    for sample in Sample.objects.filter(municipality=municipality, drawn_at__year=year).order_by("drawn_at", "id"):
+    if not 1900 <= year <= 9999:  # no sample was drawn then (and a datetime that far off does not convert)
+        return out
+    drawn_in_year = Sample.objects.filter(municipality=municipality,
+                                          drawn_at__date__range=(date(year, 1, 1), date(year, 12, 31)))
+    for sample in drawn_in_year.order_by("drawn_at", "id"):
         boards = (sample.filters or {}).get("boards") or []
         if boards and board_name not in boards:
             continue
