@@ -157,3 +157,10 @@ def test_deadlines_this_week_list_the_cases_of_ones_team(client, login, personas
     login(client, personas["reviewer"])  # no case is named to someone outside the case team
     items = client.get("/").context["figures"]["deadlines"]["items"]
     assert not [i for i in items if i["kind"] == "case"]
+
+
+def test_every_control_family_of_the_library_has_a_name():
+    from tillit.analytics.registry import all_controls
+    from tillit.reports.selectors import FAMILIES
+
+    assert {c.id.split("-", 1)[0] for c in all_controls()} <= set(FAMILIES)

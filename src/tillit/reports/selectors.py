@@ -49,6 +49,7 @@ FAMILIES = {
     "BEN": gettext_lazy("Financial assistance"),
     "CARE": gettext_lazy("Home care and assistance"),
     "PERMIT": gettext_lazy("Parking permits"),
+    "PROV": gettext_lazy("Providers of welfare services"),
     "LEDGER": gettext_lazy("General ledger"),
     "X": gettext_lazy("Across municipalities"),
 }
