@@ -36,6 +36,7 @@ def parameter_rows(sample: Sample) -> list[tuple[str, str]]:
         (_("Tolerable misstatement"), format_amount(sample.tolerable_misstatement) or "–"),
         (_("Expected misstatement"), format_amount(sample.expected_misstatement)),
         (_("Sample size"), format_integer(sample.sample_size)),
+        (_("Invoices in the sample"), format_integer(sample.items.count())),
     ]
     if sample.method == Sample.Method.MUS:
         rows += [(_("Sampling interval"), format_amount(sample.interval)),
