@@ -161,6 +161,7 @@ def test_incoming_information_is_registered_beside_outgoing(case_of, personas, l
                     answered_on=date(2026, 4, 3))
     assert selectors.notifications_recorded(user=alice).count() == 0
     assert selectors.notifications_recorded(user=alice, direction="incoming").count() == 1
+    assert selectors.statistics(user=alice)["incoming_total"] == 1
     login(client, alice)
     response = client.post(reverse("cases-ledger"), {
         "recipient": "lansstyrelsen", "legal_ground": "2024:307", "shared": "Fråga om föreningsbidrag.",

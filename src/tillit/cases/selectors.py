@@ -238,6 +238,8 @@ def statistics(*, user, year: int | None = None) -> dict:
         "notifications": [{"label": label, "count": _shown(notif_counts.get(value, 0), full)}
                           for value, label in Notification.Recipient.choices],
         "notifications_total": _shown(notifications.count(), full),
+        "incoming_total": _shown(notifications_recorded(user=user, year=year,
+                                                        direction=Notification.Direction.INCOMING).count(), full),
         "claims_decided": _shown(claims_n, full),
         "claims_amount": _amount_shown(claims.aggregate(s=Sum("amount"))["s"], claims_n, full),
         "claims_received": _amount_shown(payments.aggregate(s=Sum("amount"))["s"], claims_n, full),
