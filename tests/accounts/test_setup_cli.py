@@ -101,6 +101,11 @@ def test_user_commands_stay_within_one_municipality(password_file, capsys):
     assert not TOTPDevice.objects.filter(user__username="sara").exists()
     assert _sv([*base, "disable", "sara"]) == 0
     assert not User.objects.get(username="sara").is_active
+    from tillit.accounts.models import AccessLogEntry
+
+    logged = set(AccessLogEntry.objects.filter(object_id="sara").values_list("object_type", "path"))
+    assert {("user created", "tillit"), ("user second factor reset", "tillit user reset-2fa"),
+            ("user disabled", "tillit user disable")} <= logged
     assert _sv([*base, "add", "sara", "--role", "reviewer", "--password-file", str(password_file)]) == 1
     assert User.objects.get(username="sara").role == "coordinator"
 

@@ -135,9 +135,8 @@ def _user_in(municipality, username: str):
 
 
 def cmd_user(args) -> int:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from tillit.accounts.models import User
+    from tillit.accounts.services import user_disable, user_reset_two_factor
 
     municipality = resolve_municipality(args.municipality)
     if args.action == "list":
@@ -161,12 +160,11 @@ def cmd_user(args) -> int:
         if not user.is_active:
             _print(_("%(user)s was already disabled. Nothing was changed.") % {"user": user.username})
             return 0
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+        user_disable(target=user, command="tillit user disable")
         _print(_("%(user)s is disabled and can no longer log in.") % {"user": user.username})
         return 0
     # reset-2fa: the user enrols a new one-time code app at next login
-    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    removed = user_reset_two_factor(target=user, command="tillit user reset-2fa")
     _print(_("%(user)s enrols a new one-time code app at next login (%(n)s device(s) removed).") %
            {"user": user.username, "n": removed})
     return 0

@@ -69,6 +69,24 @@ def user_create(*, municipality: Municipality, username: str, password: str, rol
 
 
 @transaction.atomic
+def user_disable(*, target: User, actor: User | None = None, request=None, command: str = "") -> None:
+    """The user can no longer log in; their history and log entries stay."""
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    _administration(actor=actor, target=target, what="disabled", request=request, command=command)
+
+
+@transaction.atomic
+def user_reset_two_factor(*, target: User, actor: User | None = None, request=None, command: str = "") -> int:
+    """The user's one-time code devices are removed; they enrol a new one at next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed, _detail = TOTPDevice.objects.filter(user=target).delete()
+    _administration(actor=actor, target=target, what="second factor reset", request=request, command=command)
+    return removed
+
+
+@transaction.atomic
 def password_change(*, user: User, new_password: str, request=None) -> None:
     validate_password(new_password, user)
     user.set_password(new_password)
