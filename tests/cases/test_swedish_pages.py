@@ -155,3 +155,31 @@ def test_the_demo_shows_tillits_own_404_not_djangos_url_list(monkeypatch, db, cl
     text = response.content.decode()
     assert "Using the URLconf" not in text and "urlpatterns" not in text
     assert "Sidan finns inte" in text or "Page not found" in text
+
+
+def test_the_court_export_writes_its_logs_in_swedish_and_swedish_time(case_of, personas, client, login):
+    import csv
+    import io
+    import zipfile
+
+    from tillit.cases.export import case_archive
+    from tillit.cases.models import State
+
+    from .conftest import advance
+
+    alice, bob = personas["coordinator"], personas["investigator"]
+    case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT)
+    login(client, alice)
+    client.get(reverse("cases-detail", args=[case.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(case_archive(case=case, user=alice)))
+    history = list(csv.reader(io.StringIO(archive.read("handelselogg.csv").decode()), delimiter=";"))
+    from django.utils.translation import gettext, override
+
+    with override("sv"):
+        assert history[1][2:4] == [gettext("case opened"), gettext("staff report")] != ["opened", "staff"]
+    with override("sv"):
+        changed, step = gettext("state changed"), f"{gettext('received')} → {gettext('under assessment')}"
+    assert "received" not in step and any(row[2:4] == [changed, step] for row in history[1:]), history
+    assert all(row[0].endswith(("+01:00", "+02:00")) for row in history[1:])
+    reads = list(csv.reader(io.StringIO(archive.read("atkomstlogg.csv").decode()), delimiter=";"))
+    assert reads[1:] and all(row[2] not in ("view", "export", "search", "change") for row in reads[1:])

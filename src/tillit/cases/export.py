@@ -45,16 +45,15 @@ def case_archive(*, case: Case, user) -> bytes:
             diary = [[e.occurred_on.isoformat(), e.get_kind_display(), e.contact, e.text, e.author.get_username(),
                       timezone.localtime(e.created_at).isoformat()] for e in case.diary.select_related("author")]
             kinds = {d.pk: str(d.get_kind_display()) for d, _name in names}
+            reads = [[timezone.localtime(e.at).isoformat(), e.username, str(e.get_action_display()), e.object_type,
+                      e.object_id, e.path] for e in case_access_log(case).order_by("at", "id")]
         archive.writestr("handelselogg.csv", _csv(["tid", "anvandare", "handelse", "detalj"], history))
         archive.writestr("handlingar.csv", _csv(
             ["id", "titel", "filnamn", "typ", "storlek", "sha256", "registrerad", "registrerad_av"],
             [[d.pk, d.title, d.filename, kinds[d.pk], d.size, d.sha256, timezone.localtime(d.uploaded_at).isoformat(),
               d.uploaded_by.get_username()] for d, _name in names]))
         archive.writestr("dagbok.csv", _csv(["datum", "typ", "kontakt", "text", "skriven_av", "skriven"], diary))
-        archive.writestr("atkomstlogg.csv", _csv(
-            ["tid", "anvandare", "atgard", "objekt", "id", "sida"],
-            [[timezone.localtime(e.at).isoformat(), e.username, e.action, e.object_type, e.object_id, e.path]
-             for e in case_access_log(case).order_by("at", "id")]))
+        archive.writestr("atkomstlogg.csv", _csv(["tid", "anvandare", "atgard", "objekt", "id", "sida"], reads))
         archive.writestr("arende.json", json.dumps(_case_json(case), ensure_ascii=False, indent=2, default=str))
         archive.writestr("LASMIG.txt", (
             f"Ärende {case.number}, {case.municipality.name}\n"
