@@ -75,6 +75,8 @@ ALLOWED: dict[str, frozenset[str]] = {
         "parking_permits": ("permit_id", "holder", "valid_from", "valid_to"),
         "ledger": ("voucher_id", "voucher_date", "account", "amount", "series", "text", "registered_by",
                    "registered_at", "unit", "project"),
+        # the check's result is a yes/no on a remark in the criminal record, not the offence itself
+        "provider_checks": ("orgnr", "personnummer", "check_type", "checked_date", "result"),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "invoice_date", "amount"),
     }.items()

@@ -160,6 +160,16 @@ _add(DatasetSpec("ledger", _("General ledger"), (
     _c("registered_at", "datetime"), _c("unit"), _c("project"),
 ), key=None, period_column="voucher_date"))
 
+# The second control family (issue 18): the checks of providers' key persons.
+_add(DatasetSpec("provider_checks", _("Checks of providers' key persons"), (
+    _c("orgnr", req=True, ident="orgnr"), _c("personnummer", req=True, ident="personnummer"),
+    _c("check_type", req=True), _c("checked_date", "date", True), _c("result", req=True),
+), key=None, period_column="checked_date", aliases={
+    "check_type": ("kontrolltyp", "typ av kontroll", "kontroll", "check"),
+    "checked_date": ("kontrolldatum", "kontrollerad", "datum for kontroll", "check date"),
+    "result": ("resultat", "utfall", "outcome"),
+}))
+
 # Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
 # matching party imports several municipalities' exports and never sees a personnummer or an
 # organisation number; *_ref is the exporting municipality's own row key, so that each

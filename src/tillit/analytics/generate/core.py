@@ -79,6 +79,9 @@ def generate(
     purchasing.write_registers()
     write_employees(w)
     purchasing.stream(progress)
+    from tillit.analytics.generate import _second
+
+    _second.write(w)  # invoice lines, contract prices, provider checks (need the invoice ids)
     welfare.write(progress)
     _write_partner(w, purchasing, welfare)
 

@@ -1,0 +1,90 @@
+"""The second family's rows (issue 18), made so that nothing the generator made before changes.
+
+A scenario of the second family runs in the last stage (`welfare.build_permits`, after the
+background) and draws from its own random stream (`Second.rng`), never the world's: its suppliers,
+contracts, roles and checks are added beside the background, its payments are manual payments
+written after every other payment, and its key persons are some of the background's role holders.
+So a new control of the family changes no file, id or example hit of the existing controls.
+
+`write` writes the data sets only the second family fills (provider_checks) after the invoice stream.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tillit.analytics.generate._base import Ids, Writer, iso
+from tillit.analytics.generate._purchasing import TRADES, Pay, Supplier
+
+
+@dataclass
+class SecondFamily:
+    rng: random.Random
+    ids: Ids
+    next_sid: int = 990_100
+    next_contract: int = 9000
+    next_person: int = 0
+    checks: list[tuple[str, str, str, date, str]] = field(default_factory=list)
+
+
+def second(w: Any) -> SecondFamily:
+    """The world's second-family state (made on first use, with its own random stream)."""
+    found = getattr(w, "second_family", None)
+    if found is None:
+        rng = random.Random("tillit-second-family")
+        ids = Ids(rng)
+        ids.used = w.ids.used  # never issue a number the world has issued
+        found = SecondFamily(rng=rng, ids=ids)
+        w.second_family = found
+    return found
+
+
+def supplier(wf: Any, name: str, trade: str, board: str, *, checked: date) -> Supplier:
+    """A supplier outside the background's random stream, checked (supplier_status) on `checked`."""
+    s2 = second(wf.w)
+    s2.next_sid += 7
+    tr = next(i for i, t in enumerate(TRADES) if t[0] == trade)
+    pc, city = s2.rng.choice(wf.w.local_postal)
+    s = Supplier(sid=str(s2.next_sid), name=name, orgnr=s2.ids.orgnr(),
+                 address=f"Vårdvägen {s2.rng.randint(1, 40)}", postal_code=pc, city=city,
+                 created=date(2016, 3, 1), created_by=wf.w.registrars[0].eid, account=s2.ids.bankgiro(),
+                 board=board, trade=tr, kind="special", registered=date(2012, 5, 1), status=False)
+    wf.p.suppliers.append(s)
+    wf.w.status_rows.append(wf.p.status_row(s, checked))
+    return s
+
+
+def contract(wf: Any, s: Supplier, valid_from: date, value_ore: int, *, procurement: str, category: str) -> str:
+    s2 = second(wf.w)
+    s2.next_contract += 1
+    cid = f"AVT-{valid_from.year}-{s2.next_contract:04d}"
+    wf.p.contracts.append([cid, s.orgnr, iso(valid_from), iso(date(valid_from.year + 4, valid_from.month, 1)),
+                           f"{value_ore // 100}.00", procurement, category, s.board, ""])
+    return cid
+
+
+def key_person(wf: Any, s: Supplier, role: str, valid_from: date) -> str:
+    """One of the background's role holders (never an employee or applicant) takes a role in s."""
+    s2 = second(wf.w)
+    s2.next_person += 1
+    pnr, name = wf.w.role_holders[-s2.next_person]
+    wf.p.roles.append([s.orgnr, pnr, role, iso(valid_from), "", name])
+    return pnr
+
+
+def pay(wf: Any, s: Supplier, day: date, ore: int, ref: str) -> tuple[str, str]:
+    """A payment to s without an invoice, written after every other payment."""
+    wf.p.manual_pays.append((s, Pay(day, ore, ref=ref, invoice=False)))
+    return ("payments", ref)
+
+
+def write(w: Any) -> None:
+    """Write provider_checks (after the invoice stream)."""
+    s = second(w)
+    checks = Writer(w.out_dir, "provider_checks")
+    for orgnr, pnr, kind, checked, result in s.checks:
+        checks.row((orgnr, pnr, kind, iso(checked), result))
+    checks.close()
