@@ -56,6 +56,7 @@ PERSONAL: dict[str, Page] = {
     "sampling-detail": Page("sample"),
     "sampling-item": Page("sampleitem"),
     "sampling-report": Page("sample report"),
+    "tips-provider": Page("complaint list"),
 }
 
 # Pages that show no personal data: forms, aggregates, the control library, run progress.
@@ -97,7 +98,7 @@ NOT_PERSONAL: set[str] = {
 NOT_PERSONAL_PREFIXES = ("plans-", "risks-")
 
 # The API's GET operations (by path) that return personal data; each logs one row itself.
-API_PERSONAL = {"/api/hits", "/api/cases", "/api/cases/{case_id}"}
+API_PERSONAL = {"/api/hits", "/api/cases", "/api/cases/{case_id}", "/api/tips", "/api/tips/{tip_id}"}
 API_NOT_PERSONAL = {"/api/me", "/api/runs", "/api/datasets", "/api/samples", "/api/samples/{sample_id}"}
 # API sections without personal data (by OpenAPI tag)
 API_NOT_PERSONAL_TAGS = {"plans", "risks", "reports"}  # reports: aggregates, small counts suppressed
