@@ -77,6 +77,9 @@ ALLOWED: dict[str, frozenset[str]] = {
                    "registered_at", "unit", "project"),
         # the check's result is a yes/no on a remark in the criminal record, not the offence itself
         "provider_checks": ("orgnr", "personnummer", "check_type", "checked_date", "result"),
+        "placements": ("placement_id", "client", "provider_orgnr", "kind", "valid_from", "valid_to", "daily_rate"),
+        "placement_billing": ("billing_id", "placement_id", "invoice_id", "client", "provider_orgnr", "days_from",
+                              "days_to", "amount"),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "invoice_date", "amount"),
     }.items()

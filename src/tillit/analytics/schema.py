@@ -169,6 +169,30 @@ _add(DatasetSpec("provider_checks", _("Checks of providers' key persons"), (
     "checked_date": ("kontrolldatum", "kontrollerad", "datum for kontroll", "check date"),
     "result": ("resultat", "utfall", "outcome"),
 }))
+_add(DatasetSpec("placements", _("Placements (HVB, family homes, supported housing, sheltered housing)"), (
+    _c("placement_id", req=True), _c("client", req=True, ident="personnummer"),
+    _c("provider_orgnr", req=True, ident="orgnr"), _c("kind", req=True), _c("valid_from", "date", True),
+    _c("valid_to", "date"), _c("daily_rate", "decimal", True),
+), key="placement_id", period_column="valid_from", aliases={
+    "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
+    "client": ("klient", "barn", "personnummer", "pnr"),
+    "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
+    "kind": ("placeringsform", "typ", "boendeform"),
+    "daily_rate": ("dygnspris", "dygnskostnad", "pris per dygn", "dygnsersattning"),
+}))
+_add(DatasetSpec("placement_billing", _("Billed placement days"), (
+    _c("billing_id", req=True), _c("placement_id", req=True), _c("invoice_id"),
+    _c("client", req=True, ident="personnummer"), _c("provider_orgnr", req=True, ident="orgnr"),
+    _c("days_from", "date", True), _c("days_to", "date", True), _c("amount", "decimal", True),
+), key="billing_id", period_column="days_from", aliases={
+    "billing_id": ("debitering", "debiteringsid", "fakturarad"),
+    "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
+    "client": ("klient", "barn", "personnummer", "pnr"),
+    "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
+    "days_from": ("fran och med", "fran datum", "from", "period fran"),
+    "days_to": ("till och med", "till datum", "tom", "period till"),
+    "amount": ("belopp", "fakturerat belopp", "summa"),
+}))
 
 # Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
 # matching party imports several municipalities' exports and never sees a personnummer or an

@@ -16,7 +16,7 @@ DATASET_CHOICES = [(name, gettext_lazy(spec.title)) for name, spec in DATASETS.i
 # Data sets whose rows are personal data: showing their rows writes the access log.
 PERSONAL_DATASETS = frozenset({
     "population", "benefit_payments", "employees", "company_roles", "care_visits", "care_decisions",
-    "parking_permits", "provider_checks",
+    "parking_permits", "provider_checks", "placements", "placement_billing",
 })
 
 

@@ -6,7 +6,8 @@ contracts, roles and checks are added beside the background, its payments are ma
 written after every other payment, and its key persons are some of the background's role holders.
 So a new control of the family changes no file, id or example hit of the existing controls.
 
-`write` writes the data sets only the second family fills (provider_checks) after the invoice stream.
+`write` writes the data sets only the second family fills (provider_checks, placements,
+placement_billing) after the invoice stream.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class SecondFamily:
     next_contract: int = 9000
     next_person: int = 0
     checks: list[tuple[str, str, str, date, str]] = field(default_factory=list)
+    # placement_id, client, provider_orgnr, kind, valid_from, valid_to, daily rate in öre
+    placements: list[tuple[str, str, str, str, date, date | None, int]] = field(default_factory=list)
+    # billing_id, placement_id, client, provider_orgnr, days_from, days_to, amount in öre
+    billing: list[tuple[str, str, str, str, date, date, int]] = field(default_factory=list)
 
 
 def second(w: Any) -> SecondFamily:
@@ -82,8 +87,16 @@ def pay(wf: Any, s: Supplier, day: date, ore: int, ref: str) -> tuple[str, str]:
 
 
 def write(w: Any) -> None:
-    """Write provider_checks (after the invoice stream)."""
+    """Write provider_checks, placements and placement_billing (after the invoice stream)."""
     s = second(w)
+    out = Writer(w.out_dir, "placements")
+    for pid, client, orgnr, kind, valid_from, valid_to, rate in s.placements:
+        out.row((pid, client, orgnr, kind, iso(valid_from), iso(valid_to), out.money(rate)))
+    out.close()
+    out = Writer(w.out_dir, "placement_billing")
+    for bid, pid, client, orgnr, days_from, days_to, amount in s.billing:
+        out.row((bid, pid, "", client, orgnr, iso(days_from), iso(days_to), out.money(amount)))
+    out.close()
     checks = Writer(w.out_dir, "provider_checks")
     for orgnr, pnr, kind, checked, result in s.checks:
         checks.row((orgnr, pnr, kind, iso(checked), result))

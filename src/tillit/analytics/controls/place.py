@@ -1,0 +1,101 @@
+"""PLACE-*: placements in HVB, family homes, supported and sheltered housing, and the days billed
+for them (placement_billing, days_from..days_to inclusive).
+
+A client is compared as billed (placement_billing.client). A billing row's amount per day is its
+amount ÷ its days; a common day of two rows is billed twice.
+"""
+
+from __future__ import annotations
+
+from tillit.analytics.i18n import gettext_noop as _
+from tillit.analytics.registry import Control, register
+
+PLACEMENT_LAW = _("Social Services Act (2001:453) ch. 6 (placements of children and young persons) and ch. 2 "
+                  "sec. 5 (the municipality's responsibility for its agreements with providers); Local Government "
+                  "Act (2017:725) ch. 6 sec. 6 (internal control).")
+
+PLACEMENT_EVIDENCE = ("client", "provider_orgnr", "kind", "valid_from", "valid_to", "daily_rate")
+BILLING_EVIDENCE = ("placement_id", "invoice_id", "client", "provider_orgnr", "days_from", "days_to", "amount")
+
+register(Control(
+    id="PLACE-OVERLAP",
+    version=1,
+    title=_("The same child placed in two places"),
+    rationale=_("One client billed by two placements, or twice by one placement, for at least one common day."),
+    why=_("A child lives in one place at a time: two placements billed for the same day mean that one of them "
+          "was paid for a day it did not care for the child, often after a move that was never reported to the "
+          "first provider or to the social services. Example: a boy moves from an HVB home to a family home on "
+          "20 March 2025, and the HVB home bills the whole of March."),
+    legal_ground=PLACEMENT_LAW,
+    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
+                "Externa placeringar (ÄO, OF, IFO)", "Fakturahantering"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="person",
+    inputs={"placement_billing": ("billing_id", "placement_id", "client", "provider_orgnr", "days_from", "days_to",
+                                  "amount")},
+    optional_inputs=("placements",),
+    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+    sql="""
+WITH billed AS (
+    SELECT billing_id, placement_id, client, provider_orgnr, days_from, days_to, amount,
+           date_diff('day', days_from, days_to) + 1 AS days
+    FROM placement_billing
+    WHERE days_to >= days_from AND amount > 0
+),
+pairs AS (
+    -- every two rows of the same client that share a day; the placements in a fixed order
+    SELECT x.client,
+           CASE WHEN x.placement_id <= y.placement_id THEN x.placement_id ELSE y.placement_id END AS placement_a,
+           CASE WHEN x.placement_id <= y.placement_id THEN y.placement_id ELSE x.placement_id END AS placement_b,
+           CASE WHEN x.placement_id <= y.placement_id THEN x.provider_orgnr ELSE y.provider_orgnr END AS provider_a,
+           CASE WHEN x.placement_id <= y.placement_id THEN y.provider_orgnr ELSE x.provider_orgnr END AS provider_b,
+           x.billing_id AS billing_x, y.billing_id AS billing_y,
+           greatest(x.days_from, y.days_from) AS common_from, least(x.days_to, y.days_to) AS common_to,
+           date_diff('day', greatest(x.days_from, y.days_from), least(x.days_to, y.days_to)) + 1 AS common_days,
+           least(round(x.amount * (date_diff('day', greatest(x.days_from, y.days_from), least(x.days_to, y.days_to)) + 1) / x.days, 2),
+                 round(y.amount * (date_diff('day', greatest(x.days_from, y.days_from), least(x.days_to, y.days_to)) + 1) / y.days, 2))
+               AS twice_billed
+    FROM billed AS x
+    JOIN billed AS y ON y.client = x.client AND x.billing_id < y.billing_id
+     AND x.days_from <= y.days_to AND y.days_from <= x.days_to
+),
+keys AS (
+    SELECT client, placement_a, placement_b, 'placement_billing:' || billing_x AS k FROM pairs
+    UNION
+    SELECT client, placement_a, placement_b, 'placement_billing:' || billing_y FROM pairs
+    UNION
+    SELECT client, placement_a, placement_b, 'placements:' || placement_a FROM pairs
+    UNION
+    SELECT client, placement_a, placement_b, 'placements:' || placement_b FROM pairs
+),
+evidence AS (
+    SELECT client, placement_a, placement_b, list_sort(list(k)) AS evidence_keys
+    FROM keys GROUP BY client, placement_a, placement_b
+)
+SELECT 'person' AS subject_type,
+       p.client AS subject_id,
+       CAST(sum(p.twice_billed) AS DECIMAL(18,2)) AS amount_at_risk,
+       e.evidence_keys,
+       CASE WHEN p.placement_a = p.placement_b THEN 'same' ELSE 'two' END AS explanation_key,
+       p.client,
+       p.placement_a,
+       p.placement_b,
+       min(p.provider_a) AS provider_a,
+       min(p.provider_b) AS provider_b,
+       CAST(sum(p.common_days) AS BIGINT) AS days,
+       min(p.common_from) AS first_day,
+       max(p.common_to) AS last_day,
+       CAST(sum(p.twice_billed) AS DECIMAL(18,2)) AS twice_billed
+FROM pairs AS p
+JOIN evidence AS e ON e.client = p.client AND e.placement_a = p.placement_a AND e.placement_b = p.placement_b
+GROUP BY p.client, p.placement_a, p.placement_b, e.evidence_keys
+""",
+    explanation={
+        "two": _("%(client)s was billed by two placements for the same %(days)s days between %(first_day)s and "
+                 "%(last_day)s: %(placement_a)s (%(provider_a)s) and %(placement_b)s (%(provider_b)s); "
+                 "%(twice_billed)s was billed twice."),
+        "same": _("%(client)s was billed twice under placement %(placement_a)s (%(provider_a)s) for the same "
+                  "%(days)s days between %(first_day)s and %(last_day)s; %(twice_billed)s was billed twice."),
+    },
+))

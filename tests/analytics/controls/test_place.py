@@ -1,0 +1,55 @@
+"""Golden tests of the PLACE-* (placements) controls (analytics/controls/place.py) on crafted data, on DuckDB
+and Spark."""
+
+from __future__ import annotations
+
+from datetime import date as D
+from decimal import Decimal
+
+from tests.analytics.conftest import engines, run_control
+
+from tillit.analytics.runner import render_explanation
+
+CHILD, OTHER = "201203042383", "201105062395"
+HVB, FAM = "5560000001", "5560000002"
+
+
+def _bill(bid: str, placement: str, client: str, orgnr: str, start: D, end: D, amount: str) -> dict:
+    return {"billing_id": bid, "placement_id": placement, "client": client, "provider_orgnr": orgnr,
+            "days_from": start, "days_to": end, "amount": Decimal(amount)}
+
+
+@engines()
+def test_one_child_billed_twice_for_the_same_days(tmp_path, engine):
+    hits = run_control(tmp_path, engine, "PLACE-OVERLAP", placement_billing=[
+        # the HVB home bills the whole of March; the family home from 20 March: 12 common days
+        _bill("B1", "PL1", CHILD, HVB, D(2025, 3, 1), D(2025, 3, 31), "96100.00"),
+        _bill("B2", "PL2", CHILD, FAM, D(2025, 3, 20), D(2025, 4, 18), "30000.00"),
+        # one placement billing the same 15 days of June twice
+        _bill("B3", "PL3", OTHER, HVB, D(2025, 6, 1), D(2025, 6, 30), "90000.00"),
+        _bill("B4", "PL3", OTHER, HVB, D(2025, 6, 16), D(2025, 6, 30), "45000.00"),
+        # a move on 15 May: the old placement bills up to the day it ends, the new one from the day after
+        _bill("B5", "PL4", CHILD, HVB, D(2025, 5, 1), D(2025, 5, 15), "45000.00"),
+        _bill("B6", "PL5", CHILD, FAM, D(2025, 5, 16), D(2025, 5, 31), "16000.00"),
+        # a credit (negative amount) is not a billed day
+        _bill("B7", "PL5", CHILD, FAM, D(2025, 5, 20), D(2025, 5, 21), "-2000.00")])
+    assert [(h.subject_id, h.evidence_keys, h.amount_at_risk, h.severity) for h in hits] == [
+        (CHILD, ["placement_billing:B1", "placement_billing:B2", "placements:PL1", "placements:PL2"],
+         Decimal("12000.00"), "hög"),
+        (OTHER, ["placement_billing:B3", "placement_billing:B4", "placements:PL3"], Decimal("45000.00"), "hög")]
+    assert render_explanation(hits[0]) == (
+        f"{CHILD} was billed by two placements for the same 12 days between 2025-03-20 and 2025-03-31: PL1 "
+        f"({HVB}) and PL2 ({FAM}); 12\u00a0000,00\u00a0kr was billed twice.")
+    assert render_explanation(hits[1]) == (
+        f"{OTHER} was billed twice under placement PL3 ({HVB}) for the same 15 days between 2025-06-16 and "
+        "2025-06-30; 45\u00a0000,00\u00a0kr was billed twice.")
+
+
+@engines()
+def test_a_shared_last_day_is_a_hit_and_other_children_are_not(tmp_path, engine):
+    hits = run_control(tmp_path, engine, "PLACE-OVERLAP", placement_billing=[
+        _bill("B1", "PL1", CHILD, HVB, D(2025, 5, 1), D(2025, 5, 15), "45000.00"),
+        _bill("B2", "PL2", CHILD, FAM, D(2025, 5, 15), D(2025, 5, 31), "17000.00"),
+        _bill("B3", "PL3", OTHER, FAM, D(2025, 5, 1), D(2025, 5, 31), "31000.00")])
+    assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
+        (["placement_billing:B1", "placement_billing:B2", "placements:PL1", "placements:PL2"], Decimal("1000.00"))]
