@@ -15,8 +15,7 @@ municipality's users (replaced by their role). The schema is shipped as share-sc
 from __future__ import annotations
 
 import json
-import re
-from importlib import metadata, resources
+from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,41 +23,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
+from tillit.lib.sharing import Scrubber, ShareError, check_envelope, dumps, envelope, read  # noqa: F401 - named here for callers
 from tillit.plans.models import ActionPlan, Routine
 
-FORMAT = "tillit-share"
-VERSION = 1
 KINDS = ("action-plan", "routine")
-MAX_BYTES = 5 * 1024 * 1024
-
-
-class ShareError(ValueError):
-    """The file cannot be imported; the message says what and where."""
 
 
 def schema() -> dict:
     return json.loads((resources.files("tillit.plans") / "share-schema.json").read_text(encoding="utf-8"))
-
-
-def _tillit_version() -> str:
-    try:
-        return metadata.version("tillit")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
-def envelope(*, municipality, kind: str, content: dict) -> dict:
-    return {
-        "format": FORMAT, "version": VERSION, "kind": kind,
-        "origin": {"municipality_code": municipality.code, "municipality_name": municipality.name,
-                   "exported_at": timezone.localtime().isoformat(timespec="seconds"),
-                   "tillit_version": _tillit_version()},
-        "content": content,
-    }
-
-
-def dumps(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def slug(title: str) -> str:
@@ -67,42 +39,11 @@ def slug(title: str) -> str:
 
 # --- scrubbing -------------------------------------------------------------------------------------
 
-_PNR = re.compile(r"\b(?:19|20)?\d{6}[-+ ]?\d{4}\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w-])(?:\+46|0)\s?\d{1,3}(?:[\s-]?\d{2,3}){2,4}\b")
-
-
-class Scrubber:
-    """Removes what identifies a person from free text; the municipality's users' names become roles."""
-
-    def __init__(self, municipality):
-        self.names: list[tuple[re.Pattern, str]] = []
-        for user in User.objects.filter(municipality=municipality):
-            role = str(user.get_role_display()).lower()
-            full = user.get_full_name().strip()
-            for name in filter(None, {full, user.last_name.strip() if len(user.last_name.strip()) > 3 else ""}):
-                self.names.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), f"[{role}]"))
-            if len(user.username) > 3:
-                self.names.append((re.compile(rf"\b{re.escape(user.username)}\b"), f"[{role}]"))
-        self.names.sort(key=lambda pair: -len(pair[0].pattern))  # full names before surnames
-
-    def __call__(self, text) -> str:
-        if not text:
-            return "" if text is None else text
-        text = str(text)
-        text = _EMAIL.sub(_("[e-mail removed]"), text)
-        text = _PNR.sub(_("[identity number removed]"), text)
-        text = _PHONE.sub(_("[phone number removed]"), text)
-        for pattern, role in self.names:
-            text = pattern.sub(role, text)
-        return text
-
-
 # --- export ----------------------------------------------------------------------------------------
 
 
 def plan_content(plan: ActionPlan) -> dict:
-    clean = Scrubber(plan.municipality)
+    clean = Scrubber(User.objects.filter(municipality=plan.municipality))
     areas = []
     for area in plan.areas.all():
         measures = []
@@ -135,7 +76,7 @@ def plan_export(plan: ActionPlan) -> dict:
 
 
 def routine_content(routine: Routine) -> dict:
-    clean = Scrubber(routine.municipality)
+    clean = Scrubber(User.objects.filter(municipality=routine.municipality))
     return {
         "title": clean(routine.title), "kind": routine.kind, "summary": clean(routine.summary),
         "owner": clean(routine.owner), "version": routine.version, "decided_by": clean(routine.decided_by),
@@ -155,22 +96,8 @@ def routine_export(routine: Routine) -> dict:
 
 def validate(data) -> None:
     """The envelope and its content, checked against the schema's rules; ShareError says where."""
-    if not isinstance(data, dict):
-        raise ShareError(_("The file is not a Tillit sharing file (it holds no JSON object)."))
-    if data.get("format") != FORMAT:
-        raise ShareError(_("The file is not a Tillit sharing file (format is not tillit-share)."))
-    if data.get("version") != VERSION:
-        raise ShareError(_("The file has version %(version)s; this installation reads version %(ours)s.")
-                         % {"version": data.get("version"), "ours": VERSION})
-    if data.get("kind") not in KINDS:
-        raise ShareError(_("The file holds a %(kind)s, which cannot be imported here.") % {"kind": data.get("kind")})
-    origin = data.get("origin")
-    if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) and origin.get(k) for k in
-                                               ("municipality_code", "municipality_name", "exported_at")):
-        raise ShareError(_("The file does not say which municipality it comes from (origin)."))
+    check_envelope(data, kinds=KINDS)
     content = data.get("content")
-    if not isinstance(content, dict) or not str(content.get("title", "")).strip():
-        raise ShareError(_("The file's content has no title."))
     if data["kind"] == "action-plan":
         areas = content.get("areas")
         if not isinstance(areas, list):
@@ -186,12 +113,7 @@ def validate(data) -> None:
 
 
 def parse(raw: bytes) -> dict:
-    if len(raw) > MAX_BYTES:
-        raise ShareError(_("The file is larger than 5 MB."))
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ShareError(_("The file is not readable JSON (%(error)s).") % {"error": error}) from None
+    data = read(raw, kinds=KINDS)
     validate(data)
     return data
 

@@ -14,84 +14,29 @@ e-mail addresses, phone numbers and the names of the municipality's users.
 from __future__ import annotations
 
 import json
-import re
-from importlib import metadata, resources
+from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
+from tillit.lib.sharing import Scrubber, ShareError, check_envelope, dumps, envelope, read  # noqa: F401 - named here for callers
 from tillit.risks.documents import Doc
 from tillit.risks.models import OperativeAnalysis, RiskArea
 from tillit.risks.selectors import current_assessments, scale_for
 
-FORMAT = "tillit-share"
-VERSION = 1
 KINDS = ("risk-catalogue", "analysis-template")
-MAX_BYTES = 5 * 1024 * 1024
 VALUATION_FIELDS = ("gross_probability", "gross_consequence", "net_probability", "net_consequence",
                     "target_probability", "target_consequence", "unlawful_influence")
-
-
-class ShareError(ValueError):
-    """The file cannot be imported; the message says what and where."""
 
 
 def schema() -> dict:
     return json.loads(resources.files("tillit.risks").joinpath("data/share-schema.json").read_text(encoding="utf-8"))
 
 
-def _tillit_version() -> str:
-    try:
-        return metadata.version("tillit")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
-def envelope(*, municipality, kind: str, content: dict) -> dict:
-    return {
-        "format": FORMAT, "version": VERSION, "kind": kind,
-        "origin": {"municipality_code": municipality.code, "municipality_name": municipality.name,
-                   "exported_at": timezone.localtime().isoformat(timespec="seconds"),
-                   "tillit_version": _tillit_version()},
-        "content": content,
-    }
-
-
-def dumps(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-_PNR = re.compile(r"\b(?:19|20)?\d{6}[-+ ]?\d{4}\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w-])(?:\+46|0)\s?\d{1,3}(?:[\s-]?\d{2,3}){2,4}\b")
-
-
-class Scrubber:
-    """Removes what identifies a person from free text; the municipality's users' names become their role."""
-
-    def __init__(self, municipality):
-        self.names: list[tuple[re.Pattern, str]] = []
-        for user in User.objects.filter(municipality=municipality):
-            role = f"[{str(user.get_role_display()).lower()}]"
-            for name in {user.get_full_name().strip(), user.last_name.strip(), user.username}:
-                if len(name) > 3:
-                    self.names.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), role))
-        self.names.sort(key=lambda pair: -len(pair[0].pattern))
-
-    def __call__(self, text: str | None) -> str:
-        text = str(text or "")
-        text = _EMAIL.sub(_("[e-mail removed]"), text)
-        text = _PNR.sub(_("[identity number removed]"), text)
-        text = _PHONE.sub(_("[phone number removed]"), text)
-        for pattern, role in self.names:
-            text = pattern.sub(role, text)
-        return text
-
-
 def catalogue_export(municipality, *, with_valuations: bool = True) -> dict:
-    clean = Scrubber(municipality)
+    clean = Scrubber(User.objects.filter(municipality=municipality))
     current = current_assessments(municipality) if with_valuations else {}
     scale = scale_for(municipality)
     areas = []
@@ -111,7 +56,7 @@ def catalogue_export(municipality, *, with_valuations: bool = True) -> dict:
 
 
 def template_export(analysis: OperativeAnalysis) -> dict:
-    clean = Scrubber(analysis.municipality)
+    clean = Scrubber(User.objects.filter(municipality=analysis.municipality))
     content = {"title": clean(analysis.name),
                "questions": [{"key": q["key"], "text": clean(q["text"])} for q in analysis.questions]}
     return envelope(municipality=analysis.municipality, kind="analysis-template", content=content)
@@ -149,22 +94,8 @@ def _score(value, where: str):
 
 def validate(data) -> None:
     """Checks the envelope and content against the schema's rules; ShareError says where."""
-    if not isinstance(data, dict):
-        raise ShareError(_("The file is not a Tillit sharing file (it holds no JSON object)."))
-    if data.get("format") != FORMAT:
-        raise ShareError(_("The file is not a Tillit sharing file (format is not tillit-share)."))
-    if data.get("version") != VERSION:
-        raise ShareError(_("The file has version %(version)s; this installation reads version %(ours)s.")
-                         % {"version": data.get("version"), "ours": VERSION})
-    if data.get("kind") not in KINDS:
-        raise ShareError(_("The file holds a %(kind)s, which cannot be imported here.") % {"kind": data.get("kind")})
-    origin = data.get("origin")
-    if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) and origin.get(k) for k in
-                                               ("municipality_code", "municipality_name", "exported_at")):
-        raise ShareError(_("The file does not say which municipality it comes from (origin)."))
+    check_envelope(data, kinds=KINDS)
     content = data.get("content")
-    if not isinstance(content, dict) or not str(content.get("title", "")).strip():
-        raise ShareError(_("The file's content has no title."))
     if data["kind"] == "risk-catalogue":
         areas = content.get("risk_areas")
         if not isinstance(areas, list):
@@ -195,12 +126,7 @@ def validate(data) -> None:
 
 
 def parse(raw: bytes) -> dict:
-    if len(raw) > MAX_BYTES:
-        raise ShareError(_("The file is larger than 5 MB."))
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ShareError(_("The file is not readable JSON (%(error)s).") % {"error": error}) from None
+    data = read(raw, kinds=KINDS)
     validate(data)
     return data
 
