@@ -80,6 +80,9 @@ ALLOWED: dict[str, frozenset[str]] = {
         "placements": ("placement_id", "client", "provider_orgnr", "kind", "valid_from", "valid_to", "daily_rate"),
         "placement_billing": ("billing_id", "placement_id", "invoice_id", "client", "provider_orgnr", "days_from",
                               "days_to", "amount"),
+        # the work type is the adaptation (trösklar, ramp), not the disability behind it
+        "housing_adaptations": ("grant_id", "applicant", "address", "postal_code", "apartment", "work_type",
+                                "contractor_orgnr", "amount", "decided_date", "paid_date"),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "invoice_date", "amount"),
     }.items()

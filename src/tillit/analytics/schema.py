@@ -193,6 +193,20 @@ _add(DatasetSpec("placement_billing", _("Billed placement days"), (
     "days_to": ("till och med", "till datum", "tom", "period till"),
     "amount": ("belopp", "fakturerat belopp", "summa"),
 }))
+_add(DatasetSpec("housing_adaptations", _("Housing adaptation grants"), (
+    _c("grant_id", req=True), _c("applicant", req=True, ident="personnummer"), _c("address", req=True),
+    _c("postal_code", req=True), _c("apartment"), _c("work_type", req=True),
+    _c("contractor_orgnr", ident="orgnr"), _c("amount", "decimal", True), _c("decided_date", "date", True),
+    _c("paid_date", "date"),
+), key="grant_id", period_column="decided_date", aliases={
+    "grant_id": ("arende", "arendenummer", "dnr", "diarienummer", "bidrag id"),
+    "applicant": ("sokande", "sokandes personnummer", "personnummer", "pnr"),
+    "apartment": ("lagenhet", "lagenhetsnummer", "lgh", "lgh nr"),
+    "work_type": ("atgard", "atgardstyp", "typ av atgard", "anpassning"),
+    "contractor_orgnr": ("entreprenor", "entreprenorens orgnr", "utforare orgnr"),
+    "decided_date": ("beslutsdatum", "beslutad", "beslut datum"),
+    "paid_date": ("utbetalningsdatum", "utbetald", "betaldatum"),
+}))
 
 # Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
 # matching party imports several municipalities' exports and never sees a personnummer or an

@@ -17,6 +17,7 @@ DATASET_CHOICES = [(name, gettext_lazy(spec.title)) for name, spec in DATASETS.i
 PERSONAL_DATASETS = frozenset({
     "population", "benefit_payments", "employees", "company_roles", "care_visits", "care_decisions",
     "parking_permits", "provider_checks", "placements", "placement_billing",
+    "housing_adaptations",
 })
 
 

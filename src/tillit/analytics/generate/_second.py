@@ -7,7 +7,7 @@ written after every other payment, and its key persons are some of the backgroun
 So a new control of the family changes no file, id or example hit of the existing controls.
 
 `write` writes the data sets only the second family fills (provider_checks, placements,
-placement_billing) after the invoice stream.
+placement_billing, housing_adaptations) after the invoice stream.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ class SecondFamily:
     placements: list[tuple[str, str, str, str, date, date | None, int]] = field(default_factory=list)
     # billing_id, placement_id, client, provider_orgnr, days_from, days_to, amount in öre
     billing: list[tuple[str, str, str, str, date, date, int]] = field(default_factory=list)
+    # grant_id, applicant, address, postal_code, apartment, work_type, contractor_orgnr, amount öre, decided, paid
+    adaptations: list[tuple[str, str, str, str, str, str, str, int, date, date | None]] = field(default_factory=list)
 
 
 def second(w: Any) -> SecondFamily:
@@ -87,11 +89,15 @@ def pay(wf: Any, s: Supplier, day: date, ore: int, ref: str) -> tuple[str, str]:
 
 
 def write(w: Any) -> None:
-    """Write provider_checks, placements and placement_billing (after the invoice stream)."""
+    """Write provider_checks, placements, placement_billing and housing_adaptations (after the invoice stream)."""
     s = second(w)
     out = Writer(w.out_dir, "placements")
     for pid, client, orgnr, kind, valid_from, valid_to, rate in s.placements:
         out.row((pid, client, orgnr, kind, iso(valid_from), iso(valid_to), out.money(rate)))
+    out.close()
+    out = Writer(w.out_dir, "housing_adaptations")
+    for gid, pnr, address, postal, apartment, work, contractor, amount, decided, paid in s.adaptations:
+        out.row((gid, pnr, address, postal, apartment, work, contractor, out.money(amount), iso(decided), iso(paid)))
     out.close()
     out = Writer(w.out_dir, "placement_billing")
     for bid, pid, client, orgnr, days_from, days_to, amount in s.billing:
