@@ -53,3 +53,30 @@ def test_a_shared_last_day_is_a_hit_and_other_children_are_not(tmp_path, engine)
         _bill("B3", "PL3", OTHER, FAM, D(2025, 5, 1), D(2025, 5, 31), "31000.00")])
     assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
         (["placement_billing:B1", "placement_billing:B2", "placements:PL1", "placements:PL2"], Decimal("1000.00"))]
+
+
+def _placement(pid: str, rate: str) -> dict:
+    return {"placement_id": pid, "client": CHILD, "provider_orgnr": HVB, "kind": "HVB", "valid_from": D(2025, 1, 1),
+            "daily_rate": Decimal(rate)}
+
+
+@engines()
+def test_billed_per_day_above_the_agreed_rate(tmp_path, engine):
+    hits = run_control(tmp_path, engine, "PLACE-RATE",
+                       placements=[_placement("PL1", "3100.00"), _placement("PL2", "2500.00")],
+                       placement_billing=[
+                           # 3 250 kr a day for 31 days: 4.8 % over
+                           _bill("B1", "PL1", CHILD, HVB, D(2025, 8, 1), D(2025, 8, 31), "100750.00"),
+                           # at the rate: not counted in the amount
+                           _bill("B2", "PL1", CHILD, HVB, D(2025, 9, 1), D(2025, 9, 30), "93000.00"),
+                           # exactly 2 % over is within the tolerance; one öre more is not
+                           _bill("B3", "PL2", OTHER, HVB, D(2025, 8, 1), D(2025, 8, 30), "76500.00"),
+                           _bill("B4", "PL2", OTHER, HVB, D(2025, 9, 1), D(2025, 9, 30), "76500.01"),
+                           # a credit is not billed days
+                           _bill("B5", "PL2", OTHER, HVB, D(2025, 10, 1), D(2025, 10, 2), "-100.00")])
+    assert [(h.subject_id, h.evidence_keys, h.amount_at_risk, h.severity) for h in hits] == [
+        ("PL1", ["placement_billing:B1", "placements:PL1"], Decimal("4650.00"), "medel"),
+        ("PL2", ["placement_billing:B4", "placements:PL2"], Decimal("1500.01"), "medel")]
+    assert render_explanation(hits[0]) == (
+        f"Placement PL1 ({HVB}, agreed daily rate 3\u00a0100,00\u00a0kr) was billed 100\u00a0750,00\u00a0kr for 31 days "
+        "(number of bills: 1), more than the daily rate plus 2 percent; 4\u00a0650,00\u00a0kr above the agreed rate.")

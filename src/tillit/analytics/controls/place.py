@@ -8,7 +8,7 @@ amount ÷ its days; a common day of two rows is billed twice.
 from __future__ import annotations
 
 from tillit.analytics.i18n import gettext_noop as _
-from tillit.analytics.registry import Control, register
+from tillit.analytics.registry import Control, Param, register
 
 PLACEMENT_LAW = _("Social Services Act (2001:453) ch. 6 (placements of children and young persons) and ch. 2 "
                   "sec. 5 (the municipality's responsibility for its agreements with providers); Local Government "
@@ -98,4 +98,57 @@ GROUP BY p.client, p.placement_a, p.placement_b, e.evidence_keys
         "same": _("%(client)s was billed twice under placement %(placement_a)s (%(provider_a)s) for the same "
                   "%(days)s days between %(first_day)s and %(last_day)s; %(twice_billed)s was billed twice."),
     },
+))
+
+
+register(Control(
+    id="PLACE-RATE",
+    version=1,
+    title=_("Daily price above the agreed"),
+    rationale=_("A placement billed more per day than its agreed daily rate, by more than the tolerance."),
+    why=_("The daily rate is agreed in the placement decision or the framework agreement; a home that bills more "
+          "per day has raised its price without a decision, or bills extra services nobody ordered. Example: an "
+          "HVB home with an agreed daily rate of 3 100 kr bills 3 250 kr a day for the whole of August 2025."),
+    legal_ground=PLACEMENT_LAW,
+    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
+                "Externa placeringar (ÄO, OF, IFO)", "Fakturahantering"),
+    severity="medel",
+    case_type="supplier",
+    subject_type="placement",
+    inputs={"placements": ("placement_id", "daily_rate"),
+            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount")},
+    params={"tolerance": Param(2, min=0, max=50,
+                               description=_("Billed per day may exceed the daily rate by this many percent."))},
+    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+    sql="""
+WITH billed AS (
+    SELECT b.billing_id, b.placement_id, b.amount, p.daily_rate, p.provider_orgnr,
+           date_diff('day', b.days_from, b.days_to) + 1 AS days
+    FROM placement_billing AS b
+    JOIN placements AS p ON p.placement_id = b.placement_id
+    WHERE b.days_to >= b.days_from AND b.amount > 0 AND p.daily_rate > 0
+),
+over AS (
+    -- billed per day above the rate plus the tolerance, compared without dividing
+    SELECT * FROM billed WHERE amount * 100 > daily_rate * days * (100 + $tolerance)
+)
+SELECT 'placement' AS subject_type,
+       o.placement_id AS subject_id,
+       sum(o.amount - o.daily_rate * o.days) AS amount_at_risk,
+       list_concat(['placements:' || o.placement_id], list_sort(list('placement_billing:' || o.billing_id)))
+         AS evidence_keys,
+       o.placement_id,
+       min(o.provider_orgnr) AS provider_orgnr,
+       min(o.daily_rate) AS daily_rate,
+       sum(o.amount) AS billed,
+       CAST(sum(o.days) AS BIGINT) AS days,
+       count(*) AS bills,
+       sum(o.amount - o.daily_rate * o.days) AS above,
+       $tolerance AS tolerance
+FROM over AS o
+GROUP BY o.placement_id
+""",
+    explanation=_("Placement %(placement_id)s (%(provider_orgnr)s, agreed daily rate %(daily_rate)s) was billed "
+                  "%(billed)s for %(days)s days (number of bills: %(bills)s), more than the daily rate plus "
+                  "%(tolerance)s percent; %(above)s above the agreed rate."),
 ))

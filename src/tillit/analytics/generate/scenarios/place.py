@@ -22,11 +22,12 @@ def _placement(wf: Welfare, client: str, orgnr: str, kind: str, start: date, end
     return pid
 
 
-def _bill(wf: Welfare, pid: str, start: date, end: date) -> str:
+def _bill(wf: Welfare, pid: str, start: date, end: date, per_day: int | None = None) -> str:
+    """Bill the placement's days start..end at its daily rate (or at per_day öre a day)."""
     s2 = second(wf.w)
     _pid, client, orgnr, _kind, _f, _t, rate = next(p for p in s2.placements if p[0] == pid)
     bid = f"PB-{70001 + len(s2.billing)}"
-    s2.billing.append((bid, pid, client, orgnr, start, end, rate * ((end - start).days + 1)))
+    s2.billing.append((bid, pid, client, orgnr, start, end, (per_day or rate) * ((end - start).days + 1)))
     return f"placement_billing:{bid}"
 
 
@@ -56,3 +57,29 @@ def place_overlap(wf: Welfare) -> None:
     k5 = _bill(wf, d, date(2025, 5, 1), date(2025, 5, 15))
     k6 = _bill(wf, e, date(2025, 5, 16), date(2025, 5, 31))
     t.decoy(["PLACE-OVERLAP"], [k5, k6], "Billed up to the day the placement ended and from the next day: not a hit.")
+
+
+@scenario("welfare.build_permits", 111)
+def place_rate(wf: Welfare) -> None:
+    t = wf.t
+    s2 = second(wf.w)
+    children = sorted(p.pnr for p in wf.persons if p.pnr[:4] >= "2010" and p.status == "folkbokförd")
+    taken = {p[1] for p in s2.placements}
+    child, other, third = s2.rng.sample([c for c in children if c not in taken], 3)
+    home, support, family = s2.ids.orgnr(), s2.ids.orgnr(), s2.ids.orgnr()
+    # PLACE-RATE: an HVB home agreed at 3 100 kr a day bills 3 250 kr a day for August
+    a = _placement(wf, child, home, "HVB", date(2025, 2, 1), None, 3_100_00)
+    _bill(wf, a, date(2025, 7, 1), date(2025, 7, 31))  # July at the rate
+    k2 = _bill(wf, a, date(2025, 8, 1), date(2025, 8, 31), per_day=3_250_00)
+    t.case("PLACE-RATE", [f"placements:{a}", k2], "placement", a, 4_650_00,
+           "Billed 3 250 kr a day in August against an agreed daily rate of 3 100 kr.")
+    # a family home billing 1 100 kr a day for two months against an agreed 1 000 kr
+    c = _placement(wf, third, family, "familjehem", date(2025, 4, 1), None, 1_000_00)
+    k4 = _bill(wf, c, date(2025, 10, 1), date(2025, 10, 31), per_day=1_100_00)
+    k5 = _bill(wf, c, date(2025, 11, 1), date(2025, 11, 30), per_day=1_100_00)
+    t.case("PLACE-RATE", [f"placements:{c}", k4, k5], "placement", c, 6_100_00,
+           "Billed 1 100 kr a day in October and November against an agreed daily rate of 1 000 kr.")
+    # decoy: billed exactly 2 % above the daily rate, the tolerance
+    b = _placement(wf, other, support, "stödboende", date(2025, 3, 1), None, 1_250_00)
+    k3 = _bill(wf, b, date(2025, 9, 1), date(2025, 9, 30), per_day=1_275_00)
+    t.decoy(["PLACE-RATE"], [f"placements:{b}", k3], "Billed exactly 2 % above the daily rate: not a hit.")
