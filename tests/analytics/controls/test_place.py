@@ -80,3 +80,29 @@ def test_billed_per_day_above_the_agreed_rate(tmp_path, engine):
     assert render_explanation(hits[0]) == (
         f"Placement PL1 ({HVB}, agreed daily rate 3\u00a0100,00\u00a0kr) was billed 100\u00a0750,00\u00a0kr for 31 days "
         "(number of bills: 1), more than the daily rate plus 2 percent; 4\u00a0650,00\u00a0kr above the agreed rate.")
+
+
+@engines()
+def test_days_billed_outside_the_placement_or_after_death(tmp_path, engine):
+    ended = {**_placement("PL1", "1000.00"), "valid_to": D(2025, 5, 15)}
+    hits = run_control(tmp_path, engine, "PLACE-OUTSIDE",
+                       placements=[ended, _placement("PL2", "1000.00"),
+                                   {**_placement("PL3", "1000.00"), "client": OTHER}],
+                       population=[{"personnummer": OTHER, "status": "avliden", "status_date": D(2025, 6, 10)}],
+                       placement_billing=[
+                           # the whole of May for a placement that ended on 15 May: 16 days outside
+                           _bill("B1", "PL1", CHILD, HVB, D(2025, 5, 1), D(2025, 5, 31), "31000.00"),
+                           # billed up to the day it ends: not a hit
+                           _bill("B2", "PL1", CHILD, HVB, D(2025, 4, 1), D(2025, 5, 15), "45000.00"),
+                           # before the placement started (1 January 2025): 5 days
+                           _bill("B3", "PL2", CHILD, HVB, D(2024, 12, 27), D(2025, 1, 10), "15000.00"),
+                           # billed up to the day of death is inside; the 20 days after it are not
+                           _bill("B4", "PL3", OTHER, HVB, D(2025, 6, 1), D(2025, 6, 10), "10000.00"),
+                           _bill("B5", "PL3", OTHER, HVB, D(2025, 6, 1), D(2025, 6, 30), "30000.00")])
+    assert [(h.evidence_keys, h.amount_at_risk, h.severity) for h in hits] == [
+        (["placement_billing:B1", "placements:PL1"], Decimal("16000.00"), "hög"),
+        (["placement_billing:B3", "placements:PL2"], Decimal("5000.00"), "hög"),
+        (["placement_billing:B5", "placements:PL3"], Decimal("20000.00"), "hög")]
+    assert render_explanation(hits[2]) == (
+        f"Bill B5 of placement PL3 for {OTHER}, 30\u00a0000,00\u00a0kr for 2025-06-01 to 2025-06-30, holds 20 days "
+        "after the client died or emigrated on 2025-06-10: 20\u00a0000,00\u00a0kr.")

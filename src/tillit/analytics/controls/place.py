@@ -152,3 +152,66 @@ GROUP BY o.placement_id
                   "%(billed)s for %(days)s days (number of bills: %(bills)s), more than the daily rate plus "
                   "%(tolerance)s percent; %(above)s above the agreed rate."),
 ))
+
+
+register(Control(
+    id="PLACE-OUTSIDE",
+    version=1,
+    title=_("Placement days outside the placement"),
+    rationale=_("Days billed outside the placement's period, or after the client's death or emigration."),
+    why=_("A placement is paid for the days the decision covers and the client lives there; days billed before "
+          "it started, after it ended, or after the client died or left the country were not care. Example: a "
+          "family home whose placement ended on 15 May 2025 bills the whole of May."),
+    legal_ground=PLACEMENT_LAW,
+    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
+                "Externa placeringar (ÄO, OF, IFO)", "Folkbokföring"),
+    severity="hög",
+    case_type="supplier",
+    subject_type="placement",
+    inputs={"placements": ("placement_id", "valid_from"),
+            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount")},
+    optional_inputs=("population",),
+    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+    sql="""
+WITH gone AS (
+    -- the day of death or emigration; days strictly after it are outside
+    SELECT personnummer, status_date FROM population
+    WHERE lower(trim(status)) IN ('avliden', 'utvandrad') AND status_date IS NOT NULL
+),
+billed AS (
+    SELECT b.billing_id, b.placement_id, b.client, b.days_from, b.days_to, b.amount, p.valid_from, p.valid_to,
+           g.status_date AS gone_date,
+           date_diff('day', b.days_from, b.days_to) + 1 AS days,
+           least(coalesce(p.valid_to, DATE '9999-12-31'), coalesce(g.status_date, DATE '9999-12-31')) AS last_day
+    FROM placement_billing AS b
+    JOIN placements AS p ON p.placement_id = b.placement_id
+    LEFT JOIN gone AS g ON g.personnummer = b.client
+    WHERE b.days_to >= b.days_from AND b.amount > 0
+),
+outside AS (
+    SELECT *, days - greatest(0, date_diff('day', greatest(days_from, valid_from), least(days_to, last_day)) + 1)
+                AS days_outside
+    FROM billed
+)
+SELECT 'placement' AS subject_type,
+       placement_id AS subject_id,
+       CAST(round(amount * days_outside / days, 2) AS DECIMAL(18,2)) AS amount_at_risk,
+       ['placement_billing:' || billing_id, 'placements:' || placement_id] AS evidence_keys,
+       CASE WHEN gone_date IS NOT NULL AND gone_date < days_to
+                 AND gone_date < coalesce(valid_to, DATE '9999-12-31') THEN 'gone'
+            ELSE 'outside' END AS explanation_key,
+       billing_id, placement_id, client, days_from, days_to, amount, valid_from, gone_date,
+       CAST(days_outside AS BIGINT) AS days_outside,
+       CAST(round(amount * days_outside / days, 2) AS DECIMAL(18,2)) AS amount_outside
+FROM outside
+WHERE days_outside > 0
+""",
+    explanation={
+        "outside": _("Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for "
+                     "%(days_from)s to %(days_to)s, holds %(days_outside)s days outside the placement, which starts "
+                     "on %(valid_from)s: %(amount_outside)s."),
+        "gone": _("Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for %(days_from)s "
+                  "to %(days_to)s, holds %(days_outside)s days after the client died or emigrated on "
+                  "%(gone_date)s: %(amount_outside)s."),
+    },
+))

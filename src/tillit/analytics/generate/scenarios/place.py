@@ -5,7 +5,7 @@ stream; the placed children are children of the synthetic municipality's househo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from tillit.analytics.generate._second import second
@@ -83,3 +83,30 @@ def place_rate(wf: Welfare) -> None:
     b = _placement(wf, other, support, "stödboende", date(2025, 3, 1), None, 1_250_00)
     k3 = _bill(wf, b, date(2025, 9, 1), date(2025, 9, 30), per_day=1_275_00)
     t.decoy(["PLACE-RATE"], [f"placements:{b}", k3], "Billed exactly 2 % above the daily rate: not a hit.")
+
+
+@scenario("welfare.build_permits", 112)
+def place_outside(wf: Welfare) -> None:
+    t = wf.t
+    s2 = second(wf.w)
+    children = sorted(p.pnr for p in wf.persons if p.pnr[:4] >= "2010" and p.status == "folkbokförd")
+    taken = {p[1] for p in s2.placements}
+    child, other = s2.rng.sample([c for c in children if c not in taken], 2)
+    family, shelter = s2.ids.orgnr(), s2.ids.orgnr()
+    # PLACE-OUTSIDE: the placement ended on 15 May; the family home billed all of May
+    a = _placement(wf, child, family, "familjehem", date(2024, 9, 1), date(2025, 5, 15), 1_050_00)
+    k1 = _bill(wf, a, date(2025, 5, 1), date(2025, 5, 31))
+    t.case("PLACE-OUTSIDE", [k1, f"placements:{a}"], "placement", a, 16 * 1_050_00,
+           "The placement ended on 15 May; the family home billed the whole of May.")
+    # sheltered housing billed for the whole month in which the client emigrated
+    gone = next(p for hh in wf.households for p in hh.adults if p.status == "utvandrad" and p.status_date)
+    start = gone.status_date.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    b = _placement(wf, gone.pnr, shelter, "skyddat boende", date(2024, 11, 1), None, 1_800_00)
+    k2 = _bill(wf, b, start, end)
+    t.case("PLACE-OUTSIDE", [k2, f"placements:{b}"], "placement", b, (end - gone.status_date).days * 1_800_00,
+           "Billed for the whole month in which the client emigrated.")
+    # decoy: a placement billed up to the day it ends
+    c = _placement(wf, other, family, "familjehem", date(2025, 1, 1), date(2025, 8, 20), 1_050_00)
+    k3 = _bill(wf, c, date(2025, 8, 1), date(2025, 8, 20))
+    t.decoy(["PLACE-OUTSIDE"], [k3], "Billed up to the day the placement ends: not a hit.")
