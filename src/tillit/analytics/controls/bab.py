@@ -102,3 +102,63 @@ GROUP BY r.place_key, c.same_contractor
                                        "paid more than once; %(repeated)s was granted after the first."),
     },
 ))
+
+
+register(Control(
+    id="BAB-NOT-REGISTERED",
+    version=1,
+    title=_("Housing adaptation where the applicant does not live"),
+    rationale=_("The applicant was not registered at the adaptation's address on the decision date, or had died "
+                "or emigrated before the grant was paid."),
+    why=_("The grant is for the applicant's own permanent home; an adaptation of an address where the applicant "
+          "is not registered may be for someone else's home or a home the applicant has left, and a grant paid "
+          "after the applicant died or emigrated helps no one it was meant for. Example: a ramp is granted for "
+          "Parkvägen 4 while the applicant has been registered at Ekvägen 9 since 2023."),
+    legal_ground=HOUSING_LAW,
+    risk_areas=("Bostadsanpassning", "Folkbokföring"),
+    severity="medel",
+    case_type="benefit",
+    subject_type="person",
+    inputs={"housing_adaptations": ("grant_id", "applicant", "address", "postal_code", "amount", "decided_date"),
+            "population": ("personnummer", "status")},
+    evidence={"housing_adaptations": ADAPTATION_EVIDENCE},
+    sql=f"""
+WITH g AS (
+    SELECT h.grant_id, h.applicant, h.address, h.postal_code, h.amount, h.decided_date, h.paid_date,
+           p.address AS registered_address, p.status_date,
+           lower(trim(p.status)) AS status,
+           p.personnummer IS NOT NULL AND {ADDRESS_NORM.format(col="h.address")} = {ADDRESS_NORM.format(col="p.address")}
+             AND {POSTAL_NORM.format(col="h.postal_code")} = {POSTAL_NORM.format(col="p.postal_code")}
+             AND coalesce(p.registered_from, DATE '0001-01-01') <= h.decided_date
+             AND (lower(trim(p.status)) = 'folkbokförd' OR p.status_date > h.decided_date) AS registered
+    FROM housing_adaptations AS h
+    LEFT JOIN population AS p ON p.personnummer = h.applicant
+    WHERE h.amount > 0
+),
+flagged AS (
+    SELECT *,
+           CASE WHEN status IN ('avliden', 'utvandrad') AND status_date < paid_date THEN status
+                WHEN NOT registered THEN 'elsewhere' END AS reason
+    FROM g
+)
+SELECT 'person' AS subject_type,
+       applicant AS subject_id,
+       amount AS amount_at_risk,
+       ['housing_adaptations:' || grant_id] AS evidence_keys,
+       reason AS explanation_key,
+       CASE WHEN reason = 'avliden' THEN 'hög' ELSE 'medel' END AS severity,
+       grant_id, applicant, address, amount, decided_date, paid_date, status_date,
+       coalesce(registered_address, '') AS registered_address
+FROM flagged
+WHERE reason IS NOT NULL
+""",
+    explanation={
+        "elsewhere": _("Grant %(grant_id)s of %(amount)s, decided on %(decided_date)s, adapts %(address)s, where the "
+                       "applicant %(applicant)s was not registered on that day (registered address: "
+                       "%(registered_address)s)."),
+        "avliden": _("Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the applicant "
+                     "%(applicant)s died on %(status_date)s."),
+        "utvandrad": _("Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the "
+                       "applicant %(applicant)s emigrated on %(status_date)s."),
+    },
+))
