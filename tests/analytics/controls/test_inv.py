@@ -91,7 +91,7 @@ def test_fuzzy_numbers_ocr_lookalikes_transposition_and_suffixes(tmp_path, engin
         _invoice("E1", "1", "12345", 3, "300.00"), _invoice("E2", "1", "14325", 4, "300.00"),
         _invoice("F1", "1", "123", 3, "400.00"), _invoice("F2", "1", "123A", 4, "400.00"),
         _invoice("G1", "1", "4711", 3, "500.00"), _invoice("G2", "1", "4711-1234", 4, "500.00"),
-        _invoice("H1", "1", "B10457", 3, "17950.41")])
+        _invoice("H1", "1", "B10457", 3, "17950.41")], min_amount=0)
     assert [h.evidence_keys for h in hits] == [
         ["invoices:A1", "invoices:A2"], ["invoices:B1", "invoices:B2"], ["invoices:C1", "invoices:C2"],
         ["invoices:D1", "invoices:D2"]]
@@ -118,7 +118,7 @@ def test_fuzzy_links_supplier_records_by_orgnr_account_and_name_but_not_by_chanc
         _invoice("D1", "7", "5555", 3, "50.00"), _invoice("D2", "8", "5555", 4, "50.00"),
         # same date across linked-by-name records is not the same-day rule (only one supplier)
         _invoice("E1", "1", "111", 5, "70.00"), _invoice("E2", "2", "999", 5, "70.00")],
-        suppliers=suppliers, accounts=accounts)
+        suppliers=suppliers, accounts=accounts, min_amount=0)
     assert [h.evidence_keys for h in hits] == [
         ["invoices:A1", "invoices:A2"], ["invoices:B1", "invoices:B2"], ["invoices:C1", "invoices:C2"]]
     assert [h.subject_id for h in hits] == ["1", "3", "5"]
@@ -139,12 +139,72 @@ def test_fuzzy_same_day_window_recurring_and_credit_notes(tmp_path, engine):
         # outside the window
         {**_invoice("W1", "1", "6060", 1, "10.00"), "invoice_date": date(2024, 1, 2)},
         _invoice("W2", "1", "6060", 1, "10.00")]
-    hits = _fuzzy_hits(tmp_path, engine, invoices)
+    hits = _fuzzy_hits(tmp_path, engine, invoices, min_amount=0)
     assert [h.evidence_keys for h in hits] == [["invoices:A1", "invoices:A2"]]
     assert render_explanation(hits[0]) == ("Invoices 71204 and 71388 from 1 have the same amount, "
                                            "6\u00a0480,75\u00a0kr, and the same invoice date, 2025-03-19.")
-    wider = _fuzzy_hits(tmp_path, engine, invoices, window_days=500)
+    wider = _fuzzy_hits(tmp_path, engine, invoices, window_days=500, min_amount=0)
     assert ["invoices:W1", "invoices:W2"] in [h.evidence_keys for h in wider]
+
+
+@engines()
+def test_fuzzy_knows_the_suppliers_normal_pattern_and_raises_groups(tmp_path, engine):
+    # issue 17: one hit per supplier and amount listing every member; repetitions that follow the
+    # supplier's own pattern are no duplicates; numbers that are not numbers are not compared
+    invoices = [
+        # a re-keyed number (leading zero) three times: one group, at risk all but one
+        _invoice("G1", "1", "5501", 3, "2000.00"), _invoice("G2", "1", "05501", 10, "2000.00"),
+        _invoice("G3", "1", "5-501", 17, "2000.00"),
+        # the same number and amount on the same date: lines of one document
+        _invoice("L1", "2", "8800", 5, "3000.00"), _invoice("L2", "2", "8800", 5, "3000.00"),
+        # many identical items of one run: consecutive numbers on one day
+        _invoice("R1", "3", "4000", 5, "1500.00"), _invoice("R2", "3", "4001", 5, "1500.00"),
+        # a supplier that bills one amount twice a day as its rhythm: same day is its pattern
+        _invoice("P1", "4", "100", 3, "750.00"), _invoice("P2", "4", "205", 3, "750.00"),
+        _invoice("P3", "4", "310", 4, "820.00"), _invoice("P4", "4", "415", 4, "820.00"),
+        # Excel mangled both numbers: not compared
+        {**_invoice("X1", "5", "2.15458E+13", 3, "900.00"), "invoice_number_flag": "excel"},
+        {**_invoice("X2", "5", "2.15458E+13", 20, "900.00"), "invoice_number_flag": "excel"},
+        # below the materiality limit
+        _invoice("S1", "6", "7070", 3, "120.00"), _invoice("S2", "6", "07070", 9, "120.00")]
+    hits = _fuzzy_hits(tmp_path, engine, invoices)
+    assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
+        (["invoices:G1", "invoices:G2", "invoices:G3"], Decimal("4000.00"))]
+    assert ["invoices:S1", "invoices:S2"] in [h.evidence_keys for h in _fuzzy_hits(tmp_path, engine, invoices,
+                                                                                    min_amount=100)]
+
+
+@engines()
+def test_same_number_other_supplier_is_one_hit_per_pair_of_records(tmp_path, engine):
+    invoices = [
+        _inv_suppliers("A1", "1", "204417", D(2025, 4, 2), "31250.40"),
+        _inv_suppliers("A2", "2", "204417", D(2025, 4, 16), "31250.40"),
+        _inv_suppliers("B1", "1", "204999", D(2025, 5, 2), "1250.00"),
+        _inv_suppliers("B2", "2", "204999", D(2025, 5, 3), "1250.00"),
+        # a reference three records share is their common pattern (a fee code), not a copied invoice
+        _inv_suppliers("C1", "3", "R405560", D(2025, 5, 2), "2995.00"),
+        _inv_suppliers("C2", "4", "R405560", D(2025, 5, 3), "2995.00"),
+        _inv_suppliers("C3", "5", "R405560", D(2025, 5, 4), "2995.00"),
+        # a date-shaped number is not compared
+        _inv_suppliers("D1", "6", "050325", D(2025, 3, 5), "990.00", invoice_number_flag="date"),
+        _inv_suppliers("D2", "7", "050325", D(2025, 3, 5), "990.00", invoice_number_flag="date")]
+    hits = _run(tmp_path, engine, "INV-SAME-NO-OTHER-SUPPLIER", invoices=invoices)
+    assert [(h.subject_id, h.evidence_keys, h.amount_at_risk) for h in hits] == [
+        ("2", ["invoices:A1", "invoices:A2", "invoices:B1", "invoices:B2"], Decimal("32500.40"))]
+
+
+@engines()
+def test_exact_needs_a_second_date_and_skips_mangled_numbers(tmp_path, engine):
+    invoices = [
+        _inv_suppliers("A1", "1", "9001", D(2025, 4, 2), "5000.00"), _inv_suppliers("A2", "1", "9001", D(2025, 4, 2), "5000.00"),
+        _inv_suppliers("A3", "1", "9001", D(2025, 5, 2), "5000.00"),
+        _inv_suppliers("B1", "1", "9002", D(2025, 4, 2), "5000.00"), _inv_suppliers("B2", "1", "9002", D(2025, 4, 2), "5000.00"),
+        _inv_suppliers("X1", "2", "2.1E+13", D(2025, 4, 2), "5000.00", invoice_number_flag="excel"),
+        _inv_suppliers("X2", "2", "2.1E+13", D(2025, 6, 2), "5000.00", invoice_number_flag="excel")]
+    hits = _run(tmp_path, engine, "INV-DUP-EXACT", invoices=invoices)
+    # two documents (4 April, twice the same lines, and 2 May): one paid twice, not three times
+    assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
+        (["invoices:A1", "invoices:A2", "invoices:A3"], Decimal("5000.00"))]
 
 
 @engines()

@@ -43,13 +43,16 @@ PROCUREMENT_LAW = _("Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct pr
                     "ch. 19 sec. 8 (the value of purchases of the same kind is added up).")
 ROUTINE_LIMIT = Param(Decimal("100000"), min=Decimal("0"),
                       description=_("The municipality's own routine limit, in kronor (0: not used)."))
+# a duplicate worth a coordinator's time: groups whose amount at risk is below it are not raised (issue 17)
+MATERIALITY = Param(Decimal("500"), min=Decimal("0"),
+                    description=_("Smallest amount at risk of a group raised as a hit, in kronor."))
 CONTRACT_EVIDENCE = ("supplier_orgnr", "valid_from", "valid_to", "value", "procurement", "category", "board",
                      "checked_date")
 
 
 register(Control(
     id="INV-DUP-EXACT",
-    version=1,
+    version=2,
     title=_("Duplicate invoices, exact"),
     rationale=_("Two or more invoices from the same supplier with the same invoice number and the same amount."),
     why=_("A supplier's invoice number identifies one claim, so the same number and amount twice means the "
@@ -64,6 +67,7 @@ register(Control(
     subject_type="supplier",
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
     optional_inputs=("suppliers",),
+    params={"min_amount": MATERIALITY},
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
@@ -76,6 +80,8 @@ inv AS (
     FROM same_amount AS c
     JOIN invoices AS i ON i.invoice_id = c.invoice_id
     LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
+    -- a number Excel mangled, written as a date or without a digit identifies no claim (import flag)
+    WHERE i.invoice_number_flag IS NULL
 ),
 credit_notes AS (
     SELECT i.invoice_id, i.amount, i.invoice_date,
@@ -85,8 +91,11 @@ credit_notes AS (
     WHERE i.amount < 0
 ),
 dup AS (
+    -- identical lines on one date are the lines of one document (a line-level export), not a second
+    -- claim: a duplicate is the same number and amount on another date
     SELECT supplier_key, number_norm, amount,
            count(*) AS n,
+           count(DISTINCT invoice_date) AS documents,
            min(invoice_date) AS first_date,
            min(supplier_id) AS subject_id,
            min(invoice_number) AS invoice_number,
@@ -96,7 +105,7 @@ dup AS (
     FROM inv
     WHERE amount > 0 AND number_norm <> ''
     GROUP BY supplier_key, number_norm, amount
-    HAVING count(*) >= 2
+    HAVING count(DISTINCT invoice_date) >= 2
 ),
 credited AS (
     -- credit notes from the same supplier of the opposite amount, dated on or after the first invoice
@@ -107,7 +116,7 @@ credited AS (
 )
 SELECT 'supplier' AS subject_type,
        d.subject_id,
-       d.amount * (d.n - coalesce(array_length(c.credit_note_ids), 0) - 1) AS amount_at_risk,
+       d.amount * (d.documents - coalesce(array_length(c.credit_note_ids), 0) - 1) AS amount_at_risk,
        list_sort(list_concat(list_transform(d.invoice_ids, lambda x: 'invoices:' || x),
                              list_transform(coalesce(c.credit_note_ids, []), lambda x: 'invoices:' || x))) AS evidence_keys,
        CASE WHEN c.credit_note_ids IS NULL THEN 'duplicate' ELSE 'partly_credited' END AS explanation_key,
@@ -121,7 +130,8 @@ SELECT 'supplier' AS subject_type,
        d.board
 FROM dup AS d
 LEFT JOIN credited AS c ON c.supplier_key = d.supplier_key AND c.number_norm = d.number_norm AND c.amount = d.amount
-WHERE d.n - coalesce(array_length(c.credit_note_ids), 0) >= 2
+WHERE d.documents - coalesce(array_length(c.credit_note_ids), 0) >= 2
+  AND d.amount * (d.documents - coalesce(array_length(c.credit_note_ids), 0) - 1) >= $min_amount
 """,
     explanation={
         "duplicate": _("%(count)s invoices from %(supplier_name)s have the same invoice number %(invoice_number)s "
@@ -135,7 +145,7 @@ WHERE d.n - coalesce(array_length(c.credit_note_ids), 0) >= 2
 
 register(Control(
     id="INV-DUP-FUZZY",
-    version=1,
+    version=2,
     title=_("Duplicate invoices, similar"),
     rationale=_("Two invoices with the same amount from the same supplier, or from two supplier records that "
                 "share an organisation number, a bank account or a name, whose invoice numbers are the same once "
@@ -155,7 +165,8 @@ register(Control(
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
     optional_inputs=("suppliers", "supplier_accounts"),
     params={"window_days": Param(90, min=1, max=730,
-                                 description=_("Largest number of days between the two invoice dates."))},
+                                 description=_("Largest number of days between the two invoice dates.")),
+            "min_amount": MATERIALITY},
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH {SUPPLIER_KEY},
@@ -199,10 +210,34 @@ inv AS (
     SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
            coalesce(k.name, i.supplier_id) AS supplier_name,
            coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
-           {NUMBER_FUZZY.format(col="i.invoice_number")} AS number_fuzzy
+           -- a number Excel mangled, written as a date or without a digit is not compared (import flag)
+           CASE WHEN i.invoice_number_flag IS NULL THEN {NUMBER_FUZZY.format(col="i.invoice_number")} END
+               AS number_fuzzy
     FROM invoices AS i
     LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
     WHERE i.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
+),
+amount_use AS (
+    -- how often each supplier identity bills each amount: an amount billed three or more times is
+    -- its price list, and the same such amount on one day is the supplier's normal pattern
+    SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, i.amount, count(*) AS times
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE i.amount > 0
+    GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), i.amount
+),
+busy_days AS (
+    -- days on which a supplier identity billed one amount twice or more: for a supplier that does so
+    -- on other days too, two invoices of one amount on one day are its normal rhythm (many identical
+    -- items in one run), not a second claim
+    SELECT supplier_key, count(DISTINCT invoice_date) AS days
+    FROM (SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, i.invoice_date, i.amount
+          FROM invoices AS i
+          LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+          WHERE i.amount > 0
+          GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), i.invoice_date, i.amount
+          HAVING count(*) >= 2) AS d
+    GROUP BY supplier_key
 ),
 credits AS (
     -- the newest credit note per supplier identity and amount it cancels
@@ -220,7 +255,9 @@ matched AS (
            a.supplier_key AS key_a, b.supplier_key AS key_b,
            CASE WHEN a.supplier_name = b.supplier_name THEN a.supplier_name
                 ELSE a.supplier_name || ' / ' || b.supplier_name END AS supplier_name,
-           CASE WHEN a.number_fuzzy <> '' AND a.number_fuzzy = b.number_fuzzy THEN 'same_number'
+           -- the same number on the same date: lines of one document (a line-level export), no claim twice
+           CASE WHEN a.invoice_number = b.invoice_number AND a.invoice_date = b.invoice_date THEN NULL
+                WHEN a.number_fuzzy <> '' AND a.number_fuzzy = b.number_fuzzy THEN 'same_number'
                 WHEN length(a.number_fuzzy) = length(b.number_fuzzy)
                      AND len({_DIFFERING}) = 2 AND len({_SWAPPED}) = 1 THEN 'transposed'
                 WHEN least(length(a.number_fuzzy), length(b.number_fuzzy)) >= 4
@@ -228,36 +265,57 @@ matched AS (
                      AND (starts_with(a.number_fuzzy, b.number_fuzzy) OR ends_with(a.number_fuzzy, b.number_fuzzy)
                           OR starts_with(b.number_fuzzy, a.number_fuzzy) OR ends_with(b.number_fuzzy, a.number_fuzzy))
                      THEN 'extended'
-                WHEN a.supplier_key = b.supplier_key AND a.invoice_date = b.invoice_date THEN 'same_day'
+                WHEN a.supplier_key = b.supplier_key AND a.invoice_date = b.invoice_date AND u.times = 2
+                     AND bd.days = 1 THEN 'same_day'
            END AS explanation_key,
-           -- recurring invoices (rent, licences): consecutive numbers on different dates
-           coalesce(a.invoice_date <> b.invoice_date
-                    AND abs(try_cast(a.number_fuzzy AS BIGINT) - try_cast(b.number_fuzzy AS BIGINT)) = 1,
+           -- recurring invoices (rent, licences) and many identical items of one payment run: consecutive
+           -- numbers, on different dates or on one
+           coalesce(abs(try_cast(a.number_fuzzy AS BIGINT) - try_cast(b.number_fuzzy AS BIGINT)) = 1,
                     false) AS recurring
     FROM pairs AS p
     JOIN inv AS a ON a.invoice_id = p.a_id
     JOIN inv AS b ON b.invoice_id = p.b_id
+    LEFT JOIN amount_use AS u ON u.supplier_key = a.supplier_key AND u.amount = a.amount
+    LEFT JOIN busy_days AS bd ON bd.supplier_key = a.supplier_key
+),
+kept AS (
+    SELECT m.*, least(m.a_supplier, m.b_supplier) AS subject_id,
+           -- the pair the sentence describes: the strongest evidence first
+           row_number() OVER (PARTITION BY least(m.a_supplier, m.b_supplier), m.amount
+                              ORDER BY CASE m.explanation_key WHEN 'same_number' THEN 1 WHEN 'transposed' THEN 2
+                                                              WHEN 'extended' THEN 3 ELSE 4 END,
+                                       m.a_id, m.b_id) AS rank
+    FROM matched AS m
+    LEFT JOIN credits AS ca ON ca.supplier_key = m.key_a AND ca.amount = m.amount
+    LEFT JOIN credits AS cb ON cb.supplier_key = m.key_b AND cb.amount = m.amount
+    WHERE m.explanation_key IS NOT NULL
+      AND NOT m.recurring
+      -- a credit note of the same amount from either supplier, dated on or after the earlier invoice
+      AND coalesce(ca.last_credit_date >= least(m.date_a, m.date_b), false) = false
+      AND coalesce(cb.last_credit_date >= least(m.date_a, m.date_b), false) = false
+),
+members AS (
+    -- one hit per supplier and amount: every invoice of its matching pairs, never one hit per pair
+    SELECT subject_id, amount, list_sort(list(DISTINCT invoice_id)) AS invoice_ids
+    FROM (SELECT subject_id, amount, a_id AS invoice_id FROM kept
+          UNION ALL SELECT subject_id, amount, b_id AS invoice_id FROM kept) AS x
+    GROUP BY subject_id, amount
 )
 SELECT 'supplier' AS subject_type,
-       least(m.a_supplier, m.b_supplier) AS subject_id,
-       m.amount AS amount_at_risk,
-       list_sort(['invoices:' || m.a_id, 'invoices:' || m.b_id]) AS evidence_keys,
-       m.explanation_key,
-       m.supplier_name,
-       m.number_a,
-       m.number_b,
-       m.date_a,
-       m.date_b,
-       m.amount,
-       m.board
-FROM matched AS m
-LEFT JOIN credits AS ca ON ca.supplier_key = m.key_a AND ca.amount = m.amount
-LEFT JOIN credits AS cb ON cb.supplier_key = m.key_b AND cb.amount = m.amount
-WHERE m.explanation_key IS NOT NULL
-  AND NOT m.recurring
-  -- a credit note of the same amount from either supplier, dated on or after the earlier invoice
-  AND coalesce(ca.last_credit_date >= least(m.date_a, m.date_b), false) = false
-  AND coalesce(cb.last_credit_date >= least(m.date_a, m.date_b), false) = false
+       k.subject_id,
+       k.amount * (array_length(g.invoice_ids) - 1) AS amount_at_risk,
+       list_transform(g.invoice_ids, lambda x: 'invoices:' || x) AS evidence_keys,
+       k.explanation_key,
+       k.supplier_name,
+       k.number_a,
+       k.number_b,
+       k.date_a,
+       k.date_b,
+       k.amount,
+       k.board
+FROM kept AS k
+JOIN members AS g ON g.subject_id = k.subject_id AND g.amount = k.amount
+WHERE k.rank = 1 AND k.amount * (array_length(g.invoice_ids) - 1) >= $min_amount
 """,
     explanation={
         "same_number": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
@@ -748,7 +806,7 @@ WHERE m.mad > $max_mad AND m.mad > $noise_factor * s.expected_mad
 
 register(Control(
     id="INV-SAME-NO-OTHER-SUPPLIER",
-    version=1,
+    version=2,
     title=_("Same invoice number, another supplier"),
     rationale=_("The same invoice number, at least five characters long, and the same amount on invoices from "
                 "two different supplier records."),
@@ -766,7 +824,8 @@ register(Control(
     inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
     optional_inputs=("suppliers",),
     params={"min_length": Param(5, min=1, max=20,
-                                description=_("Shortest normalised invoice number compared."))},
+                                description=_("Shortest normalised invoice number compared.")),
+            "min_amount": MATERIALITY},
     evidence={"invoices": INVOICE_EVIDENCE},
     sql=f"""
 WITH inv AS (
@@ -774,28 +833,65 @@ WITH inv AS (
            {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
     FROM invoices AS i
     WHERE i.amount > 0
+      -- a number Excel mangled, written as a date or without a digit identifies no claim (import flag)
+      AND i.invoice_number_flag IS NULL
       -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
       AND NOT EXISTS (SELECT 1 FROM invoices AS c
                       WHERE c.amount < 0 AND c.supplier_id = i.supplier_id AND c.amount = -i.amount
                         AND c.invoice_date >= i.invoice_date)
+),
+grp AS (
+    -- one group per number and amount. Under exactly two supplier records it is one claim twice; a
+    -- number and amount that three or more records share is a common reference (a fee, a card
+    -- number), the normal pattern of those suppliers rather than a copied invoice
+    SELECT number_norm, amount, count(*) AS n,
+           min(supplier_id) AS supplier_a, max(supplier_id) AS supplier_b,
+           list_sort(list(invoice_id)) AS invoice_ids
+    FROM inv
+    WHERE length(number_norm) >= $min_length
+    GROUP BY number_norm, amount
+    HAVING count(DISTINCT supplier_id) = 2
+),
+firsts AS (
+    -- each record's first invoice in each group, for the sentence
+    SELECT g.number_norm, g.amount, i.supplier_id, min(i.invoice_number) AS invoice_number,
+           min(i.invoice_date) AS invoice_date, min(i.board) AS board
+    FROM grp AS g JOIN inv AS i ON i.number_norm = g.number_norm AND i.amount = g.amount
+    GROUP BY g.number_norm, g.amount, i.supplier_id
+),
+described AS (
+    SELECT g.*, a.invoice_number AS number_a, b.invoice_number AS number_b, a.invoice_date AS date_a,
+           b.invoice_date AS date_b, a.board,
+           row_number() OVER (PARTITION BY g.supplier_a, g.supplier_b
+                              ORDER BY g.amount DESC, g.number_norm) AS rank
+    FROM grp AS g
+    JOIN firsts AS a ON a.number_norm = g.number_norm AND a.amount = g.amount AND a.supplier_id = g.supplier_a
+    JOIN firsts AS b ON b.number_norm = g.number_norm AND b.amount = g.amount AND b.supplier_id = g.supplier_b
+),
+pair AS (
+    -- one hit per pair of supplier records: every invoice they share a number and amount on
+    SELECT supplier_a, supplier_b, sum(amount * (n - 1)) AS amount_at_risk,
+           list_sort(flatten(list(invoice_ids))) AS invoice_ids
+    FROM grp
+    GROUP BY supplier_a, supplier_b
 )
 SELECT 'supplier' AS subject_type,
-       b.supplier_id AS subject_id,
-       a.amount AS amount_at_risk,
-       list_sort(['invoices:' || a.invoice_id, 'invoices:' || b.invoice_id]) AS evidence_keys,
-       a.invoice_number AS number_a,
-       b.invoice_number AS number_b,
-       coalesce(sa.name, a.supplier_id) AS supplier_a,
-       coalesce(sb.name, b.supplier_id) AS supplier_b,
-       a.invoice_date AS date_a,
-       b.invoice_date AS date_b,
-       a.amount,
-       a.board
-FROM inv AS a
-JOIN inv AS b ON b.number_norm = a.number_norm AND b.amount = a.amount AND b.supplier_id > a.supplier_id
-LEFT JOIN suppliers AS sa ON sa.supplier_id = a.supplier_id
-LEFT JOIN suppliers AS sb ON sb.supplier_id = b.supplier_id
-WHERE length(a.number_norm) >= $min_length
+       p.supplier_b AS subject_id,
+       p.amount_at_risk,
+       list_transform(p.invoice_ids, lambda x: 'invoices:' || x) AS evidence_keys,
+       d.number_a,
+       d.number_b,
+       coalesce(sa.name, p.supplier_a) AS supplier_a,
+       coalesce(sb.name, p.supplier_b) AS supplier_b,
+       d.date_a,
+       d.date_b,
+       d.amount,
+       d.board
+FROM pair AS p
+JOIN described AS d ON d.supplier_a = p.supplier_a AND d.supplier_b = p.supplier_b AND d.rank = 1
+LEFT JOIN suppliers AS sa ON sa.supplier_id = p.supplier_a
+LEFT JOIN suppliers AS sb ON sb.supplier_id = p.supplier_b
+WHERE p.amount_at_risk >= $min_amount
 """,
     explanation=_("Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
                   "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."),
