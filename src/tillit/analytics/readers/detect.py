@@ -88,8 +88,9 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if utf16_codec(sample):
-        return utf16_codec(sample)
+    codec = utf16_codec(sample)
+    if codec:
+        return codec
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         # final=False: the sample may end inside a multi-byte character
