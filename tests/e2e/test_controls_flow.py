@@ -11,38 +11,24 @@ RUN_BUTTON = "form[action='/kontroller/korningar/starta/'] button.primary"
 HIT_LINKS = "main table a[href^='/kontroller/traffar/']"
 
 
-@pytest.fixture
-def access_log_emptied(transactional_db):
-    """Viewing hits writes the access log, which the database keeps append-only; the live server's
-    database is flushed after the test, so the rows go first, with the triggers lifted for the moment."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("tillit.accounts.migrations.0002_access_log_append_only")
-    vendor = connection.vendor
-    create = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}.get(vendor, [])
-    drop = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}.get(vendor, [])
-    with connection.cursor() as cursor:
-        for sql in drop:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM accounts_accesslogentry")
-        for sql in create:
-            cursor.execute(sql)
-
-
 @pytest.mark.e2e
-def test_a_coordinator_runs_dismisses_escalates_and_reruns(page, transactional_db, access_log_emptied, kommun_a,
-                                                           settings, tmp_path):
+def test_a_coordinator_runs_dismisses_escalates_and_reruns(
+    page, transactional_db, kommun_a, settings, tmp_path
+):
     from tests.controls.conftest import load
     from tillit.accounts.services import user_create
     from tillit.analytics.generate import generate
     from tillit.controls.models import Hit, Run
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Testsson")
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Testsson",
+    )
     generate(tmp_path, scale=0.1, seed=1)
     load(alice, kommun_a, tmp_path)
 

@@ -12,16 +12,18 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 - the same clean-up of the log
 
-MEMO = ("Anteckning om hushållet\n"
-        "Sökanden bor med skyddad identitet på Hemliga gatan 5 i Kommunstad.\n"
-        "Bistånd betalades för maj och juni 2025 efter dödsfallet.\n")
+MEMO = (
+    "Anteckning om hushållet\n"
+    "Sökanden bor med skyddad identitet på Hemliga gatan 5 i Kommunstad.\n"
+    "Bistånd betalades för maj och juni 2025 efter dödsfallet.\n"
+)
 
 
 @pytest.mark.e2e
 def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  # noqa: PLR0915 - one long flow
-        page, transactional_db, access_log_emptied, kommun_a, tmp_path, settings):  # noqa: F811
+    page, transactional_db, kommun_a, tmp_path, settings
+):
     from django.utils import timezone
 
     from tillit.accounts.services import user_create
@@ -36,21 +38,50 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     from tillit.controls.models import Hit, Run
 
     settings.CASE_FILES_DIR = tmp_path / "case-files"
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Testsson")
-    bob = user_create(municipality=kommun_a, username="bob", password=PASSWORD, role="investigator",
-                      first_name="Bob", last_name="Utredare")
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Testsson",
+    )
+    bob = user_create(
+        municipality=kommun_a,
+        username="bob",
+        password=PASSWORD,
+        role="investigator",
+        first_name="Bob",
+        last_name="Utredare",
+    )
     run = Run.objects.create(municipality=kommun_a, status=Run.Status.DONE)
     hit = Hit.objects.create(
-        municipality=kommun_a, control_id="BEN-DECEASED", control_version=1, fingerprint="fp-e2e-16", first_run=run,
-        last_run=run, engine="duckdb", sql="SELECT 1", subject_type="household", subject_id="H-00077",
-        board="Socialnämnden", risk_areas=["Ekonomiskt bistånd (försörjningsstöd)"],
-        amount_at_risk=Decimal("16000.00"), severity=Hit.Severity.HIGH, score=Decimal("48000.00"),
+        municipality=kommun_a,
+        control_id="BEN-DECEASED",
+        control_version=1,
+        fingerprint="fp-e2e-16",
+        first_run=run,
+        last_run=run,
+        engine="duckdb",
+        sql="SELECT 1",
+        subject_type="household",
+        subject_id="H-00077",
+        board="Socialnämnden",
+        risk_areas=["Ekonomiskt bistånd (försörjningsstöd)"],
+        amount_at_risk=Decimal("16000.00"),
+        severity=Hit.Severity.HIGH,
+        score=Decimal("48000.00"),
         explanation_template="The applicant died on %(status_date)s, and economic assistance was paid for "
-                             "%(first_period)s to %(last_period)s (number of payments: %(months)s).",
-        explanation_params={"status_date": "2025-04-17", "first_period": "2025-05", "last_period": "2025-06",
-                            "months": 2},
-        evidence=[], evidence_keys=["benefit_payments:EB7", "benefit_payments:EB8"])
+        "%(first_period)s to %(last_period)s (number of payments: %(months)s).",
+        explanation_params={
+            "status_date": "2025-04-17",
+            "first_period": "2025-05",
+            "last_period": "2025-06",
+            "months": 2,
+        },
+        evidence=[],
+        evidence_keys=["benefit_payments:EB7", "benefit_payments:EB8"],
+    )
     today = timezone.localdate()
     open_all = "document.querySelectorAll('details').forEach(d => d.open = true)"
 
@@ -88,14 +119,17 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     upload = page.locator(f"form[action='/arenden/{case_pk}/handlingar/']")
     upload.locator("input[name=title]").fill("Anteckning om hushållet")
     upload.locator("input[type=file]").set_input_files(
-        files=[{"name": "anteckning.txt", "mimeType": "text/plain", "buffer": MEMO.encode()}])
+        files=[{"name": "anteckning.txt", "mimeType": "text/plain", "buffer": MEMO.encode()}]
+    )
     upload.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
     # kommunicering (FL 25 §): the material and a reply date, with an interpreter
     page.goto(f"/arenden/{case_pk}/brev/kommunicering/")
     assert page.locator("input[name=addressee]").input_value() == "Tolvan Tolvansson"
-    page.locator("textarea[name=body]").fill("Nämnden överväger att kräva tillbaka 16 000 kr för maj och juni 2025.")
+    page.locator("textarea[name=body]").fill(
+        "Nämnden överväger att kräva tillbaka 16 000 kr för maj och juni 2025."
+    )
     page.locator("input[name=material]").first.check()
     page.locator("input[name=interpreter]").fill("arabiska")
     page.locator("input[name=sent_on]").fill((today - timedelta(days=20)).isoformat())
@@ -117,7 +151,9 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     assert page.locator("input[name=debtor_id]").input_value() == "19121212-1212"
     page.locator("input[name=amount]").fill("16000")
     page.locator("select[name=legal_ground]").select_option("sol_9_1")
-    page.locator("textarea[name=reasoning]").fill("Bistånd har betalats för maj och juni efter dödsfallet.")
+    page.locator("textarea[name=reasoning]").fill(
+        "Bistånd har betalats för maj och juni efter dödsfallet."
+    )
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/dokument/recovery/*/")
     text = page.locator("textarea[name=text]").input_value()
@@ -130,7 +166,9 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     # the police report, registered as sent
     page.goto(f"/arenden/{case_pk}/utfall/police/")
     page.locator("input[name=offences][value=bidragsbrott]").check()
-    page.locator("textarea[name=facts]").fill("Bistånd för maj och juni 2025 har tagits ut efter sökandens död.")
+    page.locator("textarea[name=facts]").fill(
+        "Bistånd för maj och juni 2025 har tagits ut efter sökandens död."
+    )
     for key in ("incorrect_information", "risk_of_wrong_payment", "benefit_in_scope"):
         page.locator(f"input[name=check_{key}]").check()
     page.locator("input[name=reported_on]").fill(today.isoformat())
@@ -159,7 +197,9 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     page.evaluate(open_all)
     decide = page.locator(f"form[action='/arenden/{case_pk}/utlamnande/{request.pk}/beslut/']")
     decide.locator("select[name=decision]").select_option("partly")
-    decide.locator("textarea[name=reasoning]").fill("Uppgiften om bostadsort omfattas av sekretess.")
+    decide.locator("textarea[name=reasoning]").fill(
+        "Uppgiften om bostadsort omfattas av sekretess."
+    )
     decide.locator("button[type=submit]").click()
     page.wait_for_load_state()
     request.refresh_from_db()
@@ -168,12 +208,18 @@ def test_a_hit_through_kommunicering_claim_police_report_and_a_masked_release(  
     assert link.count() >= 1  # in the documents and beside the request
     response = page.request.get(f"/arenden/{case_pk}/handlingar/{request.released_copy_id}/")
     assert response.status == 200
-    released = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
+    released = " ".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages
+    )
     for secret in ("skyddad", "identitet", "Hemliga", "gatan 5"):
         assert secret not in released
     assert "Kommunstad" in released and "21 kap. 3 § OSL" in released
-    decision = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(
-        io.BytesIO(document_read(document=request.decision_document))).pages)
+    decision = " ".join(
+        " ".join(p.extract_text().split())
+        for p in pypdf.PdfReader(
+            io.BytesIO(document_read(document=request.decision_document))
+        ).pages
+    )
     assert "kammarrätten" in decision
 
     assert RecoveryClaim.objects.get(case_id=case_pk).legal_ground == "sol_9_1"

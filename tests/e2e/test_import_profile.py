@@ -21,7 +21,9 @@ def _workbook(path: Path, rows: list[list]) -> Path:
     ws["A1"] = "Leverantörsfakturor, utdrag ur ekonomisystemet"
     ws.merge_cells("A1:F1")
     ws.append([])
-    ws.append(["Verifikat", "Lev-ID", "Lev:s fakturanummer", "Bokf.dag", "Summa kronor", "Notering"])
+    ws.append(
+        ["Verifikat", "Lev-ID", "Lev:s fakturanummer", "Bokf.dag", "Summa kronor", "Notering"]
+    )
     for row in rows:
         ws.append(row)
     wb.save(path)
@@ -33,10 +35,16 @@ def test_an_xlsx_imports_through_a_profile_saved_in_the_browser(page, personas, 
     from tillit.datasets.models import MappingProfile, Snapshot
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    first = _workbook(tmp_path / "fakturor-jan.xlsx", [
-        ["V1", "10001", "F-1", datetime(2025, 1, 3), 1234.5, "Städning Åre"],
-        ["V2", "10002", "F-2", datetime(2025, 1, 7), 99, "Hälsa"]])
-    second = _workbook(tmp_path / "fakturor-feb.xlsx", [["V3", "10001", "F-3", datetime(2025, 2, 3), 10, "Väg"]])
+    first = _workbook(
+        tmp_path / "fakturor-jan.xlsx",
+        [
+            ["V1", "10001", "F-1", datetime(2025, 1, 3), 1234.5, "Städning Åre"],
+            ["V2", "10002", "F-2", datetime(2025, 1, 7), 99, "Hälsa"],
+        ],
+    )
+    second = _workbook(
+        tmp_path / "fakturor-feb.xlsx", [["V3", "10001", "F-3", datetime(2025, 2, 3), 10, "Väg"]]
+    )
     login_through_form(page, personas["coordinator"], PASSWORD)
 
     # the first file: map the unknown headers by hand and save the mapping as a profile
@@ -45,14 +53,22 @@ def test_an_xlsx_imports_through_a_profile_saved_in_the_browser(page, personas, 
     page.get_by_label("Fil (CSV, XLSX, Parquet eller SIE 4)").set_input_files(str(first))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/data/inlasning/*/")
-    for column, header in [("invoice_id *", "Verifikat"), ("supplier_id *", "Lev-ID"),
-                           ("invoice_number *", "Lev:s fakturanummer"), ("invoice_date *", "Bokf.dag"),
-                           ("amount *", "Summa kronor"), ("description", "Notering")]:
+    for column, header in [
+        ("invoice_id *", "Verifikat"),
+        ("supplier_id *", "Lev-ID"),
+        ("invoice_number *", "Lev:s fakturanummer"),
+        ("invoice_date *", "Bokf.dag"),
+        ("amount *", "Summa kronor"),
+        ("description", "Notering"),
+    ]:
         page.get_by_label(column, exact=True).select_option(header)
     page.get_by_label("Spara mappningen som en profil med namnet").fill("Ekonomisystemet")
     page.get_by_role("button", name="Läs in", exact=True).click()
     page.wait_for_load_state()
-    assert MappingProfile.objects.get(name="Ekonomisystemet").columns["invoice_number"] == "Lev:s fakturanummer"
+    assert (
+        MappingProfile.objects.get(name="Ekonomisystemet").columns["invoice_number"]
+        == "Lev:s fakturanummer"
+    )
     assert Snapshot.objects.filter(dataset="invoices").count() == 1
 
     # the next month's file: choose the profile, and the preview is already mapped
@@ -68,5 +84,6 @@ def test_an_xlsx_imports_through_a_profile_saved_in_the_browser(page, personas, 
     snapshots = Snapshot.objects.filter(dataset="invoices").order_by("imported_at")
     assert [s.rows for s in snapshots] == [2, 1]
     rows = pq.read_table(Path(settings.SNAPSHOT_DIR) / snapshots[1].parquet_path).to_pylist()
-    assert [(r["invoice_id"], r["supplier_id"], r["invoice_number"], str(r["amount"])) for r in rows] == [
-        ("V3", "10001", "F-3", "10.00")]
+    assert [
+        (r["invoice_id"], r["supplier_id"], r["invoice_number"], str(r["amount"])) for r in rows
+    ] == [("V3", "10001", "F-3", "10.00")]

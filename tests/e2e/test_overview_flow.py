@@ -20,31 +20,21 @@ import pytest
 from tests.e2e.conftest import DOCS, login_through_form
 
 # .ci/run installs axe-core into tests/e2e/node_modules; TILLIT_AXE_JS names another copy
-AXE = Path(os.environ.get("TILLIT_AXE_JS") or next(
-    (str(p) for p in (Path(__file__).parent / "node_modules/axe-core/axe.min.js",
-                      Path("/tmp/axe/node_modules/axe-core/axe.min.js")) if p.exists()),
-    str(Path(__file__).parent / "node_modules/axe-core/axe.min.js")))
+AXE = Path(
+    os.environ.get("TILLIT_AXE_JS")
+    or next(
+        (
+            str(p)
+            for p in (
+                Path(__file__).parent / "node_modules/axe-core/axe.min.js",
+                Path("/tmp/axe/node_modules/axe-core/axe.min.js"),
+            )
+            if p.exists()
+        ),
+        str(Path(__file__).parent / "node_modules/axe-core/axe.min.js"),
+    )
+)
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture
-def access_log_emptied(transactional_db):
-    """The live server's database is flushed after the test; the append-only access log first."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("tillit.accounts.migrations.0002_access_log_append_only")
-    vendor = connection.vendor
-    create = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}.get(vendor, [])
-    drop = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}.get(vendor, [])
-    with connection.cursor() as cursor:
-        for sql in drop:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM accounts_accesslogentry")
-        for sql in create:
-            cursor.execute(sql)
 
 
 def axe_violations(page) -> list[dict]:
@@ -54,9 +44,13 @@ def axe_violations(page) -> list[dict]:
             pytest.fail(message)
         pytest.skip(message)
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
-            for v in result["violations"]]
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+    ]
 
 
 def demo_municipality(settings, tmp_path):
@@ -68,8 +62,14 @@ def demo_municipality(settings, tmp_path):
     settings.SNAPSHOT_DIR = tmp_path / "snapshots"
     code, name = DEMO_MUNICIPALITY
     municipality = municipality_create(code=code, name=name, boards=DEMO_BOARDS)
-    coordinator = user_create(municipality=municipality, username="samordnare", password="demo-samordnare-lang",
-                              role="coordinator", first_name="Sara", last_name="Samordnare")
+    coordinator = user_create(
+        municipality=municipality,
+        username="samordnare",
+        password="demo-samordnare-lang",
+        role="coordinator",
+        first_name="Sara",
+        last_name="Samordnare",
+    )
     for step in _demo_steps():
         step(municipality, SimpleNamespace(scale=0.1, host="127.0.0.1", port=0))
     decided_cases(municipality, coordinator)
@@ -94,29 +94,59 @@ def decided_cases(municipality, user) -> None:
 
     social = Board.objects.get(municipality=municipality, name="Socialnämnden")
     today = timezone.localdate()
-    for i, hit in enumerate(Hit.objects.filter(municipality=municipality, status="new").order_by("-score")[:6]):
+    for i, hit in enumerate(
+        Hit.objects.filter(municipality=municipality, status="new").order_by("-score")[:6]
+    ):
         hit_open_case(hit=hit, user=user, note="")
         case = CaseHit.objects.get(hit=hit).case
-        Case.objects.filter(pk=case.pk).update(board=social, state="decision",
-                                               decided_at=timezone.now() - timedelta(days=30 * i))
+        Case.objects.filter(pk=case.pk).update(
+            board=social, state="decision", decided_at=timezone.now() - timedelta(days=30 * i)
+        )
         day = today - timedelta(days=30 * i + 3)
-        PoliceReport.objects.create(municipality=municipality, case=case, facts="Se utredningen.",
-                                    reported_on=day, reported_by=user)
-        Notification.objects.create(municipality=municipality, case=case, recipient="skatteverket",
-                                    legal_ground="2008:206", shared="Felaktig folkbokföring.", sent_on=day,
-                                    sent_by=user)
-        claim = RecoveryClaim.objects.create(municipality=municipality, case=case, amount=Decimal("25000") * (i + 1),
-                                             legal_ground="sol_9_1", decision_date=day, debtor="Gäldenären",
-                                             reasoning="Felaktigt utbetalt.", decided_by=user)
-        RecoveryPayment.objects.create(municipality=municipality, claim=claim, paid_on=day,
-                                       amount=Decimal("5000") * (i + 1), recorded_by=user)
+        PoliceReport.objects.create(
+            municipality=municipality,
+            case=case,
+            facts="Se utredningen.",
+            reported_on=day,
+            reported_by=user,
+        )
+        Notification.objects.create(
+            municipality=municipality,
+            case=case,
+            recipient="skatteverket",
+            legal_ground="2008:206",
+            shared="Felaktig folkbokföring.",
+            sent_on=day,
+            sent_by=user,
+        )
+        claim = RecoveryClaim.objects.create(
+            municipality=municipality,
+            case=case,
+            amount=Decimal("25000") * (i + 1),
+            legal_ground="sol_9_1",
+            decision_date=day,
+            debtor="Gäldenären",
+            reasoning="Felaktigt utbetalt.",
+            decided_by=user,
+        )
+        RecoveryPayment.objects.create(
+            municipality=municipality,
+            claim=claim,
+            paid_on=day,
+            amount=Decimal("5000") * (i + 1),
+            recorded_by=user,
+        )
 
 
 def shared_account_pair(folder: Path) -> list[str]:
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     for case in truth["cases"]:
         keys = case.get("evidence_keys", [])
-        if case["control_id"] == "ACC-SHARED" and len(keys) == 2 and all(k.startswith("suppliers:") for k in keys):
+        if (
+            case["control_id"] == "ACC-SHARED"
+            and len(keys) == 2
+            and all(k.startswith("suppliers:") for k in keys)
+        ):
             return [k.split(":", 1)[1] for k in keys]
     raise AssertionError("the generator injected no shared-account pair")
 
@@ -133,8 +163,9 @@ def page(browser, live_server):
 
 
 @pytest.mark.e2e
-def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(page, transactional_db, access_log_emptied,
-                                                                    settings, tmp_path):
+def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(
+    page, transactional_db, settings, tmp_path
+):
     from tillit.controls.models import Hit
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -154,13 +185,19 @@ def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(page, transac
     # a figure leads to the list behind it: the family with the largest amount at risk
     link = page.locator("table.bars tbody th a").first
     family_label = link.inner_text()
-    shown = int(page.locator("table.bars tbody tr").first.locator("td.num").first.inner_text()
-                .replace("\u00a0", "").replace(" ", ""))
+    shown = int(
+        page.locator("table.bars tbody tr")
+        .first.locator("td.num")
+        .first.inner_text()
+        .replace("\u00a0", "")
+        .replace(" ", "")
+    )
     link.click()
     page.wait_for_url("**/kontroller/?family=*")
     family = page.url.split("family=", 1)[1].split("&", 1)[0]
-    open_in_family = Hit.objects.filter(municipality=municipality, status="new", shadow=False,
-                                        control_id__startswith=f"{family}-").count()
+    open_in_family = Hit.objects.filter(
+        municipality=municipality, status="new", shadow=False, control_id__startswith=f"{family}-"
+    ).count()
     assert shown == open_in_family, family_label
     assert str(open_in_family) in page.locator("main").inner_text().replace("\u00a0", "")
 
@@ -191,7 +228,9 @@ def test_overview_to_list_and_flow_map_of_a_shared_account_cluster(page, transac
 
     # expanding a neighbour and opening its hits
     page.goto(f"/lagesbild/floden/?subject=supplier:{first}")
-    hits_link = page.locator("table.nodes tr", has_text="Grönt & Skött i Syd AB").locator("a", has_text="träffar")
+    hits_link = page.locator("table.nodes tr", has_text="Grönt & Skött i Syd AB").locator(
+        "a", has_text="träffar"
+    )
     hits_link.click()
     page.wait_for_url(f"**/kontroller/?subject={second}*")
     assert "ACC-SHARED" in page.locator("main").inner_text()

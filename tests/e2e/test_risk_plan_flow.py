@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form, unlabelled_fields
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 - the same clean-up of the log
 
 
 def _value(page, area, *, probability: int, consequence: int, influence: int = 1) -> None:
@@ -30,7 +29,9 @@ def _value(page, area, *, probability: int, consequence: int, influence: int = 1
 
 
 def _cell(page, probability: int, consequence: int) -> str:
-    cell = page.locator(f"table.heat-map td[data-probability='{probability}'][data-consequence='{consequence}']")
+    cell = page.locator(
+        f"table.heat-map td[data-probability='{probability}'][data-consequence='{consequence}']"
+    )
     return cell.locator(".heat-count").inner_text().strip()
 
 
@@ -49,8 +50,9 @@ def _pdftoppm() -> str:
 
 
 @pytest.mark.e2e
-def test_value_risks_then_plan_a_measure_and_report_to_the_board(page, transactional_db, access_log_emptied,  # noqa: F811
-                                                                  kommun_a, tmp_path):
+def test_value_risks_then_plan_a_measure_and_report_to_the_board(
+    page, transactional_db, kommun_a, tmp_path
+):
     from docx import Document
     from pypdf import PdfReader
 
@@ -58,8 +60,14 @@ def test_value_risks_then_plan_a_measure_and_report_to_the_board(page, transacti
     from tillit.plans.models import Measure, StatusReport
     from tillit.risks.models import RiskArea
 
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Samordnare")
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Samordnare",
+    )
     areas = list(RiskArea.objects.filter(municipality=kommun_a, retired=False).order_by("code")[:3])
     assert len(areas) == 3, "the risk catalogue is loaded for a new municipality"
     first, second, third = areas
@@ -107,7 +115,9 @@ def test_value_risks_then_plan_a_measure_and_report_to_the_board(page, transacti
     form.get_by_role("button", name="Lägg till åtgärden").click()
     page.wait_for_load_state()
     measure = Measure.objects.get(code="4.4")
-    assert f"/handlingsplan/atgard/{measure.pk}/" in page.url, page.locator("main").inner_text()[:1500]
+    assert f"/handlingsplan/atgard/{measure.pk}/" in page.url, page.locator("main").inner_text()[
+        :1500
+    ]
     assert third.code in page.locator("#measure-risk-areas").inner_text()
     assert "INV-DUP-EXACT" in page.locator("#measure-controls").inner_text()
 
@@ -145,7 +155,9 @@ def test_value_risks_then_plan_a_measure_and_report_to_the_board(page, transacti
     reader = PdfReader(str(pdf_path))
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "4.4 Bedömningsgrunder för kontroller" in text and third.code in text
-    subprocess.run([_pdftoppm(), "-png", "-r", "50", str(pdf_path), str(tmp_path / "page")], check=True)  # noqa: S603
+    subprocess.run(
+        [_pdftoppm(), "-png", "-r", "50", str(pdf_path), str(tmp_path / "page")], check=True
+    )  # noqa: S603
     images = sorted(tmp_path.glob("page*.png"))
     assert len(images) == len(reader.pages) and all(i.stat().st_size > 2000 for i in images)
 

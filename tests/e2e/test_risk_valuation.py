@@ -9,10 +9,11 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form, unlabelled_fields
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 (fixture)
 
 
-def _value(page, code: str, gross: tuple[int, int], net: tuple[int, int] | None, influence: int) -> None:
+def _value(
+    page, code: str, gross: tuple[int, int], net: tuple[int, int] | None, influence: int
+) -> None:
     from tillit.risks.models import RiskArea
 
     area = RiskArea.objects.get(code=code)
@@ -32,7 +33,9 @@ def _value(page, code: str, gross: tuple[int, int], net: tuple[int, int] | None,
 
 
 def _cell(page, p: int, c: int) -> str:
-    return page.locator(f"table.heat-map td[data-probability='{p}'][data-consequence='{c}']").inner_text()
+    return page.locator(
+        f"table.heat-map td[data-probability='{p}'][data-consequence='{c}']"
+    ).inner_text()
 
 
 def _ranking(page) -> list[str]:
@@ -41,15 +44,20 @@ def _ranking(page) -> list[str]:
 
 
 @pytest.mark.e2e
-def test_valuing_three_areas_moves_the_heat_map_and_the_ranking(page, transactional_db, access_log_emptied,  # noqa: F811
-                                                               kommun_a):
+def test_valuing_three_areas_moves_the_heat_map_and_the_ranking(page, transactional_db, kommun_a):
     from decimal import Decimal
 
     from tillit.accounts.services import user_create
     from tillit.risks.models import RiskArea
 
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Testsson")
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Testsson",
+    )
     login_through_form(page, alice, PASSWORD)
 
     page.goto("/risker/")
@@ -97,25 +105,48 @@ def test_valuing_three_areas_moves_the_heat_map_and_the_ranking(page, transactio
 
 
 @pytest.mark.e2e
-def test_every_risk_page_labels_its_fields(page, transactional_db, access_log_emptied, kommun_a):  # noqa: F811
+def test_every_risk_page_labels_its_fields(page, transactional_db, kommun_a):
     from datetime import date
 
     from tillit.accounts.services import user_create
     from tillit.risks import operative, positions, rules
 
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Testsson")
-    positions.position_create(municipality=kommun_a, title="Upphandlare", reason="Beslutar om inköp",
-                              power=["procurement"], routine=["identity"])
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Testsson",
+    )
+    positions.position_create(
+        municipality=kommun_a,
+        title="Upphandlare",
+        reason="Beslutar om inköp",
+        power=["procurement"],
+        routine=["identity"],
+    )
     analysis = operative.analysis_create(municipality=kommun_a, name="Verksamhetsanalys", year=2026)
-    review = rules.review_create(municipality=kommun_a, title="Bidragsregler", reviewed_on=date(2026, 5, 1))
+    review = rules.review_create(
+        municipality=kommun_a, title="Bidragsregler", reviewed_on=date(2026, 5, 1)
+    )
     rules.finding_add(review=review, opening="Ingen kontroll av medlemsantal", step="control")
     login_through_form(page, alice, PASSWORD)
-    for path in ("/risker/", "/risker/omraden/", "/risker/analyser/", "/risker/workshoppar/",
-                 "/risker/verksamhetsanalyser/", f"/risker/verksamhetsanalyser/{analysis.pk}/",
-                 "/risker/riskbefattningar/", "/risker/bolag/", "/risker/regelverk/", f"/risker/regelverk/{review.pk}/",
-                 "/risker/internkontrollplan/", "/risker/dela/", "/risker/installningar/"):
+    for path in (
+        "/risker/",
+        "/risker/omraden/",
+        "/risker/analyser/",
+        "/risker/workshoppar/",
+        "/risker/verksamhetsanalyser/",
+        f"/risker/verksamhetsanalyser/{analysis.pk}/",
+        "/risker/riskbefattningar/",
+        "/risker/bolag/",
+        "/risker/regelverk/",
+        f"/risker/regelverk/{review.pk}/",
+        "/risker/internkontrollplan/",
+        "/risker/dela/",
+        "/risker/installningar/",
+    ):
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         assert unlabelled_fields(page) == [], path
-

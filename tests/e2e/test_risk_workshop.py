@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form, unlabelled_fields
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 (fixture)
 
 
 def _score(page, token: str, areas, scores) -> None:
@@ -27,16 +26,23 @@ def _score(page, token: str, areas, scores) -> None:
 
 
 @pytest.mark.e2e
-def test_scores_alone_then_consensus_and_minutes(page, new_page, transactional_db, access_log_emptied,  # noqa: F811
-                                                 kommun_a):
+def test_scores_alone_then_consensus_and_minutes(page, new_page, transactional_db, kommun_a):
     from docx import Document
 
     from tillit.accounts.services import user_create
     from tillit.risks.models import RiskArea, Workshop
 
-    alice = user_create(municipality=kommun_a, username="alice", password=PASSWORD, role="coordinator",
-                        first_name="Alice", last_name="Testsson")
-    areas = list(RiskArea.objects.filter(municipality=kommun_a, code__in=["R10", "R21"]).order_by("code"))
+    alice = user_create(
+        municipality=kommun_a,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        first_name="Alice",
+        last_name="Testsson",
+    )
+    areas = list(
+        RiskArea.objects.filter(municipality=kommun_a, code__in=["R10", "R21"]).order_by("code")
+    )
     login_through_form(page, alice, PASSWORD)
     page.goto("/risker/workshoppar/")
     page.get_by_label("Rubrik").fill("Riskworkshop socialtjänsten")

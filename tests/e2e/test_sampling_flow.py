@@ -9,12 +9,12 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form, unlabelled_fields
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 - the same clean-up of the log
 
 
 @pytest.mark.e2e
-def test_draw_a_sample_record_two_results_and_open_a_case(page, transactional_db, access_log_emptied,  # noqa: F811
-                                                         kommun_a, tmp_path):
+def test_draw_a_sample_record_two_results_and_open_a_case(
+    page, transactional_db, kommun_a, tmp_path
+):
     from tests.sampling.conftest import invoice_rows, write_csv
     from tillit.accounts.services import user_create
     from tillit.cases.models import Case
@@ -24,7 +24,9 @@ def test_draw_a_sample_record_two_results_and_open_a_case(page, transactional_db
     from tillit.sampling.services import evaluation
 
     write_csv(tmp_path / "fakturor.csv", invoice_rows())
-    import_file(user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "fakturor.csv")
+    import_file(
+        user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "fakturor.csv"
+    )
     carl = user_create(municipality=kommun_a, username="carl", password=PASSWORD, role="controller")
     page.set_default_timeout(30_000)
     login_through_form(page, carl, PASSWORD)
@@ -46,7 +48,9 @@ def test_draw_a_sample_record_two_results_and_open_a_case(page, transactional_db
     assert "Stickprovet är draget" in page.locator("body").inner_text()
     assert page.get_by_text(str(sample.seed), exact=True).count() == 1
 
-    first, second = list(SampleItem.objects.filter(sample=sample, top_stratum=False).order_by("position")[:2])
+    first, second = list(
+        SampleItem.objects.filter(sample=sample, top_stratum=False).order_by("position")[:2]
+    )
     # the first item without remark
     page.get_by_role("link", name=first.key, exact=True).click()
     assert "Fakturan som den importerades" in page.locator("main").inner_text()
@@ -71,10 +75,14 @@ def test_draw_a_sample_record_two_results_and_open_a_case(page, transactional_db
     assert (ev["examined"], ev["deviations"]) == (2, 1)
     text = page.locator("main").inner_text()
     assert f"2 av {sample.items.count()} poster granskade. Avvikelser: 1." in text, text[:600]
-    assert page.locator("#projected").inner_text() == format_amount(ev["result"]["projected_misstatement"])
+    assert page.locator("#projected").inner_text() == format_amount(
+        ev["result"]["projected_misstatement"]
+    )
     assert page.locator("#upper-limit").inner_text() == format_amount(ev["result"]["upper_limit"])
     tainting = (second.book_amount - audited) / second.book_amount
-    assert ev["result"]["upper_limit"] == sample.interval * (Decimal("3.00") + tainting * Decimal("1.75"))
+    assert ev["result"]["upper_limit"] == sample.interval * (
+        Decimal("3.00") + tainting * Decimal("1.75")
+    )
 
     # a case from the deviation
     page.get_by_role("link", name=second.key, exact=True).click()

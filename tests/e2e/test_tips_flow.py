@@ -11,7 +11,6 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login_through_form
-from tests.e2e.test_controls_flow import access_log_emptied  # noqa: F401 - the same clean-up of the log
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -25,9 +24,13 @@ def axe_violations(page) -> list[str]:
             pytest.fail(message)
         pytest.skip(message)
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    return [f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-            for v in result["violations"]]
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in result["violations"]
+    ]
 
 
 @pytest.fixture
@@ -38,19 +41,36 @@ def tips_setup(transactional_db, kommun_a, settings, tmp_path):
     settings.TIPS_KDF = "min"
     settings.DATA_DIR = tmp_path
     settings.TIPS_CLAMSCAN = "/nonexistent/clamscan"
-    adam = user_create(municipality=kommun_a, username="adam", password=PASSWORD, role="administrator")
-    bob = user_create(municipality=kommun_a, username="bob", password=PASSWORD, role="investigator",
-                      first_name="Bob", last_name="Mottagare")
+    adam = user_create(
+        municipality=kommun_a, username="adam", password=PASSWORD, role="administrator"
+    )
+    bob = user_create(
+        municipality=kommun_a,
+        username="bob",
+        password=PASSWORD,
+        role="investigator",
+        first_name="Bob",
+        last_name="Mottagare",
+    )
     for channel in ("tips", "whistleblowing"):
         services.member_add(by=adam, user=bob, channel=channel)
     return {"bob": bob}
 
 
 @pytest.mark.e2e
-def test_public_pages_have_no_accessibility_violations(page, tips_setup, access_log_emptied):  # noqa: F811
-    for url in ("/tips/", "/tips/lattlast/", "/tips/?lang=en", "/visselblasning/", "/visselblasning/lattlast/",
-                "/tips/?category=home_care", "/visselblasning/?category=staff", "/tips/uppfoljning/",
-                "/tips/klagomal/", "/tips/tillganglighet/"):
+def test_public_pages_have_no_accessibility_violations(page, tips_setup):
+    for url in (
+        "/tips/",
+        "/tips/lattlast/",
+        "/tips/?lang=en",
+        "/visselblasning/",
+        "/visselblasning/lattlast/",
+        "/tips/?category=home_care",
+        "/visselblasning/?category=staff",
+        "/tips/uppfoljning/",
+        "/tips/klagomal/",
+        "/tips/tillganglighet/",
+    ):
         page.goto(url)
         # the channel is closed until a receiver has a key: the closed page is checked too
         assert page.locator("html").get_attribute("lang") in ("sv", "en")
@@ -61,7 +81,7 @@ def test_public_pages_have_no_accessibility_violations(page, tips_setup, access_
 
 
 @pytest.mark.e2e
-def test_anonymous_tip_to_reply_to_answer_to_case(page, new_page, tips_setup, access_log_emptied):  # noqa: F811
+def test_anonymous_tip_to_reply_to_answer_to_case(page, new_page, tips_setup):
     from tillit.cases.models import Case
     from tillit.tips.models import Report
 
@@ -73,7 +93,9 @@ def test_anonymous_tip_to_reply_to_answer_to_case(page, new_page, tips_setup, ac
     receiver.set_default_timeout(30_000)
     login_through_form(receiver, bob, PASSWORD)
     receiver.goto("/tips/inkomna/")
-    receiver.locator("#id_password").fill(PASSWORD)  # the key is created (then unlocked) with the password
+    receiver.locator("#id_password").fill(
+        PASSWORD
+    )  # the key is created (then unlocked) with the password
     receiver.locator("main form button.primary").click()
     receiver.wait_for_url("**/tips/inkomna/")
     assert receiver.locator("#id_password").count() == 0
@@ -88,9 +110,18 @@ def test_anonymous_tip_to_reply_to_answer_to_case(page, new_page, tips_setup, ac
     page.locator("#id_what").fill("Familjen får försörjningsstöd men bor sedan ett år i Spanien.")
     page.locator("#id_q_household").fill("Familjen Exempel, Storgatan 1")
     page.locator("#id_when").fill("Sedan januari")
-    page.locator("#id_files").set_input_files(files=[{"name": "hyresavtal.pdf", "mimeType": "application/pdf",
-                                                      "buffer": b"%PDF-1.4\n% ett hyresavtal\n"}])
-    page.locator("main form button.primary").click()  # the proof of work runs, then the form is sent
+    page.locator("#id_files").set_input_files(
+        files=[
+            {
+                "name": "hyresavtal.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n% ett hyresavtal\n",
+            }
+        ]
+    )
+    page.locator(
+        "main form button.primary"
+    ).click()  # the proof of work runs, then the form is sent
     code_element = page.locator("#receipt-code")
     code_element.wait_for()
     code = code_element.inner_text().replace(" ", "")
