@@ -63,8 +63,11 @@ def test_the_architecture_page_lists_every_module_of_the_analytics_library_and_n
 def test_every_apps_commands_are_registered_and_a_missing_module_fails_loudly(monkeypatch):
     from tillit import cli
 
-    with_commands = {f"tillit.{p.parent.name}.{p.stem}" for p in SRC.glob("*/*cli.py")
-                     if "def add_commands" in p.read_text(encoding="utf-8")}
+    with_commands = {
+        f"tillit.{p.parent.name}.{p.stem}"
+        for p in SRC.glob("*/*cli.py")
+        if "def add_commands" in p.read_text(encoding="utf-8")
+    }
     assert with_commands <= set(cli.COMMAND_MODULES)
     args = cli.build_parser().parse_args(["cases", "export", "--format", "json"])
     assert args.func.__module__ == "tillit.cases.cli"

@@ -28,7 +28,9 @@ def test_bench_cross_finds_every_injected_case_across_many_municipalities(monkey
     assert result["rows_read"]["x_invoices"] > 8 * 300
     for control_id, figures in result["controls"].items():
         assert figures["injected"] >= 4, control_id
-        assert (figures["missed"], figures["decoys_flagged"], figures["other"]) == (0, 0, 0), control_id
+        assert (figures["missed"], figures["decoys_flagged"], figures["other"]) == (0, 0, 0), (
+            control_id
+        )
     text = report_cross(result)
     assert "| X-SUP-SAME-INVOICE |" in text and "of" in text
     # the exports are generated once and reused

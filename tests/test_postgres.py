@@ -35,9 +35,22 @@ def test_the_database_suite_passes_on_postgresql():
         pytest.skip(f"no PostgreSQL at {URL}")
     env = {**os.environ, "TILLIT_DATABASE_URL": URL, "TILLIT_SECRET_KEY": "postgres-test-run"}
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not spark and not e2e and not postgres",
-         "tests"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not spark and not e2e and not postgres",
+            "tests",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
     assert " passed" in result.stdout

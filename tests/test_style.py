@@ -10,8 +10,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *args, "src", "tests"],  # noqa: S603
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "src", "tests"],  # noqa: S603
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_ruff_finds_nothing():
@@ -21,4 +26,6 @@ def test_ruff_finds_nothing():
 
 def test_the_code_is_formatted():
     done = _ruff("format", "--check", "--no-cache")
-    assert done.returncode == 0, "run `ruff format src tests`:\n" + done.stdout[-5000:] + done.stderr[-2000:]
+    assert done.returncode == 0, (
+        "run `ruff format src tests`:\n" + done.stdout[-5000:] + done.stderr[-2000:]
+    )

@@ -29,15 +29,27 @@ def test_compiled_catalogue_matches_the_po_file():
         assert mo.gettext(entry.msgid) == entry.msgstr, entry.msgid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext tools not installed (.ci/run installs them)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="gettext tools not installed (.ci/run installs them)"
+)
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     # makemessages into a copy, so the real catalogue is untouched; then compare msgids.
     copy = tmp_path / "tillit"
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
         ["django-admin", "makemessages", "-l", "sv", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True,
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/sv/LC_MESSAGES/django.po")) if not e.obsolete}
-    translated = {e.msgid for e in polib.pofile(str(PO)) if not e.obsolete and (e.msgstr or e.msgstr_plural.get(0))}
+    fresh = {
+        e.msgid
+        for e in polib.pofile(str(copy / "locale/sv/LC_MESSAGES/django.po"))
+        if not e.obsolete
+    }
+    translated = {
+        e.msgid
+        for e in polib.pofile(str(PO))
+        if not e.obsolete and (e.msgstr or e.msgstr_plural.get(0))
+    }
     assert sorted(fresh - translated) == []

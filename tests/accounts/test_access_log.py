@@ -12,7 +12,9 @@ from tillit.accounts.models import AccessLogEntry
 @pytest.fixture
 def entry(rf, personas):
     request = rf.get("/arenden/42/", HTTP_REFERER="/arenden/")
-    return log_personal_data(request, object_type="case", object_id="42", user=personas["investigator"])
+    return log_personal_data(
+        request, object_type="case", object_id="42", user=personas["investigator"]
+    )
 
 
 def test_a_view_of_personal_data_records_who_what_when_and_where(entry, personas):
@@ -60,7 +62,9 @@ def test_another_municipalitys_log_is_never_shown(client, personas, login, entry
     from tillit.accounts.models import Role
     from tillit.accounts.services import user_create
 
-    other_admin = user_create(municipality=kommun_b, username="bea", password="x" * 12, role=Role.ADMIN)
+    other_admin = user_create(
+        municipality=kommun_b, username="bea", password="x" * 12, role=Role.ADMIN
+    )
     login(client, other_admin)
     page = client.get(reverse("accounts-access-log"))
     assert b"/arenden/42/" not in page.content

@@ -12,7 +12,9 @@ def test_a_user_logs_in_with_the_right_password(client, personas):
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(client, personas, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        response = client.post(reverse("accounts-login"), {"username": "greta", "password": "wrong"})
+        response = client.post(
+            reverse("accounts-login"), {"username": "greta", "password": "wrong"}
+        )
         assert response.status_code in (200, 429)
     locked = client.post(reverse("accounts-login"), {"username": "greta", "password": PASSWORD})
     assert locked.status_code == 429

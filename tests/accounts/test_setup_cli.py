@@ -30,15 +30,28 @@ def _sv(argv):
 def test_setup_creates_the_municipality_and_its_administrator_once(password_file, capsys):
     from tillit.accounts.models import Municipality, Role, User
 
-    assert _sv(["setup", "--code", "0885", "--admin", "it", "--password-file", str(password_file)]) == 0
+    assert (
+        _sv(["setup", "--code", "0885", "--admin", "it", "--password-file", str(password_file)])
+        == 0
+    )
     municipality = Municipality.objects.get()
-    assert (municipality.code, municipality.name) == ("0885", "Borgholms kommun")  # the official name by default
+    assert (municipality.code, municipality.name) == (
+        "0885",
+        "Borgholms kommun",
+    )  # the official name by default
     admin = User.objects.get(username="it")
-    assert admin.role == Role.ADMIN and admin.municipality == municipality and admin.check_password(GOOD)
+    assert (
+        admin.role == Role.ADMIN
+        and admin.municipality == municipality
+        and admin.check_password(GOOD)
+    )
     assert "Borgholms kommun är konfigurerad" in capsys.readouterr().out
 
     # again: nothing changes, and it says so
-    assert _sv(["setup", "--code", "0180", "--admin", "other", "--password-file", str(password_file)]) == 0
+    assert (
+        _sv(["setup", "--code", "0180", "--admin", "other", "--password-file", str(password_file)])
+        == 0
+    )
     assert "Ingenting har ändrats" in capsys.readouterr().out
     assert list(Municipality.objects.values_list("code", flat=True)) == ["0885"]
     assert not User.objects.filter(username="other").exists()
@@ -49,7 +62,9 @@ def test_setup_creates_the_municipality_and_its_administrator_once(password_file
 def test_setup_refuses_a_code_that_is_not_a_municipality(code, password_file, capsys):
     from tillit.accounts.models import Municipality, User
 
-    assert _sv(["setup", "--code", code, "--admin", "it", "--password-file", str(password_file)]) == 1
+    assert (
+        _sv(["setup", "--code", code, "--admin", "it", "--password-file", str(password_file)]) == 1
+    )
     assert "inte en svensk kommunkod" in capsys.readouterr().err
     assert not Municipality.objects.exists() and not User.objects.exists()
 
@@ -79,13 +94,44 @@ def test_user_commands_stay_within_one_municipality(password_file, capsys):
 
     from tillit.accounts.models import User
 
-    assert _sv(["setup", "--code", "0885", "--admin", "it", "--password-file", str(password_file)]) == 0
+    assert (
+        _sv(["setup", "--code", "0885", "--admin", "it", "--password-file", str(password_file)])
+        == 0
+    )
     assert _sv(["municipality", "add", "1280"]) == 0
     base = ["--municipality", "0885", "user"]
-    assert _sv([*base, "add", "sara", "--role", "coordinator", "--first-name", "Sara",
-                "--password-file", str(password_file)]) == 0
-    assert _sv(["--municipality", "1280", "user", "add", "malte", "--role", "investigator",
-                "--password-file", str(password_file)]) == 0
+    assert (
+        _sv(
+            [
+                *base,
+                "add",
+                "sara",
+                "--role",
+                "coordinator",
+                "--first-name",
+                "Sara",
+                "--password-file",
+                str(password_file),
+            ]
+        )
+        == 0
+    )
+    assert (
+        _sv(
+            [
+                "--municipality",
+                "1280",
+                "user",
+                "add",
+                "malte",
+                "--role",
+                "investigator",
+                "--password-file",
+                str(password_file),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert _sv([*base, "list"]) == 0
     listed = capsys.readouterr().out
@@ -104,9 +150,15 @@ def test_user_commands_stay_within_one_municipality(password_file, capsys):
     from tillit.accounts.models import AccessLogEntry
 
     logged = set(AccessLogEntry.objects.filter(object_id="sara").values_list("object_type", "path"))
-    assert {("user created", "tillit"), ("user second factor reset", "tillit user reset-2fa"),
-            ("user disabled", "tillit user disable")} <= logged
-    assert _sv([*base, "add", "sara", "--role", "reviewer", "--password-file", str(password_file)]) == 1
+    assert {
+        ("user created", "tillit"),
+        ("user second factor reset", "tillit user reset-2fa"),
+        ("user disabled", "tillit user disable"),
+    } <= logged
+    assert (
+        _sv([*base, "add", "sara", "--role", "reviewer", "--password-file", str(password_file)])
+        == 1
+    )
     assert User.objects.get(username="sara").role == "coordinator"
 
     # with two municipalities a command must name one
@@ -128,11 +180,23 @@ def test_a_command_sets_up_the_embedded_database_on_first_use(tmp_path):
     env = {**os.environ, "TILLIT_DATA_DIR": str(tmp_path / "data"), "TILLIT_SECRET_KEY": "test"}
     env.pop("TILLIT_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    first = subprocess.run([sys.executable, "-m", "tillit.cli", "datasets"], env=env, capture_output=True, text=True,
-                           timeout=300, check=False)
+    first = subprocess.run(
+        [sys.executable, "-m", "tillit.cli", "datasets"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert "Databasen skapades i" in first.stderr and "Databasen" not in first.stdout, first.stderr
     assert (tmp_path / "data" / "tillit.sqlite3").is_file()
     assert "Det finns ingen kommun ännu. Kör `tillit setup`" in first.stderr
-    second = subprocess.run([sys.executable, "-m", "tillit.cli", "datasets"], env=env, capture_output=True,
-                            text=True, timeout=300, check=False)
+    second = subprocess.run(
+        [sys.executable, "-m", "tillit.cli", "datasets"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert "Databasen" not in second.stderr + second.stdout  # said once, on first use only

@@ -4,8 +4,14 @@ import pytest
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path, scope", [("/api/risk-areas", "risks:read"), ("/api/plans", "plans:read"),
-                                         ("/api/measures", "plans:read")])
+@pytest.mark.parametrize(
+    "path, scope",
+    [
+        ("/api/risk-areas", "risks:read"),
+        ("/api/plans", "plans:read"),
+        ("/api/measures", "plans:read"),
+    ],
+)
 def test_a_token_reads_planning_only_with_its_scope(client, personas, path, scope):
     from tillit.accounts.services import api_token_create
 

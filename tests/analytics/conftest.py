@@ -37,8 +37,11 @@ def spark_session():
     # Test data is tiny: compiling generated code and re-planning adaptively cost more than they
     # save (a run of the invoice controls on the synthetic municipality: 19 s -> 9 s). Production
     # sessions keep Spark's defaults.
-    for key, value in {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
-                       "spark.sql.adaptive.enabled": "false"}.items():
+    for key, value in {
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+        "spark.sql.adaptive.enabled": "false",
+    }.items():
         session.conf.set(key, value)
     yield session
     session.stop()
@@ -97,8 +100,12 @@ def arrow_table(dataset: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{n: r.get(n) for n in names} for r in rows], schema=arrow_schema)
 
 
-def write_source(tmp_path: Path, dataset: str, *snapshots: list[dict[str, Any]],
-                 unavailable: frozenset[str] = frozenset()) -> DatasetSource:
+def write_source(
+    tmp_path: Path,
+    dataset: str,
+    *snapshots: list[dict[str, Any]],
+    unavailable: frozenset[str] = frozenset(),
+) -> DatasetSource:
     """Snapshots newest first, like DatasetSource.paths."""
     paths = []
     for i, rows in enumerate(snapshots):
@@ -110,7 +117,9 @@ def write_source(tmp_path: Path, dataset: str, *snapshots: list[dict[str, Any]],
 
 # -- the synthetic municipality, generated and imported once per test session and seed ------------
 
-SYNTHETIC_SCALE = 0.1  # every injected case and decoy is present at this scale; generate + import ≈ 2 s
+SYNTHETIC_SCALE = (
+    0.1  # every injected case and decoy is present at this scale; generate + import ≈ 2 s
+)
 
 
 class Synthetic:
@@ -126,7 +135,9 @@ class Synthetic:
         self.seed = seed
         self.truth = json.loads((folder / "files" / "truth.json").read_text(encoding="utf-8"))
         self.partner_files = folder / "files" / "partner"
-        self.sources: dict[str, DatasetSource] = import_generated(folder / "files", folder / "parquet")
+        self.sources: dict[str, DatasetSource] = import_generated(
+            folder / "files", folder / "parquet"
+        )
         self._cross_municipality(folder)
 
     def _cross_municipality(self, folder: Path) -> None:
@@ -144,7 +155,9 @@ class Synthetic:
             if path.exists():
                 result = ingest(name, path, out / f"{name}.parquet")
                 assert result.ok, (name, result.file_errors, result.errors[:3])
-                partner[name] = DatasetSource(paths=[str(out / f"{name}.parquet")], key=schema.get(name).key)
+                partner[name] = DatasetSource(
+                    paths=[str(out / f"{name}.parquet")], key=schema.get(name).key
+                )
         ours = export(self.sources, "1111", key, folder / "x-ours")
         theirs = export(partner, "2222", key, folder / "x-partner")
         for name in ("x_benefit_payments", "x_invoices"):
@@ -155,7 +168,9 @@ class Synthetic:
         return [c for c in self.truth["cases"] if c["control_id"] == control_id]
 
     def decoys(self, control_id: str) -> list[dict[str, Any]]:
-        return [d for d in self.truth["decoys"] if control_id in d.get("control_ids", [d["control_id"]])]
+        return [
+            d for d in self.truth["decoys"] if control_id in d.get("control_ids", [d["control_id"]])
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -171,7 +186,9 @@ def synthetic(tmp_path_factory) -> Callable[[int], Synthetic]:
     return get
 
 
-def match_truth(synth: Synthetic, control_id: str, hits: list) -> tuple[list[str], list[str], list[list[str]]]:
+def match_truth(
+    synth: Synthetic, control_id: str, hits: list
+) -> tuple[list[str], list[str], list[list[str]]]:
     """(injected cases not found, decoys flagged, hits that match no injected case); see match_evidence."""
     from tillit.analytics.generate._base import match_evidence
 
@@ -194,12 +211,19 @@ def synthetic_run(synthetic) -> Callable[[int, Engine], Any]:
     return get
 
 
-def run_control(tmp_path: Path, engine: Engine, control_id: str, params: dict | None = None,
-                **datasets: list[dict[str, Any]]) -> list:
+def run_control(
+    tmp_path: Path,
+    engine: Engine,
+    control_id: str,
+    params: dict | None = None,
+    **datasets: list[dict[str, Any]],
+) -> list:
     """Write each data set's rows, run one control, assert it ran, return its hits by evidence."""
     from tillit.analytics.runner import run_controls
 
     sources = {name: write_source(tmp_path, name, rows) for name, rows in datasets.items()}
-    result = run_controls(sources, [control_id], engine=engine, params={control_id: params} if params else None)
+    result = run_controls(
+        sources, [control_id], engine=engine, params={control_id: params} if params else None
+    )
     assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
     return sorted(result.hits, key=lambda h: h.evidence_keys)

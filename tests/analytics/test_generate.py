@@ -114,7 +114,9 @@ def test_organisation_numbers_and_giro_numbers_are_valid(out: Path) -> None:
 
 
 def test_every_control_in_the_spec_has_cases(truth: dict) -> None:
-    spec_ids = {p.stem for p in CONTROL_DOCS.glob("*.md") if re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)+", p.stem)}
+    spec_ids = {
+        p.stem for p in CONTROL_DOCS.glob("*.md") if re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)+", p.stem)
+    }
     assert len(spec_ids) >= 41
     counts = Counter(c["control_id"] for c in truth["cases"])
     assert spec_ids <= set(counts), spec_ids - set(counts)

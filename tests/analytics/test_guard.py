@@ -18,7 +18,10 @@ def test_the_allow_list_holds_no_protected_attribute_and_only_real_columns():
 
 def test_protected_words_are_recognised():
     assert protected_in({"kon", "birth_country", "medborgarskap", "amount", "konto", "reason"}) == [
-        "birth_country", "kon", "medborgarskap"]
+        "birth_country",
+        "kon",
+        "medborgarskap",
+    ]
 
 
 @pytest.mark.parametrize("control", all_controls(), ids=lambda c: c.id)
@@ -29,22 +32,39 @@ def test_every_control_reads_only_allowed_columns(control):
 
 
 def _control(sql: str, inputs: dict) -> Control:
-    return Control(id="TEST-GUARD", version=1, title="t", rationale="r", why="w", legal_ground="l",
-                   risk_areas=(), inputs=inputs, sql=sql, explanation="e")
+    return Control(
+        id="TEST-GUARD",
+        version=1,
+        title="t",
+        rationale="r",
+        why="w",
+        legal_ground="l",
+        risk_areas=(),
+        inputs=inputs,
+        sql=sql,
+        explanation="e",
+    )
 
 
 def test_the_guard_sees_columns_through_ctes_and_aliases_and_stars():
-    control = _control("""WITH p AS (SELECT * FROM population)
+    control = _control(
+        """WITH p AS (SELECT * FROM population)
         SELECT 'person' AS subject_type, x.personnummer AS subject_id, 0 AS amount_at_risk, [] AS evidence_keys
-        FROM p AS x WHERE x.status = 'avliden'""", {"population": ("personnummer",)})
+        FROM p AS x WHERE x.status = 'avliden'""",
+        {"population": ("personnummer",)},
+    )
     read = columns_read(control)
     assert ("population", "status") in read and ("population", "birth_date") in read
 
 
 def test_the_gender_digit_of_a_personnummer_is_refused_but_the_birth_date_is_not():
     base = "SELECT 'person' AS subject_type, applicant AS subject_id, 0 AS amount_at_risk, [] AS evidence_keys"
-    gender = _control(base + " FROM benefit_payments WHERE substr(applicant, 11, 1) IN ('1','3')",
-                      {"benefit_payments": ("applicant",)})
-    birth = _control(base + " FROM benefit_payments WHERE substr(applicant, 1, 8) < '20070101'",
-                     {"benefit_payments": ("applicant",)})
+    gender = _control(
+        base + " FROM benefit_payments WHERE substr(applicant, 11, 1) IN ('1','3')",
+        {"benefit_payments": ("applicant",)},
+    )
+    birth = _control(
+        base + " FROM benefit_payments WHERE substr(applicant, 1, 8) < '20070101'",
+        {"benefit_payments": ("applicant",)},
+    )
     assert gender_digit_reads(gender) and gender_digit_reads(birth) == []

@@ -21,17 +21,37 @@ def make_hit(db):
 
     counter = {"n": 0}
 
-    def make(municipality, *, control_id="BEN-DECEASED", subject_type="household", subject_id="H-0042",
-             amount=Decimal("12000.00"), board="Socialnämnden"):
+    def make(
+        municipality,
+        *,
+        control_id="BEN-DECEASED",
+        subject_type="household",
+        subject_id="H-0042",
+        amount=Decimal("12000.00"),
+        board="Socialnämnden",
+    ):
         counter["n"] += 1
         run = Run.objects.create(municipality=municipality, status=Run.Status.DONE)
         return Hit.objects.create(
-            municipality=municipality, control_id=control_id, control_version=1,
-            fingerprint=f"fp-{counter['n']}", first_run=run, last_run=run, engine="duckdb",
-            sql="SELECT 1", subject_type=subject_type, subject_id=subject_id, board=board,
-            risk_areas=["Ekonomiskt bistånd"], amount_at_risk=amount, severity=Hit.Severity.HIGH,
-            score=amount, explanation_template="Payment after death", explanation_params={},
-            evidence=[], evidence_keys=[],
+            municipality=municipality,
+            control_id=control_id,
+            control_version=1,
+            fingerprint=f"fp-{counter['n']}",
+            first_run=run,
+            last_run=run,
+            engine="duckdb",
+            sql="SELECT 1",
+            subject_type=subject_type,
+            subject_id=subject_id,
+            board=board,
+            risk_areas=["Ekonomiskt bistånd"],
+            amount_at_risk=amount,
+            severity=Hit.Severity.HIGH,
+            score=amount,
+            explanation_template="Payment after death",
+            explanation_params={},
+            evidence=[],
+            evidence_keys=[],
         )
 
     return make
@@ -42,14 +62,29 @@ def case_of(db):
     """A case in Kommun A with `members` on its team."""
     from tillit.cases.services import case_create
 
-    def make(creator, *, members=(), title="Misstänkt felaktig utbetalning", case_type="benefit",
-             sensitivity="normal", subjects=None):
+    def make(
+        creator,
+        *,
+        members=(),
+        title="Misstänkt felaktig utbetalning",
+        case_type="benefit",
+        sensitivity="normal",
+        subjects=None,
+    ):
         return case_create(
-            municipality=creator.municipality, user=creator, title=title, case_type=case_type, source="staff",
-            subjects=subjects if subjects is not None else [
-                {"kind": "person", "identifier": "19121212-1212", "name": "Tolvan Tolvansson"}],
-            team=list(members), lead=members[0] if members else None, sensitivity=sensitivity,
-            amount_concerned=Decimal("45000"))
+            municipality=creator.municipality,
+            user=creator,
+            title=title,
+            case_type=case_type,
+            source="staff",
+            subjects=subjects
+            if subjects is not None
+            else [{"kind": "person", "identifier": "19121212-1212", "name": "Tolvan Tolvansson"}],
+            team=list(members),
+            lead=members[0] if members else None,
+            sensitivity=sensitivity,
+            amount_concerned=Decimal("45000"),
+        )
 
     return make
 

@@ -30,8 +30,9 @@ def outsider(personas, kommun_a):
     return _user(kommun_a, "dora", Role.INVESTIGATOR)
 
 
-def test_an_investigator_without_access_gets_403_and_the_attempt_is_logged(client, personas, login, case_of,
-                                                                           outsider):
+def test_an_investigator_without_access_gets_403_and_the_attempt_is_logged(
+    client, personas, login, case_of, outsider
+):
     case = case_of(personas["coordinator"], members=[personas["investigator"]])
     login(client, outsider)
     response = client.get(reverse("cases-detail", args=[case.pk]))
@@ -39,20 +40,33 @@ def test_an_investigator_without_access_gets_403_and_the_attempt_is_logged(clien
     entry = AccessLogEntry.objects.get(user=outsider)
     assert (entry.object_type, entry.object_id) == (DENIED, str(case.pk))
     # the document too, and without handing out a byte
-    document = document_add(case=case, user=personas["investigator"], title="Kontoutdrag", filename="konto.pdf",
-                            content=b"%PDF-1.4 secret")
+    document = document_add(
+        case=case,
+        user=personas["investigator"],
+        title="Kontoutdrag",
+        filename="konto.pdf",
+        content=b"%PDF-1.4 secret",
+    )
     response = client.get(reverse("cases-document", args=[case.pk, document.pk]))
     assert response.status_code == 403 and b"secret" not in response.content
     assert AccessLogEntry.objects.filter(user=outsider, object_type=DENIED).count() == 2
-    assert not AccessLogEntry.objects.filter(user=outsider, object_type__in=["case", "casedocument"]).exists()
+    assert not AccessLogEntry.objects.filter(
+        user=outsider, object_type__in=["case", "casedocument"]
+    ).exists()
 
 
-def test_every_read_of_a_case_and_a_document_is_logged_and_the_coordinator_sees_it(client, personas, login,
-                                                                                  case_of):
+def test_every_read_of_a_case_and_a_document_is_logged_and_the_coordinator_sees_it(
+    client, personas, login, case_of
+):
     investigator, coordinator = personas["investigator"], personas["coordinator"]
     case = case_of(coordinator, members=[investigator])
-    document = document_add(case=case, user=investigator, title="Kontoutdrag", filename="konto.txt",
-                            content=b"kontoutdrag 2025")
+    document = document_add(
+        case=case,
+        user=investigator,
+        title="Kontoutdrag",
+        filename="konto.txt",
+        content=b"kontoutdrag 2025",
+    )
     login(client, investigator)
     for _ in range(2):
         assert client.get(reverse("cases-detail", args=[case.pk])).status_code == 200
@@ -66,11 +80,18 @@ def test_every_read_of_a_case_and_a_document_is_logged_and_the_coordinator_sees_
     assert "bob" in page  # the coordinator reviews the case's access log on the case page
 
 
-def test_a_document_whose_bytes_changed_on_disk_is_detected_and_not_handed_out(client, personas, login, case_of):
+def test_a_document_whose_bytes_changed_on_disk_is_detected_and_not_handed_out(
+    client, personas, login, case_of
+):
     investigator = personas["investigator"]
     case = case_of(personas["coordinator"], members=[investigator])
-    document = document_add(case=case, user=investigator, title="Faktura", filename="faktura.txt",
-                            content=b"Belopp: 48 750 kr")
+    document = document_add(
+        case=case,
+        user=investigator,
+        title="Faktura",
+        filename="faktura.txt",
+        content=b"Belopp: 48 750 kr",
+    )
     assert document_read(document=document) == b"Belopp: 48 750 kr"
     document_path(document).write_bytes(b"Belopp: 4 875 kr")
     with pytest.raises(DocumentTampered):
@@ -87,11 +108,20 @@ def test_a_document_whose_bytes_changed_on_disk_is_detected_and_not_handed_out(c
 def test_deletion_needs_a_second_person_and_leaves_no_content(personas, case_of, kommun_a):
     coordinator, investigator = personas["coordinator"], personas["investigator"]
     case = case_of(coordinator, members=[investigator], title="Tolvan Tolvanssons bistånd")
-    document = document_add(case=case, user=investigator, title="Utredning", filename="utredning.txt",
-                            content=b"personuppgifter")
+    document = document_add(
+        case=case,
+        user=investigator,
+        title="Utredning",
+        filename="utredning.txt",
+        content=b"personuppgifter",
+    )
     path = document_path(document)
-    case = case_transition(case=case, user=coordinator, to_state=State.CLOSED_NO_ACTION,
-                           reason="Inget fel konstaterades.")
+    case = case_transition(
+        case=case,
+        user=coordinator,
+        to_state=State.CLOSED_NO_ACTION,
+        reason="Inget fel konstaterades.",
+    )
     Case.objects.filter(pk=case.pk).update(retain_until=date.today() - timedelta(days=1))
     [request] = deletion_propose(user=coordinator)
     with pytest.raises(CaseError):
@@ -104,5 +134,9 @@ def test_deletion_needs_a_second_person_and_leaves_no_content(personas, case_of,
     assert not CaseDocument.objects.filter(pk=document.pk).exists()
     # what remains says that a case was deleted, by whom, never what it held
     kept = DeletionRequest.objects.get(pk=request.pk)
-    assert kept.case_number == case.number and kept.proposed_by == coordinator and kept.decided_by == second
+    assert (
+        kept.case_number == case.number
+        and kept.proposed_by == coordinator
+        and kept.decided_by == second
+    )
     assert "Tolvan" not in repr(kept.__dict__)

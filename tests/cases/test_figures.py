@@ -32,7 +32,13 @@ PAYMENT = Decimal("143950.00")
 def _three_hits_on_one_payment(make_hit, municipality):
     hits = []
     for control in ("PAY-DUP", "INV-DUP-EXACT", "SUP-NO-FTAX"):
-        hit = make_hit(municipality, control_id=control, subject_type="supplier", subject_id="20012", amount=PAYMENT)
+        hit = make_hit(
+            municipality,
+            control_id=control,
+            subject_type="supplier",
+            subject_id="20012",
+            amount=PAYMENT,
+        )
         hit.evidence_keys = ["payments:P-77", "suppliers:20012"]
         hit.save(update_fields=["evidence_keys"])
         hits.append(hit)
@@ -82,33 +88,52 @@ def test_the_queue_total_counts_one_payment_once(make_hit, personas, login, clie
 def test_a_police_report_counts_when_registered_as_sent_with_its_date(case_of, personas):
     alice, bob = personas["coordinator"], personas["investigator"]
     case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT, State.INVESTIGATION)
-    report = police_report_record(case=case, user=bob, offences=["bidragsbrott"], facts="Uttag efter dödsfall.",
-                                  checklist={"incorrect_information": True, "risk_of_wrong_payment": True,
-                                             "benefit_in_scope": True})
+    report = police_report_record(
+        case=case,
+        user=bob,
+        offences=["bidragsbrott"],
+        facts="Uttag efter dödsfall.",
+        checklist={
+            "incorrect_information": True,
+            "risk_of_wrong_payment": True,
+            "benefit_in_scope": True,
+        },
+    )
     assert report.reported_on is None
     assert selectors.police_reports_sent(user=alice).count() == 0
     assert selectors.statistics(user=alice)["police_reports"] == 0
-    police_report_mark_sent(report=report, user=bob, sent_on=date(2026, 3, 4), police_reference="5000-K123-26")
+    police_report_mark_sent(
+        report=report, user=bob, sent_on=date(2026, 3, 4), police_reference="5000-K123-26"
+    )
     sent = selectors.police_reports_sent(user=alice)
     assert [(r.pk, r.reported_on) for r in sent] == [(report.pk, date(2026, 3, 4))]
     assert selectors.police_reports_sent(user=alice, year=2026).count() == 1
     assert selectors.police_reports_sent(user=alice, year=2025).count() == 0
     assert selectors.statistics(user=alice)["police_reports"] == 1
     with pytest.raises(CaseError):
-        police_report_mark_sent(report=PoliceReport.objects.get(pk=report.pk), user=bob, sent_on=date(2026, 3, 5))
+        police_report_mark_sent(
+            report=PoliceReport.objects.get(pk=report.pk), user=bob, sent_on=date(2026, 3, 5)
+        )
     assert case.events.filter(action="police report sent").count() == 1
 
 
 def test_the_case_page_registers_a_draft_as_sent(case_of, personas, login, client):
     alice, bob = personas["coordinator"], personas["investigator"]
     case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT, State.INVESTIGATION)
-    report = police_report_record(case=case, user=bob, offences=["bedrageri"], facts="Fakturan avsåg inget.",
-                                  checklist={"deception": True})
+    report = police_report_record(
+        case=case,
+        user=bob,
+        offences=["bedrageri"],
+        facts="Fakturan avsåg inget.",
+        checklist={"deception": True},
+    )
     login(client, bob)
     page = client.get(reverse("cases-detail", args=[case.pk])).content.decode()
     assert reverse("cases-police-sent", args=[case.pk, report.pk]) in page
-    response = client.post(reverse("cases-police-sent", args=[case.pk, report.pk]),
-                           {"sent_on": "2026-02-01", "police_reference": "K-1"})
+    response = client.post(
+        reverse("cases-police-sent", args=[case.pk, report.pk]),
+        {"sent_on": "2026-02-01", "police_reference": "K-1"},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.reported_on, report.police_reference) == (date(2026, 2, 1), "K-1")
@@ -118,14 +143,24 @@ def test_notifying_from_the_queue_writes_one_ledger_row(make_hit, personas, logi
     alice = personas["coordinator"]
     hit = make_hit(alice.municipality)
     login(client, alice)
-    response = client.post(reverse("controls-hit-action", args=[hit.pk, "notify"]), {
-        "notify-authority": "forsakringskassan", "notify-legal_ground": "2008:206",
-        "notify-note": "Bostadsbidrag betalas till en person som enligt folkbokföringen har avlidit."})
+    response = client.post(
+        reverse("controls-hit-action", args=[hit.pk, "notify"]),
+        {
+            "notify-authority": "forsakringskassan",
+            "notify-legal_ground": "2008:206",
+            "notify-note": "Bostadsbidrag betalas till en person som enligt folkbokföringen har avlidit.",
+        },
+    )
     assert response.status_code == 302
     rows = Notification.objects.filter(municipality=alice.municipality)
     assert rows.count() == 1
     row = rows.get()
-    assert (row.hit_id, row.case_id, row.recipient, row.direction) == (hit.pk, None, "forsakringskassan", "outgoing")
+    assert (row.hit_id, row.case_id, row.recipient, row.direction) == (
+        hit.pk,
+        None,
+        "forsakringskassan",
+        "outgoing",
+    )
     hit.refresh_from_db()
     assert hit.status == "notified"
     assert list(selectors.ledger_list(user=alice)) == [row]
@@ -138,8 +173,14 @@ def test_notifying_from_the_queue_writes_one_ledger_row(make_hit, personas, logi
 def test_notifying_from_a_case_writes_one_ledger_row(case_of, personas):
     alice = personas["coordinator"]
     case = case_of(alice)
-    notification_record(case=case, user=alice, recipient="ekobrottsmyndigheten", legal_ground="osl_10_15a",
-                        shared="Underlag om fakturor.", sent_on=date(2026, 1, 10))
+    notification_record(
+        case=case,
+        user=alice,
+        recipient="ekobrottsmyndigheten",
+        legal_ground="osl_10_15a",
+        shared="Underlag om fakturor.",
+        sent_on=date(2026, 1, 10),
+    )
     assert selectors.notifications_recorded(user=alice).count() == 1
     assert selectors.notifications_recorded(user=alice, year=2026).count() == 1
 
@@ -147,25 +188,46 @@ def test_notifying_from_a_case_writes_one_ledger_row(case_of, personas):
 def test_a_ground_is_refused_before_it_came_into_force(case_of, personas):
     alice = personas["coordinator"]
     with pytest.raises(CaseError):
-        notification_record(case=case_of(alice), user=alice, recipient="lansstyrelsen", legal_ground="osl_10_15a",
-                            shared="Uppgifter.", sent_on=date(2025, 11, 30))
+        notification_record(
+            case=case_of(alice),
+            user=alice,
+            recipient="lansstyrelsen",
+            legal_ground="osl_10_15a",
+            shared="Uppgifter.",
+            sent_on=date(2025, 11, 30),
+        )
     assert Notification.objects.count() == 0
 
 
 def test_incoming_information_is_registered_beside_outgoing(case_of, personas, login, client):
     alice = personas["coordinator"]
     case = case_of(alice)
-    incoming_record(user=alice, recipient="forsakringskassan", legal_ground="2024:307",
-                    shared="Begäran om uppgift om utbetalt ekonomiskt bistånd för mars 2026.",
-                    received_on=date(2026, 4, 2), case=case, answer="Uppgifterna lämnades.",
-                    answered_on=date(2026, 4, 3))
+    incoming_record(
+        user=alice,
+        recipient="forsakringskassan",
+        legal_ground="2024:307",
+        shared="Begäran om uppgift om utbetalt ekonomiskt bistånd för mars 2026.",
+        received_on=date(2026, 4, 2),
+        case=case,
+        answer="Uppgifterna lämnades.",
+        answered_on=date(2026, 4, 3),
+    )
     assert selectors.notifications_recorded(user=alice).count() == 0
     assert selectors.notifications_recorded(user=alice, direction="incoming").count() == 1
     assert selectors.statistics(user=alice)["incoming_total"] == 1
     login(client, alice)
-    response = client.post(reverse("cases-ledger"), {
-        "recipient": "lansstyrelsen", "legal_ground": "2024:307", "shared": "Fråga om föreningsbidrag.",
-        "received_on": "2026-04-05", "case_number": "", "answer": "", "answered_on": ""})
+    response = client.post(
+        reverse("cases-ledger"),
+        {
+            "recipient": "lansstyrelsen",
+            "legal_ground": "2024:307",
+            "shared": "Fråga om föreningsbidrag.",
+            "received_on": "2026-04-05",
+            "case_number": "",
+            "answer": "",
+            "answered_on": "",
+        },
+    )
     assert response.status_code == 302
     page = client.get(reverse("cases-ledger") + "?direction=incoming").content.decode()
     assert "Fråga om föreningsbidrag." in page and "Uppgifterna lämnades." in page
@@ -181,9 +243,17 @@ def test_the_cases_export_counts_sent_police_reports_and_writes_swedish_time(cas
     alice, bob = personas["coordinator"], personas["investigator"]
     case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT, State.INVESTIGATION)
     Case.objects.filter(pk=case.pk).update(opened_at=datetime(2026, 6, 30, 22, 15, tzinfo=UTC))
-    police_report_record(case=case, user=bob, offences=["bedrageri"], facts="x", checklist={"deception": True})
-    police_report_record(case=case, user=bob, offences=["bedrageri"], facts="y", checklist={"deception": True},
-                         reported_on=date(2026, 7, 1))
+    police_report_record(
+        case=case, user=bob, offences=["bedrageri"], facts="x", checklist={"deception": True}
+    )
+    police_report_record(
+        case=case,
+        user=bob,
+        offences=["bedrageri"],
+        facts="y",
+        checklist={"deception": True},
+        reported_on=date(2026, 7, 1),
+    )
     [row] = list(export_rows(Case.objects.filter(pk=case.pk), personal=False))
     assert row["opened_at"].startswith("2026-07-01T00:15") and row["opened_at"].endswith("+02:00")
     assert (row["police_reports"], row["police_reports_sent"]) == (2, 1)

@@ -16,7 +16,9 @@ from .conftest import advance
 
 def test_a_hit_opens_a_case_with_its_subject_amount_and_board(personas, make_hit):
     bob = personas["investigator"]
-    hit = make_hit(bob.municipality, control_id="BEN-DECEASED", subject_id="H-0042", amount=Decimal("12000"))
+    hit = make_hit(
+        bob.municipality, control_id="BEN-DECEASED", subject_id="H-0042", amount=Decimal("12000")
+    )
     hit_open_case(hit=hit, user=bob)
     hit.refresh_from_db()
     assert hit.status == Hit.Status.CASE
@@ -35,8 +37,15 @@ def test_a_hit_opens_a_case_with_its_subject_amount_and_board(personas, make_hit
 
 def test_further_hits_on_the_same_subject_join_the_open_case(personas, make_hit):
     bob = personas["investigator"]
-    first = make_hit(bob.municipality, control_id="BEN-DECEASED", subject_id="H-0042", amount=Decimal("1000"))
-    second = make_hit(bob.municipality, control_id="BEN-SHARED-ACCOUNT", subject_id="H-0042", amount=Decimal("500"))
+    first = make_hit(
+        bob.municipality, control_id="BEN-DECEASED", subject_id="H-0042", amount=Decimal("1000")
+    )
+    second = make_hit(
+        bob.municipality,
+        control_id="BEN-SHARED-ACCOUNT",
+        subject_id="H-0042",
+        amount=Decimal("500"),
+    )
     other = make_hit(bob.municipality, control_id="BEN-DECEASED", subject_id="H-0099")
     case = case_open_from_hit(hit=first, user=bob)
     joined = case_open_from_hit(hit=second, user=bob)
@@ -58,7 +67,9 @@ def test_the_same_hit_twice_gives_the_same_case(personas, make_hit):
 def test_a_hit_on_a_subject_whose_case_is_closed_opens_a_new_case(personas, make_hit):
     bob = personas["investigator"]
     case = case_open_from_hit(hit=make_hit(bob.municipality, subject_id="H-7"), user=bob)
-    case_transition(case=case, user=bob, to_state=State.CLOSED_NO_ACTION, reason="Förklarat: dödsboet betalade.")
+    case_transition(
+        case=case, user=bob, to_state=State.CLOSED_NO_ACTION, reason="Förklarat: dödsboet betalade."
+    )
     again = case_open_from_hit(hit=make_hit(bob.municipality, subject_id="H-7"), user=bob)
     assert again.pk != case.pk
 
@@ -73,7 +84,9 @@ def test_a_hit_never_joins_another_municipalitys_case(personas, make_hit):
 
 def test_a_supplier_hit_becomes_a_supplier_case_about_a_company(personas, make_hit):
     alice = personas["coordinator"]
-    hit = make_hit(alice.municipality, control_id="INV-DUP-EXACT", subject_type="supplier", subject_id="12466")
+    hit = make_hit(
+        alice.municipality, control_id="INV-DUP-EXACT", subject_type="supplier", subject_id="12466"
+    )
     case = case_open_from_hit(hit=hit, user=alice)
     assert case.case_type == "supplier"
     assert case.subjects.get().kind == "company"
@@ -89,18 +102,35 @@ def test_case_numbers_run_per_municipality_and_year(personas, case_of):
     with time_machine.travel("2027-01-02 10:00 +01:00"):
         next_year = case_of(alice)
     assert (first.number, second.number, other.number, next_year.number) == (
-        "2026-0001", "2026-0002", "2026-0001", "2027-0001")
+        "2026-0001",
+        "2026-0002",
+        "2026-0001",
+        "2027-0001",
+    )
 
 
 def test_a_case_from_a_tip_keeps_the_tip_reference_and_not_the_reporter(personas):
     alice = personas["coordinator"]
-    case = case_open_from_tip(tip_reference="TIPS-2026-17", municipality=alice.municipality, user=alice,
-                              title="Tips om svartarbete", case_type="benefit", description="Arbetar svart.",
-                              whistleblowing=False)
+    case = case_open_from_tip(
+        tip_reference="TIPS-2026-17",
+        municipality=alice.municipality,
+        user=alice,
+        title="Tips om svartarbete",
+        case_type="benefit",
+        description="Arbetar svart.",
+        whistleblowing=False,
+    )
     assert case.source == Source.TIP and case.tip_reference == "TIPS-2026-17"
-    whistle = case_open_from_tip(tip_reference="VB-3", municipality=alice.municipality, user=alice,
-                                 title="Visselblåsning", case_type="unlawful_influence", description="…",
-                                 whistleblowing=True, sensitivity="team_only")
+    whistle = case_open_from_tip(
+        tip_reference="VB-3",
+        municipality=alice.municipality,
+        user=alice,
+        title="Visselblåsning",
+        case_type="unlawful_influence",
+        description="…",
+        whistleblowing=True,
+        sensitivity="team_only",
+    )
     assert whistle.source == Source.WHISTLEBLOWING
 
 

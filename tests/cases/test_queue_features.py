@@ -17,39 +17,64 @@ from tillit.controls.models import Hit, HitEvent
 from tillit.controls.services import hit_open_case
 
 
-def test_a_dismissal_needs_a_comment_and_the_comment_can_be_changed_with_history(make_hit, personas, login, client):
+def test_a_dismissal_needs_a_comment_and_the_comment_can_be_changed_with_history(
+    make_hit, personas, login, client
+):
     carl = personas["controller"]
     hit = make_hit(carl.municipality)
     login(client, carl)
-    client.post(reverse("controls-hit-action", args=[hit.pk, "dismiss"]), {"dismiss-reason": "explained"})
+    client.post(
+        reverse("controls-hit-action", args=[hit.pk, "dismiss"]), {"dismiss-reason": "explained"}
+    )
     hit.refresh_from_db()
     assert hit.status == Hit.Status.NEW  # refused: no comment
-    client.post(reverse("controls-hit-action", args=[hit.pk, "dismiss"]),
-                {"dismiss-reason": "explained", "dismiss-note": "Kreditfaktura finns."})
+    client.post(
+        reverse("controls-hit-action", args=[hit.pk, "dismiss"]),
+        {"dismiss-reason": "explained", "dismiss-note": "Kreditfaktura finns."},
+    )
     hit.refresh_from_db()
     assert hit.status == Hit.Status.DISMISSED
-    client.post(reverse("controls-hit-action", args=[hit.pk, "comment"]),
-                {"comment-note": "Kreditfaktura K-17 av 2026-03-02 tar ut beloppet."})
-    notes = list(HitEvent.objects.filter(hit=hit, action__in=["dismissed", "comment"]).order_by("id")
-                 .values_list("note", flat=True))
+    client.post(
+        reverse("controls-hit-action", args=[hit.pk, "comment"]),
+        {"comment-note": "Kreditfaktura K-17 av 2026-03-02 tar ut beloppet."},
+    )
+    notes = list(
+        HitEvent.objects.filter(hit=hit, action__in=["dismissed", "comment"])
+        .order_by("id")
+        .values_list("note", flat=True)
+    )
     assert notes == ["Kreditfaktura finns.", "Kreditfaktura K-17 av 2026-03-02 tar ut beloppet."]
     page = client.get(reverse("controls-hit", args=[hit.pk])).content.decode()
-    assert "Kreditfaktura K-17 av 2026-03-02 tar ut beloppet." in page and "Kreditfaktura finns." in page
+    assert (
+        "Kreditfaktura K-17 av 2026-03-02 tar ut beloppet." in page
+        and "Kreditfaktura finns." in page
+    )
 
 
 def test_bulk_dismissal_needs_a_comment(make_hit, personas, login, client):
     carl = personas["controller"]
     hits = [make_hit(carl.municipality), make_hit(carl.municipality)]
     login(client, carl)
-    client.post(reverse("controls-hit-bulk"), {"hit": [h.pk for h in hits], "reason": "immaterial", "note": "",
-                                               "action": "dismiss"})
+    client.post(
+        reverse("controls-hit-bulk"),
+        {"hit": [h.pk for h in hits], "reason": "immaterial", "note": "", "action": "dismiss"},
+    )
     assert Hit.objects.filter(status=Hit.Status.DISMISSED).count() == 0
-    client.post(reverse("controls-hit-bulk"), {"hit": [h.pk for h in hits], "reason": "immaterial",
-                                               "note": "Under väsentlighetsgränsen.", "action": "dismiss"})
+    client.post(
+        reverse("controls-hit-bulk"),
+        {
+            "hit": [h.pk for h in hits],
+            "reason": "immaterial",
+            "note": "Under väsentlighetsgränsen.",
+            "action": "dismiss",
+        },
+    )
     assert Hit.objects.filter(status=Hit.Status.DISMISSED).count() == 2
 
 
-def test_the_controller_sees_the_state_of_the_case_their_hit_became(make_hit, personas, login, client):
+def test_the_controller_sees_the_state_of_the_case_their_hit_became(
+    make_hit, personas, login, client
+):
     carl, alice = personas["controller"], personas["coordinator"]
     hit = make_hit(carl.municipality)
     hit_open_case(hit=hit, user=carl)
@@ -58,7 +83,9 @@ def test_the_controller_sees_the_state_of_the_case_their_hit_became(make_hit, pe
     login(client, carl)
     page = client.get(reverse("controls-hit", args=[hit.pk])).content.decode()
     assert "under bedömning" in page or "under assessment" in page
-    assert reverse("cases-detail", args=[case.pk]) not in page  # the case itself stays with its team
+    assert (
+        reverse("cases-detail", args=[case.pk]) not in page
+    )  # the case itself stays with its team
     queue = client.get(reverse("controls-queue") + "?status=case").content.decode()
     assert case.number in queue
 
@@ -66,8 +93,13 @@ def test_the_controller_sees_the_state_of_the_case_their_hit_became(make_hit, pe
 def test_the_queue_exports_to_excel_with_the_current_filter(make_hit, personas, login, client):
     carl = personas["controller"]
     make_hit(carl.municipality, control_id="BEN-DECEASED", amount=Decimal("12000.00"))
-    make_hit(carl.municipality, control_id="INV-DUP-EXACT", subject_type="supplier", subject_id="=HYPERLINK(1)",
-             amount=Decimal("143950.00"))
+    make_hit(
+        carl.municipality,
+        control_id="INV-DUP-EXACT",
+        subject_type="supplier",
+        subject_id="=HYPERLINK(1)",
+        amount=Decimal("143950.00"),
+    )
     login(client, carl)
     response = client.get(reverse("controls-queue-export") + "?control=INV-DUP-EXACT")
     assert response.status_code == 200
@@ -78,7 +110,9 @@ def test_the_queue_exports_to_excel_with_the_current_filter(make_hit, personas, 
     assert [r[1] for r in data] == ["INV-DUP-EXACT"]
     assert data[0][5] == 143950.0
     assert not str(data[0][3]).startswith("=")  # a value is never a live formula
-    assert any(r and len(r) > 1 and "control=INV-DUP-EXACT" in str(r[1]) for r in rows)  # the filter is stated
+    assert any(
+        r and len(r) > 1 and "control=INV-DUP-EXACT" in str(r[1]) for r in rows
+    )  # the filter is stated
     assert AccessLogEntry.objects.filter(object_type="hit export", action="export").exists()
     page = client.get(reverse("controls-queue") + "?control=INV-DUP-EXACT").content.decode()
     assert reverse("controls-queue-export") + "?" in page and "control=INV-DUP-EXACT" in page

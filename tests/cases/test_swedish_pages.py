@@ -20,11 +20,13 @@ from django.utils import timezone
 
 PO = Path(__file__).resolve().parents[2] / "src/tillit/locale/sv/LC_MESSAGES/django.po"
 # pages that are not HTML for a person, or that do something on GET
-SKIP = re.compile(r"(\.csv|\.xlsx|\.json|\.zip|\.pdf|\.docx|openapi|/api/|health|logout|logga-ut|/static/|/media/"
-                  r"|export|admin/|i18n|setlang|jsi18n|/hx/|/tips/|visselblasning|favicon|robots"
-                  # the risks app stores its internal-control plan's activities as text copied from the
-                  # controls' English titles (data, not a template): reported to the risks section, issue 16
-                  r"|/risker/internkontrollplan/)")
+SKIP = re.compile(
+    r"(\.csv|\.xlsx|\.json|\.zip|\.pdf|\.docx|openapi|/api/|health|logout|logga-ut|/static/|/media/"
+    r"|export|admin/|i18n|setlang|jsi18n|/hx/|/tips/|visselblasning|favicon|robots"
+    # the risks app stores its internal-control plan's activities as text copied from the
+    # controls' English titles (data, not a template): reported to the risks section, issue 16
+    r"|/risker/internkontrollplan/)"
+)
 
 
 def _english_sources() -> set[str]:
@@ -34,7 +36,13 @@ def _english_sources() -> set[str]:
         if entry.obsolete or entry.msgid_plural or not entry.msgstr or entry.msgstr == entry.msgid:
             continue
         text = entry.msgid
-        if "%(" in text or "{" in text or len(text) < 18 or text.count(" ") < 2 or not text[0].isalpha():
+        if (
+            "%(" in text
+            or "{" in text
+            or len(text) < 18
+            or text.count(" ") < 2
+            or not text[0].isalpha()
+        ):
             continue
         found.add(text)
     return found
@@ -53,7 +61,9 @@ def _plain_urls() -> list[str]:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern) and not p.pattern.converters and "<" not in str(p.pattern):
+            elif (
+                isinstance(p, URLPattern) and not p.pattern.converters and "<" not in str(p.pattern)
+            ):
                 route = prefix + str(p.pattern)
                 if "^" in route or "(?" in route:
                     continue
@@ -83,21 +93,58 @@ def populated(personas, case_of, make_hit, tmp_path):
     case = advance(case_of(alice, members=[bob]), alice, State.ASSESSMENT, State.INVESTIGATION)
     # opened at 23:30 UTC: 00:30 the next day in Stockholm
     Case.objects.filter(pk=case.pk).update(opened_at=datetime(2026, 1, 14, 23, 30, tzinfo=UTC))
-    document = document_add(case=case, user=bob, title="Anteckning", filename="a.txt", content="Text om ärendet.".encode())
+    document = document_add(
+        case=case,
+        user=bob,
+        title="Anteckning",
+        filename="a.txt",
+        content="Text om ärendet.".encode(),
+    )
     today = timezone.localdate()
-    letter_send(case=case, user=bob, kind="kommunicering", addressee="Tolvan Tolvansson", body="Underlag.",
-                sent_on=today - timedelta(days=20), reply_by=today - timedelta(days=6))
-    recovery_claim_decide(case=case, user=bob, amount=Decimal("1000"), legal_ground="sol_9_1", decision_date=today,
-                          debtor="Tolvan Tolvansson", reasoning="Skäl.")
-    police_report_record(case=case, user=bob, offences=["bidragsbrott"], facts="Fakta.",
-                         checklist={"incorrect_information": True, "risk_of_wrong_payment": True,
-                                    "benefit_in_scope": True})
-    notification_record(case=case, user=bob, recipient="forsakringskassan", legal_ground="2008:206",
-                        shared="Uppgift.", sent_on=today)
+    letter_send(
+        case=case,
+        user=bob,
+        kind="kommunicering",
+        addressee="Tolvan Tolvansson",
+        body="Underlag.",
+        sent_on=today - timedelta(days=20),
+        reply_by=today - timedelta(days=6),
+    )
+    recovery_claim_decide(
+        case=case,
+        user=bob,
+        amount=Decimal("1000"),
+        legal_ground="sol_9_1",
+        decision_date=today,
+        debtor="Tolvan Tolvansson",
+        reasoning="Skäl.",
+    )
+    police_report_record(
+        case=case,
+        user=bob,
+        offences=["bidragsbrott"],
+        facts="Fakta.",
+        checklist={
+            "incorrect_information": True,
+            "risk_of_wrong_payment": True,
+            "benefit_in_scope": True,
+        },
+    )
+    notification_record(
+        case=case,
+        user=bob,
+        recipient="forsakringskassan",
+        legal_ground="2008:206",
+        shared="Uppgift.",
+        sent_on=today,
+    )
     disclosure_register(case=case, user=bob, document=document, received_on=today)
     hit = make_hit(alice.municipality)
     path = tmp_path / "lev.csv"
-    path.write_text("Leverantörsnr;Leverantör;Org.nr\n20012;Ystads Färg & Tapet AB;556123-4567\n", encoding="utf-8")
+    path.write_text(
+        "Leverantörsnr;Leverantör;Org.nr\n20012;Ystads Färg & Tapet AB;556123-4567\n",
+        encoding="utf-8",
+    )
     import_file(user=alice, municipality=alice.municipality, dataset="suppliers", path=path)
     return {"case": case, "hit": hit, "alice": alice}
 
@@ -108,13 +155,18 @@ def test_every_page_is_in_swedish_and_in_swedish_time(populated, login, client, 
     login(client, populated["alice"])
     client.cookies["django_language"] = "sv"
     pages = _plain_urls() + [
-        reverse("cases-detail", args=[case.pk]), reverse("cases-outcome", args=[case.pk, "recovery"]),
-        reverse("cases-outcome", args=[case.pk, "police"]), reverse("cases-outcome", args=[case.pk, "notification"]),
-        reverse("cases-letter", args=[case.pk, "kommunicering"]), reverse("cases-letter", args=[case.pk, "kallelse"]),
-        reverse("cases-letter", args=[case.pk, "begaran"]), reverse("cases-templates") + "?mall=police",
+        reverse("cases-detail", args=[case.pk]),
+        reverse("cases-outcome", args=[case.pk, "recovery"]),
+        reverse("cases-outcome", args=[case.pk, "police"]),
+        reverse("cases-outcome", args=[case.pk, "notification"]),
+        reverse("cases-letter", args=[case.pk, "kommunicering"]),
+        reverse("cases-letter", args=[case.pk, "kallelse"]),
+        reverse("cases-letter", args=[case.pk, "begaran"]),
+        reverse("cases-templates") + "?mall=police",
         reverse("cases-draft", args=[case.pk, "recovery", case.recovery_claims.get().pk]),
         reverse("cases-draft", args=[case.pk, "police", case.police_reports.get().pk]),
-        reverse("controls-hit", args=[hit.pk]), reverse("controls-queue") + "?status=",
+        reverse("controls-hit", args=[hit.pk]),
+        reverse("controls-queue") + "?status=",
         reverse("datasets-detail", args=["suppliers"]),
     ]
     english = _english_sources()
@@ -144,8 +196,14 @@ def test_the_demo_shows_tillits_own_404_not_djangos_url_list(monkeypatch, db, cl
 
     seen = {}
     monkeypatch.delenv("TILLIT_DEBUG", raising=False)
-    monkeypatch.delenv("TILLIT_DEMO_MODE", raising=False)  # main() sets it; restored to absent afterwards
-    monkeypatch.setattr(tillit.cli, "cmd_demo", lambda args: seen.setdefault("debug", os.environ.get("TILLIT_DEBUG")))
+    monkeypatch.delenv(
+        "TILLIT_DEMO_MODE", raising=False
+    )  # main() sets it; restored to absent afterwards
+    monkeypatch.setattr(
+        tillit.cli,
+        "cmd_demo",
+        lambda args: seen.setdefault("debug", os.environ.get("TILLIT_DEBUG")),
+    )
     monkeypatch.setattr(tillit.cli, "_setup_django", lambda lang: None)
     tillit.cli.main(["demo"])
     assert "debug" in seen and seen["debug"] is None  # the demo does not turn DEBUG on
@@ -157,7 +215,9 @@ def test_the_demo_shows_tillits_own_404_not_djangos_url_list(monkeypatch, db, cl
     assert "Sidan finns inte" in text or "Page not found" in text
 
 
-def test_the_court_export_writes_its_logs_in_swedish_and_swedish_time(case_of, personas, client, login):
+def test_the_court_export_writes_its_logs_in_swedish_and_swedish_time(
+    case_of, personas, client, login
+):
     import csv
     import io
     import zipfile
@@ -172,14 +232,27 @@ def test_the_court_export_writes_its_logs_in_swedish_and_swedish_time(case_of, p
     login(client, alice)
     client.get(reverse("cases-detail", args=[case.pk]))
     archive = zipfile.ZipFile(io.BytesIO(case_archive(case=case, user=alice)))
-    history = list(csv.reader(io.StringIO(archive.read("handelselogg.csv").decode()), delimiter=";"))
+    history = list(
+        csv.reader(io.StringIO(archive.read("handelselogg.csv").decode()), delimiter=";")
+    )
     from django.utils.translation import gettext, override
 
     with override("sv"):
-        assert history[1][2:4] == [gettext("case opened"), gettext("staff report")] != ["opened", "staff"]
+        assert (
+            history[1][2:4]
+            == [gettext("case opened"), gettext("staff report")]
+            != ["opened", "staff"]
+        )
     with override("sv"):
-        changed, step = gettext("state changed"), f"{gettext('received')} → {gettext('under assessment')}"
-    assert "received" not in step and any(row[2:4] == [changed, step] for row in history[1:]), history
+        changed, step = (
+            gettext("state changed"),
+            f"{gettext('received')} → {gettext('under assessment')}",
+        )
+    assert "received" not in step and any(row[2:4] == [changed, step] for row in history[1:]), (
+        history
+    )
     assert all(row[0].endswith(("+01:00", "+02:00")) for row in history[1:])
     reads = list(csv.reader(io.StringIO(archive.read("atkomstlogg.csv").decode()), delimiter=";"))
-    assert reads[1:] and all(row[2] not in ("view", "export", "search", "change") for row in reads[1:])
+    assert reads[1:] and all(
+        row[2] not in ("view", "export", "search", "change") for row in reads[1:]
+    )

@@ -48,13 +48,19 @@ def test_anonymous_users_are_sent_to_log_in(client, db, name, method, kwargs):
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs"), CASE_VIEWS)
-def test_it_refuses_another_municipalitys_case_with_404(client, personas, login, case_of, name, method, kwargs):
+def test_it_refuses_another_municipalitys_case_with_404(
+    client, personas, login, case_of, name, method, kwargs
+):
     from tillit.accounts.services import user_create
 
     case = case_of(personas["coordinator"], members=[personas["investigator"]])
     # a coordinator in Kommun B: the strongest role there still cannot reach Kommun A's case
-    outsider = user_create(municipality=personas["other_investigator"].municipality, username="dora",
-                           password="x" * 16, role="coordinator")
+    outsider = user_create(
+        municipality=personas["other_investigator"].municipality,
+        username="dora",
+        password="x" * 16,
+        role="coordinator",
+    )
     login(client, outsider)
     response = getattr(client, method)(reverse(name, kwargs={"pk": case.pk, **kwargs}))
     assert response.status_code == 404
@@ -65,12 +71,23 @@ def test_another_municipalitys_deletion_request_is_a_404(client, personas, login
     from tillit.cases.models import DeletionRequest
 
     case = case_of(personas["coordinator"])
-    request = DeletionRequest.objects.create(municipality=case.municipality, case=case, case_number=case.number,
-                                             case_type=case.case_type, proposed_by=personas["coordinator"])
-    outsider = user_create(municipality=personas["other_investigator"].municipality, username="dora",
-                           password="x" * 16, role="coordinator")
+    request = DeletionRequest.objects.create(
+        municipality=case.municipality,
+        case=case,
+        case_number=case.number,
+        case_type=case.case_type,
+        proposed_by=personas["coordinator"],
+    )
+    outsider = user_create(
+        municipality=personas["other_investigator"].municipality,
+        username="dora",
+        password="x" * 16,
+        role="coordinator",
+    )
     login(client, outsider)
-    url = reverse("cases-retention-decide", kwargs={"request_pk": request.pk, "decision": "approve"})
+    url = reverse(
+        "cases-retention-decide", kwargs={"request_pk": request.pk, "decision": "approve"}
+    )
     assert client.post(url).status_code == 404
     request.refresh_from_db()
     assert request.status == DeletionRequest.Status.PROPOSED
@@ -86,7 +103,9 @@ def test_lists_show_nothing_from_another_municipality(client, personas, login, c
 
 
 @pytest.mark.parametrize("role", ["admin", "controller", "reviewer"])
-def test_roles_without_case_permission_get_403_on_case_pages(client, personas, login, case_of, role):
+def test_roles_without_case_permission_get_403_on_case_pages(
+    client, personas, login, case_of, role
+):
     case = case_of(personas["coordinator"])
     login(client, personas[role])
     assert client.get(reverse("cases-list")).status_code == 403
@@ -95,13 +114,23 @@ def test_roles_without_case_permission_get_403_on_case_pages(client, personas, l
 
 
 @pytest.mark.parametrize("role", ["admin", "controller", "reviewer", "investigator", "coordinator"])
-def test_every_employee_can_report_a_suspicion_and_the_coordinators_see_it(client, personas, login, role):
+def test_every_employee_can_report_a_suspicion_and_the_coordinators_see_it(
+    client, personas, login, role
+):
     from tillit.cases.models import Case
 
     login(client, personas[role])
-    response = client.post(reverse("cases-report"), {
-        "title": "Konstig faktura", "case_type": "supplier", "description": "Samma faktura två gånger.",
-        "subject_kind": "company", "subject_identifier": "556677-8899", "subject_name": "Bygg AB"})
+    response = client.post(
+        reverse("cases-report"),
+        {
+            "title": "Konstig faktura",
+            "case_type": "supplier",
+            "description": "Samma faktura två gånger.",
+            "subject_kind": "company",
+            "subject_identifier": "556677-8899",
+            "subject_name": "Bygg AB",
+        },
+    )
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.source == "staff"
@@ -119,10 +148,20 @@ def test_only_a_coordinator_opens_a_case_manually(client, personas, login):
     assert client.get(reverse("cases-create")).status_code == 403
     client.logout()
     login(client, personas["coordinator"])
-    response = client.post(reverse("cases-create"), {
-        "title": "Underrättelse från Försäkringskassan", "case_type": "benefit", "description": "Dubbla bostäder.",
-        "source": "authority", "sensitivity": "normal", "team": [personas["investigator"].pk],
-        "subject_kind": "person", "subject_identifier": "19121212-1212", "subject_name": "Tolvan"})
+    response = client.post(
+        reverse("cases-create"),
+        {
+            "title": "Underrättelse från Försäkringskassan",
+            "case_type": "benefit",
+            "description": "Dubbla bostäder.",
+            "source": "authority",
+            "sensitivity": "normal",
+            "team": [personas["investigator"].pk],
+            "subject_kind": "person",
+            "subject_identifier": "19121212-1212",
+            "subject_name": "Tolvan",
+        },
+    )
     case = Case.objects.get()
     assert response["Location"] == reverse("cases-detail", kwargs={"pk": case.pk})
     assert list(case.team.all()) == [personas["investigator"]]
@@ -133,8 +172,12 @@ def test_every_page_of_a_case_renders_for_its_team(client, personas, login, case
     from tillit.cases.services import case_assign
 
     case = case_of(personas["coordinator"], members=[personas["investigator"]])
-    case_assign(case=case, user=personas["coordinator"], members=[personas["investigator"]],
-                lead=personas["investigator"])
+    case_assign(
+        case=case,
+        user=personas["coordinator"],
+        members=[personas["investigator"]],
+        lead=personas["investigator"],
+    )
     login(client, personas["investigator"])
     page = client.get(reverse("cases-detail", kwargs={"pk": case.pk}))
     assert page.status_code == 200
@@ -143,4 +186,7 @@ def test_every_page_of_a_case_renders_for_its_team(client, personas, login, case
         # outcomes come with the investigation: before it the form sends the user back to the case
         response = client.get(reverse("cases-outcome", kwargs={"pk": case.pk, "kind": kind}))
         assert response["Location"] == reverse("cases-detail", kwargs={"pk": case.pk})
-    assert client.get(reverse("cases-outcome", kwargs={"pk": case.pk, "kind": "nonsense"})).status_code == 404
+    assert (
+        client.get(reverse("cases-outcome", kwargs={"pk": case.pk, "kind": "nonsense"})).status_code
+        == 404
+    )

@@ -37,11 +37,14 @@ def load(user, municipality, folder: Path) -> None:
 def run(municipality, user=None, *, dry_run: bool = False):
     from tillit.controls.services import run_create, run_execute
 
-    return run_execute(run=run_create(municipality=municipality, user=user, control_ids=[CONTROL],
-                                      dry_run=dry_run))
+    return run_execute(
+        run=run_create(municipality=municipality, user=user, control_ids=[CONTROL], dry_run=dry_run)
+    )
 
 
-def with_credit_note(folder: Path, out: Path, hit, number: int = 1, source: Path | None = None) -> Path:
+def with_credit_note(
+    folder: Path, out: Path, hit, number: int = 1, source: Path | None = None
+) -> Path:
     """A newer invoices file: the same rows plus a credit note that cancels one of the hit's invoices."""
     values = {e["key"]: e["values"] for e in hit.evidence}
     first_key = hit.evidence_keys[0].split(":", 1)[1]
@@ -50,10 +53,18 @@ def with_credit_note(folder: Path, out: Path, hit, number: int = 1, source: Path
     text = (source or folder / "invoices.csv").read_text(encoding=INVOICE_ENCODING)
     header = text.splitlines()[0].split(";")
     row = dict.fromkeys(header, "")
-    row.update(invoice_id=f"KR-TEST-{number:04d}", supplier_id=str(first["supplier_id"]), invoice_number=f"KREDIT-{number}",
-               invoice_date="2025-12-30", amount=amount, board=str(first.get("board") or ""))
+    row.update(
+        invoice_id=f"KR-TEST-{number:04d}",
+        supplier_id=str(first["supplier_id"]),
+        invoice_number=f"KREDIT-{number}",
+        invoice_date="2025-12-30",
+        amount=amount,
+        board=str(first.get("board") or ""),
+    )
     line = ";".join(row[c] for c in header)
-    out.write_text(text.rstrip("\r\n") + "\r\n" + line + "\r\n", encoding=INVOICE_ENCODING, newline="")
+    out.write_text(
+        text.rstrip("\r\n") + "\r\n" + line + "\r\n", encoding=INVOICE_ENCODING, newline=""
+    )
     return out
 
 

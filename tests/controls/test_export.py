@@ -40,9 +40,23 @@ def test_the_csv_export_has_the_spec_columns_in_order(loaded, personas, tmp_path
     assert _export("--output", str(out)) == 0
     with out.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        assert reader.fieldnames == _spec_columns() == [
-            "run_id", "control_id", "fingerprint", "subject_type", "subject_id", "amount_at_risk", "severity",
-            "score", "status", "explanation", "evidence_keys"]
+        assert (
+            reader.fieldnames
+            == _spec_columns()
+            == [
+                "run_id",
+                "control_id",
+                "fingerprint",
+                "subject_type",
+                "subject_id",
+                "amount_at_risk",
+                "severity",
+                "score",
+                "status",
+                "explanation",
+                "evidence_keys",
+            ]
+        )
         rows = list(reader)
     assert len(rows) == Hit.objects.count()
     by_fp = {r["fingerprint"]: r for r in rows}
@@ -56,7 +70,9 @@ def test_the_csv_export_has_the_spec_columns_in_order(loaded, personas, tmp_path
     assert row["evidence_keys"] == "|".join(first.evidence_keys)
     assert re.fullmatch(r"invoices:[^|]+(\|invoices:[^|]+)+", row["evidence_keys"])
     assert "kr" in row["explanation"] and "%(" not in row["explanation"]
-    assert [r["fingerprint"] for r in rows] == [h.fingerprint for h in Hit.objects.order_by("-score", "id")]
+    assert [r["fingerprint"] for r in rows] == [
+        h.fingerprint for h in Hit.objects.order_by("-score", "id")
+    ]
 
 
 def test_the_json_export_has_the_same_fields_and_the_evidence(loaded, tmp_path):

@@ -11,10 +11,14 @@ from tests.controls.conftest import CONTROL, load, run
 def second_coordinator(kommun_a):
     from tillit.accounts.services import user_create
 
-    return user_create(municipality=kommun_a, username="disa", password="x" * 20, role="coordinator")
+    return user_create(
+        municipality=kommun_a, username="disa", password="x" * 20, role="coordinator"
+    )
 
 
-def test_the_lifecycle_needs_a_back_test_and_a_second_person(personas, kommun_a, generated, second_coordinator):
+def test_the_lifecycle_needs_a_back_test_and_a_second_person(
+    personas, kommun_a, generated, second_coordinator
+):
     from tillit.controls.models import ControlVersion, Hit
     from tillit.controls.selectors import hit_list
     from tillit.controls.services import (
@@ -84,5 +88,11 @@ def test_the_lifecycle_in_the_ui(client, login, personas, kommun_a, second_coord
     client.post(url + "livscykel/", {"state": "active"})
     config = ControlConfig.objects.get()
     assert (config.state, config.requested_by, config.approved_by) == (
-        "active", personas["coordinator"], second_coordinator)
-    assert client.post("/kontroller/bibliotek/NOPE-X/livscykel/", {"state": "active"}).status_code == 404
+        "active",
+        personas["coordinator"],
+        second_coordinator,
+    )
+    assert (
+        client.post("/kontroller/bibliotek/NOPE-X/livscykel/", {"state": "active"}).status_code
+        == 404
+    )

@@ -14,8 +14,10 @@ def test_every_control_of_the_spec_is_listed_with_its_data(kommun_a, capsys, tmp
 
     spec_ids = {p.stem for p in DOCS.glob("*.md") if re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)+", p.stem)}
     assert len(spec_ids) >= 40
-    (tmp_path / "f.csv").write_text("invoice_id;supplier_id;invoice_number;invoice_date;amount\n"
-                                    "F1;1;7;2025-01-02;100,00\n", encoding="utf-8")
+    (tmp_path / "f.csv").write_text(
+        "invoice_id;supplier_id;invoice_number;invoice_date;amount\nF1;1;7;2025-01-02;100,00\n",
+        encoding="utf-8",
+    )
     import_file(user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "f.csv")
     assert cli(["--municipality", "0180", "controls", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -56,7 +56,9 @@ def _sentence_in(page: str) -> str:
 
 
 @pytest.mark.django_db
-def test_every_controls_example_hit_reads_the_same_everywhere(personas, kommun_a, example_folder, client):
+def test_every_controls_example_hit_reads_the_same_everywhere(
+    personas, kommun_a, example_folder, client
+):
     user = personas["coordinator"]
     for name in schema.MUNICIPAL_DATASETS:
         path = example_folder / f"{name}.csv"
@@ -68,21 +70,30 @@ def test_every_controls_example_hit_reads_the_same_everywhere(personas, kommun_a
     verified_login(client, user)
     compared = 0
     for control in all_controls():
-        hits = Hit.objects.filter(municipality=kommun_a, control_id=control.id).order_by("fingerprint")
+        hits = Hit.objects.filter(municipality=kommun_a, control_id=control.id).order_by(
+            "fingerprint"
+        )
         docs = _docs_example(control.id)
         if not hits:
             assert docs is None, f"{control.id}: the docs show an example the run does not raise"
             continue
         hit = hits[0]
         with translation.override("sv"):
-            queue = html.unescape(render_to_string("controls/_explanation.html", {"hit": hit})).strip()
+            queue = html.unescape(
+                render_to_string("controls/_explanation.html", {"hit": hit})
+            ).strip()
             [exported] = [row["explanation"] for row in export_rows([hit], with_evidence=False)]
-            page = _sentence_in(client.get(reverse("controls-hit", args=[hit.pk]), HTTP_ACCEPT_LANGUAGE="sv").content
-                                .decode())
+            page = _sentence_in(
+                client.get(
+                    reverse("controls-hit", args=[hit.pk]), HTTP_ACCEPT_LANGUAGE="sv"
+                ).content.decode()
+            )
             sentence = explanation(hit)
         case = case_open_from_hit(hit=hit, user=personas["investigator"])
         readings = {"queue": queue, "export": exported, "hit page": page, "docs/controls": docs}
-        if case.case_hits.count() == 1:  # a case the hit opened (not one it joined) holds its sentence
+        if (
+            case.case_hits.count() == 1
+        ):  # a case the hit opened (not one it joined) holds its sentence
             readings["case"] = case.description
         assert readings == dict.fromkeys(readings, sentence), control.id
         compared += 1
@@ -90,11 +101,21 @@ def test_every_controls_example_hit_reads_the_same_everywhere(personas, kommun_a
 
 
 def test_values_are_formatted_by_type_not_by_name():
-    params = {"threshold": Decimal("700000.00"), "largest_window": Decimal("776686.95"), "invoices": 4,
-              "mad": 0.00233661, "limit_text": "700000"}
+    params = {
+        "threshold": Decimal("700000.00"),
+        "largest_window": Decimal("776686.95"),
+        "invoices": 4,
+        "mad": 0.00233661,
+        "limit_text": "700000",
+    }
     stored = explain.from_json(json.loads(json.dumps(explain.to_json(params))))
     assert stored == params
-    text = explain.render("under %(threshold)s but %(largest_window)s in %(invoices)s invoices, MAD %(mad)s, "
-                          "%(limit_text)s", stored)
-    assert text == (f"under 700{NBSP}000,00{NBSP}kr but 776{NBSP}686,95{NBSP}kr in 4 invoices, MAD 0,00233661, "
-                    "700000")
+    text = explain.render(
+        "under %(threshold)s but %(largest_window)s in %(invoices)s invoices, MAD %(mad)s, "
+        "%(limit_text)s",
+        stored,
+    )
+    assert text == (
+        f"under 700{NBSP}000,00{NBSP}kr but 776{NBSP}686,95{NBSP}kr in 4 invoices, MAD 0,00233661, "
+        "700000"
+    )

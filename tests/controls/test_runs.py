@@ -53,13 +53,19 @@ def test_two_runs_on_the_same_data_never_duplicate_hits(loaded, kommun_a):
     assert set(Hit.objects.values_list("first_run", flat=True)) == {loaded.pk}
 
 
-def test_a_credit_note_in_a_newer_snapshot_closes_the_hit(loaded, generated, kommun_a, personas, tmp_path):
+def test_a_credit_note_in_a_newer_snapshot_closes_the_hit(
+    loaded, generated, kommun_a, personas, tmp_path
+):
     from tillit.controls.models import Hit
 
     hit = Hit.objects.order_by("-score").first()
     others = set(Hit.objects.exclude(pk=hit.pk).values_list("pk", flat=True))
-    import_dataset(personas["coordinator"], kommun_a, "invoices", with_credit_note(
-        generated, tmp_path / "invoices.csv", hit))
+    import_dataset(
+        personas["coordinator"],
+        kommun_a,
+        "invoices",
+        with_credit_note(generated, tmp_path / "invoices.csv", hit),
+    )
     second = run(kommun_a)
     assert second.hits_closed == 1 and second.hits_new == 0
     hit.refresh_from_db()
@@ -70,12 +76,16 @@ def test_a_credit_note_in_a_newer_snapshot_closes_the_hit(loaded, generated, kom
     assert second.snapshots["invoices"] != loaded.snapshots["invoices"]
 
 
-def test_a_dismissed_hit_is_not_raised_again_unless_its_evidence_changes(loaded, generated, kommun_a, personas, tmp_path):
+def test_a_dismissed_hit_is_not_raised_again_unless_its_evidence_changes(
+    loaded, generated, kommun_a, personas, tmp_path
+):
     from tillit.controls.models import Hit
     from tillit.controls.services import hit_dismiss
 
     hit = Hit.objects.order_by("-score").first()
-    hit_dismiss(hit=hit, user=personas["investigator"], reason="explained", note="a resent copy, paid once")
+    hit_dismiss(
+        hit=hit, user=personas["investigator"], reason="explained", note="a resent copy, paid once"
+    )
     again = run(kommun_a)
     assert again.hits_new == 0
     hit.refresh_from_db()
@@ -83,8 +93,12 @@ def test_a_dismissed_hit_is_not_raised_again_unless_its_evidence_changes(loaded,
     assert Hit.objects.filter(subject_id=hit.subject_id, status="new").count() == 0
 
     # a third copy of the same invoice arrives: new evidence, so a new hit (the dismissed one stays)
-    import_dataset(personas["coordinator"], kommun_a, "invoices", _with_third_copy(
-        generated, tmp_path / "invoices.csv", hit))
+    import_dataset(
+        personas["coordinator"],
+        kommun_a,
+        "invoices",
+        _with_third_copy(generated, tmp_path / "invoices.csv", hit),
+    )
     changed = run(kommun_a)
     assert changed.hits_new == 1
     new = Hit.objects.get(status="new", subject_id=hit.subject_id, control_id=CONTROL)
@@ -105,10 +119,17 @@ def test_a_back_test_publishes_nothing_and_compares_with_the_queue(loaded, kommu
     assert Hit.objects.count() == count
     assert not Hit.objects.filter(last_run=backtest).exists()
     (entry,) = backtest.report
-    assert entry["backtest"] == {"would_raise": count, "already_in_queue": count, "new": 0, "would_close": 0}
+    assert entry["backtest"] == {
+        "would_raise": count,
+        "already_in_queue": count,
+        "new": 0,
+        "would_close": 0,
+    }
 
 
-def test_a_back_test_counts_only_open_hits_as_closing(loaded, generated, kommun_a, personas, tmp_path):
+def test_a_back_test_counts_only_open_hits_as_closing(
+    loaded, generated, kommun_a, personas, tmp_path
+):
     from tillit.controls.models import Hit
     from tillit.controls.services import hit_dismiss
 
@@ -119,13 +140,19 @@ def test_a_back_test_counts_only_open_hits_as_closing(loaded, generated, kommun_
     import_dataset(personas["coordinator"], kommun_a, "invoices", out)
     (entry,) = run(kommun_a, dry_run=True).report
     # the dismissed hit's evidence is gone too, but a real run closes only open hits
-    assert entry["backtest"] == {"would_raise": loaded.hits_new - 2, "already_in_queue": loaded.hits_new - 2,
-                                 "new": 0, "would_close": 1}
+    assert entry["backtest"] == {
+        "would_raise": loaded.hits_new - 2,
+        "already_in_queue": loaded.hits_new - 2,
+        "new": 0,
+        "would_close": 1,
+    }
     real = run(kommun_a)
     assert real.hits_closed == 1 and real.hits_new == 0
 
 
-def test_a_control_without_its_data_is_not_applicable_and_leaves_hits_alone(loaded, kommun_a, personas):
+def test_a_control_without_its_data_is_not_applicable_and_leaves_hits_alone(
+    loaded, kommun_a, personas
+):
     from tillit.controls.models import Hit
     from tillit.datasets.models import Snapshot
     from tillit.datasets.services import snapshot_retire
@@ -140,15 +167,25 @@ def test_a_control_without_its_data_is_not_applicable_and_leaves_hits_alone(load
     assert Hit.objects.filter(status="new").count() == loaded.hits_new
 
 
-def test_a_snoozed_subject_is_not_raised_until_the_snooze_expires(loaded, generated, kommun_a, personas, tmp_path):
+def test_a_snoozed_subject_is_not_raised_until_the_snooze_expires(
+    loaded, generated, kommun_a, personas, tmp_path
+):
     from tillit.controls.models import Hit, Snooze
     from tillit.controls.services import hit_snooze
 
     hit = Hit.objects.order_by("-score").first()
-    hit_snooze(hit=hit, user=personas["investigator"], until=timezone.localdate() + timedelta(days=30),
-               reason="the supplier is being audited")
-    import_dataset(personas["coordinator"], kommun_a, "invoices", _with_third_copy(
-        generated, tmp_path / "invoices.csv", hit))
+    hit_snooze(
+        hit=hit,
+        user=personas["investigator"],
+        until=timezone.localdate() + timedelta(days=30),
+        reason="the supplier is being audited",
+    )
+    import_dataset(
+        personas["coordinator"],
+        kommun_a,
+        "invoices",
+        _with_third_copy(generated, tmp_path / "invoices.csv", hit),
+    )
     assert run(kommun_a).hits_new == 0
     assert hit.events.filter(action="snoozed", user=personas["investigator"]).exists()
     Snooze.objects.update(until=timezone.localdate() - timedelta(days=1))
@@ -156,7 +193,9 @@ def test_a_snoozed_subject_is_not_raised_until_the_snooze_expires(loaded, genera
 
 
 @pytest.mark.parametrize("state", ["shadow", "pending"])
-def test_hits_of_a_control_in_shadow_run_are_for_coordinators_only(state, personas, kommun_a, generated):
+def test_hits_of_a_control_in_shadow_run_are_for_coordinators_only(
+    state, personas, kommun_a, generated
+):
     from tillit.controls.models import ControlConfig, Hit
     from tillit.controls.selectors import hit_list
 
@@ -197,8 +236,10 @@ def test_tillit_controls_run_from_the_command_line(personas, kommun_a, generated
         assert CONTROL in out and "rows" in out
         assert main(["--municipality", "0180", "controls", "run", "--control", CONTROL]) == 0
         assert f"0 new hits, {first} updated, 0 closed." in capsys.readouterr().out
-        assert main(["--municipality", "0180", "controls", "run", "--control", CONTROL,
-                     "--dry-run"]) == 0
+        assert (
+            main(["--municipality", "0180", "controls", "run", "--control", CONTROL, "--dry-run"])
+            == 0
+        )
         assert "back-test: 0 new, 0 would close" in capsys.readouterr().out
         assert main(["--municipality", "0180", "controls", "run", "--control", "NOPE-X"]) == 1
     assert Hit.objects.count() == first
@@ -215,7 +256,9 @@ def _with_third_copy(folder, out, hit):
     text = (folder / "invoices.csv").read_text(encoding=INVOICE_ENCODING)
     lines = text.splitlines()
     original = next(line for line in lines if line.startswith(first_key + ";"))
-    copy = "DUP-TEST-0003" + original[len(first_key):]
+    copy = "DUP-TEST-0003" + original[len(first_key) :]
     assert values[first_key]["invoice_number"] in copy
-    out.write_text(text.rstrip("\r\n") + "\r\n" + copy + "\r\n", encoding=INVOICE_ENCODING, newline="")
+    out.write_text(
+        text.rstrip("\r\n") + "\r\n" + copy + "\r\n", encoding=INVOICE_ENCODING, newline=""
+    )
     return out

@@ -9,21 +9,41 @@ from tillit.analytics.entities import resolve_people
 from tillit.datasets.models import EntityJudgement
 from tillit.datasets.services import entity_judge, entity_judgements
 
-RECORDS = [{"key": "a", "first_name": "Robert", "surname": "Allen", "birth_date": "1971-06-24",
-            "email": "roberta25@smith.net"},
-           {"key": "b", "first_name": "Rob", "surname": "Allen", "birth_date": "1971-06-24",
-            "email": "roberta25@smith.net"}]
+RECORDS = [
+    {
+        "key": "a",
+        "first_name": "Robert",
+        "surname": "Allen",
+        "birth_date": "1971-06-24",
+        "email": "roberta25@smith.net",
+    },
+    {
+        "key": "b",
+        "first_name": "Rob",
+        "surname": "Allen",
+        "birth_date": "1971-06-24",
+        "email": "roberta25@smith.net",
+    },
+]
 
 
 def test_the_newest_judgement_is_stored_per_municipality_and_respected(personas, kommun_b):
     alice = personas["coordinator"]
-    entity_judge(user=alice, kind="person", record_a="b", record_b="a", same=False,
-                 reason="Två olika personer enligt folkbokföringen.")
+    entity_judge(
+        user=alice,
+        kind="person",
+        record_a="b",
+        record_b="a",
+        same=False,
+        reason="Två olika personer enligt folkbokföringen.",
+    )
     same, not_same = entity_judgements(municipality=alice.municipality, kind="person")
     assert (same, not_same) == ([], [("a", "b")])
     assert resolve_people(RECORDS, same=same, not_same=not_same).entity_of == {"a": "a", "b": "b"}
     # changed her mind: the newer judgement counts, the older is kept
-    entity_judge(user=alice, kind="person", record_a="a", record_b="b", same=True, reason="Samma person.")
+    entity_judge(
+        user=alice, kind="person", record_a="a", record_b="b", same=True, reason="Samma person."
+    )
     same, not_same = entity_judgements(municipality=alice.municipality, kind="person")
     assert (same, not_same) == ([("a", "b")], [])
     assert EntityJudgement.objects.count() == 2
@@ -32,9 +52,23 @@ def test_the_newest_judgement_is_stored_per_municipality_and_respected(personas,
 
 def test_only_coordinators_judge_and_a_reason_is_required(personas):
     with pytest.raises(PermissionDenied):
-        entity_judge(user=personas["reviewer"], kind="person", record_a="a", record_b="b", same=True, reason="x")
+        entity_judge(
+            user=personas["reviewer"],
+            kind="person",
+            record_a="a",
+            record_b="b",
+            same=True,
+            reason="x",
+        )
     with pytest.raises(ValueError):
-        entity_judge(user=personas["coordinator"], kind="person", record_a="a", record_b="b", same=True, reason=" ")
+        entity_judge(
+            user=personas["coordinator"],
+            kind="person",
+            record_a="a",
+            record_b="b",
+            same=True,
+            reason=" ",
+        )
     assert not EntityJudgement.objects.exists()
 
 
@@ -62,7 +96,9 @@ def _import_suppliers(user, tmp_path):
         assert attempt.status == "imported", (name, attempt.status)
 
 
-def test_the_review_page_shows_rule_links_and_a_coordinator_judges_them(client, login, personas, tmp_path):
+def test_the_review_page_shows_rule_links_and_a_coordinator_judges_them(
+    client, login, personas, tmp_path
+):
     from tillit.accounts.models import AccessLogEntry
 
     alice = personas["coordinator"]
@@ -75,8 +111,15 @@ def test_the_review_page_shows_rule_links_and_a_coordinator_judges_them(client, 
     assert "Kontorsvaror AB — Kontorsvaror Sverige AB" not in page
     assert AccessLogEntry.objects.filter(user=alice, object_type="supplier_entities").exists()
 
-    response = client.post("/data/leverantorer/samma/", {"record_a": "L4", "record_b": "L3", "same": "not_same",
-                                                         "reason": "Olika ägare enligt Bolagsverket; kontot byttes."})
+    response = client.post(
+        "/data/leverantorer/samma/",
+        {
+            "record_a": "L4",
+            "record_b": "L3",
+            "same": "not_same",
+            "reason": "Olika ägare enligt Bolagsverket; kontot byttes.",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/data/leverantorer/samma/").content.decode()
     assert "Städ i Väst AB — Väststäd HB" not in page
@@ -93,8 +136,11 @@ def test_a_judgement_without_a_reason_changes_nothing(client, login, personas, t
     alice = personas["coordinator"]
     _import_suppliers(alice, tmp_path)
     login(client, alice)
-    response = client.post("/data/leverantorer/samma/", {"record_a": "L1", "record_b": "L2", "same": "same",
-                                                         "reason": ""}, follow=True)
+    response = client.post(
+        "/data/leverantorer/samma/",
+        {"record_a": "L1", "record_b": "L2", "same": "same", "reason": ""},
+        follow=True,
+    )
     assert response.status_code == 200
     assert not EntityJudgement.objects.exists()
     assert "Bygg &amp; Montage AB — Bygg och Montage AB" in response.content.decode()
@@ -106,8 +152,13 @@ def test_only_a_coordinator_may_judge_on_the_page(client, login, personas, tmp_p
     login(client, carl)
     page = client.get("/data/leverantorer/samma/").content.decode()
     assert "Bygg &amp; Montage AB" in page and 'name="reason"' not in page
-    assert client.post("/data/leverantorer/samma/", {"record_a": "L1", "record_b": "L2", "same": "same",
-                                                     "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/data/leverantorer/samma/",
+            {"record_a": "L1", "record_b": "L2", "same": "same", "reason": "x"},
+        ).status_code
+        == 403
+    )
     assert not EntityJudgement.objects.exists()
     login(client, personas["investigator"])  # no data.view
     assert client.get("/data/leverantorer/samma/").status_code == 403

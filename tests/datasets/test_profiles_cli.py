@@ -22,11 +22,29 @@ AP = "VendorNum,Date,InvNum,Amount\n2001,02/01/2010,0496J10,36.08\n2001,01/13/20
 
 
 def test_a_profile_added_on_the_command_line_imports_a_month_first_file(kommun_a, tmp_path, capsys):
-    assert main(["profiles", "add", "Nigrini", "invoices", "--column", "invoice_id=#row",
-                 "--column", "invoice_date=Date", "--date-format", "%m/%d/%Y"]) == 0
+    assert (
+        main(
+            [
+                "profiles",
+                "add",
+                "Nigrini",
+                "invoices",
+                "--column",
+                "invoice_id=#row",
+                "--column",
+                "invoice_date=Date",
+                "--date-format",
+                "%m/%d/%Y",
+            ]
+        )
+        == 0
+    )
     profile = MappingProfile.objects.get(name="Nigrini")
     assert (profile.dataset, profile.columns, profile.date_format) == (
-        "invoices", {"invoice_id": "#row", "invoice_date": "Date"}, "%m/%d/%Y")
+        "invoices",
+        {"invoice_id": "#row", "invoice_date": "Date"},
+        "%m/%d/%Y",
+    )
     capsys.readouterr()
     assert main(["profiles", "list"]) == 0
     assert "Nigrini\tinvoices\t2\t%m/%d/%Y" in capsys.readouterr().out
@@ -39,17 +57,38 @@ def test_a_profile_added_on_the_command_line_imports_a_month_first_file(kommun_a
     out = capsys.readouterr().out
     snapshot = Snapshot.objects.get()
     rows = pq.read_table(Path(settings.SNAPSHOT_DIR) / snapshot.parquet_path).to_pylist()
-    assert [(r["invoice_id"], r["invoice_date"].isoformat(), r["invoice_number_flag"]) for r in rows] == [
-        ("2", "2010-02-01", None), ("3", "2010-01-13", "generic")]
+    assert [
+        (r["invoice_id"], r["invoice_date"].isoformat(), r["invoice_number_flag"]) for r in rows
+    ] == [("2", "2010-02-01", None), ("3", "2010-01-13", "generic")]
     # the import report says what it noticed, in Swedish
     attempt = ImportAttempt.objects.get(snapshot=snapshot)
     assert any(n["params"].get("generic") == "1" for n in attempt.notes)
     assert "1 fakturanummer är inte leverantörens eget nummer" in out
 
 
-def test_a_day_first_file_read_with_a_month_first_profile_changes_nothing(kommun_a, tmp_path, capsys):
-    assert main(["profiles", "add", "US", "invoices", "--column", "invoice_id=#row", "--date-format", "%m/%d/%Y"]) == 0
-    path = _write(tmp_path, "ap.csv", "VendorNum,Date,InvNum,Amount\n2001,02/01/2010,A1,1\n2001,25/01/2010,A2,2\n")
+def test_a_day_first_file_read_with_a_month_first_profile_changes_nothing(
+    kommun_a, tmp_path, capsys
+):
+    assert (
+        main(
+            [
+                "profiles",
+                "add",
+                "US",
+                "invoices",
+                "--column",
+                "invoice_id=#row",
+                "--date-format",
+                "%m/%d/%Y",
+            ]
+        )
+        == 0
+    )
+    path = _write(
+        tmp_path,
+        "ap.csv",
+        "VendorNum,Date,InvNum,Amount\n2001,02/01/2010,A1,1\n2001,25/01/2010,A2,2\n",
+    )
     assert main(["import", "invoices", str(path), "--profile", "US"]) == 1
     err = capsys.readouterr().err
     assert "25/01/2010" in err and "Ingenting importerades" in err
@@ -68,7 +107,20 @@ def test_profiles_add_refuses_what_cannot_work(kommun_a, capsys):
 
 
 def test_set_param_makes_a_new_version_in_draft(kommun_a, capsys):
-    assert main(["controls", "set-param", "INV-DUP-FUZZY", "window_days", "60", "--note", "kortare fönster"]) == 0
+    assert (
+        main(
+            [
+                "controls",
+                "set-param",
+                "INV-DUP-FUZZY",
+                "window_days",
+                "60",
+                "--note",
+                "kortare fönster",
+            ]
+        )
+        == 0
+    )
     config = ControlConfig.objects.get(control_id="INV-DUP-FUZZY")
     assert (config.params, config.state, config.version) == ({"window_days": 60}, "draft", 2)
     version = ControlVersion.objects.get(control_id="INV-DUP-FUZZY", version=2)

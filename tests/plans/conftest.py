@@ -16,10 +16,17 @@ def fast_passwords(settings):
 def plan(kommun_a, personas):
     from tillit.plans import services
 
-    plan = services.plan_create(municipality=kommun_a, user=personas["coordinator"], title="Handlingsplan 2026–2028",
-                                period_start=date(2026, 1, 1), period_end=date(2028, 12, 31))
+    plan = services.plan_create(
+        municipality=kommun_a,
+        user=personas["coordinator"],
+        title="Handlingsplan 2026–2028",
+        period_start=date(2026, 1, 1),
+        period_end=date(2028, 12, 31),
+    )
     services.area_create(plan=plan, user=personas["coordinator"], number="1", title="Organisering")
-    services.area_create(plan=plan, user=personas["coordinator"], number="2", title="Kunskapshöjning")
+    services.area_create(
+        plan=plan, user=personas["coordinator"], number="2", title="Kunskapshöjning"
+    )
     return plan
 
 

@@ -24,8 +24,13 @@ def _risk_area(municipality, code, name):
 def _assess(area, p, c, on):
     from tillit.risks.models import RiskAssessment
 
-    return RiskAssessment.objects.create(municipality=area.municipality, risk_area=area, assessed_on=on,
-                                         gross_probability=p, gross_consequence=c)
+    return RiskAssessment.objects.create(
+        municipality=area.municipality,
+        risk_area=area,
+        assessed_on=on,
+        gross_probability=p,
+        gross_consequence=c,
+    )
 
 
 @pytest.fixture
@@ -33,13 +38,33 @@ def issued(plan, measure_in, personas, kommun_a):
     area = _risk_area(kommun_a, "R-HEM", "Hemtjänst")
     _assess(area, 4, 3, date(2026, 10, 1))
     _assess(_risk_area(kommun_a, "R-FOR", "Föreningsbidrag"), 2, 2, date(2026, 10, 1))
-    m = measure_in(plan, "1", code="1.1", text="Kontroll av tidrapporter i hemtjänsten", deadline=date(2026, 11, 30),
-                   responsible="Äldreförvaltningen", indicator="Antal kontroller", control_ids=["INV-DUP-EXACT"])
+    m = measure_in(
+        plan,
+        "1",
+        code="1.1",
+        text="Kontroll av tidrapporter i hemtjänsten",
+        deadline=date(2026, 11, 30),
+        responsible="Äldreförvaltningen",
+        indicator="Antal kontroller",
+        control_ids=["INV-DUP-EXACT"],
+    )
     services.measure_set_risk_areas(measure=m, risk_areas=[area])
-    measure_in(plan, "2", code="2.1", text="Utbildning", status=Measure.Status.DONE, deadline=date(2026, 10, 1))
+    measure_in(
+        plan,
+        "2",
+        code="2.1",
+        text="Utbildning",
+        status=Measure.Status.DONE,
+        deadline=date(2026, 10, 1),
+    )
     with time_machine.travel(date(2026, 12, 2)):
-        draft = report.report_create(plan=plan, user=personas["coordinator"], as_of=date(2026, 12, 1),
-                                     title="Statusrapport december 2026", recipients="Kommunstyrelsen")
+        draft = report.report_create(
+            plan=plan,
+            user=personas["coordinator"],
+            as_of=date(2026, 12, 1),
+            title="Statusrapport december 2026",
+            recipients="Kommunstyrelsen",
+        )
         return report.report_issue(report=draft, user=personas["coordinator"])
 
 
@@ -50,7 +75,13 @@ def test_the_issued_report_holds_the_figures_the_board_saw(issued):
     assert f["progress"] == 50  # area 1: 0 %, area 2: 100 %
     assert [r["code"] for r in f["top_risks"]] == ["R-HEM", "R-FOR"]
     assert f["heat_map"]["available"] and f["heat_map"]["total"] == 2
-    cell = next(c for row in f["heat_map"]["rows"] if row["probability"] == 4 for c in row["cells"] if c["codes"])
+    cell = next(
+        c
+        for row in f["heat_map"]["rows"]
+        if row["probability"] == 4
+        for c in row["cells"]
+        if c["codes"]
+    )
     assert cell["codes"] == ["R-HEM"]
     assert f["areas"][0]["measures"][0]["risk_areas"] == ["Hemtjänst"]
     assert f["outcomes"]["police_reports"] == 0
@@ -59,7 +90,9 @@ def test_the_issued_report_holds_the_figures_the_board_saw(issued):
 def test_an_issued_report_does_not_change_when_the_plan_does(issued, personas):
     pdf_before, figures_before = bytes(issued.pdf), issued.figures
     m = Measure.objects.get(code="1.1")
-    services.measure_note_add(measure=m, user=personas["coordinator"], text="Klar", status="done", progress=100)
+    services.measure_note_add(
+        measure=m, user=personas["coordinator"], text="Klar", status="done", progress=100
+    )
     issued.refresh_from_db()
     assert issued.figures == figures_before and bytes(issued.pdf) == pdf_before
     assert report.report_files(issued)["pdf"] == pdf_before
@@ -112,8 +145,10 @@ def test_the_pdf_pages_render_as_images(issued, tmp_path):
 def test_the_excel_figures_are_not_formulas(plan, measure_in, personas):
     from openpyxl import load_workbook
 
-    measure_in(plan, "1", code="1.1", text="=HYPERLINK(\"http://x\")", responsible="+46 evil")
-    draft = report.report_create(plan=plan, user=personas["coordinator"], as_of=date(2026, 12, 1), title="T")
+    measure_in(plan, "1", code="1.1", text='=HYPERLINK("http://x")', responsible="+46 evil")
+    draft = report.report_create(
+        plan=plan, user=personas["coordinator"], as_of=date(2026, 12, 1), title="T"
+    )
     workbook = load_workbook(io.BytesIO(report.report_files(draft)["xlsx"]))
     row = list(workbook.worksheets[1].iter_rows(values_only=True))[1]
     assert row[2].startswith("'=") and row[3].startswith("'+")

@@ -24,10 +24,23 @@ def test_follow_up_suppresses_small_counts_for_a_reviewer(client, login, persona
     from tillit.cases.models import Case, PoliceReport
 
     board = Board.objects.get(municipality=kommun_a, name="Socialnämnden")
-    case = Case.objects.create(municipality=kommun_a, number="2026-1", year=2026, sequence=1, title="x",
-                               source="hit", state="decision", board=board)
-    PoliceReport.objects.create(municipality=kommun_a, case=case, facts="f", reported_on=date(2026, 2, 1),
-                                reported_by=personas["coordinator"])
+    case = Case.objects.create(
+        municipality=kommun_a,
+        number="2026-1",
+        year=2026,
+        sequence=1,
+        title="x",
+        source="hit",
+        state="decision",
+        board=board,
+    )
+    PoliceReport.objects.create(
+        municipality=kommun_a,
+        case=case,
+        facts="f",
+        reported_on=date(2026, 2, 1),
+        reported_by=personas["coordinator"],
+    )
     login(client, personas["reviewer"])
     data = client.get("/api/reports/followup?start=2026-01-01&end=2026-12-31").json()
     social = next(b for b in data["boards"] if b["board"] == "Socialnämnden")

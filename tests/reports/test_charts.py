@@ -15,7 +15,11 @@ def test_amounts_are_abbreviated_as_swedish_reports_do():
 
 
 def test_a_column_chart_has_a_title_escaped_labels_and_whole_count_ticks():
-    svg = str(charts.columns(["25-01", "<b>"], [("Träffar", [3, 1])], title="Nya träffar", desc="Se tabellen."))
+    svg = str(
+        charts.columns(
+            ["25-01", "<b>"], [("Träffar", [3, 1])], title="Nya träffar", desc="Se tabellen."
+        )
+    )
     assert 'role="img"' in svg and "<title" in svg and "Nya träffar" in svg
     assert "&lt;b&gt;" in svg and "<b>" not in svg
     ticks = [t.split(">")[-1] for t in svg.split("</text>") if 'text-anchor="end"' in t]
@@ -24,7 +28,9 @@ def test_a_column_chart_has_a_title_escaped_labels_and_whole_count_ticks():
 
 def test_the_layout_puts_boards_left_payees_middle_and_shared_attributes_right():
     graph = flows.Graph()
-    graph.add(flows.Node("board:Tekniska nämnden", "board", "Tekniska nämnden", amount=Decimal(100)))
+    graph.add(
+        flows.Node("board:Tekniska nämnden", "board", "Tekniska nämnden", amount=Decimal(100))
+    )
     for sid in ("1", "2", "3"):
         graph.add(flows.Node(f"supplier:{sid}", "supplier", f"AB {sid}", amount=Decimal(10)))
         graph.edge("board:Tekniska nämnden", f"supplier:{sid}", "money", Decimal(10))

@@ -31,7 +31,11 @@ def test_a_family_figure_leads_to_exactly_its_hits_in_the_queue(client, login, h
     queue = client.get("/kontroller/?family=ACC")
     assert queue.status_code == 200
     assert queue.context["count"] == 3
-    assert {h.control_id for h in queue.context["page"]} == {"ACC-GIRO-MIX", "ACC-CHANGE", "ACC-DEVIATING"}
+    assert {h.control_id for h in queue.context["page"]} == {
+        "ACC-GIRO-MIX",
+        "ACC-CHANGE",
+        "ACC-DEVIATING",
+    }
 
 
 def test_the_overview_shows_swedish_amounts(client, login, hits, personas):
@@ -49,12 +53,21 @@ def test_every_role_gets_an_overview(client, login, hits, personas, role):
     assert b'<svg class="chart' in response.content
 
 
-def test_a_reviewer_sees_figures_without_links_and_small_counts_suppressed(client, login, hits, personas, kommun_a):
+def test_a_reviewer_sees_figures_without_links_and_small_counts_suppressed(
+    client, login, hits, personas, kommun_a
+):
     from tillit.cases.models import Case
 
     for i in range(2):
-        Case.objects.create(municipality=kommun_a, number=f"2026-{i}", year=2026, sequence=i, title="x",
-                            source="hit", state="investigation")
+        Case.objects.create(
+            municipality=kommun_a,
+            number=f"2026-{i}",
+            year=2026,
+            sequence=i,
+            title="x",
+            source="hit",
+            state="investigation",
+        )
     login(client, personas["reviewer"])
     response = client.get("/")
     page = response.content.decode()
@@ -75,11 +88,26 @@ def test_trends_count_police_reports_in_the_month_they_were_sent(personas, kommu
     from tillit.cases.models import Case, PoliceReport
     from tillit.reports.selectors import trends
 
-    case = Case.objects.create(municipality=kommun_a, number="2026-1", year=2026, sequence=1, title="x",
-                               source="hit", state="decision")
-    PoliceReport.objects.create(municipality=kommun_a, case=case, facts="f", reported_on=date(2026, 10, 14),
-                                reported_by=personas["coordinator"])
-    rows = {r["label"]: r for r in trends(user=personas["coordinator"], today=date(2026, 11, 20))["rows"]}
+    case = Case.objects.create(
+        municipality=kommun_a,
+        number="2026-1",
+        year=2026,
+        sequence=1,
+        title="x",
+        source="hit",
+        state="decision",
+    )
+    PoliceReport.objects.create(
+        municipality=kommun_a,
+        case=case,
+        facts="f",
+        reported_on=date(2026, 10, 14),
+        reported_by=personas["coordinator"],
+    )
+    rows = {
+        r["label"]: r
+        for r in trends(user=personas["coordinator"], today=date(2026, 11, 20))["rows"]
+    }
     assert len(rows) == 12 and "2026-11" in rows and "2025-12" in rows
     assert rows["2026-10"]["police"] == 1
     assert rows["2026-11"]["police"] == 0
@@ -89,8 +117,10 @@ def test_last_run_lists_over_firing_warnings(client, login, personas, kommun_a):
     from tests.reports.conftest import make_run
 
     run = make_run(kommun_a)
-    run.report = [{"control_id": "INV-SPLIT", "over_firing": True, "not_applicable": None},
-                  {"control_id": "BEN-CROWDED", "over_firing": False, "not_applicable": "population"}]
+    run.report = [
+        {"control_id": "INV-SPLIT", "over_firing": True, "not_applicable": None},
+        {"control_id": "BEN-CROWDED", "over_firing": False, "not_applicable": "population"},
+    ]
     run.save()
     login(client, personas["controller"])
     response = client.get("/")
@@ -106,14 +136,17 @@ def test_the_summary_follows_a_dismissal_at_once(hits, personas):
 
     assert open_hits(user=personas["coordinator"])["count"] == 5
     _run, made = hits
-    hit_dismiss(hit=made[3], user=personas["coordinator"], reason="explained", note="Rättad faktura.")
+    hit_dismiss(
+        hit=made[3], user=personas["coordinator"], reason="explained", note="Rättad faktura."
+    )
     figures = open_hits(user=personas["coordinator"])
     assert figures["count"] == 4 and figures["as_of"] is None
     assert {f["family"]: f["amount"] for f in figures["families"]}["INV"] == Decimal("500")
 
 
-def test_a_slow_summary_is_shown_with_its_time_and_recomputed_by_the_worker(hits, personas, kommun_a, monkeypatch,
-                                                                           django_capture_on_commit_callbacks):
+def test_a_slow_summary_is_shown_with_its_time_and_recomputed_by_the_worker(
+    hits, personas, kommun_a, monkeypatch, django_capture_on_commit_callbacks
+):
     from tests.reports.conftest import make_hit
     from tillit.reports import summary
     from tillit.reports.models import HitSummary
@@ -132,7 +165,9 @@ def test_a_slow_summary_is_shown_with_its_time_and_recomputed_by_the_worker(hits
     monkeypatch.setattr(summary, "refresh_task", Worker())
     with django_capture_on_commit_callbacks(execute=True):
         stale = open_hits(user=personas["coordinator"])
-    assert stale["count"] == 5 and stale["as_of"] is not None  # the previous figures, with their time
+    assert (
+        stale["count"] == 5 and stale["as_of"] is not None
+    )  # the previous figures, with their time
     assert enqueued == [kommun_a.pk]
     summary.refresh(kommun_a)  # what the worker does
     fresh = open_hits(user=personas["coordinator"])
@@ -145,8 +180,16 @@ def test_deadlines_this_week_list_the_cases_of_ones_team(client, login, personas
     from tillit.cases.models import Case
 
     today = timezone.localdate()
-    case = Case.objects.create(municipality=kommun_a, number="2026-7", year=2026, sequence=7, title="Dubbla bidrag",
-                               source="hit", state="investigation", due_date=today)
+    case = Case.objects.create(
+        municipality=kommun_a,
+        number="2026-7",
+        year=2026,
+        sequence=7,
+        title="Dubbla bidrag",
+        source="hit",
+        state="investigation",
+        due_date=today,
+    )
     case.team.add(personas["investigator"])
     login(client, personas["investigator"])
     response = client.get("/")

@@ -7,8 +7,18 @@ from django.urls import reverse
 
 from tillit.risks.models import RiskArea
 
-GET_PAGES = ["risks-home", "risk-area-list", "risk-analysis-list", "risk-workshop-list", "risk-operative-list",
-             "risk-position-list", "risk-organisation-list", "risk-rule-list", "risk-ic-plan", "risk-share"]
+GET_PAGES = [
+    "risks-home",
+    "risk-area-list",
+    "risk-analysis-list",
+    "risk-workshop-list",
+    "risk-operative-list",
+    "risk-position-list",
+    "risk-organisation-list",
+    "risk-rule-list",
+    "risk-ic-plan",
+    "risk-share",
+]
 
 
 @pytest.mark.parametrize("role", ["coordinator", "reviewer"])
@@ -32,14 +42,32 @@ def test_settings_change_the_weights_and_refuse_bad_ones(client, personas, login
 
     user = personas["coordinator"]
     login(client, user)
-    response = client.post(reverse("risk-settings"), {
-        "scale_max": "4", "probability_labels": "", "consequence_labels": "", "weight_vor": "1",
-        "weight_exposure": "0", "weight_influence": "0", "stale_after_days": "365"})
+    response = client.post(
+        reverse("risk-settings"),
+        {
+            "scale_max": "4",
+            "probability_labels": "",
+            "consequence_labels": "",
+            "weight_vor": "1",
+            "weight_exposure": "0",
+            "weight_influence": "0",
+            "stale_after_days": "365",
+        },
+    )
     assert response.status_code == 302
     assert risk_settings(user.municipality).weight_exposure == 0
-    response = client.post(reverse("risk-settings"), {
-        "scale_max": "4", "probability_labels": "a\nb", "consequence_labels": "", "weight_vor": "0",
-        "weight_exposure": "0", "weight_influence": "0", "stale_after_days": "365"})
+    response = client.post(
+        reverse("risk-settings"),
+        {
+            "scale_max": "4",
+            "probability_labels": "a\nb",
+            "consequence_labels": "",
+            "weight_vor": "0",
+            "weight_exposure": "0",
+            "weight_influence": "0",
+            "stale_after_days": "365",
+        },
+    )
     assert response.status_code == 400
     assert risk_settings(user.municipality).weight_vor == 1
 
@@ -53,7 +81,9 @@ def test_the_nav_leads_to_the_risk_section(client, personas, login):
 
 def test_area_of_another_municipality_cannot_be_valued(client, personas, login):
     login(client, personas["coordinator"])
-    other = RiskArea.objects.get(municipality=personas["other_investigator"].municipality, code="R01")
+    other = RiskArea.objects.get(
+        municipality=personas["other_investigator"].municipality, code="R01"
+    )
     response = client.post(reverse("risk-assess", args=[other.pk]), {"gross_probability": "1"})
     assert response.status_code == 404
     assert not other.assessments.exists()

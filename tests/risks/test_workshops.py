@@ -16,8 +16,13 @@ from tillit.risks.services import RiskError
 @pytest.fixture
 def workshop(kommun_a):
     areas = RiskArea.objects.filter(municipality=kommun_a, code__in=["R10", "R14"])
-    return workshops.workshop_create(municipality=kommun_a, title="Workshop socialtjänsten", held_on=date(2026, 11, 2),
-                                     risk_areas=areas, participants=["Enhetschef", "Handläggare", "Controller"])
+    return workshops.workshop_create(
+        municipality=kommun_a,
+        title="Workshop socialtjänsten",
+        held_on=date(2026, 11, 2),
+        risk_areas=areas,
+        participants=["Enhetschef", "Handläggare", "Controller"],
+    )
 
 
 def test_participants_score_alone_on_their_own_page(client, workshop):
@@ -31,13 +36,26 @@ def test_participants_score_alone_on_their_own_page(client, workshop):
     response = client.post(url, {f"probability-{r10.pk}": "3", f"consequence-{r10.pk}": "4"})
     assert response.status_code == 400
     assert not p1.scores.exists()
-    response = client.post(url, {f"probability-{r10.pk}": "3", f"consequence-{r10.pk}": "4",
-                                 f"probability-{r14.pk}": "2", f"consequence-{r14.pk}": "2",
-                                 f"unlawful_influence-{r14.pk}": "3", f"comment-{r14.pk}": "Bra rutiner"})
+    response = client.post(
+        url,
+        {
+            f"probability-{r10.pk}": "3",
+            f"consequence-{r10.pk}": "4",
+            f"probability-{r14.pk}": "2",
+            f"consequence-{r14.pk}": "2",
+            f"unlawful_influence-{r14.pk}": "3",
+            f"comment-{r14.pk}": "Bra rutiner",
+        },
+    )
     assert response.status_code == 302
     assert p1.scores.count() == 2
-    workshops.scores_submit(participant=p2, scores={r10.pk: {"probability": 4, "consequence": 4},
-                                                    r14.pk: {"probability": 1, "consequence": 2}})
+    workshops.scores_submit(
+        participant=p2,
+        scores={
+            r10.pk: {"probability": 4, "consequence": 4},
+            r14.pk: {"probability": 1, "consequence": 2},
+        },
+    )
     assert client.get(reverse("risk-workshop-score", args=["wrong-token"])).status_code == 404
 
 
@@ -46,10 +64,20 @@ def test_spread_then_consensus_becomes_a_valuation_and_minutes(client, personas,
     r10 = RiskArea.objects.get(municipality=kommun, code="R10")
     r14 = RiskArea.objects.get(municipality=kommun, code="R14")
     p1, p2, _p3 = workshop.participants.order_by("name")
-    workshops.scores_submit(participant=p1, scores={r10.pk: {"probability": 3, "consequence": 4},
-                                                    r14.pk: {"probability": 2, "consequence": 2}})
-    workshops.scores_submit(participant=p2, scores={r10.pk: {"probability": 4, "consequence": 4},
-                                                    r14.pk: {"probability": 1, "consequence": 2}})
+    workshops.scores_submit(
+        participant=p1,
+        scores={
+            r10.pk: {"probability": 3, "consequence": 4},
+            r14.pk: {"probability": 2, "consequence": 2},
+        },
+    )
+    workshops.scores_submit(
+        participant=p2,
+        scores={
+            r10.pk: {"probability": 4, "consequence": 4},
+            r14.pk: {"probability": 1, "consequence": 2},
+        },
+    )
     login(client, personas["coordinator"])
     page = client.get(reverse("risk-workshop-detail", args=[workshop.pk])).content.decode()
     assert "Enhetschef" in page and "12–16" not in page  # the spread is hidden while scoring
@@ -61,12 +89,21 @@ def test_spread_then_consensus_becomes_a_valuation_and_minutes(client, personas,
     rows = {r["area"].code: r for r in workshops.spread(workshop)}
     assert (rows["R10"]["min"], rows["R10"]["max"], rows["R10"]["median"]) == (12, 16, 14)
     # consensus without motivation is refused
-    response = client.post(reverse("risk-workshop-consensus", args=[workshop.pk, r10.pk]),
-                           {"probability": "4", "consequence": "4", "unlawful_influence": "3", "motivation": ""})
+    response = client.post(
+        reverse("risk-workshop-consensus", args=[workshop.pk, r10.pk]),
+        {"probability": "4", "consequence": "4", "unlawful_influence": "3", "motivation": ""},
+    )
     assert not r10.assessments.exists()
-    response = client.post(reverse("risk-workshop-consensus", args=[workshop.pk, r10.pk]), {
-        "probability": "4", "consequence": "4", "unlawful_influence": "3", "motivation": "Flera fall 2025",
-        "proposed_measures": "Stickprov mot folkbokföringen"})
+    response = client.post(
+        reverse("risk-workshop-consensus", args=[workshop.pk, r10.pk]),
+        {
+            "probability": "4",
+            "consequence": "4",
+            "unlawful_influence": "3",
+            "motivation": "Flera fall 2025",
+            "proposed_measures": "Stickprov mot folkbokföringen",
+        },
+    )
     assert response.status_code == 302
     a = r10.assessments.get()
     assert (a.gross_score, a.unlawful_influence, a.assessed_on) == (16, 3, date(2026, 11, 2))
@@ -74,7 +111,9 @@ def test_spread_then_consensus_becomes_a_valuation_and_minutes(client, personas,
     docx = client.get(reverse("risk-workshop-minutes", args=[workshop.pk, "docx"]))
     from docx import Document
 
-    text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
+    text = "\n".join(
+        c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells
+    )
     assert "Stickprov mot folkbokföringen" in text and "12–16" in text
     pdf = client.get(reverse("risk-workshop-minutes", args=[workshop.pk, "pdf"]))
     from pypdf import PdfReader
@@ -85,9 +124,19 @@ def test_spread_then_consensus_becomes_a_valuation_and_minutes(client, personas,
 
 def test_workshop_needs_areas_and_participants(kommun_a):
     with pytest.raises(RiskError):
-        workshops.workshop_create(municipality=kommun_a, title="Tom", held_on=date(2026, 1, 1), risk_areas=[],
-                                  participants=["A"])
+        workshops.workshop_create(
+            municipality=kommun_a,
+            title="Tom",
+            held_on=date(2026, 1, 1),
+            risk_areas=[],
+            participants=["A"],
+        )
     with pytest.raises(RiskError):
-        workshops.workshop_create(municipality=kommun_a, title="Tom", held_on=date(2026, 1, 1),
-                                  risk_areas=RiskArea.objects.filter(municipality=kommun_a)[:1], participants=[" "])
+        workshops.workshop_create(
+            municipality=kommun_a,
+            title="Tom",
+            held_on=date(2026, 1, 1),
+            risk_areas=RiskArea.objects.filter(municipality=kommun_a)[:1],
+            participants=[" "],
+        )
     assert not Workshop.objects.exists()

@@ -16,14 +16,29 @@ def invoice_rows() -> list[dict]:
         amount = Decimal((i * 7919) % 45000 + 250) + Decimal(i % 100) / 100
         if i % 17 == 0:
             amount = Decimal(150000 + i * 250)  # large invoices, above any interval used here
-        rows.append({
-            "invoice_id": f"F{i:04d}", "supplier_id": f"L{i % 23:03d}", "invoice_number": str(5000 + i),
-            "invoice_date": f"2026-{(i % 12) + 1:02d}-{(i % 27) + 1:02d}", "amount": amount,
-            "board": BOARDS[i % 2], "attested_by": "" if i % 11 == 0 else f"attestant{i % 3}",
-        })
+        rows.append(
+            {
+                "invoice_id": f"F{i:04d}",
+                "supplier_id": f"L{i % 23:03d}",
+                "invoice_number": str(5000 + i),
+                "invoice_date": f"2026-{(i % 12) + 1:02d}-{(i % 27) + 1:02d}",
+                "amount": amount,
+                "board": BOARDS[i % 2],
+                "attested_by": "" if i % 11 == 0 else f"attestant{i % 3}",
+            }
+        )
     # credit notes and negative amounts are outside the population
-    rows.append({"invoice_id": "K0001", "supplier_id": "L001", "invoice_number": "9001", "invoice_date": "2026-03-01",
-                 "amount": Decimal("-12000.00"), "board": BOARDS[0], "attested_by": "attestant1"})
+    rows.append(
+        {
+            "invoice_id": "K0001",
+            "supplier_id": "L001",
+            "invoice_number": "9001",
+            "invoice_date": "2026-03-01",
+            "amount": Decimal("-12000.00"),
+            "board": BOARDS[0],
+            "attested_by": "attestant1",
+        }
+    )
     return rows
 
 
@@ -40,8 +55,10 @@ def write_csv(path, rows) -> None:
     lines = ["invoice_id;supplier_id;invoice_number;invoice_date;amount;board;attested_by"]
     for r in rows:
         amount = f"{r['amount']:.2f}".replace(".", ",")
-        lines.append(f"{r['invoice_id']};{r['supplier_id']};{r['invoice_number']};{r['invoice_date']};{amount};"
-                     f"{r['board']};{r['attested_by']}")
+        lines.append(
+            f"{r['invoice_id']};{r['supplier_id']};{r['invoice_number']};{r['invoice_date']};{amount};"
+            f"{r['board']};{r['attested_by']}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -51,6 +68,8 @@ def invoices(kommun_a, tmp_path):
 
     rows = invoice_rows()
     write_csv(tmp_path / "fakturor.csv", rows)
-    attempt = import_file(user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "fakturor.csv")
+    attempt = import_file(
+        user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "fakturor.csv"
+    )
     assert attempt.snapshot is not None, attempt.status
     return rows

@@ -29,28 +29,43 @@ from tillit.sampling import stats
 from tillit.sampling.stats import Examined
 
 
-@pytest.mark.parametrize(("confidence", "factors"), [
-    ("0.95", ["3.00", "4.75", "6.30", "7.76", "9.16", "10.52"]),
-    ("0.90", ["2.31", "3.89", "5.33", "6.69", "8.00", "9.28"]),
-])
+@pytest.mark.parametrize(
+    ("confidence", "factors"),
+    [
+        ("0.95", ["3.00", "4.75", "6.30", "7.76", "9.16", "10.52"]),
+        ("0.90", ["2.31", "3.89", "5.33", "6.69", "8.00", "9.28"]),
+    ],
+)
 def test_reliability_factors_are_the_aicpa_table_c3(confidence, factors):
     assert [str(stats.reliability_factor(k, Decimal(confidence))) for k in range(6)] == factors
 
 
-@pytest.mark.parametrize(("confidence", "tolerable_share", "size"), [
-    # Table C-1, zero expected misstatement, tolerable misstatement as a share of the population
-    ("0.95", "0.05", 60), ("0.95", "0.10", 30), ("0.95", "0.03", 100), ("0.95", "0.02", 150),
-    ("0.90", "0.05", 47), ("0.90", "0.10", 24), ("0.90", "0.02", 116),
-])
+@pytest.mark.parametrize(
+    ("confidence", "tolerable_share", "size"),
+    [
+        # Table C-1, zero expected misstatement, tolerable misstatement as a share of the population
+        ("0.95", "0.05", 60),
+        ("0.95", "0.10", 30),
+        ("0.95", "0.03", 100),
+        ("0.95", "0.02", 150),
+        ("0.90", "0.05", 47),
+        ("0.90", "0.10", 24),
+        ("0.90", "0.02", 116),
+    ],
+)
 def test_mus_sample_size_is_table_c1(confidence, tolerable_share, size):
     total = Decimal("10000000")
-    assert stats.mus_sample_size(total, total * Decimal(tolerable_share), Decimal(confidence)) == size
+    assert (
+        stats.mus_sample_size(total, total * Decimal(tolerable_share), Decimal(confidence)) == size
+    )
 
 
 def test_the_worked_mus_example():
     interval = Decimal("12300")
     items = [
-        Examined(book=Decimal("15000"), audited=Decimal("12500"), top=True),  # ≥ interval: 2 500 as it is
+        Examined(
+            book=Decimal("15000"), audited=Decimal("12500"), top=True
+        ),  # ≥ interval: 2 500 as it is
         Examined(book=Decimal("10000"), audited=Decimal("4000")),  # tainting 0.60 → 7 380
         Examined(book=Decimal("3000"), audited=Decimal("2000")),  # tainting 1/3 → 4 100
         Examined(book=Decimal("800"), audited=Decimal("800")),  # no remark
@@ -60,8 +75,10 @@ def test_the_worked_mus_example():
     assert result["basic_precision"] == Decimal("36900")
     # projected: 2 500 + 0.60 × 12 300 + 1/3 × 12 300 = 2 500 + 7 380 + 4 100 = 13 980
     assert result["projected_misstatement"].quantize(Decimal("0.01")) == Decimal("13980.00")
-    assert [r["tainting"].quantize(Decimal("0.0001")) for r in result["taintings"]] == [Decimal("0.6000"),
-                                                                                         Decimal("0.3333")]
+    assert [r["tainting"].quantize(Decimal("0.0001")) for r in result["taintings"]] == [
+        Decimal("0.6000"),
+        Decimal("0.3333"),
+    ]
     # incremental: 7 380 × (4.75 − 3.00 − 1) + 4 100 × (6.30 − 4.75 − 1) = 5 535 + 2 255 = 7 790
     assert [r["step"] for r in result["taintings"]] == [Decimal("0.75"), Decimal("0.55")]
     assert result["incremental_allowance"].quantize(Decimal("0.01")) == Decimal("7790.00")
@@ -72,14 +89,25 @@ def test_the_worked_mus_example():
 
 def test_no_deviation_leaves_basic_precision_only_and_understatements_apart():
     interval = Decimal("50000")
-    clean = stats.mus_evaluate([Examined(Decimal("900"), Decimal("900"))], interval, Decimal("0.90"))
-    assert (clean["upper_limit"], clean["projected_misstatement"]) == (Decimal("115500.00"), Decimal(0))
-    under = stats.mus_evaluate([Examined(Decimal("1000"), Decimal("1500"))], interval, Decimal("0.95"))
-    assert under["upper_limit"] == Decimal("150000.00") and under["understatement"] == Decimal("-25000.0")
+    clean = stats.mus_evaluate(
+        [Examined(Decimal("900"), Decimal("900"))], interval, Decimal("0.90")
+    )
+    assert (clean["upper_limit"], clean["projected_misstatement"]) == (
+        Decimal("115500.00"),
+        Decimal(0),
+    )
+    under = stats.mus_evaluate(
+        [Examined(Decimal("1000"), Decimal("1500"))], interval, Decimal("0.95")
+    )
+    assert under["upper_limit"] == Decimal("150000.00") and under["understatement"] == Decimal(
+        "-25000.0"
+    )
 
 
-@pytest.mark.parametrize(("n", "k", "upper"), [(60, 0, 4.9), (60, 1, 7.7), (60, 2, 10.2),
-                                               (100, 0, 3.0), (100, 1, 4.7), (100, 2, 6.2)])
+@pytest.mark.parametrize(
+    ("n", "k", "upper"),
+    [(60, 0, 4.9), (60, 1, 7.7), (60, 2, 10.2), (100, 0, 3.0), (100, 1, 4.7), (100, 2, 6.2)],
+)
 def test_clopper_pearson_upper_limit_is_table_a3(n, k, upper):
     # the table prints the exact limit rounded up to a tenth of a per cent
     assert math.ceil(stats.clopper_pearson_upper(k, n, 0.95) * 1000) / 10 == upper
@@ -91,14 +119,19 @@ def test_mus_draw_is_systematic_from_a_random_start_and_the_same_from_the_same_s
     draw = stats.mus_draw(amounts, 5, seed=42)
     assert draw.interval == total / 5
     assert 0 < draw.start <= draw.interval
-    assert {3, 7} <= set(draw.indices) and draw.top == {3, 7}  # 12 000 and 5 100 ≥ 4 994: always drawn
+    assert {3, 7} <= set(draw.indices) and draw.top == {
+        3,
+        7,
+    }  # 12 000 and 5 100 ≥ 4 994: always drawn
     # the selected item of each point is the one whose cumulative range holds it
     cumulative, bounds = Decimal(0), []
     for a in amounts:
         bounds.append((cumulative, cumulative + a))
         cumulative += a
     points = [draw.start + j * draw.interval for j in range(5)]
-    expected = sorted({next(i for i, (lo, hi) in enumerate(bounds) if lo < p <= hi) for p in points})
+    expected = sorted(
+        {next(i for i, (lo, hi) in enumerate(bounds) if lo < p <= hi) for p in points}
+    )
     assert draw.indices == expected
     assert stats.mus_draw(amounts, 5, seed=42).indices == draw.indices
     starts = {stats.mus_draw(amounts, 5, seed=s).start for s in range(20)}
@@ -114,7 +147,10 @@ def test_srs_draw_without_replacement_and_repeatable():
 
 def test_srs_difference_estimation():
     # 4 items examined of 200: differences 0, 0, 100, 0 → mean 25, projected 25 × 200 = 5 000
-    items = [Examined(Decimal(b), Decimal(a)) for b, a in ((500, 500), (300, 300), (400, 300), (200, 200))]
+    items = [
+        Examined(Decimal(b), Decimal(a))
+        for b, a in ((500, 500), (300, 300), (400, 300), (200, 200))
+    ]
     result = stats.srs_evaluate(items, 200, Decimal("0.95"))
     assert result["projected_misstatement"] == Decimal("5000.00")
     assert (result["deviations"], result["rate"]) == (1, 0.25)

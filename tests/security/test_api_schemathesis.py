@@ -26,13 +26,18 @@ def api_schema(db):
 def token(personas, world):
     from tillit.accounts.services import api_token_create
 
-    _token, key = api_token_create(user=personas["coordinator"], name="schemathesis",
-                                   scopes=["hits:read", "cases:read", "data:read"])
+    _token, key = api_token_create(
+        user=personas["coordinator"],
+        name="schemathesis",
+        scopes=["hits:read", "cases:read", "data:read"],
+    )
     return key
 
 
 def _no_server_error(response) -> None:
-    assert response.status_code < 500, f"{response.request.method} {response.request.url}: {response.status_code}"
+    assert response.status_code < 500, (
+        f"{response.request.method} {response.request.url}: {response.status_code}"
+    )
 
 
 @schema.parametrize()

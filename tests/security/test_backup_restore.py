@@ -64,12 +64,17 @@ def _run(args, data_dir, **extra):
     env = {**os.environ, "TILLIT_DATA_DIR": str(data_dir), "TILLIT_LOG_LEVEL": "ERROR", **extra}
     env.pop("TILLIT_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=300
+    )  # noqa: S603
 
 
 def _files(root: Path, skip=("tillit.sqlite3", "static", "uploads", "accesslog-head.json")) -> dict:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
-            if p.is_file() and not p.name.startswith(skip) and p.relative_to(root).parts[0] not in skip}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(skip) and p.relative_to(root).parts[0] not in skip
+    }
 
 
 def test_backup_then_restore_into_an_empty_installation_gives_the_same_installation(tmp_path):
@@ -113,4 +118,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(tmp_path):
     snapshot.write_bytes(snapshot.read_bytes()[:-10])
     done = _run(["-m", "tillit.cli", "restore", str(folder)], restored)
     assert done.returncode == 1 and "skadad" in done.stderr
-    assert not (restored / "tillit.sqlite3").exists() or (restored / "tillit.sqlite3").stat().st_size < 1
+    assert (
+        not (restored / "tillit.sqlite3").exists()
+        or (restored / "tillit.sqlite3").stat().st_size < 1
+    )

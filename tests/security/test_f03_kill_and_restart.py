@@ -37,8 +37,13 @@ def _env(data: Path) -> dict:
 
 
 def _tillit(data: Path, *args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "tillit.cli", *args], env=_env(data), capture_output=True,  # noqa: S603
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "tillit.cli", *args],
+        env=_env(data),
+        capture_output=True,  # noqa: S603
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _query(data: Path, sql: str, params=()):
@@ -49,7 +54,9 @@ def _query(data: Path, sql: str, params=()):
 def _kill_when(process: subprocess.Popen, data: Path, sql: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "finished before it could be killed: " + process.stderr.read()
+        assert process.poll() is None, (
+            "finished before it could be killed: " + process.stderr.read()
+        )
         try:
             if _query(data, sql):
                 process.send_signal(signal.SIGKILL)
@@ -66,29 +73,46 @@ def _kill_when(process: subprocess.Popen, data: Path, sql: str, timeout: float =
 def installation(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    made = subprocess.run([sys.executable, "-c", SETUP], env=_env(data), capture_output=True, text=True, timeout=300)  # noqa: S603
+    made = subprocess.run(
+        [sys.executable, "-c", SETUP], env=_env(data), capture_output=True, text=True, timeout=300
+    )  # noqa: S603
     assert made.returncode == 0, made.stderr
     return data
 
 
-def test_an_import_killed_half_way_is_marked_failed_cleaned_up_and_imports_again(installation, tmp_path):
+def test_an_import_killed_half_way_is_marked_failed_cleaned_up_and_imports_again(
+    installation, tmp_path
+):
     data = installation
     big = tmp_path / "leverantorer.csv"
     with big.open("w", encoding="utf-8") as fh:
         fh.write("supplier_id;name;org_number;postal_code\n")
         for n in range(400_000):
             fh.write(f"L{n};Leverantör nummer {n} AB;556{n:07d};11{n % 1000:03d}\n")
-    process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "import", "suppliers", str(big)],  # noqa: S603
-                               env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _kill_when(process, data, "SELECT 1 FROM datasets_importattempt a JOIN accounts_jobheartbeat b "
-                              "ON b.kind = 'import' AND b.object_id = a.id WHERE a.rows_done > 0")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tillit.cli", "import", "suppliers", str(big)],  # noqa: S603
+        env=_env(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _kill_when(
+        process,
+        data,
+        "SELECT 1 FROM datasets_importattempt a JOIN accounts_jobheartbeat b "
+        "ON b.kind = 'import' AND b.object_id = a.id WHERE a.rows_done > 0",
+    )
     snapshots = data / "snapshots"
     assert _query(data, "SELECT status FROM datasets_importattempt") == [("running",)]
-    assert [p.name for p in snapshots.rglob("*.tmp")], "the kill left a half-written file (as the probe found)"
+    assert [p.name for p in snapshots.rglob("*.tmp")], (
+        "the kill left a half-written file (as the probe found)"
+    )
 
     recovered = _tillit(data, "jobs", "recover")
     assert recovered.returncode == 0, recovered.stderr
-    ((status, message, params),) = _query(data, "SELECT status, message, message_params FROM datasets_importattempt")
+    ((status, message, params),) = _query(
+        data, "SELECT status, message, message_params FROM datasets_importattempt"
+    )
     assert status == "rejected" and "process doing it ended" in message and "has ended" in params
     assert not _query(data, "SELECT 1 FROM datasets_snapshot")
     assert not [p for p in snapshots.rglob("*") if p.is_file()], "nothing half-written is left"
@@ -106,12 +130,23 @@ def test_a_control_run_killed_half_way_is_marked_failed_and_runs_again(installat
     for dataset in ("suppliers", "invoices"):
         done = _tillit(data, "import", dataset, str(generated / f"{dataset}.csv"))
         assert done.returncode == 0, done.stderr
-    process = subprocess.Popen([sys.executable, "-m", "tillit.cli", "controls", "run"],  # noqa: S603
-                               env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _kill_when(process, data, "SELECT 1 FROM controls_run r JOIN accounts_jobheartbeat b "
-                              "ON b.kind = 'run' AND b.object_id = r.id WHERE r.status = 'running'")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tillit.cli", "controls", "run"],  # noqa: S603
+        env=_env(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _kill_when(
+        process,
+        data,
+        "SELECT 1 FROM controls_run r JOIN accounts_jobheartbeat b "
+        "ON b.kind = 'run' AND b.object_id = r.id WHERE r.status = 'running'",
+    )
     assert _query(data, "SELECT status FROM controls_run") == [("running",)]
-    assert not _query(data, "SELECT 1 FROM controls_hit"), "no hit is published before the run is done"
+    assert not _query(data, "SELECT 1 FROM controls_hit"), (
+        "no hit is published before the run is done"
+    )
 
     assert _tillit(data, "jobs", "recover").returncode == 0
     ((status, error),) = _query(data, "SELECT status, error FROM controls_run")
@@ -131,15 +166,25 @@ def test_the_worker_started_by_serve_ends_when_serve_is_killed(installation):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    serve = subprocess.Popen([sys.executable, "-m", "tillit.cli", "serve", "--port", str(port)],  # noqa: S603
-                             env=_env(installation), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "tillit.cli", "serve", "--port", str(port)],  # noqa: S603
+        env=_env(installation),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         children: list[int] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(children) < 2:
             time.sleep(0.5)
-            children = [int(p) for p in subprocess.run(["pgrep", "-P", str(serve.pid)], capture_output=True,  # noqa: S603, S607
-                                                       text=True).stdout.split()]
+            children = [
+                int(p)
+                for p in subprocess.run(
+                    ["pgrep", "-P", str(serve.pid)],
+                    capture_output=True,  # noqa: S603, S607
+                    text=True,
+                ).stdout.split()
+            ]
         assert len(children) == 2, "serve started its worker and scheduler"
         serve.send_signal(signal.SIGKILL)
         serve.wait(10)

@@ -21,7 +21,9 @@ def test_the_preview_is_computed_in_a_child_and_kept(upload, settings):
     assert result.headers == ["supplier_id", "name", "org_number"] and not result.problems
     (cache,) = upload.parent.glob(".leverantorer.csv.preview-*")
     assert cache.stat().st_mode & 0o777 == 0o600
-    upload.write_text("annat;innehall\n", encoding="utf-8")  # the kept preview is used, not the file again
+    upload.write_text(
+        "annat;innehall\n", encoding="utf-8"
+    )  # the kept preview is used, not the file again
     assert bounded_preview("suppliers", upload).headers == ["supplier_id", "name", "org_number"]
 
 

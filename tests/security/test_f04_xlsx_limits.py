@@ -36,11 +36,19 @@ def _rewrite(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
 
 
 def _sheet(rows: int, ref: str | None = None) -> bytes:
-    body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
-                    for n in range(1, rows + 1))
+    body = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
+        for n in range(1, rows + 1)
+    )
     dimension = f'<dimension ref="A1:{ref}"/>'.encode() if ref else b""
-    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main">' + dimension + b"<sheetData>" + body + b"</sheetData></worksheet>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">'
+        + dimension
+        + b"<sheetData>"
+        + body
+        + b"</sheetData></worksheet>"
+    )
 
 
 def _refused(path: Path) -> SourceError:
@@ -60,7 +68,9 @@ def test_an_ordinary_workbook_passes(tmp_path):
 
 def test_a_zip_bomb_is_refused_by_its_packing_ratio(tmp_path):
     ok = _workbook(tmp_path / "ok.xlsx")
-    bomb = _rewrite(ok, tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": _sheet(1) + b" " * 30_000_000})
+    bomb = _rewrite(
+        ok, tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": _sheet(1) + b" " * 30_000_000}
+    )
     assert bomb.stat().st_size < 200_000
     error = _refused(bomb)
     assert "zip bomb" in error.message and error.params["member"] == "xl/worksheets/sheet1.xml"
@@ -80,7 +90,9 @@ def test_a_declared_sheet_too_wide_or_too_long_is_refused(tmp_path):
     ok = _workbook(tmp_path / "ok.xlsx")
     wide = _rewrite(ok, tmp_path / "wide.xlsx", {"xl/worksheets/sheet1.xml": _sheet(2, ref="XFD2")})
     assert _refused(wide).params == {"count": 16384, "limit": 1000}
-    long = _rewrite(ok, tmp_path / "long.xlsx", {"xl/worksheets/sheet1.xml": _sheet(2, ref="C2000000")})
+    long = _rewrite(
+        ok, tmp_path / "long.xlsx", {"xl/worksheets/sheet1.xml": _sheet(2, ref="C2000000")}
+    )
     assert _refused(long).params == {"limit": 1_048_576}
 
 
@@ -98,8 +110,10 @@ def test_a_sheet_that_lies_about_its_size_is_stopped_while_reading(tmp_path, mon
 
 def test_too_many_shared_strings_are_refused(tmp_path):
     ok = _workbook(tmp_path / "ok.xlsx")
-    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-               b'count="90000000" uniqueCount="90000000"><si><t>a</t></si></sst>')
+    strings = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="90000000" uniqueCount="90000000"><si><t>a</t></si></sst>'
+    )
     bomb = _rewrite(ok, tmp_path / "sst.xlsx", {"xl/sharedStrings.xml": strings})
     assert _refused(bomb).params["count"] == 90_000_000
 
@@ -110,5 +124,8 @@ def test_the_refusal_is_in_swedish_where_it_is_shown():
     from tillit.lib.messages import render
 
     with translation.override("sv"):
-        text = render("The sheet has more than %(limit)s rows. Nothing was read. Split the file.", {"limit": 5})
+        text = render(
+            "The sheet has more than %(limit)s rows. Nothing was read. Split the file.",
+            {"limit": 5},
+        )
     assert "rader" in text

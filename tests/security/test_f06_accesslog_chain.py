@@ -27,8 +27,10 @@ def _data_dir(settings, tmp_path):
 @pytest.fixture
 def rows(rf, personas):
     user = personas["investigator"]
-    return [log_personal_data(rf.get(f"/arenden/{n}/"), object_type="case", object_id=str(n), user=user)
-            for n in range(1, 6)]
+    return [
+        log_personal_data(rf.get(f"/arenden/{n}/"), object_type="case", object_id=str(n), user=user)
+        for n in range(1, 6)
+    ]
 
 
 def _without_triggers(sql: str, params=()):
@@ -76,11 +78,14 @@ def test_a_row_written_past_the_application_is_found(rows, personas):
         cursor.execute(
             f"INSERT INTO {TABLE} (municipality_id, at, username, action, object_type, object_id, path, referer) "
             "VALUES (%s, %s, 'x', 'view', 'case', '1', '/', '')",
-            [rows[0].municipality_id, rows[0].at])
+            [rows[0].municipality_id, rows[0].at],
+        )
     assert "past the application" in verify().problems[0][0]
 
 
-def test_the_command_fails_with_a_swedish_message_and_the_nightly_check_alarms(rows, caplog, capsys):
+def test_the_command_fails_with_a_swedish_message_and_the_nightly_check_alarms(
+    rows, caplog, capsys
+):
     from django.utils import translation
 
     from tillit.accounts.security_cli import cmd_verify, nightly
@@ -98,4 +103,6 @@ def test_the_command_fails_with_a_swedish_message_and_the_nightly_check_alarms(r
     with caplog.at_level(logging.CRITICAL, logger="tillit.security"):
         nightly(state)
         nightly(state)  # once a day
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.CRITICAL] == ["ACCESS LOG TAMPERED"]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.CRITICAL] == [
+        "ACCESS LOG TAMPERED"
+    ]

@@ -113,13 +113,17 @@ def test_every_table_keeps_its_rows_from_the_first_schema_to_today(tmp_path):
     env = {**os.environ, "TILLIT_DATA_DIR": str(tmp_path), "TILLIT_LOG_LEVEL": "ERROR"}
     env.pop("TILLIT_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)  # noqa: S603
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600
+    )  # noqa: S603
     assert done.returncode == 0, done.stderr[-3000:]
     import json
 
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(result["before"]) >= 15 and all(n == 1 for n in result["before"].values())
     assert result["after"] == result["before"]
-    assert sorted(result["scopes"]) == ["cases:read", "data:read", "hits:read"] and result["expires"]
+    assert (
+        sorted(result["scopes"]) == ["cases:read", "data:read", "hits:read"] and result["expires"]
+    )
     assert len(result["refused"]) == 2, "the append-only triggers survive the table rebuild"
     assert result["chain"] == [True, 1] and result["log_rows"] == 1

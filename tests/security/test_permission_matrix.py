@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "coordinator", "investigator", "controller", "reviewer", "other_investigator"]
 # pages anyone may open without signing in
-PUBLIC = re.compile(r"^(health|set_language|accounts-login|tips-(public|public-easy|followup|complaint|accessibility|"
-                    r"whistle|whistle-easy|whistle-followup))$")
+PUBLIC = re.compile(
+    r"^(health|set_language|accounts-login|tips-(public|public-easy|followup|complaint|accessibility|"
+    r"whistle|whistle-easy|whistle-followup))$"
+)
 SECRETS = (b"19121212-1212", b"Tolvan")
 
 
@@ -35,12 +37,21 @@ def _patterns(patterns=None, prefix=""):
 def _url(route: str, name: str, world, personas) -> str:
     case = world["case"]
     values = {
-        "pk": {"controls-hit": world["hit"].pk, "controls-hit-action": world["hit"].pk,
-               "controls-run": world["hit"].last_run_id, "datasets-attempt": world["attempt"].pk,
-               "datasets-attempt-errors": world["attempt"].pk, "accounts-user": personas["investigator"].pk,
-               }.get(name, case.pk if name.startswith("cases-") else 1),
-        "document_pk": world["document"].pk, "claim_pk": world["claim"].pk, "outcome_pk": world["claim"].pk,
-        "kind": "recovery", "control_id": "BEN-DECEASED", "name": "population", "action": "dismiss",
+        "pk": {
+            "controls-hit": world["hit"].pk,
+            "controls-hit-action": world["hit"].pk,
+            "controls-run": world["hit"].last_run_id,
+            "datasets-attempt": world["attempt"].pk,
+            "datasets-attempt-errors": world["attempt"].pk,
+            "accounts-user": personas["investigator"].pk,
+        }.get(name, case.pk if name.startswith("cases-") else 1),
+        "document_pk": world["document"].pk,
+        "claim_pk": world["claim"].pk,
+        "outcome_pk": world["claim"].pk,
+        "kind": "recovery",
+        "control_id": "BEN-DECEASED",
+        "name": "population",
+        "action": "dismiss",
         "decision": "approve",
     }
 
@@ -77,7 +88,11 @@ def test_every_route_every_role_and_another_municipality(client, login, personas
                 continue
             if perm and not has_perm(user, perm) and status not in (403, 405):
                 problems.append(where + f": the role lacks {perm}")
-            if role == "other_investigator" and status == 200 and any(s in response.content for s in SECRETS):
+            if (
+                role == "other_investigator"
+                and status == 200
+                and any(s in response.content for s in SECRETS)
+            ):
                 problems.append(where + ": Kommun A's personal data shown to Kommun B")
     assert not problems, "\n".join(problems)
 

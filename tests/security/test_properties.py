@@ -48,8 +48,13 @@ RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(personnummer())
 def test_every_written_form_of_a_valid_personnummer_gives_the_same_twelve_digits(pnr):
     born = date(int(pnr[:4]), int(pnr[4:6]), int(pnr[6:8]))
-    sep = "+" if (REFERENCE.year - born.year) - ((REFERENCE.month, REFERENCE.day) < (born.month, born.day)) >= 100 \
+    sep = (
+        "+"
+        if (REFERENCE.year - born.year)
+        - ((REFERENCE.month, REFERENCE.day) < (born.month, born.day))
+        >= 100
         else "-"
+    )
     forms = [pnr, f"{pnr[:8]}-{pnr[8:]}", f" {pnr} ", f"{pnr[2:8]}{sep}{pnr[8:]}"]
     results = {normalise_personnummer(f, reference=REFERENCE) for f in forms}
     assert results == {(pnr, True)}
@@ -59,7 +64,7 @@ def test_every_written_form_of_a_valid_personnummer_gives_the_same_twelve_digits
 @given(personnummer(), st.integers(min_value=0, max_value=11), st.sampled_from(string.digits))
 def test_one_changed_digit_makes_a_personnummer_invalid_or_another(pnr, position, digit):
     assume(pnr[position] != digit)
-    changed = pnr[:position] + digit + pnr[position + 1:]
+    changed = pnr[:position] + digit + pnr[position + 1 :]
     result = normalise_personnummer(changed, reference=REFERENCE)
     assert not (result.valid and result.value == pnr)
 
@@ -69,8 +74,11 @@ def test_one_changed_digit_makes_a_personnummer_invalid_or_another(pnr, position
 @example("١٩١٢١٢١٢١٢١٢")  # Arabic-Indic digits
 @example("19121212-1212\x00")
 def test_the_normalisers_never_fail_and_are_idempotent(text):
-    for normalise in (lambda v: normalise_personnummer(v, reference=REFERENCE), normalise_orgnr,
-                      normalise_bank_account):
+    for normalise in (
+        lambda v: normalise_personnummer(v, reference=REFERENCE),
+        normalise_orgnr,
+        normalise_bank_account,
+    ):
         first = normalise(text)
         assert isinstance(first.value, str) and isinstance(first.valid, bool)
         if first.valid:
@@ -85,14 +93,21 @@ def test_the_normalisers_never_fail_and_are_idempotent(text):
 def test_a_spreadsheet_cell_never_starts_a_formula(text):
     cell = csv_cell(text)
     if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        float(cell.replace(",", ".").replace("\u00a0", "").replace(" ", ""))  # only a plain number may
+        float(
+            cell.replace(",", ".").replace("\u00a0", "").replace(" ", "")
+        )  # only a plain number may
 
 
-CELL = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=20).filter(
-    lambda t: t.strip() == t and t.strip() != "")
+CELL = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=20
+).filter(lambda t: t.strip() == t and t.strip() != "")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=30))
 def test_the_csv_reader_reads_back_what_was_written(tmp_path, rows):
     from tillit.analytics.readers import open_source
@@ -111,7 +126,11 @@ def test_the_csv_reader_reads_back_what_was_written(tmp_path, rows):
     assert read == rows
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_are_read_or_refused_with_a_reason(tmp_path, content):
     from tillit.analytics.readers import SourceError, open_source
@@ -136,7 +155,7 @@ def test_receipt_codes_survive_how_people_write_them():
 
         code = new_receipt_code()
         assert len(code) == 16 and code.isascii() and code.isdigit()
-        written = separator.join(code[i:i + 4] for i in range(0, 16, 4))
+        written = separator.join(code[i : i + 4] for i in range(0, 16, 4))
         if fullwidth:  # a phone keyboard's full-width digits
             written = written.translate({ord(d): 0xFF10 + int(d) for d in string.digits})
         assert normalise_code(written) == code
@@ -152,4 +171,8 @@ def test_a_receipt_code_checks_against_its_own_hash_only():
     stored = hash_code(code)
     assert check_code(stored, code)
     other = f"{(int(code) + 1) % 10**16:016d}"
-    assert not check_code(stored, other) and not check_code(stored, "") and not check_code("garbage", code)
+    assert (
+        not check_code(stored, other)
+        and not check_code(stored, "")
+        and not check_code("garbage", code)
+    )

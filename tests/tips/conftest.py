@@ -39,6 +39,10 @@ def receivers(personas):
         _key, private = services.key_create(user=user, password=PASSWORD)
         keys[name] = private
     for channel in Channel.values:
-        services.member_add(by=admin, user=personas["coordinator"], channel=channel,
-                            duty=ChannelMember.Duty.CUSTODIAN)
+        services.member_add(
+            by=admin,
+            user=personas["coordinator"],
+            channel=channel,
+            duty=ChannelMember.Duty.CUSTODIAN,
+        )
     return keys

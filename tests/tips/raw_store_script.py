@@ -35,20 +35,36 @@ def main() -> None:
 
     marker, file_marker, contact_marker, reply_marker, answer_marker, plain_marker = sys.argv[1:7]
     kommun = municipality_create(code="0999", name="Rå kommun")
-    admin = user_create(municipality=kommun, username="admin", password="x-password-123456", role="administrator")
-    bob = user_create(municipality=kommun, username="bob", password="x-password-123456", role="investigator")
+    admin = user_create(
+        municipality=kommun, username="admin", password="x-password-123456", role="administrator"
+    )
+    bob = user_create(
+        municipality=kommun, username="bob", password="x-password-123456", role="investigator"
+    )
     services.member_add(by=admin, user=bob, channel="tips")
     _key, private = services.key_create(user=bob, password="x-password-123456")
 
-    client = Client(HTTP_HOST="localhost", REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="RawAgent/1.0")
+    client = Client(
+        HTTP_HOST="localhost", REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="RawAgent/1.0"
+    )
     page = client.get("/tips/", {"category": "benefit"}).content.decode()
     token = re.search(r'name="challenge" value="([^"]+)"', page).group(1)
     with time_machine.travel(timezone.now() + timedelta(seconds=60), tick=False):
-        response = client.post("/tips/", {
-            "category": "benefit", "what": marker, "challenge": token, "contact_name": contact_marker,
-            "files": [SimpleUploadedFile("bevis.txt", file_marker.encode())],
-        })
-    code = re.search(r'id="receipt-code">([\d ]+)<', response.content.decode()).group(1).replace(" ", "")
+        response = client.post(
+            "/tips/",
+            {
+                "category": "benefit",
+                "what": marker,
+                "challenge": token,
+                "contact_name": contact_marker,
+                "files": [SimpleUploadedFile("bevis.txt", file_marker.encode())],
+            },
+        )
+    code = (
+        re.search(r'id="receipt-code">([\d ]+)<', response.content.decode())
+        .group(1)
+        .replace(" ", "")
+    )
     from tillit.tips.models import Report
 
     report = Report.objects.get()
@@ -64,13 +80,27 @@ def main() -> None:
             path = os.path.join(root, name)
             with open(path, "rb") as handle:
                 raw = handle.read()
-            for needle in (marker, file_marker, contact_marker, reply_marker, answer_marker, plain_marker, code,
-                           "198.51.100.23", "RawAgent"):
+            for needle in (
+                marker,
+                file_marker,
+                contact_marker,
+                reply_marker,
+                answer_marker,
+                plain_marker,
+                code,
+                "198.51.100.23",
+                "RawAgent",
+            ):
                 for encoding in ("utf-8", "utf-16-le"):
                     if needle.encode(encoding) in raw:
-                        found.setdefault(needle, []).append(os.path.relpath(path, settings.DATA_DIR))
-    files = sorted(os.path.relpath(os.path.join(r, f), settings.DATA_DIR)
-                   for r, _d, fs in os.walk(settings.DATA_DIR) for f in fs)
+                        found.setdefault(needle, []).append(
+                            os.path.relpath(path, settings.DATA_DIR)
+                        )
+    files = sorted(
+        os.path.relpath(os.path.join(r, f), settings.DATA_DIR)
+        for r, _d, fs in os.walk(settings.DATA_DIR)
+        for f in fs
+    )
     print(json.dumps({"found": found, "files": files, "code_len": len(code)}))
 
 

@@ -11,17 +11,34 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-MARKERS = ["MARKER-report-5e1f9", "MARKER-file-77ab2", "MARKER-contact-0c3d", "MARKER-reply-a9e4",
-           "MARKER-answer-31f0", "MARKER-plain-complaint-6b8e"]
+MARKERS = [
+    "MARKER-report-5e1f9",
+    "MARKER-file-77ab2",
+    "MARKER-contact-0c3d",
+    "MARKER-reply-a9e4",
+    "MARKER-answer-31f0",
+    "MARKER-plain-complaint-6b8e",
+]
 
 
 @pytest.mark.slow
 def test_no_plaintext_of_a_report_in_the_database_or_the_data_directory(tmp_path):
-    env = {**os.environ, "TILLIT_DATA_DIR": str(tmp_path), "PYTHONPATH": os.pathsep.join(
-        [str(HERE.parents[1] / "src"), str(HERE.parents[1]), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "TILLIT_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": os.pathsep.join(
+            [str(HERE.parents[1] / "src"), str(HERE.parents[1]), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     env.pop("TILLIT_DATABASE_URL", None)
-    done = subprocess.run([sys.executable, str(HERE / "raw_store_script.py"), *MARKERS], env=env,
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "raw_store_script.py"), *MARKERS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code_len"] == 16

@@ -15,22 +15,30 @@ AGENT = "Mozilla/5.0 (X11; Tillit-test-agent-9931)"
 
 
 def _get_form(client, url="/tips/", category="benefit"):
-    response = client.get(url, {"category": category, "kommun": "0180"}, REMOTE_ADDR=ADDRESS,
-                          HTTP_USER_AGENT=AGENT)
+    response = client.get(
+        url, {"category": category, "kommun": "0180"}, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT
+    )
     assert response.status_code == 200
     return re.search(r'name="challenge" value="([^"]+)"', response.content.decode()).group(1)
 
 
 def _post(client, url, data, **extra):
     data = {"kommun": "0180", **data}
-    return client.post(url, data, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT,
-                       HTTP_X_FORWARDED_FOR=ADDRESS, **extra)
+    return client.post(
+        url, data, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=ADDRESS, **extra
+    )
 
 
 def submit(client, url="/tips/", text=MARKER, files=None, contact=None):
     token = _get_form(client, url)
-    data = {"category": "benefit", "what": text, "when": "i våras", "challenge": token, "nonce": "",
-            "q_household": "Familjen Andersson"}
+    data = {
+        "category": "benefit",
+        "what": text,
+        "when": "i våras",
+        "challenge": token,
+        "nonce": "",
+        "q_household": "Familjen Andersson",
+    }
     if contact:
         data.update(contact)
     if files:
@@ -38,7 +46,11 @@ def submit(client, url="/tips/", text=MARKER, files=None, contact=None):
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
         response = _post(client, url, data)
     assert response.status_code == 200, response.content.decode()[:3000]
-    code = re.search(r'id="receipt-code">([\d ]+)<', response.content.decode()).group(1).replace(" ", "")
+    code = (
+        re.search(r'id="receipt-code">([\d ]+)<', response.content.decode())
+        .group(1)
+        .replace(" ", "")
+    )
     return response, code
 
 
@@ -57,7 +69,9 @@ def test_start_page_and_form_in_three_variants(client, receivers):
     # the questions fit the subject
     form = client.get("/tips/", {"category": "home_care", "kommun": "0180"}).content.decode()
     assert 'name="q_provider"' in form and 'name="q_household"' not in form
-    whistle = client.get("/visselblasning/", {"category": "staff", "kommun": "0180"}).content.decode()
+    whistle = client.get(
+        "/visselblasning/", {"category": "staff", "kommun": "0180"}
+    ).content.decode()
     assert 'name="relation"' in whistle
 
 
@@ -78,7 +92,9 @@ def test_a_form_sent_at_once_without_proof_of_work_is_refused_and_the_text_kept(
     from tillit.tips.models import Report
 
     token = _get_form(client)
-    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token, "nonce": ""})
+    response = _post(
+        client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token, "nonce": ""}
+    )
     assert response.status_code == 400
     assert MARKER in response.content.decode()  # nothing the reporter wrote is lost
     assert not Report.objects.exists()
@@ -91,18 +107,28 @@ def test_a_solved_proof_of_work_is_accepted_at_once(client, receivers):
     from tillit.tips.models import Report
 
     token = _get_form(client)
-    difficulty = int(re.search(r'data-pow="(\d+)"', client.get("/tips/", {"category": "benefit", "kommun": "0180"})
-                               .content.decode()).group(1))
+    difficulty = int(
+        re.search(
+            r'data-pow="(\d+)"',
+            client.get("/tips/", {"category": "benefit", "kommun": "0180"}).content.decode(),
+        ).group(1)
+    )
     nonce = 0
     while leading_zero_bits(hashlib.sha256(f"{token}:{nonce}".encode()).digest()) < difficulty:
         nonce += 1
-    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
-                                        "nonce": str(nonce)})
+    response = _post(
+        client,
+        "/tips/",
+        {"category": "benefit", "what": MARKER, "challenge": token, "nonce": str(nonce)},
+    )
     assert response.status_code == 200
     assert Report.objects.count() == 1
     # the same challenge cannot be used twice
-    response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
-                                        "nonce": str(nonce)})
+    response = _post(
+        client,
+        "/tips/",
+        {"category": "benefit", "what": MARKER, "challenge": token, "nonce": str(nonce)},
+    )
     assert response.status_code == 400
     assert Report.objects.count() == 1
 
@@ -129,8 +155,11 @@ def test_no_address_or_user_agent_is_stored_anywhere(client, receivers, django_d
     from django.apps import apps
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    _response, code = submit(client, files=[SimpleUploadedFile("kvitto.txt", b"kvitto 123")],
-                             contact={"contact_name": "Anna"})
+    _response, code = submit(
+        client,
+        files=[SimpleUploadedFile("kvitto.txt", b"kvitto 123")],
+        contact={"contact_name": "Anna"},
+    )
     _post(client, "/tips/uppfoljning/", {"code": code, "action": "reply", "text": "Ett svar"})
     _post(client, "/tips/uppfoljning/", {"code": "0000000000000000"})
     found = []
@@ -151,23 +180,37 @@ def test_reporter_follow_up_answer_and_file(client, receivers, personas):
 
     _response, code = submit(client)
     report = Report.objects.get()
-    opened = services.receiver_open(report=report, user=personas["investigator"],
-                                    private_key=receivers["investigator"])
-    services.receiver_reply(opened=opened, user=personas["investigator"], text="Vilken adress gäller det?")
+    opened = services.receiver_open(
+        report=report, user=personas["investigator"], private_key=receivers["investigator"]
+    )
+    services.receiver_reply(
+        opened=opened, user=personas["investigator"], text="Vilken adress gäller det?"
+    )
     page = _post(client, "/tips/uppfoljning/", {"code": code}).content.decode()
     assert "Vilken adress gäller det?" in page
-    response = _post(client, "/tips/uppfoljning/", {"code": code, "action": "reply", "text": "Storgatan 12",
-                                                    "files": [SimpleUploadedFile("bild.png", b"\x89PNG....")]})
+    response = _post(
+        client,
+        "/tips/uppfoljning/",
+        {
+            "code": code,
+            "action": "reply",
+            "text": "Storgatan 12",
+            "files": [SimpleUploadedFile("bild.png", b"\x89PNG....")],
+        },
+    )
     assert "Storgatan 12" in response.content.decode()
     texts = [m["text"] for m in services.messages_read(report, opened.data_key)]
     assert texts[-1] == "Storgatan 12"
     assert report.attachments.count() == 1
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("virus.exe", b"MZ....", "filer av den här typen kan inte bifogas"),
-    ("fake.pdf", b"not a pdf", "innehåller inte det som filnamnet anger"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("virus.exe", b"MZ....", "filer av den här typen kan inte bifogas"),
+        ("fake.pdf", b"not a pdf", "innehåller inte det som filnamnet anger"),
+    ],
+)
 def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name, content, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -175,8 +218,16 @@ def test_bad_attachments_are_refused_with_the_text_kept(client, receivers, name,
 
     token = _get_form(client)
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
-        response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token,
-                                            "files": [SimpleUploadedFile(name, content)]})
+        response = _post(
+            client,
+            "/tips/",
+            {
+                "category": "benefit",
+                "what": MARKER,
+                "challenge": token,
+                "files": [SimpleUploadedFile(name, content)],
+            },
+        )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert MARKER in response.content.decode()
@@ -201,7 +252,9 @@ def test_log_lines_carry_no_client_address():
     left, right = socket.socketpair()
     try:
         # the development server passes its socket as `request`; its text names the peer
-        logger.warning('"POST /tips/ HTTP/1.1" 400', extra={"request": left, "client_address": ADDRESS})
+        logger.warning(
+            '"POST /tips/ HTTP/1.1" 400', extra={"request": left, "client_address": ADDRESS}
+        )
     finally:
         left.close()
         right.close()
@@ -215,26 +268,44 @@ def test_the_documented_web_server_logs_the_tip_pages_without_address():
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(
+        encoding="utf-8"
+    )
     log_format = re.search(r"log_format tillit_anonymous '([^']*)';", text).group(1)
-    for variable in ("$remote_addr", "$http_user_agent", "$http_x_forwarded_for", "$request ", "$args"):
+    for variable in (
+        "$remote_addr",
+        "$http_user_agent",
+        "$http_x_forwarded_for",
+        "$request ",
+        "$args",
+    ):
         assert variable not in log_format
-    block = re.search(r"location ~ \^/\(tips\|visselblasning\)/ \{(.*?)\n    \}", text, re.S).group(1)
+    block = re.search(r"location ~ \^/\(tips\|visselblasning\)/ \{(.*?)\n    \}", text, re.S).group(
+        1
+    )
     assert "access_log /var/log/nginx/tillit-tips.log tillit_anonymous;" in block
     assert 'proxy_set_header X-Forwarded-For "";' in block
     # the receivers' pages come first (nginx takes the first regular expression that matches)
-    assert text.index("location ~ ^/(tips|visselblasning)/inkomna/") < text.index("location ~ ^/(tips|visselblasning)/ {")
+    assert text.index("location ~ ^/(tips|visselblasning)/inkomna/") < text.index(
+        "location ~ ^/(tips|visselblasning)/ {"
+    )
 
 
-def test_under_load_the_form_is_refused_kindly_and_nothing_written_is_lost(client, receivers, kommun_a):
+def test_under_load_the_form_is_refused_kindly_and_nothing_written_is_lost(
+    client, receivers, kommun_a
+):
     from tillit.tips import challenge, services
     from tillit.tips.models import Report, Throttle
 
     token = _get_form(client)
     key = f"submit:{kommun_a.pk}:tips"
-    Throttle.objects.create(key=key, window=services._window(challenge.LOAD_WINDOW), count=challenge.SUBMIT_LIMIT)
+    Throttle.objects.create(
+        key=key, window=services._window(challenge.LOAD_WINDOW), count=challenge.SUBMIT_LIMIT
+    )
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
-        response = _post(client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token})
+        response = _post(
+            client, "/tips/", {"category": "benefit", "what": MARKER, "challenge": token}
+        )
     assert response.status_code == 400
     page = response.content.decode()
     assert MARKER in page and "Inget har gått förlorat" in page
@@ -249,6 +320,9 @@ def test_under_load_the_challenge_grows(client, receivers, kommun_a):
     from tillit.tips.models import Throttle
 
     easy = challenge.issue(kommun_a.pk, "tips")[1]
-    Throttle.objects.create(key=f"submit:{kommun_a.pk}:tips", window=services._window(challenge.LOAD_WINDOW),
-                            count=challenge.LOAD_STEP * 2)
+    Throttle.objects.create(
+        key=f"submit:{kommun_a.pk}:tips",
+        window=services._window(challenge.LOAD_WINDOW),
+        count=challenge.LOAD_STEP * 2,
+    )
     assert challenge.issue(kommun_a.pk, "tips")[1] == easy + 4

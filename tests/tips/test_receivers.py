@@ -20,12 +20,19 @@ def _at(*args):
 def _submit(kommun, channel="whistleblowing", contact=None, uploads=()):
     from tillit.tips import services
 
-    return services.report_submit(municipality=kommun, channel=channel, category="staff",
-                                  answers={"what": "Chefen tar emot gåvor"}, contact=contact,
-                                  uploads=list(uploads))
+    return services.report_submit(
+        municipality=kommun,
+        channel=channel,
+        category="staff",
+        answers={"what": "Chefen tar emot gåvor"},
+        contact=contact,
+        uploads=list(uploads),
+    )
 
 
-def test_acknowledgement_and_feedback_reminders_fire_on_time(personas, receivers, kommun_a, mailoutbox):
+def test_acknowledgement_and_feedback_reminders_fire_on_time(
+    personas, receivers, kommun_a, mailoutbox
+):
     from tillit.tips import services
     from tillit.tips.models import Reminder
 
@@ -49,8 +56,9 @@ def test_acknowledgement_and_feedback_reminders_fire_on_time(personas, receivers
         assert "gåvor" not in message.subject + message.body and "Chefen" not in message.body
         assert message.to == ["bob@example.se"]
     with time_machine.travel(_at(2026, 3, 10, 10, 0), tick=False):
-        opened = services.receiver_open(report=report, user=personas["investigator"],
-                                        private_key=receivers["investigator"])
+        opened = services.receiver_open(
+            report=report, user=personas["investigator"], private_key=receivers["investigator"]
+        )
         services.report_acknowledge(opened=opened, user=personas["investigator"])
     # feedback within three months of the acknowledgement: due 2026-06-10
     with time_machine.travel(_at(2026, 6, 7, 12, 0), tick=False):
@@ -61,7 +69,9 @@ def test_acknowledgement_and_feedback_reminders_fire_on_time(personas, receivers
         assert [r.kind for r in services.reminders_send()] == [Reminder.Kind.FEEDBACK_OVERDUE]
 
 
-def test_a_public_tip_has_no_feedback_deadline_and_the_selector_lists_deadlines(personas, receivers, kommun_a):
+def test_a_public_tip_has_no_feedback_deadline_and_the_selector_lists_deadlines(
+    personas, receivers, kommun_a
+):
     from tillit.tips import selectors
 
     with time_machine.travel(_at(2026, 3, 2, 9, 0), tick=False):
@@ -69,7 +79,8 @@ def test_a_public_tip_has_no_feedback_deadline_and_the_selector_lists_deadlines(
         whistle, _c = _submit(kommun_a)
     rows = selectors.deadlines(kommun_a, date(2026, 3, 1), date(2026, 6, 30))
     assert {(r["label"].split(":")[0], r["due"]) for r in rows} == {
-        (tip.reference, date(2026, 3, 9)), (whistle.reference, date(2026, 3, 9)),
+        (tip.reference, date(2026, 3, 9)),
+        (whistle.reference, date(2026, 3, 9)),
         (whistle.reference, date(2026, 6, 9)),
     }
     assert all(r["kind"] == "tips" and r["url"].startswith("/tips/inkomna/") for r in rows)
@@ -80,7 +91,9 @@ def test_automatic_acknowledgement_text_reaches_the_reporter(personas, receivers
     from tillit.tips import services
 
     report, code = _submit(kommun_a)
-    opened = services.receiver_open(report=report, user=personas["coordinator"], private_key=receivers["coordinator"])
+    opened = services.receiver_open(
+        report=report, user=personas["coordinator"], private_key=receivers["coordinator"]
+    )
     services.report_acknowledge(opened=opened, user=personas["coordinator"])
     as_reporter = services.reporter_open(municipality=kommun_a, channel="whistleblowing", code=code)
     [message] = services.messages_read(report, as_reporter.data_key)
@@ -93,10 +106,19 @@ def test_handover_to_a_case_leaves_the_identity_behind(personas, receivers, komm
     from tillit.cases.models import Case
     from tillit.tips import services
 
-    report, _code = _submit(kommun_a, contact={"name": "Vera Visselblåsare", "phone": "070-1234567"})
-    opened = services.receiver_open(report=report, user=personas["coordinator"], private_key=receivers["coordinator"])
-    case = services.report_hand_over(opened=opened, user=personas["coordinator"], title="Gåvor till chef",
-                                     case_type="unlawful_influence", description="Chefen tar emot gåvor")
+    report, _code = _submit(
+        kommun_a, contact={"name": "Vera Visselblåsare", "phone": "070-1234567"}
+    )
+    opened = services.receiver_open(
+        report=report, user=personas["coordinator"], private_key=receivers["coordinator"]
+    )
+    case = services.report_hand_over(
+        opened=opened,
+        user=personas["coordinator"],
+        title="Gåvor till chef",
+        case_type="unlawful_influence",
+        description="Chefen tar emot gåvor",
+    )
     case = Case.objects.get(pk=case.pk)
     assert case.tip_reference == report.reference
     assert case.source == "whistleblowing"
@@ -104,8 +126,13 @@ def test_handover_to_a_case_leaves_the_identity_behind(personas, receivers, komm
     report.refresh_from_db()
     assert report.status == "handed_over" and report.case_id == case.pk
     with pytest.raises(services.TipError):
-        services.report_hand_over(opened=opened, user=personas["coordinator"], title="x", case_type="other",
-                                  description="x")
+        services.report_hand_over(
+            opened=opened,
+            user=personas["coordinator"],
+            title="x",
+            case_type="other",
+            description="x",
+        )
 
 
 def test_identity_vault_needs_a_custodians_approval_and_is_logged(personas, receivers, kommun_a):
@@ -119,8 +146,12 @@ def test_identity_vault_needs_a_custodians_approval_and_is_logged(personas, rece
         services.vault_open(report=report, user=bob, private_key=receivers["investigator"])
     request = services.vault_request(report=report, user=bob, reason="Behöver höra vittnet")
     with pytest.raises(services.TipError):  # no one approves their own request
-        services.vault_decide(request=request, custodian=bob, private_key=receivers["investigator"], approve=True)
-    services.vault_decide(request=request, custodian=alice, private_key=receivers["coordinator"], approve=True)
+        services.vault_decide(
+            request=request, custodian=bob, private_key=receivers["investigator"], approve=True
+        )
+    services.vault_decide(
+        request=request, custodian=alice, private_key=receivers["coordinator"], approve=True
+    )
     identity = services.vault_open(report=report, user=bob, private_key=receivers["investigator"])
     assert identity["name"] == "Vera Visselblåsare"
     actions = list(TipEvent.objects.filter(report=report).values_list("action", flat=True))
@@ -135,8 +166,9 @@ def test_retention_deletes_what_is_due_and_nothing_else(personas, receivers, kom
 
     coordinator = personas["coordinator"]
     with time_machine.travel(_at(2024, 1, 10, 9, 0), tick=False):
-        old_whistle, _c = _submit(kommun_a, uploads=[services.Upload("a.txt", b"gammal")],
-                                  contact={"name": "X"})
+        old_whistle, _c = _submit(
+            kommun_a, uploads=[services.Upload("a.txt", b"gammal")], contact={"name": "X"}
+        )
         old_tip, _c = _submit(kommun_a, channel="tips", uploads=[services.Upload("b.txt", b"tips")])
         young_whistle, _c = _submit(kommun_a)
         open_tip, _c = _submit(kommun_a, channel="tips")
@@ -153,7 +185,9 @@ def test_retention_deletes_what_is_due_and_nothing_else(personas, receivers, kom
         for report in due:
             services.retention_delete(report=report, user=coordinator)
         with pytest.raises(services.TipError):
-            services.retention_delete(report=Report.objects.get(pk=young_whistle.pk), user=coordinator)
+            services.retention_delete(
+                report=Report.objects.get(pk=young_whistle.pk), user=coordinator
+            )
     for report in (old_whistle, old_tip):
         report.refresh_from_db()
         assert report.deleted_at is not None and bytes(report.content) == b""
@@ -163,7 +197,9 @@ def test_retention_deletes_what_is_due_and_nothing_else(personas, receivers, kom
     for report in (young_whistle, open_tip):
         report.refresh_from_db()
         assert report.deleted_at is None
-        opened = services.receiver_open(report=report, user=coordinator, private_key=receivers["coordinator"])
+        opened = services.receiver_open(
+            report=report, user=coordinator, private_key=receivers["coordinator"]
+        )
         assert opened.content["what"] == "Chefen tar emot gåvor"
     files_after = {p.name for p in services.files_dir().iterdir()}
     assert len(files_before) == 2 and files_after == set()
@@ -181,7 +217,9 @@ def test_clamav_finds_a_test_signature(personas, receivers, kommun_a, settings, 
     bad = b"Tillit test malware sample 41c7\n"
     database = tmp_path / "clamav"
     database.mkdir()
-    (database / "tillit-test.hdb").write_text(f"{hashlib.md5(bad).hexdigest()}:{len(bad)}:Tillit.Test.Sample\n")  # noqa: S324
+    (database / "tillit-test.hdb").write_text(
+        f"{hashlib.md5(bad).hexdigest()}:{len(bad)}:Tillit.Test.Sample\n"
+    )  # noqa: S324
     settings.TIPS_CLAMSCAN = clamscan
     settings.TIPS_CLAMAV_DATABASE = str(database)
     assert services.scan(bad).status == "infected"
@@ -241,7 +279,9 @@ def test_receiver_flow_through_the_pages(client, personas, receivers, kommun_a, 
     # the key is locked: the page asks for the password in place, and shows no report
     assert response.status_code == 200 and 'name="password"' in response.content.decode()
     assert report.reference not in response.content.decode()
-    response = client.post("/tips/inkomna/nyckel/?next=/tips/inkomna/", {"password": "wrong password"})
+    response = client.post(
+        "/tips/inkomna/nyckel/?next=/tips/inkomna/", {"password": "wrong password"}
+    )
     assert response.status_code == 200
     response = client.post("/tips/inkomna/nyckel/?next=/tips/inkomna/", {"password": PASSWORD})
     assert response.status_code == 302
@@ -258,7 +298,9 @@ def test_receiver_flow_through_the_pages(client, personas, receivers, kommun_a, 
     # without the key cookie the session's copy of the key is useless
     client.cookies.pop("tillit_tipskey")
     response = client.get(f"/tips/inkomna/{report.pk}/")
-    assert 'name="password"' in response.content.decode() and "Chefen" not in response.content.decode()
+    assert (
+        'name="password"' in response.content.decode() and "Chefen" not in response.content.decode()
+    )
     # a receiver of another municipality gets nothing
     other = personas["other_investigator"]
     login(client, other)
@@ -267,13 +309,17 @@ def test_receiver_flow_through_the_pages(client, personas, receivers, kommun_a, 
     assert client.get(f"/tips/inkomna/{report.pk}/").status_code == 404
 
 
-def test_a_user_who_is_not_designated_cannot_read_whistleblowing(client, personas, receivers, kommun_a, login):
+def test_a_user_who_is_not_designated_cannot_read_whistleblowing(
+    client, personas, receivers, kommun_a, login
+):
     from tillit.accounts.models import Role
     from tillit.accounts.services import user_create
     from tillit.tips import services
 
     report, _code = _submit(kommun_a)
-    dora = user_create(municipality=kommun_a, username="dora", password=PASSWORD, role=Role.INVESTIGATOR)
+    dora = user_create(
+        municipality=kommun_a, username="dora", password=PASSWORD, role=Role.INVESTIGATOR
+    )
     login(client, dora)
     client.post("/tips/inkomna/nyckel/", {"password": PASSWORD})
     assert client.get("/visselblasning/inkomna/").status_code == 403
@@ -284,7 +330,9 @@ def test_a_user_who_is_not_designated_cannot_read_whistleblowing(client, persona
     _ = services
 
 
-def test_api_lists_metadata_to_designated_receivers_only(client, personas, receivers, kommun_a, login):
+def test_api_lists_metadata_to_designated_receivers_only(
+    client, personas, receivers, kommun_a, login
+):
     from tillit.accounts.models import Role
     from tillit.accounts.services import user_create
 
@@ -294,7 +342,9 @@ def test_api_lists_metadata_to_designated_receivers_only(client, personas, recei
     assert [r["reference"] for r in rows] == [report.reference]
     assert "Chefen" not in str(rows)  # no content: the API holds no key
     assert client.get(f"/api/tips/{report.pk}").json()["acknowledgement_due"]
-    dora = user_create(municipality=kommun_a, username="dora", password=PASSWORD, role=Role.INVESTIGATOR)
+    dora = user_create(
+        municipality=kommun_a, username="dora", password=PASSWORD, role=Role.INVESTIGATOR
+    )
     login(client, dora)
     assert client.get("/api/tips").json() == []
     assert client.get(f"/api/tips/{report.pk}").status_code == 404
@@ -321,19 +371,33 @@ def test_demo_step_makes_reports_the_demo_receivers_can_open(kommun_a):
     from tillit.tips.demo import demo_tips
     from tillit.tips.models import Complaint, Report
 
-    user_create(municipality=kommun_a, username="admin", password="demo-admin", role="administrator",
-                validate=False)
-    utredare = user_create(municipality=kommun_a, username="utredare", password="demo-utredare",
-                           role="investigator", validate=False)
+    user_create(
+        municipality=kommun_a,
+        username="admin",
+        password="demo-admin",
+        role="administrator",
+        validate=False,
+    )
+    utredare = user_create(
+        municipality=kommun_a,
+        username="utredare",
+        password="demo-utredare",
+        role="investigator",
+        validate=False,
+    )
     demo_tips(kommun_a, None)
     demo_tips(kommun_a, None)  # a second demo start adds nothing
     assert Report.objects.count() == 3 and Complaint.objects.count() == 2
     private = services.key_unlock(user=utredare, password="demo-utredare")
     for report in Report.objects.all():
-        assert services.receiver_open(report=report, user=utredare, private_key=private).content["what"]
+        assert services.receiver_open(report=report, user=utredare, private_key=private).content[
+            "what"
+        ]
 
 
-def test_administrators_manage_receivers_but_never_read_reports(client, personas, receivers, kommun_a, login):
+def test_administrators_manage_receivers_but_never_read_reports(
+    client, personas, receivers, kommun_a, login
+):
     from tillit.tips import services
 
     report, _code = _submit(kommun_a)

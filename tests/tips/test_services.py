@@ -8,8 +8,14 @@ from tests.conftest import PASSWORD
 def _submit(kommun, channel="tips", text="Grannen fuskar med bidrag", contact=None, uploads=()):
     from tillit.tips import services
 
-    return services.report_submit(municipality=kommun, channel=channel, category="benefit",
-                                  answers={"what": text}, contact=contact, uploads=list(uploads))
+    return services.report_submit(
+        municipality=kommun,
+        channel=channel,
+        category="benefit",
+        answers={"what": text},
+        contact=contact,
+        uploads=list(uploads),
+    )
 
 
 def test_submit_open_with_code_and_as_receiver(personas, receivers, kommun_a):
@@ -20,8 +26,9 @@ def test_submit_open_with_code_and_as_receiver(personas, receivers, kommun_a):
     assert report.reference.startswith("T-")
     opened = services.reporter_open(municipality=kommun_a, channel="tips", code=code)
     assert opened.content["what"] == "Grannen fuskar med bidrag"
-    as_receiver = services.receiver_open(report=report, user=personas["investigator"],
-                                         private_key=receivers["investigator"])
+    as_receiver = services.receiver_open(
+        report=report, user=personas["investigator"], private_key=receivers["investigator"]
+    )
     assert as_receiver.content == opened.content
     services.receiver_reply(opened=as_receiver, user=personas["investigator"], text="Vilket datum?")
     services.reporter_reply(opened=opened, text="I maj")

@@ -48,30 +48,71 @@ PERMISSIONS: dict[str, str] = {
 _EVERYONE = {"overview.view", "risks.view", "plans.view", "reports.view"}
 
 MATRIX: dict[str, set[str]] = {
-    Role.ADMIN: _EVERYONE | {"data.view", "data.retire", "admin.users", "admin.accesslog", "tips.manage"},
+    Role.ADMIN: _EVERYONE
+    | {"data.view", "data.retire", "admin.users", "admin.accesslog", "tips.manage"},
     Role.COORDINATOR: _EVERYONE
     | {
-        "controls.view", "controls.run", "controls.manage", "hits.triage", "cases.view", "cases.edit",
-        "tips.view", "risks.edit", "plans.edit", "data.view", "data.import", "admin.accesslog",
-        "whistleblowing.view", "tips.custodian", "complaints.view",
+        "controls.view",
+        "controls.run",
+        "controls.manage",
+        "hits.triage",
+        "cases.view",
+        "cases.edit",
+        "tips.view",
+        "risks.edit",
+        "plans.edit",
+        "data.view",
+        "data.import",
+        "admin.accesslog",
+        "whistleblowing.view",
+        "tips.custodian",
+        "complaints.view",
     },
-    Role.INVESTIGATOR: _EVERYONE | {"controls.view", "hits.triage", "cases.view", "cases.edit", "tips.view",
-                                "whistleblowing.view", "complaints.view"},
+    Role.INVESTIGATOR: _EVERYONE
+    | {
+        "controls.view",
+        "hits.triage",
+        "cases.view",
+        "cases.edit",
+        "tips.view",
+        "whistleblowing.view",
+        "complaints.view",
+    },
     Role.CONTROLLER: _EVERYONE
-    | {"controls.view", "controls.run", "hits.triage", "risks.edit", "plans.edit", "data.view", "data.import",
-       "complaints.view"},
+    | {
+        "controls.view",
+        "controls.run",
+        "hits.triage",
+        "risks.edit",
+        "plans.edit",
+        "data.view",
+        "data.import",
+        "complaints.view",
+    },
     Role.REVIEWER: set(_EVERYONE),
 }
 
 # Roles that can see personal data must use two-factor authentication.
-PERSONAL_DATA_PERMS = {"controls.view", "cases.view", "tips.view", "admin.accesslog", "data.view",
-                       "whistleblowing.view", "tips.custodian", "complaints.view"}
+PERSONAL_DATA_PERMS = {
+    "controls.view",
+    "cases.view",
+    "tips.view",
+    "admin.accesslog",
+    "data.view",
+    "whistleblowing.view",
+    "tips.custodian",
+    "complaints.view",
+}
 
 
 def has_perm(user, perm: str) -> bool:
     if perm not in PERMISSIONS:
         raise KeyError(f"unknown permission {perm}")
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.municipality_id is None:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or not user.is_active
+        or user.municipality_id is None
+    ):
         return False
     return perm in MATRIX.get(user.role, set())
 

@@ -14,9 +14,15 @@ from tillit.accounts.access import has_perm
 # which token scope an API permission needs (a token acts for its user, within its scopes)
 # (the tips inbox has no scope: reports are read by their receivers, never through a token)
 SCOPE_FOR_PERM = {
-    "controls.view": "hits:read", "cases.view": "cases:read", "data.view": "data:read",
-    "risks.view": "risks:read", "risks.edit": "risks:write", "plans.view": "plans:read", "plans.edit": "plans:write",
-    "reports.view": "reports:read", "overview.view": "reports:read",
+    "controls.view": "hits:read",
+    "cases.view": "cases:read",
+    "data.view": "data:read",
+    "risks.view": "risks:read",
+    "risks.edit": "risks:write",
+    "plans.view": "plans:read",
+    "plans.edit": "plans:write",
+    "reports.view": "reports:read",
+    "overview.view": "reports:read",
 }
 
 

@@ -29,15 +29,21 @@ def _validated_code(code: str) -> str:
     code = (code or "").strip()
     if code not in refdata.municipalities():
         raise CommandError(
-            _("%(code)s is not a Swedish municipality code (kommunkod): four digits, e.g. 0180 for "
-              "Stockholm. `tillit municipality codes` lists all 290.") % {"code": code or "''"}
+            _(
+                "%(code)s is not a Swedish municipality code (kommunkod): four digits, e.g. 0180 for "
+                "Stockholm. `tillit municipality codes` lists all 290."
+            )
+            % {"code": code or "''"}
         )
     return code
 
 
 def _ask(prompt: str) -> str:
     if not sys.stdin.isatty():
-        raise CommandError(_("%(what)s is missing: give it as an option (no terminal to ask on).") % {"what": prompt})
+        raise CommandError(
+            _("%(what)s is missing: give it as an option (no terminal to ask on).")
+            % {"what": prompt}
+        )
     return input(f"{prompt}: ").strip()
 
 
@@ -49,21 +55,29 @@ def _password(args, username: str) -> str:
     if getattr(args, "password_file", None):
         path = Path(args.password_file)
         try:
-            password = path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+            password = (
+                path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+            )
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(_("The password file %(path)s could not be read: %(error)s") %
-                               {"path": path, "error": exc}) from exc
+            raise CommandError(
+                _("The password file %(path)s could not be read: %(error)s")
+                % {"path": path, "error": exc}
+            ) from exc
     else:
         if not sys.stdin.isatty():
-            raise CommandError(_("No terminal to ask for the password on: give a file with --password-file."))
+            raise CommandError(
+                _("No terminal to ask for the password on: give a file with --password-file.")
+            )
         password = getpass.getpass(_("Password for %(user)s: ") % {"user": username})
         if getpass.getpass(_("The same password again: ")) != password:
             raise CommandError(_("The passwords were not the same. Nothing was changed."))
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise CommandError(_("The password was refused: %(reasons)s Nothing was changed.") %
-                           {"reasons": " ".join(exc.messages)}) from exc
+        raise CommandError(
+            _("The password was refused: %(reasons)s Nothing was changed.")
+            % {"reasons": " ".join(exc.messages)}
+        ) from exc
     return password
 
 
@@ -72,11 +86,19 @@ def _user_create(municipality, username: str, role: str, args):
     from tillit.accounts.services import user_create
 
     if User.objects.filter(username=username).exists():
-        raise CommandError(_("There is already a user named %(user)s. Nothing was changed.") % {"user": username})
+        raise CommandError(
+            _("There is already a user named %(user)s. Nothing was changed.") % {"user": username}
+        )
     password = _password(args, username)
-    return user_create(municipality=municipality, username=username, password=password, role=role,
-                       first_name=getattr(args, "first_name", "") or "", last_name=getattr(args, "last_name", "") or "",
-                       email=getattr(args, "email", "") or "")
+    return user_create(
+        municipality=municipality,
+        username=username,
+        password=password,
+        role=role,
+        first_name=getattr(args, "first_name", "") or "",
+        last_name=getattr(args, "last_name", "") or "",
+        email=getattr(args, "email", "") or "",
+    )
 
 
 def cmd_setup(args) -> int:
@@ -86,9 +108,13 @@ def cmd_setup(args) -> int:
     _migrate()
     existing = list(Municipality.objects.order_by("code"))
     if existing:
-        _print(_("The installation is already set up (%(names)s); the database is up to date. Nothing was "
-                 "changed. Add a municipality with `tillit municipality add` and users with `tillit user add`.")
-               % {"names": ", ".join(f"{m.code} {m.name}" for m in existing)})
+        _print(
+            _(
+                "The installation is already set up (%(names)s); the database is up to date. Nothing was "
+                "changed. Add a municipality with `tillit municipality add` and users with `tillit user add`."
+            )
+            % {"names": ", ".join(f"{m.code} {m.name}" for m in existing)}
+        )
         return 0
     code = _validated_code(args.code or _ask(_("Municipality code (kommunkod)")))
     name = args.name or refdata.municipalities()[code].name
@@ -98,8 +124,13 @@ def cmd_setup(args) -> int:
     with transaction.atomic():
         municipality = municipality_create(code=code, name=name, boards=args.board or [])
         _user_create(municipality, admin, Role.ADMIN, args)
-    _print(_("Set up %(code)s %(name)s with the administrator %(user)s. Start with `tillit serve`; the "
-             "administrator enrols a one-time code app at first login.") % {"code": code, "name": name, "user": admin})
+    _print(
+        _(
+            "Set up %(code)s %(name)s with the administrator %(user)s. Start with `tillit serve`; the "
+            "administrator enrols a one-time code app at first login."
+        )
+        % {"code": code, "name": name, "user": admin}
+    )
     return 0
 
 
@@ -117,9 +148,12 @@ def cmd_municipality(args) -> int:
         return 0
     code = _validated_code(args.code)
     if Municipality.objects.filter(code=code).exists():
-        raise CommandError(_("Municipality %(code)s already exists. Nothing was changed.") % {"code": code})
-    municipality = municipality_create(code=code, name=args.name or refdata.municipalities()[code].name,
-                                       boards=args.board or [])
+        raise CommandError(
+            _("Municipality %(code)s already exists. Nothing was changed.") % {"code": code}
+        )
+    municipality = municipality_create(
+        code=code, name=args.name or refdata.municipalities()[code].name, boards=args.board or []
+    )
     _print(_("Added %(code)s %(name)s.") % {"code": municipality.code, "name": municipality.name})
     return 0
 
@@ -129,8 +163,10 @@ def _user_in(municipality, username: str):
 
     user = User.objects.filter(username=username, municipality=municipality).first()
     if user is None:  # another municipality's user is not found either: no hint that it exists
-        raise CommandError(_("There is no user %(user)s in %(municipality)s.") %
-                           {"user": username, "municipality": municipality.name})
+        raise CommandError(
+            _("There is no user %(user)s in %(municipality)s.")
+            % {"user": username, "municipality": municipality.name}
+        )
     return user
 
 
@@ -148,38 +184,61 @@ def cmd_user(args) -> int:
         if not args.username:
             raise CommandError(_("Name the user: `tillit user add USERNAME --role ROLE`."))
         if not args.role:
-            raise CommandError(_("Give the user's role with --role (%(roles)s).") % {"roles": ", ".join(ROLE_NAMES)})
+            raise CommandError(
+                _("Give the user's role with --role (%(roles)s).")
+                % {"roles": ", ".join(ROLE_NAMES)}
+            )
         user = _user_create(municipality, args.username, args.role, args)
-        _print(_("Added %(user)s (%(role)s) to %(municipality)s.") %
-               {"user": user.username, "role": user.get_role_display(), "municipality": municipality.name})
+        _print(
+            _("Added %(user)s (%(role)s) to %(municipality)s.")
+            % {
+                "user": user.username,
+                "role": user.get_role_display(),
+                "municipality": municipality.name,
+            }
+        )
         return 0
     if not args.username:
-        raise CommandError(_("Name the user: `tillit user %(action)s USERNAME`.") % {"action": args.action})
+        raise CommandError(
+            _("Name the user: `tillit user %(action)s USERNAME`.") % {"action": args.action}
+        )
     user = _user_in(municipality, args.username)
     if args.action == "disable":
         if not user.is_active:
-            _print(_("%(user)s was already disabled. Nothing was changed.") % {"user": user.username})
+            _print(
+                _("%(user)s was already disabled. Nothing was changed.") % {"user": user.username}
+            )
             return 0
         user_disable(target=user, command="tillit user disable")
         _print(_("%(user)s is disabled and can no longer log in.") % {"user": user.username})
         return 0
     # reset-2fa: the user enrols a new one-time code app at next login
     removed = user_reset_two_factor(target=user, command="tillit user reset-2fa")
-    _print(_("%(user)s enrols a new one-time code app at next login (%(n)s device(s) removed).") %
-           {"user": user.username, "n": removed})
+    _print(
+        _("%(user)s enrols a new one-time code app at next login (%(n)s device(s) removed).")
+        % {"user": user.username, "n": removed}
+    )
     return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("setup", allow_abbrev=False, help="set up a new installation: database, first municipality and administrator")
+    p = sub.add_parser(
+        "setup",
+        allow_abbrev=False,
+        help="set up a new installation: database, first municipality and administrator",
+    )
     p.add_argument("--code", help="the municipality code (kommunkod), e.g. 0180")
     p.add_argument("--name", help="the municipality's name (default: its official name)")
     p.add_argument("--admin", help="user name of the first administrator")
-    p.add_argument("--password-file", help="read the administrator's password from this file (first line)")
+    p.add_argument(
+        "--password-file", help="read the administrator's password from this file (first line)"
+    )
     p.add_argument("--board", action="append", help="a board (nämnd); repeat for several")
     p.set_defaults(func=cmd_setup)
 
-    p = sub.add_parser("municipality", allow_abbrev=False, help="municipalities of this installation")
+    p = sub.add_parser(
+        "municipality", allow_abbrev=False, help="municipalities of this installation"
+    )
     p.add_argument("action", choices=["add", "list", "codes"])
     p.add_argument("code", nargs="?")
     p.add_argument("--name")

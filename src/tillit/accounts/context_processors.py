@@ -30,5 +30,11 @@ def navigation(request):
             visible = has_perm(user, perm)
         if visible:
             url = reverse(url_name)
-            items.append({"label": label, "url": url, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+            items.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                }
+            )
     return {"nav_items": items}

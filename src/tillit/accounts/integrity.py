@@ -73,19 +73,31 @@ def verify(*, check_head: bool = True, limit_problems: int = 20) -> Verification
         result.rows += 1
         if entry.row_hash is None:
             if chain_started:
-                result.problems.append((gettext_noop(
-                    "Row %(id)s has no hash although the chain had started: it was written past the application."),
-                    {"id": entry.pk}))
+                result.problems.append(
+                    (
+                        gettext_noop(
+                            "Row %(id)s has no hash although the chain had started: it was written past the application."
+                        ),
+                        {"id": entry.pk},
+                    )
+                )
             else:
                 result.before_chain += 1
             continue
         chain_started = True
         if entry.prev_hash != expected_prev:
-            result.problems.append((gettext_noop(
-                "Row %(id)s does not follow the row before it: a row before it was removed or changed."),
-                {"id": entry.pk}))
+            result.problems.append(
+                (
+                    gettext_noop(
+                        "Row %(id)s does not follow the row before it: a row before it was removed or changed."
+                    ),
+                    {"id": entry.pk},
+                )
+            )
         if entry.compute_hash() != entry.row_hash:
-            result.problems.append((gettext_noop("Row %(id)s was changed after it was written."), {"id": entry.pk}))
+            result.problems.append(
+                (gettext_noop("Row %(id)s was changed after it was written."), {"id": entry.pk})
+            )
         expected_prev = entry.row_hash
         result.last_id, result.last_hash = entry.pk, entry.row_hash
         if len(result.problems) >= limit_problems:
@@ -93,21 +105,45 @@ def verify(*, check_head: bool = True, limit_problems: int = 20) -> Verification
     if check_head:
         head = read_head()
         if head and head.get("unreadable"):
-            result.problems.append((gettext_noop("The recorded end of the chain (%(file)s) cannot be read."),
-                                    {"file": str(head_path())}))
+            result.problems.append(
+                (
+                    gettext_noop("The recorded end of the chain (%(file)s) cannot be read."),
+                    {"file": str(head_path())},
+                )
+            )
         elif head and head.get("id") is not None:
-            recorded = AccessLogEntry.objects.filter(pk=head["id"]).values_list("row_hash", flat=True).first()
+            recorded = (
+                AccessLogEntry.objects.filter(pk=head["id"])
+                .values_list("row_hash", flat=True)
+                .first()
+            )
             if recorded is None:
-                result.problems.append((gettext_noop(
-                    "Row %(id)s, the end of the chain at the last check, is gone: rows at the end were removed."),
-                    {"id": head["id"]}))
+                result.problems.append(
+                    (
+                        gettext_noop(
+                            "Row %(id)s, the end of the chain at the last check, is gone: rows at the end were removed."
+                        ),
+                        {"id": head["id"]},
+                    )
+                )
             elif recorded != head.get("hash"):
-                result.problems.append((gettext_noop(
-                    "Row %(id)s, the end of the chain at the last check, has changed."), {"id": head["id"]}))
+                result.problems.append(
+                    (
+                        gettext_noop(
+                            "Row %(id)s, the end of the chain at the last check, has changed."
+                        ),
+                        {"id": head["id"]},
+                    )
+                )
             elif result.rows < int(head.get("rows") or 0):
-                result.problems.append((gettext_noop(
-                    "The log holds %(now)s rows, fewer than the %(then)s at the last check."),
-                    {"now": result.rows, "then": head.get("rows")}))
+                result.problems.append(
+                    (
+                        gettext_noop(
+                            "The log holds %(now)s rows, fewer than the %(then)s at the last check."
+                        ),
+                        {"now": result.rows, "then": head.get("rows")},
+                    )
+                )
     return result
 
 
@@ -116,8 +152,12 @@ def verify_and_record() -> Verification:
     result = verify()
     if result.ok:
         write_head(result)
-        security_log.info("access log chain verified", extra={"rows": result.rows, "last_id": result.last_id})
+        security_log.info(
+            "access log chain verified", extra={"rows": result.rows, "last_id": result.last_id}
+        )
     else:
-        security_log.critical("ACCESS LOG TAMPERED", extra={
-            "problems": [template % params for template, params in result.problems]})
+        security_log.critical(
+            "ACCESS LOG TAMPERED",
+            extra={"problems": [template % params for template, params in result.problems]},
+        )
     return result

@@ -53,14 +53,24 @@ def _models(kind: str):
 
 def begin(kind: str, pk: int) -> None:
     """This process now works on the job: record it and keep beating until the job is done."""
-    JobHeartbeat.objects.update_or_create(kind=kind, object_id=pk, defaults={
-        "host": HOST, "pid": os.getpid(), "started_at": timezone.now(), "beat_at": timezone.now()})
+    JobHeartbeat.objects.update_or_create(
+        kind=kind,
+        object_id=pk,
+        defaults={
+            "host": HOST,
+            "pid": os.getpid(),
+            "started_at": timezone.now(),
+            "beat_at": timezone.now(),
+        },
+    )
     name = str(connection.settings_dict.get("NAME", ""))
     if "memory" in name or Path(name).name.startswith("test_"):
         # a test database (in memory, or created by the test runner) is not beaten from another
         # thread: it would hold a connection while the runner drops the database
         return
-    threading.Thread(target=_beat, args=(kind, pk), daemon=True, name=f"heartbeat-{kind}-{pk}").start()
+    threading.Thread(
+        target=_beat, args=(kind, pk), daemon=True, name=f"heartbeat-{kind}-{pk}"
+    ).start()
 
 
 def _beat(kind: str, pk: int) -> None:
@@ -72,7 +82,9 @@ def _beat(kind: str, pk: int) -> None:
             if not model.objects.filter(pk=pk, status__in=running).exists():
                 JobHeartbeat.objects.filter(kind=kind, object_id=pk, pid=os.getpid()).delete()
                 return
-            JobHeartbeat.objects.filter(kind=kind, object_id=pk, pid=os.getpid()).update(beat_at=timezone.now())
+            JobHeartbeat.objects.filter(kind=kind, object_id=pk, pid=os.getpid()).update(
+                beat_at=timezone.now()
+            )
     except Exception:  # noqa: BLE001 - a beat that fails must not take the job down; recovery sees it stop
         logger.exception("heartbeat stopped", extra={"kind": kind, "job": pk})
     finally:
@@ -99,8 +111,9 @@ def _queued_ids(task_name: str) -> set[int]:
     except ImportError:
         return set()
     ids = set()
-    for args in DBTaskResult.objects.filter(task_path__endswith=task_name, status__in=["READY", "RUNNING"]) \
-            .values_list("args_kwargs", flat=True):
+    for args in DBTaskResult.objects.filter(
+        task_path__endswith=task_name, status__in=["READY", "RUNNING"]
+    ).values_list("args_kwargs", flat=True):
         try:
             ids.add(int(args["args"][0]))
         except (KeyError, IndexError, TypeError, ValueError):
@@ -112,8 +125,10 @@ def recover(now=None) -> list[tuple[str, int, str]]:
     """Mark dead jobs failed and clean up after them. Returns (kind, id, reason) for each."""
     now = now or timezone.now()
     failed = []
-    for kind, task_name, started_field in (("import", "import_attempt_run", "started_at"),
-                                           ("run", "run_controls_task", "created_at")):
+    for kind, task_name, started_field in (
+        ("import", "import_attempt_run", "started_at"),
+        ("run", "run_controls_task", "created_at"),
+    ):
         model, running = _models(kind)
         queued = _queued_ids(task_name)
         beats = {b.object_id: b for b in JobHeartbeat.objects.filter(kind=kind)}
@@ -121,8 +136,11 @@ def recover(now=None) -> list[tuple[str, int, str]]:
             beat = beats.get(job.pk)
             if beat is not None:
                 alive, reason = _alive(beat, now)
-                params = {"pid": beat.pid, "host": beat.host,
-                          "time": timezone.localtime(beat.beat_at).strftime("%Y-%m-%d %H:%M:%S")}
+                params = {
+                    "pid": beat.pid,
+                    "host": beat.host,
+                    "time": timezone.localtime(beat.beat_at).strftime("%Y-%m-%d %H:%M:%S"),
+                }
             else:
                 started = getattr(job, started_field)
                 alive = job.pk in queued or now - started < UNSTARTED_AFTER
@@ -130,8 +148,9 @@ def recover(now=None) -> list[tuple[str, int, str]]:
             if not alive:
                 _fail(kind, job, reason % params, now)
                 failed.append((kind, job.pk, reason % params))
-        JobHeartbeat.objects.filter(kind=kind).exclude(object_id__in=model.objects.filter(
-            status__in=running).values("pk")).delete()
+        JobHeartbeat.objects.filter(kind=kind).exclude(
+            object_id__in=model.objects.filter(status__in=running).values("pk")
+        ).delete()
     clean_files(now)
     return failed
 
@@ -147,14 +166,22 @@ def _fail(kind: str, job, reason: str, now) -> None:
             for path in folder.glob(f".*.{beat.pid}.tmp*"):
                 path.unlink(missing_ok=True)
         type(job).objects.filter(pk=job.pk).update(
-            status=type(job).Status.REJECTED, finished_at=now, upload_path="", message=gettext_noop(
+            status=type(job).Status.REJECTED,
+            finished_at=now,
+            upload_path="",
+            message=gettext_noop(
                 "The import stopped because the process doing it ended (%(reason)s). Nothing was imported. "
-                "Import the file again."), message_params={"reason": reason})
+                "Import the file again."
+            ),
+            message_params={"reason": reason},
+        )
     else:
         type(job).objects.filter(pk=job.pk).update(
-            status=type(job).Status.FAILED, finished_at=now,
+            status=type(job).Status.FAILED,
+            finished_at=now,
             error=f"The run stopped because the process doing it ended ({reason}). No hits were published. "
-                  "Start the run again.")
+            "Start the run again.",
+        )
     JobHeartbeat.objects.filter(kind=kind, object_id=job.pk).delete()
 
 
@@ -181,28 +208,44 @@ def clean_files(now=None) -> dict[str, int]:
 
     now = now or timezone.now()
     removed = {"uploads": 0, "temporary": 0}
-    for attempt in ImportAttempt.objects.filter(status=ImportAttempt.Status.PENDING,
-                                                started_at__lt=now - UPLOAD_RETENTION):
+    for attempt in ImportAttempt.objects.filter(
+        status=ImportAttempt.Status.PENDING, started_at__lt=now - UPLOAD_RETENTION
+    ):
         _remove_upload(attempt.upload_path)
         ImportAttempt.objects.filter(pk=attempt.pk).update(
-            status=ImportAttempt.Status.REJECTED, upload_path="", finished_at=now, message=gettext_noop(
-                "The upload was not confirmed within %(hours)s hours and was removed. Upload the file again."),
-            message_params={"hours": int(UPLOAD_RETENTION.total_seconds() // 3600)})
+            status=ImportAttempt.Status.REJECTED,
+            upload_path="",
+            finished_at=now,
+            message=gettext_noop(
+                "The upload was not confirmed within %(hours)s hours and was removed. Upload the file again."
+            ),
+            message_params={"hours": int(UPLOAD_RETENTION.total_seconds() // 3600)},
+        )
         removed["uploads"] += 1
     cutoff = time.time() - TEMP_AFTER.total_seconds()
     uploads = _uploads_root()
     if uploads.is_dir():
-        referenced = {str(Path(p).parent.resolve()) for p in ImportAttempt.objects.exclude(upload_path="")
-                      .values_list("upload_path", flat=True)}
+        referenced = {
+            str(Path(p).parent.resolve())
+            for p in ImportAttempt.objects.exclude(upload_path="").values_list(
+                "upload_path", flat=True
+            )
+        }
         for folder in uploads.iterdir():
-            if folder.is_dir() and str(folder.resolve()) not in referenced and folder.stat().st_mtime < cutoff:
+            if (
+                folder.is_dir()
+                and str(folder.resolve()) not in referenced
+                and folder.stat().st_mtime < cutoff
+            ):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed["uploads"] += 1
     snapshots = Path(settings.SNAPSHOT_DIR)
     if snapshots.is_dir():
         known = set()
         for parquet, quarantine in Snapshot.objects.values_list("parquet_path", "quarantine_path"):
-            known.update(str((snapshots / p).resolve()) for p in (parquet, quarantine) if p)  # relative or absolute
+            known.update(
+                str((snapshots / p).resolve()) for p in (parquet, quarantine) if p
+            )  # relative or absolute
         for path in snapshots.rglob("*"):
             if not path.is_file() or path.stat().st_mtime >= cutoff:
                 continue

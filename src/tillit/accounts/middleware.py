@@ -58,7 +58,11 @@ class PersonalDataMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in or request.path.startswith("/api/"):
             patch_cache_control(response, no_store=True, no_cache=True, private=True)
-        if signed_in and response.status_code == 200 and not getattr(request, "_tillit_access_logged", False):
+        if (
+            signed_in
+            and response.status_code == 200
+            and not getattr(request, "_tillit_access_logged", False)
+        ):
             page = page_for(request)
             if page is not None:
                 log_page(request, page)

@@ -28,7 +28,9 @@ class Municipality(models.Model):
 class MunicipalModel(models.Model):
     """Every record that holds municipal data belongs to exactly one municipality."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, verbose_name=_("municipality")
+    )
 
     # Set True on models whose rows are personal data: fetching one through
     # accounts.access.fetch writes the access log without the view remembering to.
@@ -48,7 +50,9 @@ class Board(MunicipalModel):
         verbose_name = _("board")
         verbose_name_plural = _("boards")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="board_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="board_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,8 +67,12 @@ class Unit(MunicipalModel):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("board"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part of"))
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("board")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part of")
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -85,10 +93,16 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REVIEWER)
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("board"))
+    board = models.ForeignKey(
+        Board, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("board")
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -112,7 +126,9 @@ class ApiToken(MunicipalModel):
         WRITE_PLANS = "plans:write", _("Update the action plan's measures and indicators")
         READ_REPORTS = "reports:read", _("Read the overview's and reports' figures")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -159,7 +175,9 @@ class AccessLogEntry(MunicipalModel):
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, verbose_name=_("user"))
     username = models.CharField(_("user name"), max_length=150)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.VIEW
+    )
     object_type = models.CharField(_("object type"), max_length=50, db_index=True)
     object_id = models.CharField(_("object"), max_length=100, db_index=True)
     path = models.CharField(_("page"), max_length=500)
@@ -191,8 +209,12 @@ class AccessLogEntry(MunicipalModel):
                 # one writer at a time extends the chain (SQLite's IMMEDIATE transactions already serialise)
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(7411)")
-            last = (AccessLogEntry.objects.filter(row_hash__isnull=False).order_by("-id")
-                    .values_list("row_hash", flat=True).first())
+            last = (
+                AccessLogEntry.objects.filter(row_hash__isnull=False)
+                .order_by("-id")
+                .values_list("row_hash", flat=True)
+                .first()
+            )
             self.prev_hash = last or self.GENESIS
             self.at = timezone.now()
             self.row_hash = self.compute_hash()
@@ -204,10 +226,23 @@ class AccessLogEntry(MunicipalModel):
     def chain_payload(self) -> bytes:
         """The row's content as it enters its hash (everything but the id and the hashes)."""
         at = self.at.astimezone(UTC) if self.at.tzinfo else self.at
-        return json.dumps([
-            self.prev_hash, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), self.municipality_id, self.user_id, self.username,
-            self.action, self.object_type, self.object_id, self.path, self.referer, self.ip_address or "",
-        ], ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            [
+                self.prev_hash,
+                at.strftime("%Y-%m-%dT%H:%M:%S.%f"),
+                self.municipality_id,
+                self.user_id,
+                self.username,
+                self.action,
+                self.object_type,
+                self.object_id,
+                self.path,
+                self.referer,
+                self.ip_address or "",
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.chain_payload()).hexdigest()
@@ -228,7 +263,9 @@ class JobHeartbeat(models.Model):
     beat_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="heartbeat_one_per_job")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="heartbeat_one_per_job")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} on {self.host}:{self.pid}"

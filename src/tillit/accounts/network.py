@@ -25,7 +25,9 @@ def client_ip(request) -> str | None:
     remote = _valid(request.META.get("REMOTE_ADDR") or "")
     if not getattr(settings, "BEHIND_PROXY", False) or remote not in settings.TRUSTED_PROXIES:
         return remote
-    forwarded = [a for a in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if a.strip()]
+    forwarded = [
+        a for a in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if a.strip()
+    ]
     # walk from the right: the proxy appended the address it saw; earlier entries are the client's claims
     for address in reversed(forwarded):
         valid = _valid(address)

@@ -61,36 +61,120 @@ PERSONAL: dict[str, Page] = {
 
 # Pages that show no personal data: forms, aggregates, the control library, run progress.
 NOT_PERSONAL: set[str] = {
-    "health", "set_language",
-    "accounts-login", "accounts-logout", "accounts-otp", "accounts-user-create", "accounts-token-create",
-    "accounts-password-change", "accounts-token-revoke", "accounts-account",
-    "datasets-list", "datasets-upload", "datasets-profiles", "datasets-profile-create", "datasets-profile-edit",
-    "datasets-retire", "datasets-detail",
-    "controls-list", "controls-detail", "controls-step", "controls-runs", "controls-run-start", "controls-run",
-    "controls-hit-bulk", "controls-hit-action",
-    "cases-create", "cases-report", "cases-statistics", "cases-retention-propose", "cases-retention-decide",
-    "cases-transition", "cases-update", "cases-team", "cases-subject", "cases-diary", "cases-document-upload",
-    "cases-link", "cases-task", "cases-task-done", "cases-intent", "cases-claim-payment", "cases-claim-write-off",
+    "health",
+    "set_language",
+    "accounts-login",
+    "accounts-logout",
+    "accounts-otp",
+    "accounts-user-create",
+    "accounts-token-create",
+    "accounts-password-change",
+    "accounts-token-revoke",
+    "accounts-account",
+    "datasets-list",
+    "datasets-upload",
+    "datasets-profiles",
+    "datasets-profile-create",
+    "datasets-profile-edit",
+    "datasets-retire",
+    "datasets-detail",
+    "controls-list",
+    "controls-detail",
+    "controls-step",
+    "controls-runs",
+    "controls-run-start",
+    "controls-run",
+    "controls-hit-bulk",
+    "controls-hit-action",
+    "cases-create",
+    "cases-report",
+    "cases-statistics",
+    "cases-retention-propose",
+    "cases-retention-decide",
+    "cases-transition",
+    "cases-update",
+    "cases-team",
+    "cases-subject",
+    "cases-diary",
+    "cases-document-upload",
+    "cases-link",
+    "cases-task",
+    "cases-task-done",
+    "cases-intent",
+    "cases-claim-payment",
+    "cases-claim-write-off",
     "datasets-withdraw",
-    "cases-sanction-follow-up", "cases-police-sent", "cases-letter-reply", "cases-subject-update", "cases-templates",
-    "reports-flows", "reports-effectiveness", "reports-figures",
-    "cases-disclosure", "cases-disclosure-decide", "cases-disclosure-mask",
-    "tips-public", "tips-public-easy", "tips-followup", "tips-complaint", "tips-accessibility", "tips-whistle",
-    "tips-whistle-easy", "tips-whistle-followup", "tips-unlock", "tips-ack", "tips-reply", "tips-close",
-    "tips-handover", "tips-statistics", "tips-members",
-    "reports-overview", "reports-list", "section-tips",
-    "sampling-list", "sampling-create", "sampling-item-case",
+    "cases-sanction-follow-up",
+    "cases-police-sent",
+    "cases-letter-reply",
+    "cases-subject-update",
+    "cases-templates",
+    "reports-flows",
+    "reports-effectiveness",
+    "reports-figures",
+    "cases-disclosure",
+    "cases-disclosure-decide",
+    "cases-disclosure-mask",
+    "tips-public",
+    "tips-public-easy",
+    "tips-followup",
+    "tips-complaint",
+    "tips-accessibility",
+    "tips-whistle",
+    "tips-whistle-easy",
+    "tips-whistle-followup",
+    "tips-unlock",
+    "tips-ack",
+    "tips-reply",
+    "tips-close",
+    "tips-handover",
+    "tips-statistics",
+    "tips-members",
+    "reports-overview",
+    "reports-list",
+    "section-tips",
+    "sampling-list",
+    "sampling-create",
+    "sampling-item-case",
     # the risk analysis: risk areas, valuations and aggregates, no personal data
-    "risks-home", "risk-area-list", "risk-area-create", "risk-area-detail", "risk-assess", "risk-area-edit",
-    "risk-area-retire", "risk-assessment-detail", "risk-settings", "risk-analysis-list", "risk-analysis-detail",
-    "risk-analysis-area", "risk-analysis-assess", "risk-analysis-copy", "risk-analysis-roll-out",
-    "risk-analysis-roll-up", "risk-operative-list", "risk-operative-detail", "risk-organisation-list",
-    "risk-organisation-detail", "risk-rule-list", "risk-rule-detail", "risk-rule-finding-risk", "risk-ic-plan",
-    "risk-ic-plan-export", "risk-share", "risk-share-catalogue", "risk-share-template",
+    "risks-home",
+    "risk-area-list",
+    "risk-area-create",
+    "risk-area-detail",
+    "risk-assess",
+    "risk-area-edit",
+    "risk-area-retire",
+    "risk-assessment-detail",
+    "risk-settings",
+    "risk-analysis-list",
+    "risk-analysis-detail",
+    "risk-analysis-area",
+    "risk-analysis-assess",
+    "risk-analysis-copy",
+    "risk-analysis-roll-out",
+    "risk-analysis-roll-up",
+    "risk-operative-list",
+    "risk-operative-detail",
+    "risk-organisation-list",
+    "risk-organisation-detail",
+    "risk-rule-list",
+    "risk-rule-detail",
+    "risk-rule-finding-risk",
+    "risk-ic-plan",
+    "risk-ic-plan-export",
+    "risk-share",
+    "risk-share-catalogue",
+    "risk-share-template",
     # workshops and risk positions name officials in their work role only (participants as entered, who
     # recorded a background check), never register content
-    "risk-workshop-list", "risk-workshop-detail", "risk-workshop-status", "risk-workshop-consensus",
-    "risk-workshop-minutes", "risk-workshop-score", "risk-position-list", "risk-position-check",
+    "risk-workshop-list",
+    "risk-workshop-detail",
+    "risk-workshop-status",
+    "risk-workshop-consensus",
+    "risk-workshop-minutes",
+    "risk-workshop-score",
+    "risk-position-list",
+    "risk-position-check",
 }
 
 # Whole sections without personal data: the risk analysis and the action plan are about
@@ -98,10 +182,26 @@ NOT_PERSONAL: set[str] = {
 NOT_PERSONAL_PREFIXES = ("plans-", "risks-")
 
 # The API's GET operations (by path) that return personal data; each logs one row itself.
-API_PERSONAL = {"/api/hits", "/api/cases", "/api/cases/{case_id}", "/api/tips", "/api/tips/{tip_id}"}
-API_NOT_PERSONAL = {"/api/me", "/api/runs", "/api/datasets", "/api/samples", "/api/samples/{sample_id}"}
+API_PERSONAL = {
+    "/api/hits",
+    "/api/cases",
+    "/api/cases/{case_id}",
+    "/api/tips",
+    "/api/tips/{tip_id}",
+}
+API_NOT_PERSONAL = {
+    "/api/me",
+    "/api/runs",
+    "/api/datasets",
+    "/api/samples",
+    "/api/samples/{sample_id}",
+}
 # API sections without personal data (by OpenAPI tag)
-API_NOT_PERSONAL_TAGS = {"plans", "risks", "reports"}  # reports: aggregates, small counts suppressed
+API_NOT_PERSONAL_TAGS = {
+    "plans",
+    "risks",
+    "reports",
+}  # reports: aggregates, small counts suppressed
 
 
 def page_for(request) -> Page | None:
@@ -121,12 +221,26 @@ def log_page(request, page: Page) -> AccessLogEntry:
     match = request.resolver_match
     object_id = term or ",".join(str(v) for v in match.kwargs.values()) or "list"
     action = AccessLogEntry.Action.SEARCH if term else AccessLogEntry.Action.VIEW
-    return log_personal_data(request, object_type=page.object_type, object_id=object_id, action=action)
+    return log_personal_data(
+        request, object_type=page.object_type, object_id=object_id, action=action
+    )
 
 
-def log_command(*, municipality, object_type: str, object_id: str, command: str,
-                action: str = AccessLogEntry.Action.EXPORT) -> AccessLogEntry:
+def log_command(
+    *,
+    municipality,
+    object_type: str,
+    object_id: str,
+    command: str,
+    action: str = AccessLogEntry.Action.EXPORT,
+) -> AccessLogEntry:
     """One row for a command that showed or wrote personal data; the operating-system user is the actor."""
     return AccessLogEntry.objects.create(
-        municipality=municipality, user=None, username=f"cli:{getpass.getuser()}"[:150], action=action,
-        object_type=object_type[:50], object_id=str(object_id)[:100], path=command[:500])
+        municipality=municipality,
+        user=None,
+        username=f"cli:{getpass.getuser()}"[:150],
+        action=action,
+        object_type=object_type[:50],
+        object_id=str(object_id)[:100],
+        path=command[:500],
+    )

@@ -21,8 +21,16 @@ import sys
 from pathlib import Path
 
 # data-directory entries a backup leaves out: rebuilt, passing, or the database itself
-SKIP = {"static", "uploads", "bench", "demo-files", "tillit.sqlite3", "tillit.sqlite3-wal", "tillit.sqlite3-shm",
-        "tillit.sqlite3-journal"}
+SKIP = {
+    "static",
+    "uploads",
+    "bench",
+    "demo-files",
+    "tillit.sqlite3",
+    "tillit.sqlite3-wal",
+    "tillit.sqlite3-shm",
+    "tillit.sqlite3-journal",
+}
 DB_FILE = "database.sqlite3"
 DB_DUMP = "database.pgdump"
 MANIFEST = "MANIFEST.json"
@@ -31,12 +39,16 @@ MANIFEST = "MANIFEST.json"
 def add_commands(sub) -> None:
     p = sub.add_parser("accesslog", help="the access log")
     asub = p.add_subparsers(dest="accesslog_command", required=True)
-    v = asub.add_parser("verify", help="check the hash chain over every row; exits 1 and alarms when broken")
+    v = asub.add_parser(
+        "verify", help="check the hash chain over every row; exits 1 and alarms when broken"
+    )
     v.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("jobs", help="imports and control runs in the background")
     jsub = p.add_subparsers(dest="jobs_command", required=True)
-    r = jsub.add_parser("recover", help="mark jobs whose process died as failed and remove left-over files")
+    r = jsub.add_parser(
+        "recover", help="mark jobs whose process died as failed and remove left-over files"
+    )
     r.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("backup", help="the database and the data directory into a new folder")
@@ -58,13 +70,22 @@ def cmd_verify(args) -> int:
     if not result.ok:
         for template, params in result.problems:
             print(_(template) % params, file=sys.stderr)
-        raise CommandError(_("The access log has been tampered with: %(count)s problems. Report it as a security "
-                             "incident.") % {"count": len(result.problems)})
-    print(_("The access log is whole: %(rows)s rows, the chain is unbroken up to row %(id)s.")
-          % {"rows": result.rows, "id": result.last_id or "–"})
+        raise CommandError(
+            _(
+                "The access log has been tampered with: %(count)s problems. Report it as a security "
+                "incident."
+            )
+            % {"count": len(result.problems)}
+        )
+    print(
+        _("The access log is whole: %(rows)s rows, the chain is unbroken up to row %(id)s.")
+        % {"rows": result.rows, "id": result.last_id or "–"}
+    )
     if result.before_chain:
-        print(_("%(count)s rows were written before the chain existed and are not covered by it.")
-              % {"count": result.before_chain})
+        print(
+            _("%(count)s rows were written before the chain existed and are not covered by it.")
+            % {"count": result.before_chain}
+        )
     return 0
 
 
@@ -75,7 +96,10 @@ def cmd_recover(args) -> int:
 
     failed = recover()
     for kind, pk, reason in failed:
-        print(_("%(kind)s %(id)s was marked failed: %(reason)s") % {"kind": kind, "id": pk, "reason": reason})
+        print(
+            _("%(kind)s %(id)s was marked failed: %(reason)s")
+            % {"kind": kind, "id": pk, "reason": reason}
+        )
     print(_("%(count)s jobs were marked failed.") % {"count": len(failed)})
     return 0
 
@@ -159,9 +183,20 @@ def cmd_backup(args) -> int:
     elif connection.vendor == "postgresql":
         params = connection.get_connection_params()
         env = {**os.environ, "PGPASSWORD": str(params.get("password") or "")}
-        command = ["pg_dump", "--format=custom", "--no-owner", "--file", str(target / DB_DUMP),
-                   "--host", str(params.get("host") or "127.0.0.1"), "--port", str(params.get("port") or 5432),
-                   "--username", str(params.get("user") or ""), str(params.get("dbname") or params.get("database"))]
+        command = [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            str(target / DB_DUMP),
+            "--host",
+            str(params.get("host") or "127.0.0.1"),
+            "--port",
+            str(params.get("port") or 5432),
+            "--username",
+            str(params.get("user") or ""),
+            str(params.get("dbname") or params.get("database")),
+        ]
         completed = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
         if completed.returncode:
             shutil.rmtree(target)
@@ -169,23 +204,37 @@ def cmd_backup(args) -> int:
         _private(target / DB_DUMP)
         database = DB_DUMP
     else:
-        raise CommandError(_("Backups of a %(vendor)s database are not supported.") % {"vendor": connection.vendor})
+        raise CommandError(
+            _("Backups of a %(vendor)s database are not supported.") % {"vendor": connection.vendor}
+        )
     files = target / "data"
     files.mkdir(mode=0o700)
     _copy_tree(data, files, SKIP)
     chain = verify(check_head=False)
     manifest = {
-        "format": 1, "created": timezone.localtime().isoformat(timespec="seconds"), "vendor": connection.vendor,
+        "format": 1,
+        "created": timezone.localtime().isoformat(timespec="seconds"),
+        "vendor": connection.vendor,
         "database": database,
-        "migrations": sorted(f"{a}.{n}" for a, n in MigrationRecorder.Migration.objects.values_list("app", "name")),
+        "migrations": sorted(
+            f"{a}.{n}" for a, n in MigrationRecorder.Migration.objects.values_list("app", "name")
+        ),
         "accesslog": {"rows": chain.rows, "last_id": chain.last_id, "last_hash": chain.last_hash},
-        "files": {str(p.relative_to(target)): _sha256(p) for p in sorted(target.rglob("*")) if p.is_file()},
+        "files": {
+            str(p.relative_to(target)): _sha256(p) for p in sorted(target.rglob("*")) if p.is_file()
+        },
     }
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    (target / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     _private(target / MANIFEST)
-    print(_("Backup written to %(dir)s: the database and %(count)s files. It holds personal data: keep it "
-            "encrypted and under the same access rules as the system.")
-          % {"dir": target, "count": len(manifest["files"]) - 1})
+    print(
+        _(
+            "Backup written to %(dir)s: the database and %(count)s files. It holds personal data: keep it "
+            "encrypted and under the same access rules as the system."
+        )
+        % {"dir": target, "count": len(manifest["files"]) - 1}
+    )
     return 0
 
 
@@ -195,7 +244,9 @@ def _installation_is_empty(connection) -> bool:
         return True
     from tillit.accounts.models import AccessLogEntry, Municipality, User
 
-    return not (Municipality.objects.exists() or User.objects.exists() or AccessLogEntry.objects.exists())
+    return not (
+        Municipality.objects.exists() or User.objects.exists() or AccessLogEntry.objects.exists()
+    )
 
 
 def cmd_restore(args) -> int:
@@ -211,21 +262,31 @@ def cmd_restore(args) -> int:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise CommandError(_("%(dir)s is not a Tillit backup: MANIFEST.json is missing or unreadable.")
-                           % {"dir": source}) from None
+        raise CommandError(
+            _("%(dir)s is not a Tillit backup: MANIFEST.json is missing or unreadable.")
+            % {"dir": source}
+        ) from None
     for name, digest in manifest["files"].items():
         path = source / name
         if not path.is_file() or _sha256(path) != digest:
-            raise CommandError(_("The backup is damaged: %(file)s is missing or changed. Nothing was restored.")
-                               % {"file": name})
+            raise CommandError(
+                _("The backup is damaged: %(file)s is missing or changed. Nothing was restored.")
+                % {"file": name}
+            )
     connection = _database()
     connection.ensure_connection()
     if manifest["vendor"] != connection.vendor:
-        raise CommandError(_("The backup is of a %(backup)s database and this installation uses %(here)s.")
-                           % {"backup": manifest["vendor"], "here": connection.vendor})
+        raise CommandError(
+            _("The backup is of a %(backup)s database and this installation uses %(here)s.")
+            % {"backup": manifest["vendor"], "here": connection.vendor}
+        )
     if not _installation_is_empty(connection):
-        raise CommandError(_("This installation already holds data. Restore into an empty installation (a new "
-                             "data directory and an empty database). Nothing was restored."))
+        raise CommandError(
+            _(
+                "This installation already holds data. Restore into an empty installation (a new "
+                "data directory and an empty database). Nothing was restored."
+            )
+        )
     data = Path(settings.DATA_DIR).resolve()
     if connection.vendor == "sqlite":
         db_path = Path(connection.settings_dict["NAME"])
@@ -238,12 +299,27 @@ def cmd_restore(args) -> int:
         params = connection.get_connection_params()
         env = {**os.environ, "PGPASSWORD": str(params.get("password") or "")}
         connections.close_all()
-        command = ["pg_restore", "--no-owner", "--clean", "--if-exists", "--exit-on-error", "--host", str(params.get("host") or "127.0.0.1"),
-                   "--port", str(params.get("port") or 5432), "--username", str(params.get("user") or ""),
-                   "--dbname", str(params.get("dbname") or params.get("database")), str(source / DB_DUMP)]
+        command = [
+            "pg_restore",
+            "--no-owner",
+            "--clean",
+            "--if-exists",
+            "--exit-on-error",
+            "--host",
+            str(params.get("host") or "127.0.0.1"),
+            "--port",
+            str(params.get("port") or 5432),
+            "--username",
+            str(params.get("user") or ""),
+            "--dbname",
+            str(params.get("dbname") or params.get("database")),
+            str(source / DB_DUMP),
+        ]
         completed = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
         if completed.returncode:
-            raise CommandError(_("pg_restore failed: %(error)s") % {"error": completed.stderr.strip()})
+            raise CommandError(
+                _("pg_restore failed: %(error)s") % {"error": completed.stderr.strip()}
+            )
     for entry in sorted((source / "data").rglob("*")):
         destination = data / entry.relative_to(source / "data")
         if entry.is_dir():
@@ -254,8 +330,15 @@ def cmd_restore(args) -> int:
     _migrate()
     chain = verify(check_head=False)
     if not chain.ok or chain.last_hash != manifest["accesslog"]["last_hash"]:
-        raise CommandError(_("The restored access log does not match the backup's. Treat the restore as failed."))
+        raise CommandError(
+            _("The restored access log does not match the backup's. Treat the restore as failed.")
+        )
     write_head(chain)
-    print(_("Restored from %(dir)s: the database, %(count)s files, and an access log of %(rows)s rows whose chain "
-            "is whole.") % {"dir": source, "count": len(manifest["files"]) - 1, "rows": chain.rows})
+    print(
+        _(
+            "Restored from %(dir)s: the database, %(count)s files, and an access log of %(rows)s rows whose chain "
+            "is whole."
+        )
+        % {"dir": source, "count": len(manifest["files"]) - 1, "rows": chain.rows}
+    )
     return 0

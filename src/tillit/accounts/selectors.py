@@ -10,8 +10,15 @@ from tillit.accounts.access import scoped
 from tillit.accounts.models import AccessLogEntry, User
 
 
-def access_log_list(*, user: User, username: str = "", object_type: str = "", object_id: str = "",
-                    date_from: date | None = None, date_to: date | None = None) -> QuerySet[AccessLogEntry]:
+def access_log_list(
+    *,
+    user: User,
+    username: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AccessLogEntry]:
     entries = scoped(AccessLogEntry.objects.all(), user)
     if username:
         entries = entries.filter(username__icontains=username)

@@ -19,18 +19,26 @@ security_log = logging.getLogger("tillit.security")
 TOKEN_MAX_DAYS = 365
 
 
-def _administration(*, actor: User | None, target: User, what: str, request=None, command: str = "") -> None:
+def _administration(
+    *, actor: User | None, target: User, what: str, request=None, command: str = ""
+) -> None:
     """User administration goes into the access log (object type "user"), with who did it."""
     from tillit.accounts.network import client_ip
 
     AccessLogEntry.objects.create(
-        municipality_id=target.municipality_id, user=actor,
+        municipality_id=target.municipality_id,
+        user=actor,
         username=actor.get_username() if actor else f"cli:{getpass.getuser()}"[:150],
-        action=AccessLogEntry.Action.CHANGE, object_type=f"user {what}"[:50], object_id=target.get_username(),
+        action=AccessLogEntry.Action.CHANGE,
+        object_type=f"user {what}"[:50],
+        object_id=target.get_username(),
         path=(request.get_full_path() if request else command or "tillit")[:500],
-        ip_address=client_ip(request) if request else None)
-    security_log.info("user administration", extra={"what": what, "target": target.pk,
-                                                    "actor": actor.pk if actor else None})
+        ip_address=client_ip(request) if request else None,
+    )
+    security_log.info(
+        "user administration",
+        extra={"what": what, "target": target.pk, "actor": actor.pk if actor else None},
+    )
 
 
 @transaction.atomic
@@ -42,22 +50,45 @@ def municipality_create(*, code: str, name: str, boards: list[str] = ()) -> Muni
 
 
 @transaction.atomic
-def unit_create(*, municipality: Municipality, name: str, board: Board | None = None,
-                parent: Unit | None = None, kind: str = Unit.Kind.DEPARTMENT) -> Unit:
-    return Unit.objects.create(municipality=municipality, name=name, board=board, parent=parent, kind=kind)
+def unit_create(
+    *,
+    municipality: Municipality,
+    name: str,
+    board: Board | None = None,
+    parent: Unit | None = None,
+    kind: str = Unit.Kind.DEPARTMENT,
+) -> Unit:
+    return Unit.objects.create(
+        municipality=municipality, name=name, board=board, parent=parent, kind=kind
+    )
 
 
 @transaction.atomic
-def user_create(*, municipality: Municipality, username: str, password: str, role: str,
-                first_name: str = "", last_name: str = "", email: str = "",
-                board: Board | None = None, actor: User | None = None, request=None,
-                validate: bool = True) -> User:
+def user_create(
+    *,
+    municipality: Municipality,
+    username: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    board: Board | None = None,
+    actor: User | None = None,
+    request=None,
+    validate: bool = True,
+) -> User:
     """A new user; the password must pass every validator (ValidationError otherwise)."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role}")
     user = User(
-        municipality=municipality, username=username, role=role, first_name=first_name,
-        last_name=last_name, email=email, board=board,
+        municipality=municipality,
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        board=board,
     )
     if validate:
         validate_password(password, user)
@@ -69,7 +100,9 @@ def user_create(*, municipality: Municipality, username: str, password: str, rol
 
 
 @transaction.atomic
-def user_disable(*, target: User, actor: User | None = None, request=None, command: str = "") -> None:
+def user_disable(
+    *, target: User, actor: User | None = None, request=None, command: str = ""
+) -> None:
     """The user can no longer log in; their history and log entries stay."""
     target.is_active = False
     target.save(update_fields=["is_active"])
@@ -77,12 +110,16 @@ def user_disable(*, target: User, actor: User | None = None, request=None, comma
 
 
 @transaction.atomic
-def user_reset_two_factor(*, target: User, actor: User | None = None, request=None, command: str = "") -> int:
+def user_reset_two_factor(
+    *, target: User, actor: User | None = None, request=None, command: str = ""
+) -> int:
     """The user's one-time code devices are removed; they enrol a new one at next login."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     removed, _detail = TOTPDevice.objects.filter(user=target).delete()
-    _administration(actor=actor, target=target, what="second factor reset", request=request, command=command)
+    _administration(
+        actor=actor, target=target, what="second factor reset", request=request, command=command
+    )
     return removed
 
 
@@ -109,8 +146,9 @@ def password_reset_by_admin(*, actor: User, target: User, new_password: str, req
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, scopes: list[str] | None = None, days: int = 90,
-                     request=None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, scopes: list[str] | None = None, days: int = 90, request=None
+) -> tuple[ApiToken, str]:
     """Returns the token and its key; the key is shown once and only its hash is kept.
 
     A token has the scopes asked for (never more than the user's role allows, which is checked
@@ -131,8 +169,13 @@ def api_token_create(*, user: User, name: str, scopes: list[str] | None = None, 
         raise ValueError("a token lives 1 to 365 days")
     key = "tlt_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        municipality_id=user.municipality_id, user=user, name=name, prefix=key[:8],
-        key_hash=ApiToken.hash(key), scopes=scopes, expires_at=timezone.now() + timedelta(days=days),
+        municipality_id=user.municipality_id,
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=ApiToken.hash(key),
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(days=days),
     )
     _administration(actor=user, target=user, what=f"token {token.prefix} created", request=request)
     return token, key
@@ -148,18 +191,29 @@ def api_token_authenticate(key: str, request=None) -> ApiToken | None:
         .first()
     )
     if token is None or (token.expires_at is not None and token.expires_at <= timezone.now()):
-        security_log.warning("refused API token", extra={"prefix": key[:8],
-                                                        "expired": token is not None})
+        security_log.warning(
+            "refused API token", extra={"prefix": key[:8], "expired": token is not None}
+        )
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    security_log.info("API token used", extra={
-        "token": token.prefix, "user": token.user_id, "path": request.get_full_path() if request else "",
-        "address": client_ip(request) if request else ""})
+    security_log.info(
+        "API token used",
+        extra={
+            "token": token.prefix,
+            "user": token.user_id,
+            "path": request.get_full_path() if request else "",
+            "address": client_ip(request) if request else "",
+        },
+    )
     return token
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User | None = None, request=None) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    _administration(actor=actor or token.user, target=token.user, what=f"token {token.prefix} revoked",
-                    request=request)
+    _administration(
+        actor=actor or token.user,
+        target=token.user,
+        what=f"token {token.prefix} revoked",
+        request=request,
+    )

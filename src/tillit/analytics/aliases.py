@@ -403,8 +403,20 @@ def aliases_for(spec: DatasetSpec, column: str) -> tuple[str, ...]:
 _NAME_WORDS = ("namn", "name", "benamning", "foretag", "firma")
 # A bare word for a party ('Leverantör', 'Mottagare') holds its name in most exports, its number in some:
 # it goes to an identifier only when no header in the file says it is the number.
-_PARTY_WORDS = frozenset({"leverantor", "supplier", "vendor", "mottagare", "betalningsmottagare", "payee",
-                          "forening", "sokande", "utforare", "kund"})
+_PARTY_WORDS = frozenset(
+    {
+        "leverantor",
+        "supplier",
+        "vendor",
+        "mottagare",
+        "betalningsmottagare",
+        "payee",
+        "forening",
+        "sokande",
+        "utforare",
+        "kund",
+    }
+)
 # Words that make a header an identifier ('Leverantörsnr', 'Lev.nummer', 'Vendor ID').
 _ID_SUFFIXES = ("nr", "nummer", "number", "num", "id", "no", "kod", "code")
 
@@ -414,7 +426,9 @@ def _is_id_like(folded: str) -> bool:
 
 
 def _is_name_like(folded: str) -> bool:
-    return any(w in _NAME_WORDS or w.endswith(_NAME_WORDS) for w in folded.split()) and not _is_id_like(folded)
+    return any(
+        w in _NAME_WORDS or w.endswith(_NAME_WORDS) for w in folded.split()
+    ) and not _is_id_like(folded)
 
 
 def _is_bare_party(folded: str) -> bool:
@@ -455,8 +469,12 @@ def propose_mapping(spec: DatasetSpec, headers: list[str]) -> dict[str, str]:
                 if column in result:
                     continue
                 names = aliases_for(spec, column)
-                if (rank < len(names) and names[rank] in folded and folded[names[rank]] not in taken
-                        and fits(column, folded[names[rank]], strict=strict)):
+                if (
+                    rank < len(names)
+                    and names[rank] in folded
+                    and folded[names[rank]] not in taken
+                    and fits(column, folded[names[rank]], strict=strict)
+                ):
                     result[column] = folded[names[rank]]
                     taken.add(result[column])
     return {c: result[c] for c in spec.column_names if c in result}

@@ -47,7 +47,9 @@ DETERMINISTIC = 100  # the points of a link on a shared valid identifier or a co
 class Resolution:
     entity_of: dict[str, str]  # record key -> entity id
     links: list[tuple[str, str, int, str]] = field(default_factory=list)  # (a, b, points, why)
-    parameters: dict[str, Any] = field(default_factory=dict)  # what the run counted and used, to explain it
+    parameters: dict[str, Any] = field(
+        default_factory=dict
+    )  # what the run counted and used, to explain it
 
     def entities(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
@@ -115,7 +117,9 @@ class _People:
         n = max(len(records), 1)
 
         def share(values: np.ndarray) -> np.ndarray:
-            uniq, inverse, counts = np.unique(values.astype(str), return_inverse=True, return_counts=True)
+            uniq, inverse, counts = np.unique(
+                values.astype(str), return_inverse=True, return_counts=True
+            )
             return counts[inverse] / n
 
         def day(value: str) -> float:
@@ -124,18 +128,37 @@ class _People:
             except ValueError:
                 return np.nan
 
-        return cls(keys=[str(r["key"]) for r in records], first=first, last=last, born=born, email=col("email"),
-                   town=col("city"), first_tf=share(first), last_tf=share(last),
-                   day=np.array([day(v) for v in born], dtype=float),
-                   born_swapped=np.array([f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "" for v in born],
-                                         dtype=object),
-                   first_special=_special(first), last_special=_special(last))
+        return cls(
+            keys=[str(r["key"]) for r in records],
+            first=first,
+            last=last,
+            born=born,
+            email=col("email"),
+            town=col("city"),
+            first_tf=share(first),
+            last_tf=share(last),
+            day=np.array([day(v) for v in born], dtype=float),
+            born_swapped=np.array(
+                [f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "" for v in born], dtype=object
+            ),
+            first_special=_special(first),
+            last_special=_special(last),
+        )
 
     def slice(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        return {"first": self.first[idx], "last": self.last[idx], "born": self.born[idx], "email": self.email[idx],
-                "town": self.town[idx], "first_tf": self.first_tf[idx], "last_tf": self.last_tf[idx],
-                "day": self.day[idx], "born_swapped": self.born_swapped[idx],
-                "first_special": self.first_special[idx], "last_special": self.last_special[idx]}
+        return {
+            "first": self.first[idx],
+            "last": self.last[idx],
+            "born": self.born[idx],
+            "email": self.email[idx],
+            "town": self.town[idx],
+            "first_tf": self.first_tf[idx],
+            "last_tf": self.last_tf[idx],
+            "day": self.day[idx],
+            "born_swapped": self.born_swapped[idx],
+            "first_special": self.first_special[idx],
+            "last_special": self.last_special[idx],
+        }
 
 
 def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
@@ -144,11 +167,16 @@ def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
     return cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(float)
 
 
-def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray, special: np.ndarray) -> np.ndarray:
+def _name_points(
+    a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray, special: np.ndarray
+) -> np.ndarray:
     present = (a != "") & (b != "")
     exact = present & (a == b)
-    points = np.where(exact, 2 + (tf <= RARE_SHARE) - (tf >= COMMON_SHARE),
-                      np.where(sim >= 0.92, 2, np.where(sim >= 0.80, 1, -2)))
+    points = np.where(
+        exact,
+        2 + (tf <= RARE_SHARE) - (tf >= COMMON_SHARE),
+        np.where(sim >= 0.92, 2, np.where(sim >= 0.80, 1, -2)),
+    )
     weak = np.flatnonzero(present & ~exact & (sim < 0.80))
     weak = weak[special[weak]]
     for i in weak:  # few pairs: initials and double names
@@ -162,7 +190,9 @@ def _name_points(a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray, 
 
 def _special(names: np.ndarray) -> np.ndarray:
     """An initial, or a name of several parts: the few that the initial and double-name rules read."""
-    return np.fromiter((len(v) == 1 or " " in v or "-" in v for v in names), dtype=bool, count=len(names))
+    return np.fromiter(
+        (len(v) == 1 or " " in v or "-" in v for v in names), dtype=bool, count=len(names)
+    )
 
 
 def _parts(name: str) -> set[str]:
@@ -183,10 +213,16 @@ def _score(p: _People, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.n
     has = (a["born"] != "") & (b["born"] != "")
     if has.any():
         d = np.full(len(ia), 99.0)
-        d[has] = _similarity(a["born"][has], b["born"][has], OSA.distance)  # two digits swapped count as one
+        d[has] = _similarity(
+            a["born"][has], b["born"][has], OSA.distance
+        )  # two digits swapped count as one
         swapped = has & (a["born"] == b["born_swapped"]) & (a["born"] != b["born"])
         near = np.abs(a["day"] - b["day"]) <= NEAR_DAYS  # NaN (no valid date) is never near
-        parts[:, 1] = np.where(has, np.where(d == 0, 3, np.where(swapped, 2, np.where(d <= 1, 1, np.where(near, 0, -2)))), 0)
+        parts[:, 1] = np.where(
+            has,
+            np.where(d == 0, 3, np.where(swapped, 2, np.where(d <= 1, 1, np.where(near, 0, -2)))),
+            0,
+        )
     # names, perhaps swapped
     fn = _similarity(a["first"], b["first"], JaroWinkler.similarity)
     sn = _similarity(a["last"], b["last"], JaroWinkler.similarity)
@@ -197,10 +233,16 @@ def _score(p: _People, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.n
     b_last = np.where(swap, b["first"], b["last"])
     b_first_special = np.where(swap, b["last_special"], b["first_special"])
     b_last_special = np.where(swap, b["first_special"], b["last_special"])
-    parts[:, 2] = _name_points(a["first"], b_first, np.where(swap, xf, fn), a["first_tf"],
-                               a["first_special"] | b_first_special)
-    parts[:, 3] = _name_points(a["last"], b_last, np.where(swap, xs, sn), a["last_tf"],
-                               a["last_special"] | b_last_special)
+    parts[:, 2] = _name_points(
+        a["first"],
+        b_first,
+        np.where(swap, xf, fn),
+        a["first_tf"],
+        a["first_special"] | b_first_special,
+    )
+    parts[:, 3] = _name_points(
+        a["last"], b_last, np.where(swap, xs, sn), a["last_tf"], a["last_special"] | b_last_special
+    )
     # town
     has = (a["town"] != "") & (b["town"] != "")
     if has.any():
@@ -226,7 +268,7 @@ _BLOCKS_SQL = {
     # each a key that records of one person are likely to share; NULL where it cannot be formed
     "born": "nullif(born, '')",
     "names": "CASE WHEN first <> '' AND last <> '' THEN least(first[1:3], last[1:3]) || '|' || "
-             "greatest(first[1:3], last[1:3]) END",
+    "greatest(first[1:3], last[1:3]) END",
     "last-year": "CASE WHEN last <> '' AND born <> '' THEN last[1:4] || '|' || born[1:4] END",
     "first-year": "CASE WHEN first <> '' AND born <> '' THEN first[1:3] || '|' || born[1:4] END",
     "month-day-initials": "CASE WHEN born <> '' THEN born[6:10] || '|' || first[1:1] || last[1:1] END",
@@ -244,13 +286,23 @@ def _candidates(p: _People) -> np.ndarray:
     import duckdb
     import pyarrow as pa
 
-    table = pa.table({"i": np.arange(len(p.keys), dtype=np.int64), "first": p.first.astype(str),
-                      "last": p.last.astype(str), "born": p.born.astype(str), "email": p.email.astype(str),
-                      "town": p.town.astype(str)})
+    table = pa.table(
+        {
+            "i": np.arange(len(p.keys), dtype=np.int64),
+            "first": p.first.astype(str),
+            "last": p.last.astype(str),
+            "born": p.born.astype(str),
+            "email": p.email.astype(str),
+            "town": p.town.astype(str),
+        }
+    )
     con = duckdb.connect()
     try:
         con.register("people", table)
-        keys = " UNION ALL ".join(f"SELECT i, '{name}|' || ({expr}) AS k FROM people" for name, expr in _BLOCKS_SQL.items())
+        keys = " UNION ALL ".join(
+            f"SELECT i, '{name}|' || ({expr}) AS k FROM people"
+            for name, expr in _BLOCKS_SQL.items()
+        )
         con.execute(f"CREATE TEMP TABLE keys AS SELECT * FROM ({keys}) WHERE k IS NOT NULL")
         pairs = con.execute(f"""
             WITH usable AS (SELECT k FROM keys GROUP BY k HAVING count(*) BETWEEN 2 AND {MAX_BLOCK}),
@@ -259,11 +311,20 @@ def _candidates(p: _People) -> np.ndarray:
         """).fetchnumpy()
     finally:
         con.close()
-    return np.stack([pairs["a"], pairs["b"]], axis=1) if len(pairs["a"]) else np.zeros((0, 2), dtype=np.int64)
+    return (
+        np.stack([pairs["a"], pairs["b"]], axis=1)
+        if len(pairs["a"])
+        else np.zeros((0, 2), dtype=np.int64)
+    )
 
 
-def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
-                   not_same: Iterable[tuple[str, str]] = (), threshold: int = DEFAULT_THRESHOLD) -> Resolution:
+def resolve_people(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    same: Iterable[tuple[str, str]] = (),
+    not_same: Iterable[tuple[str, str]] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+) -> Resolution:
     """Records: dicts with key, and any of personnummer (+ personnummer_valid), first_name,
     surname, birth_date, email, city.
 
@@ -276,26 +337,44 @@ def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple
     records = list(records)
     people = _People.of(records)
     index = {k: i for i, k in enumerate(people.keys)}
-    valid = {index[str(r["key"])]: str(r["personnummer"]) for r in records
-             if r.get("personnummer") and r.get("personnummer_valid")}
-    cannot = {tuple(sorted((index[str(a)], index[str(b)]))) for a, b in not_same
-              if str(a) in index and str(b) in index}
+    valid = {
+        index[str(r["key"])]: str(r["personnummer"])
+        for r in records
+        if r.get("personnummer") and r.get("personnummer_valid")
+    }
+    cannot = {
+        tuple(sorted((index[str(a)], index[str(b)])))
+        for a, b in not_same
+        if str(a) in index and str(b) in index
+    }
 
     forced: list[tuple[int, int, int, str]] = []
     by_identifier: dict[str, list[int]] = defaultdict(list)
     for i, ident in valid.items():
         by_identifier[ident].append(i)
     for same_identifier in by_identifier.values():
-        forced += [(a, b, DETERMINISTIC, "identifier")
-                   for a, b in itertools.combinations(sorted(same_identifier), 2)]
-    forced += [(index[str(a)], index[str(b)], DETERMINISTIC + 1, "judged same") for a, b in same
-               if str(a) in index and str(b) in index]
+        forced += [
+            (a, b, DETERMINISTIC, "identifier")
+            for a, b in itertools.combinations(sorted(same_identifier), 2)
+        ]
+    forced += [
+        (index[str(a)], index[str(b)], DETERMINISTIC + 1, "judged same")
+        for a, b in same
+        if str(a) in index and str(b) in index
+    ]
 
     pairs = _candidates(people)
-    totals, parts = _score(people, pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0), np.zeros((0, 5)))
+    totals, parts = (
+        _score(people, pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0), np.zeros((0, 5)))
+    )
     # every candidate's score is kept: the groups' cross pairs are mostly among them
-    known: dict[tuple[int, int], int] = dict(zip(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True),
-                                                 totals.astype(int).tolist(), strict=True))
+    known: dict[tuple[int, int], int] = dict(
+        zip(
+            zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True),
+            totals.astype(int).tolist(),
+            strict=True,
+        )
+    )
     keep = totals >= threshold
     pairs, totals, parts = pairs[keep], totals[keep], parts[keep]
 
@@ -316,10 +395,16 @@ def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple
             scored, _p = _score(people, ia, ib)
             known.update({c: int(s) for c, s in zip(todo, scored, strict=True)})
         scores = np.array([known[c] for c in cross])
-        return bool(scores.min() >= threshold - FLOOR_BELOW and scores.mean() >= threshold - MEAN_BELOW)
+        return bool(
+            scores.min() >= threshold - FLOOR_BELOW and scores.mean() >= threshold - MEAN_BELOW
+        )
 
-    order = sorted(range(len(pairs)), key=lambda k: (-int(totals[k]), int(pairs[k, 0]), int(pairs[k, 1])))
-    links = forced + [(int(pairs[k, 0]), int(pairs[k, 1]), int(totals[k]), _why(parts[k])) for k in order]
+    order = sorted(
+        range(len(pairs)), key=lambda k: (-int(totals[k]), int(pairs[k, 0]), int(pairs[k, 1]))
+    )
+    links = forced + [
+        (int(pairs[k, 0]), int(pairs[k, 1]), int(totals[k]), _why(parts[k])) for k in order
+    ]
     kept = []
     for a, b, score, why in links:
         ra, rb = find(a), find(b)
@@ -339,9 +424,18 @@ def resolve_people(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple
         kept.append((a, b, score, why))
     keys = people.keys
     entity_of = {keys[i]: min(keys[j] for j in members[find(i)]) for i in range(len(keys))}
-    return Resolution(entity_of=entity_of, links=[(keys[a], keys[b], s, w) for a, b, s, w in kept],
-                      parameters={"threshold": threshold, "records": len(keys), "candidate_pairs": int(len(keep)),
-                                  "rare_share": RARE_SHARE, "common_share": COMMON_SHARE, "max_block": MAX_BLOCK})
+    return Resolution(
+        entity_of=entity_of,
+        links=[(keys[a], keys[b], s, w) for a, b, s, w in kept],
+        parameters={
+            "threshold": threshold,
+            "records": len(keys),
+            "candidate_pairs": int(len(keep)),
+            "rare_share": RARE_SHARE,
+            "common_share": COMMON_SHARE,
+            "max_block": MAX_BLOCK,
+        },
+    )
 
 
 def _accounts(r: Mapping[str, Any]) -> set[str]:
@@ -355,9 +449,21 @@ def _accounts(r: Mapping[str, Any]) -> set[str]:
 def _org_points(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     if _accounts(a) & _accounts(b):
         return DETERMINISTIC - 1
-    name_a, name_b = normalise_name_ascii(a.get("name")) or "", normalise_name_ascii(b.get("name")) or ""
-    postal_a, postal_b = normalise_postal_code(a.get("postal_code")), normalise_postal_code(b.get("postal_code"))
-    if name_a and name_b and postal_a and postal_a == postal_b and JaroWinkler.similarity(name_a, name_b) >= 0.93:
+    name_a, name_b = (
+        normalise_name_ascii(a.get("name")) or "",
+        normalise_name_ascii(b.get("name")) or "",
+    )
+    postal_a, postal_b = (
+        normalise_postal_code(a.get("postal_code")),
+        normalise_postal_code(b.get("postal_code")),
+    )
+    if (
+        name_a
+        and name_b
+        and postal_a
+        and postal_a == postal_b
+        and JaroWinkler.similarity(name_a, name_b) >= 0.93
+    ):
         return DEFAULT_THRESHOLD
     return 0
 
@@ -379,8 +485,16 @@ def _org_blocks(r: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _resolve(records: Iterable[Mapping[str, Any]], *, identifier: str, blocks: Callable, points: Callable,
-             same: Iterable[tuple[str, str]], not_same: Iterable[tuple[str, str]], threshold: int) -> Resolution:
+def _resolve(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    identifier: str,
+    blocks: Callable,
+    points: Callable,
+    same: Iterable[tuple[str, str]],
+    not_same: Iterable[tuple[str, str]],
+    threshold: int,
+) -> Resolution:
     records = list(records)
     by_key = {str(r["key"]): r for r in records}
     links: dict[tuple[str, str], tuple[int, str]] = {}
@@ -391,7 +505,11 @@ def _resolve(records: Iterable[Mapping[str, Any]], *, identifier: str, blocks: C
             links[pair] = (score, why)
 
     cannot: set[tuple[str, str]] = {tuple(sorted(p)) for p in not_same}  # type: ignore[misc]
-    valid = {k: str(r[identifier]) for k, r in by_key.items() if r.get(identifier) and r.get(f"{identifier}_valid")}
+    valid = {
+        k: str(r[identifier])
+        for k, r in by_key.items()
+        if r.get(identifier) and r.get(f"{identifier}_valid")
+    }
     by_identifier: dict[str, list[str]] = defaultdict(list)
     for key, ident in valid.items():
         by_identifier[ident].append(key)
@@ -445,16 +563,28 @@ def _resolve(records: Iterable[Mapping[str, Any]], *, identifier: str, blocks: C
     return Resolution(entity_of=entity_of, links=kept)
 
 
-def resolve_organisations(records: Iterable[Mapping[str, Any]], *, same: Iterable[tuple[str, str]] = (),
-                          not_same: Iterable[tuple[str, str]] = ()) -> Resolution:
+def resolve_organisations(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    same: Iterable[tuple[str, str]] = (),
+    not_same: Iterable[tuple[str, str]] = (),
+) -> Resolution:
     """Records: dicts with key, and any of orgnr (+ orgnr_valid), name, postal_code, bank_account
     or bank_accounts (a list)."""
-    return _resolve(records, identifier="orgnr", blocks=_org_blocks, points=_org_points, same=same,
-                    not_same=not_same, threshold=DEFAULT_THRESHOLD)
+    return _resolve(
+        records,
+        identifier="orgnr",
+        blocks=_org_blocks,
+        points=_org_points,
+        same=same,
+        not_same=not_same,
+        threshold=DEFAULT_THRESHOLD,
+    )
 
 
 def pairwise_scores(entity_of: Mapping[str, str], truth: Mapping[str, str]) -> dict[str, float]:
     """Precision, recall and F1 of the record pairs put together, against labelled clusters."""
+
     def pairs(assignment: Mapping[str, str]) -> set[tuple[str, str]]:
         groups: dict[str, list[str]] = defaultdict(list)
         for key, group in assignment.items():
@@ -466,4 +596,10 @@ def pairwise_scores(entity_of: Mapping[str, str], truth: Mapping[str, str]) -> d
     precision = hits / len(found) if found else 1.0
     recall = hits / len(true) if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "pairs_found": len(found), "pairs_true": len(true)}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "pairs_found": len(found),
+        "pairs_true": len(true),
+    }

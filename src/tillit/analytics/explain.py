@@ -44,7 +44,9 @@ def format_value(value: Any) -> Any:
     return value
 
 
-def render(template: str, params: Mapping[str, Any], translate: Callable[[str], str] = lambda s: s) -> str:
+def render(
+    template: str, params: Mapping[str, Any], translate: Callable[[str], str] = lambda s: s
+) -> str:
     """Translate the template, then fill it with the formatted values."""
     return translate(template) % {k: format_value(v) for k, v in params.items()}
 

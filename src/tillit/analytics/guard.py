@@ -28,10 +28,37 @@ from tillit.analytics.registry import Control, parse_select, schema_for
 
 # Words that name a protected attribute (Swedish and English), matched against column names.
 PROTECTED_WORDS = (
-    "gender", "sex", "kon", "kön", "nationality", "nationalitet", "citizenship", "medborgarskap",
-    "ethnicity", "etnicitet", "ursprung", "origin", "religion", "tro", "language", "sprak", "språk",
-    "diagnos", "diagnosis", "health", "halsa", "hälsa", "disability", "funktionsnedsattning",
-    "sexual", "political", "politisk_asikt", "union", "fackforening", "birth_country", "fodelseland",
+    "gender",
+    "sex",
+    "kon",
+    "kön",
+    "nationality",
+    "nationalitet",
+    "citizenship",
+    "medborgarskap",
+    "ethnicity",
+    "etnicitet",
+    "ursprung",
+    "origin",
+    "religion",
+    "tro",
+    "language",
+    "sprak",
+    "språk",
+    "diagnos",
+    "diagnosis",
+    "health",
+    "halsa",
+    "hälsa",
+    "disability",
+    "funktionsnedsattning",
+    "sexual",
+    "political",
+    "politisk_asikt",
+    "union",
+    "fackforening",
+    "birth_country",
+    "fodelseland",
     "födelseland",
 )
 
@@ -39,52 +66,217 @@ PROTECTED_WORDS = (
 def _with_flags(dataset: str, columns: tuple[str, ...]) -> frozenset[str]:
     # a listed column's importer flags (`_valid`, `_flag`) say no more than the column itself
     stored = {c for c, _t in schema.stored_columns(dataset)}
-    return frozenset(columns) | {f"{c}{suffix}" for c in columns for suffix in ("_valid", "_flag")
-                                 if f"{c}{suffix}" in stored}
+    return frozenset(columns) | {
+        f"{c}{suffix}"
+        for c in columns
+        for suffix in ("_valid", "_flag")
+        if f"{c}{suffix}" in stored
+    }
 
 
 ALLOWED: dict[str, frozenset[str]] = {
-    name: _with_flags(name, columns) for name, columns in {
-        "suppliers": ("supplier_id", "name", "orgnr", "address", "postal_code", "city", "country", "created_date",
-                      "created_by"),
-        "supplier_accounts": ("supplier_id", "bank_account", "valid_from", "valid_to", "changed_by"),
-        "invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount", "vat_amount",
-                     "due_date", "received_date", "bank_account", "ocr_reference", "board", "unit", "account",
-                     "description", "attested_by", "registered_by", "contract_id", "order_id"),
-        "payments": ("payment_id", "payment_date", "amount", "bank_account", "invoice_id", "payee_id",
-                     "payee_name", "source"),
-        "contracts": ("contract_id", "supplier_orgnr", "valid_from", "valid_to", "value", "procurement", "category",
-                      "board", "checked_date"),
-        "supplier_status": ("orgnr", "checked_date", "f_tax", "vat_registered", "employer_registered", "tax_debt",
-                            "status", "status_date", "registered_date"),
+    name: _with_flags(name, columns)
+    for name, columns in {
+        "suppliers": (
+            "supplier_id",
+            "name",
+            "orgnr",
+            "address",
+            "postal_code",
+            "city",
+            "country",
+            "created_date",
+            "created_by",
+        ),
+        "supplier_accounts": (
+            "supplier_id",
+            "bank_account",
+            "valid_from",
+            "valid_to",
+            "changed_by",
+        ),
+        "invoices": (
+            "invoice_id",
+            "supplier_id",
+            "invoice_number",
+            "invoice_date",
+            "amount",
+            "vat_amount",
+            "due_date",
+            "received_date",
+            "bank_account",
+            "ocr_reference",
+            "board",
+            "unit",
+            "account",
+            "description",
+            "attested_by",
+            "registered_by",
+            "contract_id",
+            "order_id",
+        ),
+        "payments": (
+            "payment_id",
+            "payment_date",
+            "amount",
+            "bank_account",
+            "invoice_id",
+            "payee_id",
+            "payee_name",
+            "source",
+        ),
+        "contracts": (
+            "contract_id",
+            "supplier_orgnr",
+            "valid_from",
+            "valid_to",
+            "value",
+            "procurement",
+            "category",
+            "board",
+            "checked_date",
+        ),
+        "supplier_status": (
+            "orgnr",
+            "checked_date",
+            "f_tax",
+            "vat_registered",
+            "employer_registered",
+            "tax_debt",
+            "status",
+            "status_date",
+            "registered_date",
+        ),
         "company_roles": ("orgnr", "personnummer", "role", "valid_from", "valid_to", "name"),
-        "employees": ("employee_id", "personnummer", "name", "address", "postal_code", "bank_account", "unit",
-                      "role", "employed_from", "employed_to", "politician"),
-        "grants": ("grant_id", "board", "recipient_orgnr", "recipient_name", "amount", "period_from", "period_to",
-                   "purpose", "decided_date", "paid_date", "bank_account", "reported_members",
-                   "reported_activities"),
-        "benefit_payments": ("payment_id", "household_id", "applicant", "co_applicant", "period", "amount",
-                             "paid_date", "bank_account", "address", "postal_code", "apartment", "household_size"),
-        "population": ("personnummer", "name", "address", "postal_code", "apartment", "registered_from", "status",
-                       "status_date", "birth_date"),
+        "employees": (
+            "employee_id",
+            "personnummer",
+            "name",
+            "address",
+            "postal_code",
+            "bank_account",
+            "unit",
+            "role",
+            "employed_from",
+            "employed_to",
+            "politician",
+        ),
+        "grants": (
+            "grant_id",
+            "board",
+            "recipient_orgnr",
+            "recipient_name",
+            "amount",
+            "period_from",
+            "period_to",
+            "purpose",
+            "decided_date",
+            "paid_date",
+            "bank_account",
+            "reported_members",
+            "reported_activities",
+        ),
+        "benefit_payments": (
+            "payment_id",
+            "household_id",
+            "applicant",
+            "co_applicant",
+            "period",
+            "amount",
+            "paid_date",
+            "bank_account",
+            "address",
+            "postal_code",
+            "apartment",
+            "household_size",
+        ),
+        "population": (
+            "personnummer",
+            "name",
+            "address",
+            "postal_code",
+            "apartment",
+            "registered_from",
+            "status",
+            "status_date",
+            "birth_date",
+        ),
         # the service is the benefit itself (hemtjänst, dubbelbemanning), not a diagnosis
-        "care_visits": ("visit_id", "provider_orgnr", "client", "staff_id", "start", "end", "billed_minutes",
-                        "service"),
-        "care_decisions": ("decision_id", "client", "provider_orgnr", "valid_from", "valid_to",
-                           "granted_minutes_per_month", "service"),
+        "care_visits": (
+            "visit_id",
+            "provider_orgnr",
+            "client",
+            "staff_id",
+            "start",
+            "end",
+            "billed_minutes",
+            "service",
+        ),
+        "care_decisions": (
+            "decision_id",
+            "client",
+            "provider_orgnr",
+            "valid_from",
+            "valid_to",
+            "granted_minutes_per_month",
+            "service",
+        ),
         "parking_permits": ("permit_id", "holder", "valid_from", "valid_to"),
-        "ledger": ("voucher_id", "voucher_date", "account", "amount", "series", "text", "registered_by",
-                   "registered_at", "unit", "project"),
+        "ledger": (
+            "voucher_id",
+            "voucher_date",
+            "account",
+            "amount",
+            "series",
+            "text",
+            "registered_by",
+            "registered_at",
+            "unit",
+            "project",
+        ),
         # the check's result is a yes/no on a remark in the criminal record, not the offence itself
         "provider_checks": ("orgnr", "personnummer", "check_type", "checked_date", "result"),
-        "placements": ("placement_id", "client", "provider_orgnr", "kind", "valid_from", "valid_to", "daily_rate"),
-        "placement_billing": ("billing_id", "placement_id", "invoice_id", "client", "provider_orgnr", "days_from",
-                              "days_to", "amount"),
+        "placements": (
+            "placement_id",
+            "client",
+            "provider_orgnr",
+            "kind",
+            "valid_from",
+            "valid_to",
+            "daily_rate",
+        ),
+        "placement_billing": (
+            "billing_id",
+            "placement_id",
+            "invoice_id",
+            "client",
+            "provider_orgnr",
+            "days_from",
+            "days_to",
+            "amount",
+        ),
         # the work type is the adaptation (trösklar, ramp), not the disability behind it
-        "housing_adaptations": ("grant_id", "applicant", "address", "postal_code", "apartment", "work_type",
-                                "contractor_orgnr", "amount", "decided_date", "paid_date"),
+        "housing_adaptations": (
+            "grant_id",
+            "applicant",
+            "address",
+            "postal_code",
+            "apartment",
+            "work_type",
+            "contractor_orgnr",
+            "amount",
+            "decided_date",
+            "paid_date",
+        ),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
-        "x_invoices": ("municipality", "invoice_ref", "supplier", "invoice_number", "invoice_date", "amount"),
+        "x_invoices": (
+            "municipality",
+            "invoice_ref",
+            "supplier",
+            "invoice_number",
+            "invoice_date",
+            "amount",
+        ),
     }.items()
 }
 
@@ -100,8 +292,11 @@ def protected_in(columns: set[str] | frozenset[str]) -> list[str]:
 
 
 def _queries(control: Control) -> list[str]:
-    return [control.sql, *([control.examined_sql] if control.examined_sql else []),
-            *(c.sql for c in control.not_applicable_checks)]
+    return [
+        control.sql,
+        *([control.examined_sql] if control.examined_sql else []),
+        *(c.sql for c in control.not_applicable_checks),
+    ]
 
 
 def columns_read(control: Control, *, evidence: bool = True) -> set[tuple[str, str]]:
@@ -117,8 +312,13 @@ def _columns_read(control: Control, evidence: bool) -> frozenset[tuple[str, str]
         read |= {(d, c) for d, cols in control.evidence.items() for c in cols}
     datasets = set(control.datasets)
     for sql in _queries(control):
-        tree = qualify(parse_select(sql, what=control.id), schema=cast(dict[str, object], schema_for(datasets)), dialect="duckdb",
-                       validate_qualify_columns=True, identify=False)
+        tree = qualify(
+            parse_select(sql, what=control.id),
+            schema=cast(dict[str, object], schema_for(datasets)),
+            dialect="duckdb",
+            validate_qualify_columns=True,
+            identify=False,
+        )
         root = build_scope(tree)
         if root is None:
             continue
@@ -132,12 +332,19 @@ def _columns_read(control: Control, evidence: bool) -> frozenset[tuple[str, str]
                 if star.parent is scope.expression or isinstance(star.parent, exp.Column):
                     for source in scope.sources.values():
                         if isinstance(source, exp.Table) and source.name in schema.DATASETS:
-                            read |= {(source.name, c) for c in schema_for([source.name])[source.name]}
+                            read |= {
+                                (source.name, c) for c in schema_for([source.name])[source.name]
+                            }
     return frozenset(read)
 
 
 def _personnummer_columns() -> set[str]:
-    return {c.name for s in schema.DATASETS.values() for c in s.columns if c.identifier == "personnummer"}
+    return {
+        c.name
+        for s in schema.DATASETS.values()
+        for c in s.columns
+        if c.identifier == "personnummer"
+    }
 
 
 def gender_digit_reads(control: Control) -> list[str]:

@@ -42,15 +42,31 @@ from tillit.analytics.normalise import escape_for_spreadsheet, is_formula_like
 from tillit.analytics.readers import MAX_FIELD_CHARS, Batch, Source, SourceError, open_source
 
 __all__ = [
-    "ROW_NUMBER", "FileError", "IngestResult", "Mapping", "Preview", "RowError", "escape_for_spreadsheet", "ingest",
-    "is_formula_like", "preview",
+    "ROW_NUMBER",
+    "FileError",
+    "IngestResult",
+    "Mapping",
+    "Preview",
+    "RowError",
+    "escape_for_spreadsheet",
+    "ingest",
+    "is_formula_like",
+    "preview",
 ]
 
 MAX_ERRORS = 1000
 TIMEZONE = "Europe/Stockholm"
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                    "%Y%m%d %H:%M:%S", "%Y%m%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y%m%d %H:%M:%S",
+    "%Y%m%d %H:%M",
+    "%Y-%m-%d",
+    "%Y%m%d",
+)
 ARROW_TYPES = schema.ARROW_TYPES  # the one type map (schema.py); timestamps carry TIMEZONE
 TRUE_WORDS = ("1", "true", "t", "ja", "j", "yes", "y", "x", "sant")
 FALSE_WORDS = ("0", "false", "f", "nej", "n", "no", "falskt")
@@ -77,7 +93,9 @@ class Mapping:
     """How a source file's columns map to a data set's (a saved profile, or the preview's choice)."""
 
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> source header
-    unavailable: list[str] = field(default_factory=list)  # required columns this source does not have
+    unavailable: list[str] = field(
+        default_factory=list
+    )  # required columns this source does not have
     date_format: str | None = None  # strptime format tried before the ISO ones, e.g. "%d/%m/%Y"
     decimal: str | None = None  # "," or "."; detected when None
     encoding: str | None = None  # detected when None
@@ -171,7 +189,9 @@ class _Plan:
 
     def output_schema(self) -> pa.Schema:
         fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in self.spec.columns]
-        fields += [pa.field(f"{c.name}_valid", pa.bool_()) for c in self.spec.columns if c.identifier]
+        fields += [
+            pa.field(f"{c.name}_valid", pa.bool_()) for c in self.spec.columns if c.identifier
+        ]
         fields += [pa.field(f"{c.name}_flag", pa.string()) for c in self.spec.columns if c.flagged]
         fields += [pa.field(EXTRA_PREFIX + self.headers[i], pa.string()) for i in self.extras]
         fields.append(pa.field("_row", pa.int64()))
@@ -182,9 +202,12 @@ class _Plan:
         if self.key_from_row and self.spec.key:
             columns[self.spec.key] = ROW_NUMBER
         return Mapping(
-            columns=columns, unavailable=list(self.unavailable),
-            date_format=base.date_format if base else None, decimal=self.decimal,
-            encoding=base.encoding if base else None, delimiter=base.delimiter if base else None,
+            columns=columns,
+            unavailable=list(self.unavailable),
+            date_format=base.date_format if base else None,
+            decimal=self.decimal,
+            encoding=base.encoding if base else None,
+            delimiter=base.delimiter if base else None,
         )
 
 
@@ -212,34 +235,63 @@ def _plan(spec: schema.DatasetSpec, source: Source, mapping: Mapping | None) -> 
     if spec.key and spec.key in unavailable and not key_from_row:
         # without its key no row can be told apart from another: refused, unless the profile says
         # explicitly that the row number stands in for it
-        file_errors.append(FileError(
-            _("The key column %(column)s cannot be marked unavailable: every row needs its own key. Map it to a "
-              "column in the file, or let the profile use the row number in the file instead."),
-            {"column": spec.key}))
+        file_errors.append(
+            FileError(
+                _(
+                    "The key column %(column)s cannot be marked unavailable: every row needs its own key. Map it to a "
+                    "column in the file, or let the profile use the row number in the file instead."
+                ),
+                {"column": spec.key},
+            )
+        )
     if key_from_row:
         unavailable = [c for c in unavailable if c != spec.key]
     # aliases fill what the mapping does not name
     used = set(sources.values())
-    for column, header in propose_mapping(spec, [h for i, h in enumerate(headers) if i not in used]).items():
-        if column not in sources and column not in explicit and column not in unavailable \
-                and not (key_from_row and column == spec.key):
+    for column, header in propose_mapping(
+        spec, [h for i, h in enumerate(headers) if i not in used]
+    ).items():
+        if (
+            column not in sources
+            and column not in explicit
+            and column not in unavailable
+            and not (key_from_row and column == spec.key)
+        ):
             sources[column] = headers.index(header)
             used.add(sources[column])
     for column in spec.required:
-        if column not in sources and column not in unavailable and not (key_from_row and column == spec.key):
-            file_errors.append(FileError(
-                _("The required column %(column)s was not found. Map it to a column in the file or mark it "
-                  "unavailable."), {"column": column}))
-    hints = {c.name: bank_kind_for_header(headers[sources[c.name]]) if c.name in sources else None
-             for c in spec.columns if c.identifier == "bank_account"}
+        if (
+            column not in sources
+            and column not in unavailable
+            and not (key_from_row and column == spec.key)
+        ):
+            file_errors.append(
+                FileError(
+                    _(
+                        "The required column %(column)s was not found. Map it to a column in the file or mark it "
+                        "unavailable."
+                    ),
+                    {"column": column},
+                )
+            )
+    hints = {
+        c.name: bank_kind_for_header(headers[sources[c.name]]) if c.name in sources else None
+        for c in spec.columns
+        if c.identifier == "bank_account"
+    }
     date_format = mapping.date_format if mapping and mapping.date_format else None
     return _Plan(
-        spec=spec, headers=headers, sources=dict(sorted(sources.items(), key=lambda kv: spec.column_names.index(kv[0]))),
-        unavailable=unavailable, extras=[i for i in range(len(headers)) if i not in set(sources.values())],
+        spec=spec,
+        headers=headers,
+        sources=dict(sorted(sources.items(), key=lambda kv: spec.column_names.index(kv[0]))),
+        unavailable=unavailable,
+        extras=[i for i in range(len(headers)) if i not in set(sources.values())],
         hints=hints,
         date_formats=((date_format,) if date_format else ()) + DATE_FORMATS,
         datetime_formats=((date_format,) if date_format else ()) + DATETIME_FORMATS,
-        file_errors=file_errors, notes=notes, key_from_row=key_from_row,
+        file_errors=file_errors,
+        notes=notes,
+        key_from_row=key_from_row,
     )
 
 
@@ -255,7 +307,11 @@ def _detect_decimal(plan: _Plan, batch: Batch, source: Source, mapping: Mapping 
         for value in batch.columns[plan.sources[c.name]][:2000]:
             if not value:
                 continue
-            if re.search(r"\d,\d{1,2}$", value) or re.search(r"\d\.\d{3}(,|$)", value) and "," in value:
+            if (
+                re.search(r"\d,\d{1,2}$", value)
+                or re.search(r"\d\.\d{3}(,|$)", value)
+                and "," in value
+            ):
                 comma += 1
             elif re.search(r"\d\.\d{1,2}$", value) or re.search(r"\d,\d{3}\.", value):
                 point += 1
@@ -278,10 +334,14 @@ def _order_of(fmt: str | None) -> str | None:
 
 def _formats_for(order: str, separators: set[str], datetime_column: bool) -> tuple[str, ...]:
     first, second = ("%d", "%m") if order == "dmy" else ("%m", "%d")
-    dates = [f"{first}{sep}{second}{sep}{year}" for sep in sorted(separators) for year in ("%Y", "%y")]
+    dates = [
+        f"{first}{sep}{second}{sep}{year}" for sep in sorted(separators) for year in ("%Y", "%y")
+    ]
     if not datetime_column:
         return tuple(dates)
-    return tuple(f"{d}{t}" for d in dates for t in (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", ""))
+    return tuple(
+        f"{d}{t}" for d in dates for t in (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", "")
+    )
 
 
 def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
@@ -292,7 +352,11 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
     column with only ambiguous values, or with both kinds, is refused with a message asking for the
     format; so is a profile format that values in the column contradict. Reads the file once more,
     only when its first batch holds such dates."""
-    columns = {c.name: c for c in plan.spec.columns if c.type in ("date", "datetime") and c.name in plan.sources}
+    columns = {
+        c.name: c
+        for c in plan.spec.columns
+        if c.type in ("date", "datetime") and c.name in plan.sources
+    }
     if not columns:
         return
     stats: dict[str, dict] = {}
@@ -300,13 +364,26 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
     for batch in source.batches():
         if first:
             first = False
-            columns = {name: c for name, c in columns.items()
-                       if any(v and _DMY_RE.match(v.strip()) for v in batch.columns[plan.sources[name]])}
+            columns = {
+                name: c
+                for name, c in columns.items()
+                if any(v and _DMY_RE.match(v.strip()) for v in batch.columns[plan.sources[name]])
+            }
             if not columns:
                 break
         for name in columns:
-            st = stats.setdefault(name, {"day": 0, "month": 0, "ambiguous": 0, "seps": set(), "day_example": None,
-                                         "month_example": None, "example": None})
+            st = stats.setdefault(
+                name,
+                {
+                    "day": 0,
+                    "month": 0,
+                    "ambiguous": 0,
+                    "seps": set(),
+                    "day_example": None,
+                    "month_example": None,
+                    "example": None,
+                },
+            )
             for value in batch.columns[plan.sources[name]]:
                 if not value:
                     continue
@@ -330,39 +407,79 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
     for name, st in stats.items():
         header = plan.header(name)
         if profile_order:
-            against, example = (st["month"], st["month_example"]) if profile_order == "dmy" else (
-                st["day"], st["day_example"])
+            against, example = (
+                (st["month"], st["month_example"])
+                if profile_order == "dmy"
+                else (st["day"], st["day_example"])
+            )
             if against:
-                plan.file_errors.append(FileError(
-                    _("The column %(column)s holds %(count)s dates such as %(value)s that can only be read "
-                      "%(order)s, but the profile reads them with the format %(format)s. Nothing was imported: "
-                      "correct the date format in the profile."),
-                    {"column": header, "count": against, "value": example, "format": profile_format,
-                     "order": _("month first (MM/DD)") if profile_order == "dmy" else _("day first (DD/MM)")}))
+                plan.file_errors.append(
+                    FileError(
+                        _(
+                            "The column %(column)s holds %(count)s dates such as %(value)s that can only be read "
+                            "%(order)s, but the profile reads them with the format %(format)s. Nothing was imported: "
+                            "correct the date format in the profile."
+                        ),
+                        {
+                            "column": header,
+                            "count": against,
+                            "value": example,
+                            "format": profile_format,
+                            "order": _("month first (MM/DD)")
+                            if profile_order == "dmy"
+                            else _("day first (DD/MM)"),
+                        },
+                    )
+                )
                 continue
             order = profile_order
         elif st["day"] and st["month"]:
-            plan.file_errors.append(FileError(
-                _("The column %(column)s mixes day-first dates (such as %(day)s) and month-first dates (such as "
-                  "%(month)s), so no date in it can be read safely. Correct the file."),
-                {"column": header, "day": st["day_example"], "month": st["month_example"]}))
+            plan.file_errors.append(
+                FileError(
+                    _(
+                        "The column %(column)s mixes day-first dates (such as %(day)s) and month-first dates (such as "
+                        "%(month)s), so no date in it can be read safely. Correct the file."
+                    ),
+                    {"column": header, "day": st["day_example"], "month": st["month_example"]},
+                )
+            )
             continue
         elif st["day"] or st["month"]:
             order = "dmy" if st["day"] else "mdy"
         else:
-            plan.file_errors.append(FileError(
-                _("The dates in the column %(column)s (such as %(value)s) can be read both day first and month "
-                  "first, and no date in the file decides which. Give the date format in the mapping profile, "
-                  "for example %(dmy)s or %(mdy)s."),
-                {"column": header, "value": st["example"], "dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}))
+            plan.file_errors.append(
+                FileError(
+                    _(
+                        "The dates in the column %(column)s (such as %(value)s) can be read both day first and month "
+                        "first, and no date in the file decides which. Give the date format in the mapping profile, "
+                        "for example %(dmy)s or %(mdy)s."
+                    ),
+                    {
+                        "column": header,
+                        "value": st["example"],
+                        "dmy": "%d/%m/%Y",
+                        "mdy": "%m/%d/%Y",
+                    },
+                )
+            )
             continue
         formats = _formats_for(order, st["seps"], columns[name].type == "datetime")
         if profile_format and profile_format not in formats:
             formats = (profile_format, *formats)
-        plan.column_formats[name] = formats + (DATE_FORMATS if columns[name].type == "date" else DATETIME_FORMATS)
-        plan.notes.append(FileError(
-            _("The dates in the column %(column)s are read %(order)s (decided from the whole column)."),
-            {"column": header, "order": _("day first (DD/MM)") if order == "dmy" else _("month first (MM/DD)")}))
+        plan.column_formats[name] = formats + (
+            DATE_FORMATS if columns[name].type == "date" else DATETIME_FORMATS
+        )
+        plan.notes.append(
+            FileError(
+                _(
+                    "The dates in the column %(column)s are read %(order)s (decided from the whole column)."
+                ),
+                {
+                    "column": header,
+                    "order": _("day first (DD/MM)") if order == "dmy" else _("month first (MM/DD)"),
+                },
+            )
+        )
 
 
 def _check_date_failures(plan: _Plan, rows: int, result: IngestResult) -> bool:
@@ -371,10 +488,16 @@ def _check_date_failures(plan: _Plan, rows: int, result: IngestResult) -> bool:
     refused = False
     for column, failed in plan.date_failures.items():
         if rows and failed > MAX_DATE_FAILURE_SHARE * rows:
-            result.file_errors.append(FileError(
-                _("%(count)s of %(rows)s dates in the column %(column)s could not be read (more than 5 %%), so the "
-                  "date format is probably wrong. Nothing was imported: give the date format in the mapping "
-                  "profile."), {"count": failed, "rows": rows, "column": plan.header(column)}))
+            result.file_errors.append(
+                FileError(
+                    _(
+                        "%(count)s of %(rows)s dates in the column %(column)s could not be read (more than 5 %%), so the "
+                        "date format is probably wrong. Nothing was imported: give the date format in the mapping "
+                        "profile."
+                    ),
+                    {"count": failed, "rows": rows, "column": plan.header(column)},
+                )
+            )
             refused = True
     return refused
 
@@ -392,11 +515,23 @@ class _Errors:
         self.first.setdefault(index, []).append(error)
 
 
-def _flag(errors: _Errors, mask: pa.Array, raw: pa.Array, rows: list[int], header: str, message: str,
-          extra: Callable[[str], dict] | None = None) -> None:
+def _flag(
+    errors: _Errors,
+    mask: pa.Array,
+    raw: pa.Array,
+    rows: list[int],
+    header: str,
+    message: str,
+    extra: Callable[[str], dict] | None = None,
+) -> None:
     for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist():
         value = raw[i].as_py() or ""
-        params = {"value": value[:200], "column": header, "row": rows[i], **(extra(value) if extra else {})}
+        params = {
+            "value": value[:200],
+            "column": header,
+            "row": rows[i],
+            **(extra(value) if extra else {}),
+        }
         errors.add(i, RowError(rows[i], header, value[:200], message, params))
 
 
@@ -407,8 +542,11 @@ def _text(values: list[str | None]) -> pa.Array:
 
 def _missing(raw: pa.Array) -> pa.Array:
     """Words for 'no value' (SAKNAS, -, N/A) become empty: read as missing, not as a bad value."""
-    return pc.if_else(pc.fill_null(pc.is_in(pc.utf8_lower(raw), pa.array(MISSING_WORDS)), False),
-                      pa.scalar(None, pa.string()), raw)
+    return pc.if_else(
+        pc.fill_null(pc.is_in(pc.utf8_lower(raw), pa.array(MISSING_WORDS)), False),
+        pa.scalar(None, pa.string()),
+        raw,
+    )
 
 
 def _strip_currency(raw: pa.Array) -> pa.Array:
@@ -422,8 +560,10 @@ def _decimal(raw: pa.Array, mark: str, errors: _Errors, rows: list[int], header:
     raw = _strip_currency(raw)
     thousands = "." if mark == "," else ","
     m, t = re.escape(mark), re.escape(thousands)
-    shape = (rf"^[-+\x{{2212}}]?(\d{{1,3}}([ \x{{a0}}\x{{202f}}]\d{{3}})+|\d{{1,3}}({t}\d{{3}})+|\d+)"
-             rf"({m}\d+)?$")
+    shape = (
+        rf"^[-+\x{{2212}}]?(\d{{1,3}}([ \x{{a0}}\x{{202f}}]\d{{3}})+|\d{{1,3}}({t}\d{{3}})+|\d+)"
+        rf"({m}\d+)?$"
+    )
     ok = pc.match_substring_regex(raw, shape)
     _flag(errors, pc.invert(ok), raw, rows, header, _("%(value)s is not a valid amount."))
     text = pc.if_else(ok, raw, pa.scalar(None, pa.string()))
@@ -436,7 +576,11 @@ def _decimal(raw: pa.Array, mark: str, errors: _Errors, rows: list[int], header:
     too_large = pc.match_substring_regex(text, r"^-?\d{17,}")
     _flag(errors, too_large, raw, rows, header, _("%(value)s is too large."))
     keep = pc.and_(pc.invert(too_precise), pc.invert(too_large))
-    text = pc.if_else(keep, pc.replace_substring_regex(text, r"^(-?\d+\.\d\d)0+$", r"\1"), pa.scalar(None, pa.string()))
+    text = pc.if_else(
+        keep,
+        pc.replace_substring_regex(text, r"^(-?\d+\.\d\d)0+$", r"\1"),
+        pa.scalar(None, pa.string()),
+    )
     return pc.cast(text, pa.decimal128(18, 2))
 
 
@@ -453,7 +597,9 @@ def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.
     impossible = pa.array([False] * len(raw))
     for fmt in formats:
         # parsed at second resolution so that strftime prints no fraction to compare against
-        parsed = pc.cast(pc.strptime(raw, format=fmt, unit="s", error_is_null=True), pa.timestamp("us"))
+        parsed = pc.cast(
+            pc.strptime(raw, format=fmt, unit="s", error_is_null=True), pa.timestamp("us")
+        )
         # strptime rolls 2026-02-30 over to 2026-03-02: a real date prints back as it was written
         printed = pc.strftime(pc.cast(parsed, pa.timestamp("s")), format=fmt)
         same = pc.fill_null(pc.equal(printed, raw), False)
@@ -465,11 +611,14 @@ def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.
 def _pad_day_month(text: pa.Array) -> pa.Array:
     """'1/2/2025' -> '01/02/2025', so that a date prints back as it was written (_parse_times)."""
     text = pc.replace_substring_regex(text, r"^(\d)([./-])", r"0\1\2")
-    return pc.replace_substring_regex(text, r"^(\d\d[./-])(\d)([./-])", r"\10\2\3")  # RE2: \1 then a 0
+    return pc.replace_substring_regex(
+        text, r"^(\d\d[./-])(\d)([./-])", r"\10\2\3"
+    )  # RE2: \1 then a 0
 
 
-def _dates(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str,
-           column: str = "") -> pa.Array:
+def _dates(
+    raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str, column: str = ""
+) -> pa.Array:
     # a date written with a midnight time (many exports do) is still that date
     text = pc.replace_substring_regex(raw, r"[ T]00:00(:00)?(\.0+)?$", "")
     formats = plan.column_formats.get(column) or plan.date_formats
@@ -479,16 +628,24 @@ def _dates(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header:
     _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
     unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
     expected = _readable(formats[0])
-    _flag(errors, unread, raw, rows, header, _("%(value)s is not a valid date (expected %(expected)s)."),
-          lambda _v: {"expected": expected})
+    _flag(
+        errors,
+        unread,
+        raw,
+        rows,
+        header,
+        _("%(value)s is not a valid date (expected %(expected)s)."),
+        lambda _v: {"expected": expected},
+    )
     # values no format reads (a date that does not exist is a wrong value, not a wrong format)
     failed = pc.sum(pc.cast(unread, pa.int64())).as_py() or 0
     plan.date_failures[column] = plan.date_failures.get(column, 0) + failed
     return pc.cast(parsed, pa.date32())
 
 
-def _datetimes(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str,
-               column: str = "") -> pa.Array:
+def _datetimes(
+    raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str, column: str = ""
+) -> pa.Array:
     formats = plan.column_formats.get(column) or plan.datetime_formats
     text = _pad_day_month(raw) if column in plan.column_formats else raw
     parsed, impossible = _parse_times(text, formats)
@@ -497,32 +654,56 @@ def _datetimes(raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], hea
     # values no format reads (a date that does not exist is a wrong value, not a wrong format)
     failed = pc.sum(pc.cast(unread, pa.int64())).as_py() or 0
     plan.date_failures[column] = plan.date_failures.get(column, 0) + failed
-    _flag(errors, unread, raw, rows, header,
-          _("%(value)s is not a valid date and time (expected %(expected)s)."),
-          lambda _v: {"expected": "YYYY-MM-DD HH:MM"})
+    _flag(
+        errors,
+        unread,
+        raw,
+        rows,
+        header,
+        _("%(value)s is not a valid date and time (expected %(expected)s)."),
+        lambda _v: {"expected": "YYYY-MM-DD HH:MM"},
+    )
     # wall-clock time in Sweden; in the autumn hour that occurs twice, the first
     return pc.assume_timezone(parsed, TIMEZONE, ambiguous="earliest", nonexistent="latest")
 
 
 def _readable(fmt: str) -> str:
-    return fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH") \
-        .replace("%M", "MM").replace("%S", "SS")
+    return (
+        fmt.replace("%Y", "YYYY")
+        .replace("%m", "MM")
+        .replace("%d", "DD")
+        .replace("%H", "HH")
+        .replace("%M", "MM")
+        .replace("%S", "SS")
+    )
 
 
 def _bools(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Array:
     lower = pc.utf8_lower(raw)
     true = pc.is_in(lower, pa.array(TRUE_WORDS))
     false = pc.is_in(lower, pa.array(FALSE_WORDS))
-    _flag(errors, pc.and_(pc.is_valid(raw), pc.invert(pc.or_(true, false))), raw, rows, header,
-          _("%(value)s is not yes or no."))
+    _flag(
+        errors,
+        pc.and_(pc.is_valid(raw), pc.invert(pc.or_(true, false))),
+        raw,
+        rows,
+        header,
+        _("%(value)s is not yes or no."),
+    )
     return pc.if_else(true, True, pc.if_else(false, pa.scalar(False), pa.scalar(None, pa.bool_())))
 
 
 def _period(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Array:
     text = pc.replace_substring_regex(raw, r"^(\d{4})-?(\d{2})(-01)?$", r"\1-\2")
     ok = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")
-    _flag(errors, pc.and_(pc.is_valid(raw), pc.invert(ok)), raw, rows, header,
-          _("%(value)s is not a month (expected YYYY-MM)."))
+    _flag(
+        errors,
+        pc.and_(pc.is_valid(raw), pc.invert(ok)),
+        raw,
+        rows,
+        header,
+        _("%(value)s is not a month (expected YYYY-MM)."),
+    )
     return pc.if_else(ok, text, pa.scalar(None, pa.string()))
 
 
@@ -535,7 +716,9 @@ def _identifier(raw: pa.Array, kind: str, hint: BankKind | None) -> tuple[pa.Arr
     return values.take(encoded.indices), valid.take(encoded.indices)
 
 
-def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _Errors, dict[int, pa.Array]]:
+def _convert(
+    plan: _Plan, batch: Batch, schema_: pa.Schema
+) -> tuple[pa.Table, _Errors, dict[int, pa.Array]]:
     n = len(batch.rows)
     errors = _Errors(n)
     raws = {i: _text(col) for i, col in enumerate(batch.columns)}
@@ -543,9 +726,16 @@ def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _
         too_long = pc.greater(pc.utf8_length(raw), MAX_FIELD_CHARS)
         for index in pc.indices_nonzero(pc.fill_null(too_long, False)).to_pylist():
             length = len(raw[index].as_py())
-            errors.add(index, RowError(batch.rows[index], plan.headers[i], raw[index].as_py()[:200],
-                                       _("The value is %(length)s characters long; at most %(limit)s are accepted."),
-                                       {"length": length, "limit": MAX_FIELD_CHARS, "column": plan.headers[i]}))
+            errors.add(
+                index,
+                RowError(
+                    batch.rows[index],
+                    plan.headers[i],
+                    raw[index].as_py()[:200],
+                    _("The value is %(length)s characters long; at most %(limit)s are accepted."),
+                    {"length": length, "limit": MAX_FIELD_CHARS, "column": plan.headers[i]},
+                ),
+            )
         if pc.any(too_long).as_py():
             raws[i] = pc.if_else(too_long, pa.scalar(None, pa.string()), raw)
     arrays: dict[str, pa.Array] = {}
@@ -569,7 +759,14 @@ def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _
         # validity flag, and a grant without an orgnr is itself a finding); the row's own key is.
         empty_is_error = column.required and (not column.identifier or column.name == plan.spec.key)
         if empty_is_error and column.name not in plan.unavailable:
-            _flag(errors, pc.is_null(raw), raw, batch.rows, header, _("%(column)s is required but empty."))
+            _flag(
+                errors,
+                pc.is_null(raw),
+                raw,
+                batch.rows,
+                header,
+                _("%(column)s is required but empty."),
+            )
         if column.identifier:
             value, valid = _identifier(raw, column.identifier, plan.hints.get(column.name))
             arrays[column.name], arrays[f"{column.name}_valid"] = value, valid
@@ -588,7 +785,9 @@ def _convert(plan: _Plan, batch: Batch, schema_: pa.Schema) -> tuple[pa.Table, _
         else:
             arrays[column.name] = raw
     if "invoice_number_flag" in arrays and plan.sources.get("invoice_number") is not None:
-        arrays["invoice_number_flag"] = invoice_number_flags(arrays["invoice_number"], arrays.get("invoice_date"))
+        arrays["invoice_number_flag"] = invoice_number_flags(
+            arrays["invoice_number"], arrays.get("invoice_date")
+        )
     for i in plan.extras:
         arrays[EXTRA_PREFIX + plan.headers[i]] = raws[i]
     arrays["_row"] = pa.array(batch.rows, pa.int64())
@@ -614,8 +813,14 @@ def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
         digits6 = pc.fill_null(pc.match_substring_regex(text, r"^\d{6}$"), False)
         digits8 = pc.fill_null(pc.match_substring_regex(text, r"^\d{8}$"), False)
         day = pc.cast(dates, pa.timestamp("s"))
-        for fmt, shape in (("%y%m%d", digits6), ("%m%d%y", digits6), ("%d%m%y", digits6),
-                           ("%Y%m%d", digits8), ("%m%d%Y", digits8), ("%d%m%Y", digits8)):
+        for fmt, shape in (
+            ("%y%m%d", digits6),
+            ("%m%d%y", digits6),
+            ("%d%m%y", digits6),
+            ("%Y%m%d", digits8),
+            ("%m%d%Y", digits8),
+            ("%d%m%Y", digits8),
+        ):
             candidate = pc.if_else(shape, text, pa.scalar(None, pa.string()))
             parsed = pc.strptime(candidate, format=fmt, unit="s", error_is_null=True)
             printed = pc.strftime(parsed, format=fmt)
@@ -640,8 +845,11 @@ def _file_sha256(path: Path) -> str:
 
 
 def _open(path: Path, mapping: Mapping | None) -> Source:
-    return open_source(path, encoding=mapping.encoding if mapping else None,
-                       delimiter=mapping.delimiter if mapping else None)
+    return open_source(
+        path,
+        encoding=mapping.encoding if mapping else None,
+        delimiter=mapping.delimiter if mapping else None,
+    )
 
 
 def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 20) -> Preview:
@@ -656,8 +864,16 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
         return result
     try:
         info = source.info
-        result.format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
-        result.header_row, result.sheet, result.headers = info.header_row, info.sheet, list(info.headers)
+        result.format, result.encoding, result.delimiter = (
+            info.format,
+            info.encoding,
+            info.delimiter,
+        )
+        result.header_row, result.sheet, result.headers = (
+            info.header_row,
+            info.sheet,
+            list(info.headers),
+        )
         result.estimated_rows = info.estimated_rows
         result.problems += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
@@ -670,7 +886,11 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
                 break
         except SourceError as error:
             result.problems.append(FileError(error.message, error.params))
-        plan.decimal = _detect_decimal(plan, first, source, mapping) if first else (mapping.decimal if mapping and mapping.decimal else ",")
+        plan.decimal = (
+            _detect_decimal(plan, first, source, mapping)
+            if first
+            else (mapping.decimal if mapping and mapping.decimal else ",")
+        )
         result.decimal = plan.decimal
         result.mapping = plan.mapping(mapping)
         if first is None:
@@ -680,8 +900,11 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
         table, errors, _raws = _convert(plan, first, plan.output_schema())
         for index_errors in errors.first.values():
             result.errors += index_errors
-        result.errors += [RowError(b.row, "", b.text, b.message, b.params) for b in source.bad_rows
-                          if b.row <= first.rows[-1]]
+        result.errors += [
+            RowError(b.row, "", b.text, b.message, b.params)
+            for b in source.bad_rows
+            if b.row <= first.rows[-1]
+        ]
         for row in table.to_pylist():
             result.rows.append({c: _display(row.get(c)) for c in spec.column_names})
         return result
@@ -721,7 +944,11 @@ def ingest(
     q_writer: pq.ParquetWriter | None = None
     try:
         info = source.info
-        result.format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
+        result.format, result.encoding, result.delimiter = (
+            info.format,
+            info.encoding,
+            info.delimiter,
+        )
         result.header_row, result.sheet = info.header_row, info.sheet
         result.notes += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
@@ -735,8 +962,10 @@ def ingest(
             result.file_errors += plan.file_errors
             return result
         out_schema = plan.output_schema()
-        q_schema = pa.schema([pa.field("_row", pa.int64()), pa.field("_errors", pa.string())]
-                             + [pa.field(h, pa.string()) for h in plan.headers])
+        q_schema = pa.schema(
+            [pa.field("_row", pa.int64()), pa.field("_errors", pa.string())]
+            + [pa.field(h, pa.string()) for h in plan.headers]
+        )
         period_min: date | None = None
         period_max: date | None = None
         seen_rows = 0
@@ -762,18 +991,37 @@ def ingest(
                 if errors.first:
                     bad_idx = pa.array(sorted(errors.first), pa.int64())
                     q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
-                    q_writer.write_table(pa.Table.from_arrays(
-                        [pa.array(batch.rows, pa.int64()).take(bad_idx),
-                         pa.array(["; ".join(e.message % e.params for e in errors.first[i]) for i in sorted(errors.first)],
-                                  pa.string())]
-                        + [raws[i].take(bad_idx) for i in range(len(plan.headers))], schema=q_schema))
+                    q_writer.write_table(
+                        pa.Table.from_arrays(
+                            [
+                                pa.array(batch.rows, pa.int64()).take(bad_idx),
+                                pa.array(
+                                    [
+                                        "; ".join(e.message % e.params for e in errors.first[i])
+                                        for i in sorted(errors.first)
+                                    ],
+                                    pa.string(),
+                                ),
+                            ]
+                            + [raws[i].take(bad_idx) for i in range(len(plan.headers))],
+                            schema=q_schema,
+                        )
+                    )
                 if new_bad:
                     q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
-                    bads = source.bad_rows[bad_reported - new_bad:bad_reported]
-                    q_writer.write_table(pa.Table.from_arrays(
-                        [pa.array([b.row for b in bads], pa.int64()),
-                         pa.array([b.message % b.params + " " + b.text for b in bads], pa.string())]
-                        + [pa.nulls(len(bads), pa.string()) for _h in plan.headers], schema=q_schema))
+                    bads = source.bad_rows[bad_reported - new_bad : bad_reported]
+                    q_writer.write_table(
+                        pa.Table.from_arrays(
+                            [
+                                pa.array([b.row for b in bads], pa.int64()),
+                                pa.array(
+                                    [b.message % b.params + " " + b.text for b in bads], pa.string()
+                                ),
+                            ]
+                            + [pa.nulls(len(bads), pa.string()) for _h in plan.headers],
+                            schema=q_schema,
+                        )
+                    )
                 result.quarantined += len(errors.first) + new_bad
             if good.num_rows and (policy == "quarantine" or result.error_count == 0):
                 writer = writer or pq.ParquetWriter(tmp, out_schema)
@@ -783,7 +1031,8 @@ def ingest(
                 for entry in pc.value_counts(good.column("invoice_number_flag")).to_pylist():
                     if entry["values"] is not None:
                         result.flagged_numbers[entry["values"]] = (
-                            result.flagged_numbers.get(entry["values"], 0) + entry["counts"])
+                            result.flagged_numbers.get(entry["values"], 0) + entry["counts"]
+                        )
             if spec.period_column and good.num_rows:
                 period = good.column(spec.period_column)
                 if pa.types.is_timestamp(period.type):
@@ -809,24 +1058,41 @@ def ingest(
         writer.close()
         writer = None
         if spec.key and result.rows:
-            for table in _duplicate_keys(spec.key, plan.header(spec.key), tmp, result, policy, q_schema, plan):
+            for table in _duplicate_keys(
+                spec.key, plan.header(spec.key), tmp, result, policy, q_schema, plan
+            ):
                 q_writer = q_writer or pq.ParquetWriter(q_tmp, q_schema)
                 q_writer.write_table(table)
         if policy == "reject" and result.error_count:
             result.rows = 0
             return result
         if result.flagged_numbers:
-            result.notes.append(FileError(
-                _("%(count)s invoice numbers are not the supplier's own number (%(excel)s changed by Excel into a "
-                  "number such as 2.15458E+13, %(date)s written as a date, %(generic)s without a digit, such as "
-                  "SERVICE): they are imported, and the duplicate controls do not match on them."),
-                {"count": sum(result.flagged_numbers.values()), **{k: result.flagged_numbers.get(k, 0)
-                                                                   for k in ("excel", "date", "generic")}}))
+            result.notes.append(
+                FileError(
+                    _(
+                        "%(count)s invoice numbers are not the supplier's own number (%(excel)s changed by Excel into a "
+                        "number such as 2.15458E+13, %(date)s written as a date, %(generic)s without a digit, such as "
+                        "SERVICE): they are imported, and the duplicate controls do not match on them."
+                    ),
+                    {
+                        "count": sum(result.flagged_numbers.values()),
+                        **{
+                            k: result.flagged_numbers.get(k, 0)
+                            for k in ("excel", "date", "generic")
+                        },
+                    },
+                )
+            )
         if result.key_collisions:
-            result.notes.append(FileError(
-                _("%(count)s rows share their key with another row. They are quarantined for correction and are also "
-                  "kept under the key followed by # and the row number, so that the duplicate controls see them."),
-                {"count": result.key_collisions}))
+            result.notes.append(
+                FileError(
+                    _(
+                        "%(count)s rows share their key with another row. They are quarantined for correction and are also "
+                        "kept under the key followed by # and the row number, so that the duplicate controls see them."
+                    ),
+                    {"count": result.key_collisions},
+                )
+            )
         if result.rows == 0:
             result.file_errors.append(FileError(_("No row could be imported.")))
             return result
@@ -860,8 +1126,15 @@ def _record(result: IngestResult, error: RowError) -> None:
         result.errors.append(error)
 
 
-def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, policy: str, q_schema: pa.Schema,
-                    plan: _Plan) -> list[pa.Table]:
+def _duplicate_keys(
+    key: str,
+    header: str,
+    tmp: Path,
+    result: IngestResult,
+    policy: str,
+    q_schema: pa.Schema,
+    plan: _Plan,
+) -> list[pa.Table]:
     """Two rows with the same primary key in one file: both are row errors (which is right is unknown).
 
     Checked after writing, by DuckDB over the key column, so no set of keys is held in
@@ -886,9 +1159,16 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
         shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
         for row in rows:
             bad_rows[row] = value
-            _record(result, RowError(
-                row, header, value, _("The key %(value)s appears more than once in the file (rows %(rows)s)."),
-                {"value": value, "rows": shown, "column": header}))
+            _record(
+                result,
+                RowError(
+                    row,
+                    header,
+                    value,
+                    _("The key %(value)s appears more than once in the file (rows %(rows)s)."),
+                    {"value": value, "rows": shown, "column": header},
+                ),
+            )
     keep = policy == "quarantine" and plan.spec.name in COLLISIONS_AS_EVIDENCE
     if keep:
         result.key_collisions += len(bad_rows)
@@ -909,19 +1189,34 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
                 if keep:
                     # kept for the duplicate controls under a key of its own: '<key>#<row>'
                     keys = pc.cast(table.column(key), pa.string())
-                    suffixed = pc.binary_join_element_wise(keys, pc.cast(table.column("_row"), pa.string()), "#")
-                    writer.write_table(table.set_column(table.schema.get_field_index(key), key,
-                                                        pc.if_else(is_dup, suffixed, keys)))
+                    suffixed = pc.binary_join_element_wise(
+                        keys, pc.cast(table.column("_row"), pa.string()), "#"
+                    )
+                    writer.write_table(
+                        table.set_column(
+                            table.schema.get_field_index(key),
+                            key,
+                            pc.if_else(is_dup, suffixed, keys),
+                        )
+                    )
                 else:
                     writer.write_table(table.filter(pc.invert(is_dup)))
                 dup_table = table.filter(is_dup)
                 if dup_table.num_rows:
                     rows = dup_table.column("_row").to_pylist()
-                    message = _("The key %(value)s appears more than once in the file (rows %(rows)s).")
-                    columns = [dup_table.column("_row"),
-                               pa.array([message % {"value": bad_rows[r], "rows": r} for r in rows], pa.string())]
-                    columns += [pc.cast(dup_table.column(by_header.get(h) or EXTRA_PREFIX + h), pa.string())
-                                for h in plan.headers]
+                    message = _(
+                        "The key %(value)s appears more than once in the file (rows %(rows)s)."
+                    )
+                    columns = [
+                        dup_table.column("_row"),
+                        pa.array(
+                            [message % {"value": bad_rows[r], "rows": r} for r in rows], pa.string()
+                        ),
+                    ]
+                    columns += [
+                        pc.cast(dup_table.column(by_header.get(h) or EXTRA_PREFIX + h), pa.string())
+                        for h in plan.headers
+                    ]
                     quarantined.append(pa.Table.from_arrays(columns, schema=q_schema))
         os.replace(rewritten, tmp)
     finally:
@@ -932,4 +1227,3 @@ def _duplicate_keys(key: str, header: str, tmp: Path, result: IngestResult, poli
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-

@@ -13,10 +13,22 @@ import unicodedata
 # ------------------------------------------------------------------ names
 
 # controls.md: legal-form words for suppliers and associations
-LEGAL_FORM_WORDS = frozenset({
-    "ab", "aktiebolag", "hb", "kb", "ek", "för", "ekonomisk", "handelsbolag", "kommanditbolag",
-    "förening", "föreningen", "ideell",
-})
+LEGAL_FORM_WORDS = frozenset(
+    {
+        "ab",
+        "aktiebolag",
+        "hb",
+        "kb",
+        "ek",
+        "för",
+        "ekonomisk",
+        "handelsbolag",
+        "kommanditbolag",
+        "förening",
+        "föreningen",
+        "ideell",
+    }
+)
 _PUNCT = re.compile(r"[^\w\s]|_")
 
 
@@ -46,6 +58,7 @@ def normalise_name_ascii(value: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------ postal codes
+
 
 def normalise_postal_code(value: str | None) -> str | None:
     """'S-211 20' / '211 20' / '21120' -> '21120' (digits only)."""

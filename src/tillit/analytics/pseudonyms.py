@@ -41,7 +41,9 @@ def read_key(path: Path) -> bytes:
     """The shared key from a file: at least 32 bytes (raw, or hex / text of that length)."""
     key = Path(path).read_bytes().strip()
     if len(key) < MIN_KEY_BYTES:
-        raise PseudonymKeyError(f"the key in {path} is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed")
+        raise PseudonymKeyError(
+            f"the key in {path} is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed"
+        )
     return key
 
 
@@ -50,14 +52,31 @@ def pseudonym(value: str, key: bytes) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-X_BENEFITS_SCHEMA = pa.schema([("municipality", pa.string()), ("payment_ref", pa.string()), ("person", pa.string()),
-                               ("role", pa.string()), ("period", pa.string()), ("amount", pa.decimal128(18, 2))])
-X_INVOICES_SCHEMA = pa.schema([("municipality", pa.string()), ("invoice_ref", pa.string()), ("supplier", pa.string()),
-                               ("invoice_number", pa.string()), ("invoice_date", pa.date32()),
-                               ("amount", pa.decimal128(18, 2))])
+X_BENEFITS_SCHEMA = pa.schema(
+    [
+        ("municipality", pa.string()),
+        ("payment_ref", pa.string()),
+        ("person", pa.string()),
+        ("role", pa.string()),
+        ("period", pa.string()),
+        ("amount", pa.decimal128(18, 2)),
+    ]
+)
+X_INVOICES_SCHEMA = pa.schema(
+    [
+        ("municipality", pa.string()),
+        ("invoice_ref", pa.string()),
+        ("supplier", pa.string()),
+        ("invoice_number", pa.string()),
+        ("invoice_date", pa.date32()),
+        ("amount", pa.decimal128(18, 2)),
+    ]
+)
 
 
-def export(sources: Mapping[str, DatasetSource], municipality: str, key: bytes, out_dir: Path) -> dict[str, Path]:
+def export(
+    sources: Mapping[str, DatasetSource], municipality: str, key: bytes, out_dir: Path
+) -> dict[str, Path]:
     """Write x_benefit_payments.parquet and x_invoices.parquet for the data sets present.
 
     Returns the files written by data set. Rows without a valid identifier are left out: an
@@ -82,10 +101,20 @@ def export(sources: Mapping[str, DatasetSource], municipality: str, key: bytes, 
                 SELECT payment_id, co_applicant, 'co_applicant', period, amount
                 FROM benefit_payments WHERE co_applicant IS NOT NULL AND co_applicant_valid
             """).to_pylist()
-            table = pa.Table.from_pylist([
-                {"municipality": municipality, "payment_ref": r["payment_id"], "person": pseudonym(r["person"], key),
-                 "role": r["role"], "period": r["period"], "amount": r["amount"]} for r in rows],
-                schema=X_BENEFITS_SCHEMA)
+            table = pa.Table.from_pylist(
+                [
+                    {
+                        "municipality": municipality,
+                        "payment_ref": r["payment_id"],
+                        "person": pseudonym(r["person"], key),
+                        "role": r["role"],
+                        "period": r["period"],
+                        "amount": r["amount"],
+                    }
+                    for r in rows
+                ],
+                schema=X_BENEFITS_SCHEMA,
+            )
             written["x_benefit_payments"] = out_dir / "x_benefit_payments.parquet"
             pq.write_table(table, written["x_benefit_payments"])
         if "invoices" in sources and "suppliers" in sources:
@@ -95,10 +124,20 @@ def export(sources: Mapping[str, DatasetSource], municipality: str, key: bytes, 
                 FROM invoices AS i JOIN suppliers AS s ON s.supplier_id = i.supplier_id
                 WHERE s.orgnr_valid AND {_NUMBER_NORM.format(col="i.invoice_number")} <> ''
             """).to_pylist()
-            table = pa.Table.from_pylist([
-                {"municipality": municipality, "invoice_ref": r["invoice_id"], "supplier": pseudonym(r["orgnr"], key),
-                 "invoice_number": pseudonym(r["number"], key), "invoice_date": r["invoice_date"],
-                 "amount": r["amount"]} for r in rows], schema=X_INVOICES_SCHEMA)
+            table = pa.Table.from_pylist(
+                [
+                    {
+                        "municipality": municipality,
+                        "invoice_ref": r["invoice_id"],
+                        "supplier": pseudonym(r["orgnr"], key),
+                        "invoice_number": pseudonym(r["number"], key),
+                        "invoice_date": r["invoice_date"],
+                        "amount": r["amount"],
+                    }
+                    for r in rows
+                ],
+                schema=X_INVOICES_SCHEMA,
+            )
             written["x_invoices"] = out_dir / "x_invoices.parquet"
             pq.write_table(table, written["x_invoices"])
     finally:

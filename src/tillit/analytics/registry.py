@@ -77,8 +77,18 @@ from tillit.analytics.i18n import gettext_noop as _
 Severity = Literal["hög", "medel", "låg"]
 # The kind of case (cases.models.CaseType) a hit of the control opens: declared on the control, so
 # the cases app never guesses it from the id.
-CaseKind = Literal["supplier", "benefit", "grant", "home_care", "building", "unlawful_influence", "other"]
-CASE_TYPES: tuple[str, ...] = ("supplier", "benefit", "grant", "home_care", "building", "unlawful_influence", "other")
+CaseKind = Literal[
+    "supplier", "benefit", "grant", "home_care", "building", "unlawful_influence", "other"
+]
+CASE_TYPES: tuple[str, ...] = (
+    "supplier",
+    "benefit",
+    "grant",
+    "home_care",
+    "building",
+    "unlawful_influence",
+    "other",
+)
 SEVERITY_WEIGHTS: Mapping[str, int] = MappingProxyType({"hög": 3, "medel": 2, "låg": 1})
 OUTPUT_COLUMNS = ("subject_type", "subject_id", "amount_at_risk", "evidence_keys")
 _ID_RE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$")
@@ -167,7 +177,11 @@ class Control:
 
     def explanation_for(self, key: str | None) -> str:
         if isinstance(self.explanation, Mapping):
-            return self.explanation[key] if key is not None and key in self.explanation else next(iter(self.explanation.values()))
+            return (
+                self.explanation[key]
+                if key is not None and key in self.explanation
+                else next(iter(self.explanation.values()))
+            )
         return self.explanation
 
     @property
@@ -179,17 +193,32 @@ class Control:
         values = {name: p.default for name, p in self.params.items()}
         for name, value in (overrides or {}).items():
             if name not in self.params:
-                raise ParamError(_("The control %(control)s has no parameter %(param)s."),
-                                 {"control": self.id, "param": name})
+                raise ParamError(
+                    _("The control %(control)s has no parameter %(param)s."),
+                    {"control": self.id, "param": name},
+                )
             spec = self.params[name]
             value = _coerce(value, spec.default)
             if value is None:
-                raise ParamError(_("The parameter %(param)s of %(control)s must be a number like %(default)s."),
-                                 {"control": self.id, "param": name, "default": spec.default})
-            if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
                 raise ParamError(
-                    _("The parameter %(param)s of %(control)s must be between %(min)s and %(max)s; it is %(value)s."),
-                    {"control": self.id, "param": name, "min": spec.min, "max": spec.max, "value": value})
+                    _("The parameter %(param)s of %(control)s must be a number like %(default)s."),
+                    {"control": self.id, "param": name, "default": spec.default},
+                )
+            if (spec.min is not None and value < spec.min) or (
+                spec.max is not None and value > spec.max
+            ):
+                raise ParamError(
+                    _(
+                        "The parameter %(param)s of %(control)s must be between %(min)s and %(max)s; it is %(value)s."
+                    ),
+                    {
+                        "control": self.id,
+                        "param": name,
+                        "min": spec.min,
+                        "max": spec.max,
+                        "value": value,
+                    },
+                )
             values[name] = value
         return values
 
@@ -222,44 +251,76 @@ def parse_select(sql: str, *, what: str) -> exp.Query:
     except ParseError as exc:
         raise ControlDefinitionError(f"{what}: the SQL does not parse: {exc}") from exc
     if len(statements) != 1:
-        raise ControlDefinitionError(f"{what}: the SQL must be exactly one statement, got {len(statements)}")
+        raise ControlDefinitionError(
+            f"{what}: the SQL must be exactly one statement, got {len(statements)}"
+        )
     tree = statements[0]
     if not isinstance(tree, exp.Query):
         raise ControlDefinitionError(f"{what}: only a SELECT is allowed, got {tree.key.upper()}")
-    forbidden = (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Merge,
-                 exp.Alter, exp.Into, exp.Copy, exp.Pragma, exp.Set, exp.Use)
+    forbidden = (
+        exp.Insert,
+        exp.Update,
+        exp.Delete,
+        exp.Create,
+        exp.Drop,
+        exp.Command,
+        exp.Merge,
+        exp.Alter,
+        exp.Into,
+        exp.Copy,
+        exp.Pragma,
+        exp.Set,
+        exp.Use,
+    )
     node = tree.find(*forbidden)
     if node is not None:
         raise ControlDefinitionError(f"{what}: only a SELECT is allowed, found {node.key.upper()}")
     return tree
 
 
-def _check_query(sql: str, control: Control, *, what: str, outputs: Iterable[str] = ()) -> exp.Query:
+def _check_query(
+    sql: str, control: Control, *, what: str, outputs: Iterable[str] = ()
+) -> exp.Query:
     tree = parse_select(sql, what=what)
     allowed = set(control.datasets)
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             # read_parquet('…'), read_csv(…): a control reads data sets, never files
-            raise ControlDefinitionError(f"{what}: table functions are not allowed ({table.sql('duckdb')})")
+            raise ControlDefinitionError(
+                f"{what}: table functions are not allowed ({table.sql('duckdb')})"
+            )
         if table.db or table.catalog:
-            raise ControlDefinitionError(f"{what}: qualified table names are not allowed ({table.sql('duckdb')})")
+            raise ControlDefinitionError(
+                f"{what}: qualified table names are not allowed ({table.sql('duckdb')})"
+            )
         name = table.name
         if name in ctes:
             continue
         if name not in schema.DATASETS:
-            raise ControlDefinitionError(f"{what}: unknown table {name!r}; tables are the data sets of schema.py")
+            raise ControlDefinitionError(
+                f"{what}: unknown table {name!r}; tables are the data sets of schema.py"
+            )
         if name not in allowed:
-            raise ControlDefinitionError(f"{what}: table {name!r} is not declared in inputs or optional_inputs")
+            raise ControlDefinitionError(
+                f"{what}: table {name!r} is not declared in inputs or optional_inputs"
+            )
     for node in tree.find_all(exp.Placeholder, exp.Parameter):
         name = node.name
         if not name or name == "?":
-            raise ControlDefinitionError(f"{what}: positional placeholders are not allowed; use $name")
+            raise ControlDefinitionError(
+                f"{what}: positional placeholders are not allowed; use $name"
+            )
         if name not in control.params:
             raise ControlDefinitionError(f"{what}: placeholder ${name} is not a declared parameter")
     try:
-        qualify(tree.copy(), schema=cast(dict[str, object], schema_for(allowed)), dialect="duckdb", validate_qualify_columns=True,
-                identify=False)
+        qualify(
+            tree.copy(),
+            schema=cast(dict[str, object], schema_for(allowed)),
+            dialect="duckdb",
+            validate_qualify_columns=True,
+            identify=False,
+        )
     except OptimizeError as exc:
         raise ControlDefinitionError(f"{what}: {exc}") from exc
     names = set(tree.named_selects)
@@ -272,13 +333,17 @@ def _check_query(sql: str, control: Control, *, what: str, outputs: Iterable[str
 def validate(control: Control) -> None:
     """Raise ControlDefinitionError unless the control keeps the contract in the module docstring."""
     if not _ID_RE.match(control.id):
-        raise ControlDefinitionError(f"{control.id!r}: an id is upper-case words joined by '-', e.g. INV-DUP-EXACT")
+        raise ControlDefinitionError(
+            f"{control.id!r}: an id is upper-case words joined by '-', e.g. INV-DUP-EXACT"
+        )
     if control.version < 1:
         raise ControlDefinitionError(f"{control.id}: version starts at 1")
     if control.severity not in SEVERITY_WEIGHTS:
         raise ControlDefinitionError(f"{control.id}: severity must be hög, medel or låg")
     if control.case_type not in CASE_TYPES:
-        raise ControlDefinitionError(f"{control.id}: case_type must be one of {', '.join(CASE_TYPES)}")
+        raise ControlDefinitionError(
+            f"{control.id}: case_type must be one of {', '.join(CASE_TYPES)}"
+        )
     if not 0 < control.expected_share <= 1:
         raise ControlDefinitionError(f"{control.id}: expected_share is a share between 0 and 1")
     if not control.inputs:
@@ -297,7 +362,9 @@ def validate(control: Control) -> None:
         allowed = schema_for([name])[name]
         for column in columns:
             if column not in allowed:
-                raise ControlDefinitionError(f"{control.id}: evidence column {name}.{column} does not exist")
+                raise ControlDefinitionError(
+                    f"{control.id}: evidence column {name}.{column} does not exist"
+                )
     for name, p in control.params.items():
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ControlDefinitionError(f"{control.id}: parameter names are snake_case ({name!r})")
@@ -311,9 +378,12 @@ def validate(control: Control) -> None:
         for placeholder in _TEMPLATE_RE.findall(template):
             if placeholder not in returned:
                 raise ControlDefinitionError(
-                    f"{control.id}: the explanation uses %({placeholder})s but the SELECT does not return it")
+                    f"{control.id}: the explanation uses %({placeholder})s but the SELECT does not return it"
+                )
     if isinstance(control.explanation, Mapping) and "explanation_key" not in returned:
-        raise ControlDefinitionError(f"{control.id}: several explanations need an explanation_key column")
+        raise ControlDefinitionError(
+            f"{control.id}: several explanations need an explanation_key column"
+        )
     if control.examined_sql:
         _check_query(control.examined_sql, control, what=f"{control.id} examined_sql")
     for check in control.not_applicable_checks:

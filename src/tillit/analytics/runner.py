@@ -36,7 +36,9 @@ from tillit.analytics.registry import get as _get
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-SCORE_EXPLANATION = _("Amount at risk %(amount_at_risk)s × severity weight %(weight)s (%(severity)s)")
+SCORE_EXPLANATION = _(
+    "Amount at risk %(amount_at_risk)s × severity weight %(weight)s (%(severity)s)"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class Hit:
     score_params: dict[str, Any]
     explanation_template: str  # English template, filled from explanation_params
     explanation_params: dict[str, Any]
-    evidence: list[dict[str, Any]]  # {"dataset", "key", "source" (Parquet path), "values": {column: value}}
+    evidence: list[
+        dict[str, Any]
+    ]  # {"dataset", "key", "source" (Parquet path), "values": {column: value}}
     evidence_keys: list[str]  # sorted 'dataset:key'
     board: str = ""
 
@@ -73,7 +77,9 @@ class ControlResult:
     duration: float = 0.0
     over_firing: bool = False
     expected_share: float = 0.02
-    error: str | None = None  # the engine's message when the control failed (then also not_applicable)
+    error: str | None = (
+        None  # the engine's message when the control failed (then also not_applicable)
+    )
 
     @property
     def hit_share(self) -> float | None:
@@ -96,7 +102,9 @@ class RunResult:
         return [h for c in self.controls for h in c.hits]
 
 
-def fingerprint(control_id: str, subject_type: str, subject_id: str, evidence_keys: Iterable[str]) -> str:
+def fingerprint(
+    control_id: str, subject_type: str, subject_id: str, evidence_keys: Iterable[str]
+) -> str:
     """Stable across re-runs for the same evidence: no run id, no version, no amounts."""
     text = "\x1f".join([control_id, f"{subject_type}:{subject_id}", *sorted(set(evidence_keys))])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -130,25 +138,33 @@ def run_controls(
         results = []
         profiles: dict[str, dict[str, int]] = {}  # per data set, computed once per run
         for i, control in enumerate(controls, start=1):
-            results.append(_run_one(eng, control, sources, (params or {}).get(control.id), profiles))
+            results.append(
+                _run_one(eng, control, sources, (params or {}).get(control.id), profiles)
+            )
             if progress:
                 progress(i, len(controls), control.id)
     finally:
         if own:
             eng.close()
-    return RunResult(engine=eng.name, started_at=started_at, duration=time.perf_counter() - t0, controls=results)
+    return RunResult(
+        engine=eng.name, started_at=started_at, duration=time.perf_counter() - t0, controls=results
+    )
 
 
 def _profile(eng: Engine, name: str) -> dict[str, int]:
     """Rows of a registered data set and the non-empty values per canonical column, in one query."""
     columns = [c for c, _t in canonical_columns(name)]
-    counts = ", ".join(["count(*) AS \"*\"", *(f'count("{c}") AS "{c}"' for c in columns)])
+    counts = ", ".join(['count(*) AS "*"', *(f'count("{c}") AS "{c}"' for c in columns)])
     row = eng.execute(eng.transpile(f'SELECT {counts} FROM "{name}"')).to_pylist()[0]  # noqa: S608
     return {k: int(v) for k, v in row.items()}
 
 
-def _not_applicable(eng: Engine, control: Control, sources: Mapping[str, DatasetSource],
-                    profiles: dict[str, dict[str, int]]) -> tuple[str, dict] | None:
+def _not_applicable(
+    eng: Engine,
+    control: Control,
+    sources: Mapping[str, DatasetSource],
+    profiles: dict[str, dict[str, int]],
+) -> tuple[str, dict] | None:
     for name in control.inputs:
         source = sources.get(name)
         if source is None or not source.paths:
@@ -156,29 +172,53 @@ def _not_applicable(eng: Engine, control: Control, sources: Mapping[str, Dataset
     for name, columns in control.inputs.items():
         for column in columns:
             if column in sources[name].unavailable:
-                return (_("The column %(column)s of %(dataset)s is not delivered by the source system."),
-                        {"dataset": name, "column": column})
+                return (
+                    _(
+                        "The column %(column)s of %(dataset)s is not delivered by the source system."
+                    ),
+                    {"dataset": name, "column": column},
+                )
     for name, columns in control.inputs.items():
         profile = profiles[name]
         needed = control.min_rows.get(name, 1)
         if profile["*"] < needed:
-            return (_("The data set %(dataset)s has %(rows)s rows; the control needs at least %(min_rows)s."),
-                    {"dataset": name, "rows": profile["*"], "min_rows": needed})
+            return (
+                _(
+                    "The data set %(dataset)s has %(rows)s rows; the control needs at least %(min_rows)s."
+                ),
+                {"dataset": name, "rows": profile["*"], "min_rows": needed},
+            )
         for column in columns:
             if profile[column] == 0:
-                return _("The column %(column)s of %(dataset)s is empty."), {"dataset": name, "column": column}
+                return _("The column %(column)s of %(dataset)s is empty."), {
+                    "dataset": name,
+                    "column": column,
+                }
     for check in control.not_applicable_checks:
-        table = eng.query(check.sql, control.resolve_params(None), label=f"{control.id} check").table
+        table = eng.query(
+            check.sql, control.resolve_params(None), label=f"{control.id} check"
+        ).table
         if table.num_rows:
             return check.reason, _plain(table.to_pylist()[0])
     return None
 
 
-def _run_one(eng: Engine, control: Control, sources: Mapping[str, DatasetSource],
-             overrides: Mapping[str, Any] | None, profiles: dict[str, dict[str, int]]) -> ControlResult:
+def _run_one(
+    eng: Engine,
+    control: Control,
+    sources: Mapping[str, DatasetSource],
+    overrides: Mapping[str, Any] | None,
+    profiles: dict[str, dict[str, int]],
+) -> ControlResult:
     t0 = time.perf_counter()
-    result = ControlResult(control_id=control.id, version=control.version, engine=eng.name, sql="", params={},
-                           expected_share=control.expected_share)
+    result = ControlResult(
+        control_id=control.id,
+        version=control.version,
+        engine=eng.name,
+        sql="",
+        params={},
+        expected_share=control.expected_share,
+    )
     try:
         result.params = control.resolve_params(overrides)
     except ParamError as exc:
@@ -196,7 +236,9 @@ def _run_one(eng: Engine, control: Control, sources: Mapping[str, DatasetSource]
             return result
         result.rows_examined = sum(profiles[d]["*"] for d in control.datasets)
         if control.examined_sql:
-            result.subjects_examined = int(eng.query(control.examined_sql, result.params).table.column(0)[0].as_py() or 0)
+            result.subjects_examined = int(
+                eng.query(control.examined_sql, result.params).table.column(0)[0].as_py() or 0
+            )
         else:
             result.subjects_examined = profiles[next(iter(control.inputs))]["*"]
         ran = eng.run(control, result.params)
@@ -208,7 +250,10 @@ def _run_one(eng: Engine, control: Control, sources: Mapping[str, DatasetSource]
         result.not_applicable = _("The control failed on %(engine)s: %(error)s")
         result.not_applicable_params = {"engine": eng.name, "error": result.error}
         result.hits = []
-    result.over_firing = bool(result.subjects_examined) and len(result.hits) / result.subjects_examined > control.expected_share
+    result.over_firing = (
+        bool(result.subjects_examined)
+        and len(result.hits) / result.subjects_examined > control.expected_share
+    )
     result.duration = time.perf_counter() - t0
     return result
 
@@ -224,7 +269,9 @@ def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _hits(eng: Engine, control: Control, rows: list[dict[str, Any]]) -> list[Hit]:
-    evidence_values = _evidence(eng, control, {k for r in rows for k in (r.get("evidence_keys") or [])})
+    evidence_values = _evidence(
+        eng, control, {k for r in rows for k in (r.get("evidence_keys") or [])}
+    )
     hits = []
     for row in rows:
         # a control may lower or raise the severity per hit (INV-SPLIT's second tier) with a
@@ -236,25 +283,40 @@ def _hits(eng: Engine, control: Control, rows: list[dict[str, Any]]) -> list[Hit
         keys = sorted({str(k) for k in (row.get("evidence_keys") or [])})
         amount = Decimal(str(row.get("amount_at_risk") or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
         subject_type, subject_id = str(row["subject_type"]), str(row["subject_id"])
-        extra = {k: v for k, v in row.items() if k not in OUTPUT_COLUMNS and k not in ("explanation_key", "severity")}
+        extra = {
+            k: v
+            for k, v in row.items()
+            if k not in OUTPUT_COLUMNS and k not in ("explanation_key", "severity")
+        }
         params = _plain(extra)
         params["amount_at_risk"] = amount
         score = (amount * weight).quantize(CENT)
-        hits.append(Hit(
-            control_id=control.id, version=control.version,
-            fingerprint=fingerprint(control.id, subject_type, subject_id, keys),
-            subject_type=subject_type, subject_id=subject_id, amount_at_risk=amount, severity=severity,
-            score=score, score_explanation=SCORE_EXPLANATION,
-            score_params={"amount_at_risk": amount, "weight": weight, "severity": severity},
-            explanation_template=control.explanation_for(row.get("explanation_key")), explanation_params=params,
-            evidence=[evidence_values.get(k) or _evidence_item(k) for k in keys], evidence_keys=keys,
-            board=str(row.get("board") or ""),
-        ))
+        hits.append(
+            Hit(
+                control_id=control.id,
+                version=control.version,
+                fingerprint=fingerprint(control.id, subject_type, subject_id, keys),
+                subject_type=subject_type,
+                subject_id=subject_id,
+                amount_at_risk=amount,
+                severity=severity,
+                score=score,
+                score_explanation=SCORE_EXPLANATION,
+                score_params={"amount_at_risk": amount, "weight": weight, "severity": severity},
+                explanation_template=control.explanation_for(row.get("explanation_key")),
+                explanation_params=params,
+                evidence=[evidence_values.get(k) or _evidence_item(k) for k in keys],
+                evidence_keys=keys,
+                board=str(row.get("board") or ""),
+            )
+        )
     hits.sort(key=lambda h: (-h.score, h.fingerprint))
     return hits
 
 
-def _evidence_item(key: str, source: str | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+def _evidence_item(
+    key: str, source: str | None = None, values: dict[str, Any] | None = None
+) -> dict[str, Any]:
     dataset, _sep, row_key = key.partition(":")
     return {"dataset": dataset, "key": row_key, "source": source, "values": values or {}}
 

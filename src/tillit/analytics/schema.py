@@ -19,13 +19,29 @@ ColumnType = Literal["str", "int", "decimal", "date", "datetime", "bool"]
 # (DuckDB, and sqlglot's view of it) and of Spark. Timestamps are stored in UTC with Swedish local
 # time known to the importer (ingest.TIMEZONE), so the Arrow type carries the zone.
 ARROW_TYPES: dict[str, pa.DataType] = {
-    "str": pa.string(), "int": pa.int64(), "decimal": pa.decimal128(18, 2), "date": pa.date32(),
-    "datetime": pa.timestamp("us", tz="Europe/Stockholm"), "bool": pa.bool_(),
+    "str": pa.string(),
+    "int": pa.int64(),
+    "decimal": pa.decimal128(18, 2),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us", tz="Europe/Stockholm"),
+    "bool": pa.bool_(),
 }
-SQL_TYPES: dict[str, str] = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(18,2)", "date": "DATE",
-                             "datetime": "TIMESTAMP", "bool": "BOOLEAN"}
-SPARK_TYPES: dict[str, str] = {"str": "string", "int": "bigint", "decimal": "decimal(18,2)", "date": "date",
-                               "datetime": "timestamp", "bool": "boolean"}
+SQL_TYPES: dict[str, str] = {
+    "str": "VARCHAR",
+    "int": "BIGINT",
+    "decimal": "DECIMAL(18,2)",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "bool": "BOOLEAN",
+}
+SPARK_TYPES: dict[str, str] = {
+    "str": "string",
+    "int": "bigint",
+    "decimal": "decimal(18,2)",
+    "date": "date",
+    "datetime": "timestamp",
+    "bool": "boolean",
+}
 
 
 @dataclass(frozen=True)
@@ -78,148 +94,438 @@ def _add(spec: DatasetSpec) -> None:
     DATASETS[spec.name] = spec
 
 
-_add(DatasetSpec("suppliers", _("Supplier register"), (
-    _c("supplier_id", req=True), _c("name", req=True), _c("orgnr", ident="orgnr"), _c("address"),
-    _c("postal_code"), _c("city"), _c("country"), _c("created_date", "date"), _c("created_by"),
-), key="supplier_id"))
-_add(DatasetSpec("supplier_accounts", _("Supplier bank accounts"), (
-    _c("supplier_id", req=True), _c("bank_account", req=True, ident="bank_account"),
-    _c("valid_from", "date", True), _c("valid_to", "date"), _c("changed_by"),
-), key=None, period_column="valid_from"))
-_add(DatasetSpec("invoices", _("Supplier invoices"), (
-    _c("invoice_id", req=True), _c("supplier_id", req=True),
-    Column("invoice_number", required=True, flagged=True),
-    _c("invoice_date", "date", True), _c("amount", "decimal", True), _c("vat_amount", "decimal"),
-    _c("due_date", "date"), _c("received_date", "date"), _c("bank_account", ident="bank_account"),
-    _c("ocr_reference"), _c("board"), _c("unit"), _c("account"), _c("description"),
-    _c("attested_by"), _c("registered_by"), _c("contract_id"), _c("order_id"),
-), key="invoice_id", period_column="invoice_date",
-    # an AP export with one date and no payment date: that date is the invoice's (Nigrini's 'Date')
-    aliases={"invoice_date": ("fakturadatum", "fakt datum", "invoice date", "dokumentdatum", "date", "datum")}))
-_add(DatasetSpec("payments", _("Payments"), (
-    _c("payment_id", req=True), _c("payment_date", "date", True), _c("amount", "decimal", True),
-    _c("bank_account", req=True, ident="bank_account"), _c("invoice_id"), _c("payee_id"),
-    _c("payee_name"), _c("source"),
-), key="payment_id", period_column="payment_date"))
-_add(DatasetSpec("contracts", _("Contracts"), (
-    _c("contract_id", req=True), _c("supplier_orgnr", req=True, ident="orgnr"),
-    _c("valid_from", "date", True), _c("valid_to", "date"), _c("value", "decimal"),
-    _c("procurement"), _c("category"), _c("board"), _c("checked_date", "date"),
-), key="contract_id", period_column="valid_from"))
-_add(DatasetSpec("supplier_status", _("Supplier checks"), (
-    _c("orgnr", req=True, ident="orgnr"), _c("checked_date", "date", True), _c("f_tax", "bool"),
-    _c("vat_registered", "bool"), _c("employer_registered", "bool"), _c("tax_debt", "decimal"),
-    _c("status"), _c("status_date", "date"), _c("registered_date", "date"),
-), key=None, period_column="checked_date"))
-_add(DatasetSpec("company_roles", _("Company representatives and beneficial owners"), (
-    _c("orgnr", req=True, ident="orgnr"), _c("personnummer", req=True, ident="personnummer"),
-    _c("role", req=True), _c("valid_from", "date"), _c("valid_to", "date"), _c("name"),
-), key=None))
-_add(DatasetSpec("employees", _("Employees and elected representatives"), (
-    _c("employee_id", req=True), _c("personnummer", req=True, ident="personnummer"), _c("name"),
-    _c("address"), _c("postal_code"), _c("bank_account", ident="bank_account"), _c("unit"),
-    _c("role"), _c("employed_from", "date"), _c("employed_to", "date"), _c("politician", "bool"),
-), key="employee_id"))
-_add(DatasetSpec("grants", _("Grants"), (
-    _c("grant_id", req=True), _c("board", req=True), _c("recipient_orgnr", req=True, ident="orgnr"),
-    _c("recipient_name", req=True), _c("amount", "decimal", True), _c("period_from", "date", True),
-    _c("period_to", "date", True), _c("purpose"), _c("decided_date", "date"),
-    _c("paid_date", "date"), _c("bank_account", ident="bank_account"),
-    _c("reported_members", "int"), _c("reported_activities", "int"),
-), key="grant_id", period_column="period_from"))
-_add(DatasetSpec("benefit_payments", _("Economic assistance payments"), (
-    _c("payment_id", req=True), _c("household_id", req=True),
-    _c("applicant", req=True, ident="personnummer"), _c("co_applicant", ident="personnummer"),
-    _c("period", req=True), _c("amount", "decimal", True), _c("paid_date", "date", True),
-    _c("bank_account", ident="bank_account"), _c("address"), _c("postal_code"), _c("apartment"),
-    _c("household_size", "int"),
-), key="payment_id", period_column="paid_date"))
-_add(DatasetSpec("population", _("Population register extract"), (
-    _c("personnummer", req=True, ident="personnummer"), _c("name"), _c("address"),
-    _c("postal_code"), _c("apartment"), _c("registered_from", "date"), _c("status", req=True),
-    _c("status_date", "date"), _c("birth_date", "date"),
-), key="personnummer"))
-_add(DatasetSpec("care_visits", _("Home care visits"), (
-    _c("visit_id", req=True), _c("provider_orgnr", req=True, ident="orgnr"),
-    _c("client", req=True, ident="personnummer"), _c("staff_id", req=True),
-    _c("start", "datetime", True), _c("end", "datetime", True), _c("billed_minutes", "int"),
-    _c("service"),
-), key="visit_id", period_column="start"))
-_add(DatasetSpec("care_decisions", _("Home care decisions"), (
-    _c("decision_id", req=True), _c("client", req=True, ident="personnummer"),
-    _c("provider_orgnr", req=True, ident="orgnr"), _c("valid_from", "date", True),
-    _c("valid_to", "date"), _c("granted_minutes_per_month", "int", True), _c("service"),
-), key="decision_id", period_column="valid_from"))
-_add(DatasetSpec("parking_permits", _("Parking permits for disabled persons"), (
-    _c("permit_id", req=True), _c("holder", req=True, ident="personnummer"),
-    _c("valid_from", "date", True), _c("valid_to", "date", True),
-), key="permit_id", period_column="valid_from"))
-_add(DatasetSpec("ledger", _("General ledger"), (
-    _c("voucher_id", req=True), _c("voucher_date", "date", True), _c("account", req=True),
-    _c("amount", "decimal", True), _c("series"), _c("text"), _c("registered_by"),
-    _c("registered_at", "datetime"), _c("unit"), _c("project"),
-), key=None, period_column="voucher_date"))
+_add(
+    DatasetSpec(
+        "suppliers",
+        _("Supplier register"),
+        (
+            _c("supplier_id", req=True),
+            _c("name", req=True),
+            _c("orgnr", ident="orgnr"),
+            _c("address"),
+            _c("postal_code"),
+            _c("city"),
+            _c("country"),
+            _c("created_date", "date"),
+            _c("created_by"),
+        ),
+        key="supplier_id",
+    )
+)
+_add(
+    DatasetSpec(
+        "supplier_accounts",
+        _("Supplier bank accounts"),
+        (
+            _c("supplier_id", req=True),
+            _c("bank_account", req=True, ident="bank_account"),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date"),
+            _c("changed_by"),
+        ),
+        key=None,
+        period_column="valid_from",
+    )
+)
+_add(
+    DatasetSpec(
+        "invoices",
+        _("Supplier invoices"),
+        (
+            _c("invoice_id", req=True),
+            _c("supplier_id", req=True),
+            Column("invoice_number", required=True, flagged=True),
+            _c("invoice_date", "date", True),
+            _c("amount", "decimal", True),
+            _c("vat_amount", "decimal"),
+            _c("due_date", "date"),
+            _c("received_date", "date"),
+            _c("bank_account", ident="bank_account"),
+            _c("ocr_reference"),
+            _c("board"),
+            _c("unit"),
+            _c("account"),
+            _c("description"),
+            _c("attested_by"),
+            _c("registered_by"),
+            _c("contract_id"),
+            _c("order_id"),
+        ),
+        key="invoice_id",
+        period_column="invoice_date",
+        # an AP export with one date and no payment date: that date is the invoice's (Nigrini's 'Date')
+        aliases={
+            "invoice_date": (
+                "fakturadatum",
+                "fakt datum",
+                "invoice date",
+                "dokumentdatum",
+                "date",
+                "datum",
+            )
+        },
+    )
+)
+_add(
+    DatasetSpec(
+        "payments",
+        _("Payments"),
+        (
+            _c("payment_id", req=True),
+            _c("payment_date", "date", True),
+            _c("amount", "decimal", True),
+            _c("bank_account", req=True, ident="bank_account"),
+            _c("invoice_id"),
+            _c("payee_id"),
+            _c("payee_name"),
+            _c("source"),
+        ),
+        key="payment_id",
+        period_column="payment_date",
+    )
+)
+_add(
+    DatasetSpec(
+        "contracts",
+        _("Contracts"),
+        (
+            _c("contract_id", req=True),
+            _c("supplier_orgnr", req=True, ident="orgnr"),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date"),
+            _c("value", "decimal"),
+            _c("procurement"),
+            _c("category"),
+            _c("board"),
+            _c("checked_date", "date"),
+        ),
+        key="contract_id",
+        period_column="valid_from",
+    )
+)
+_add(
+    DatasetSpec(
+        "supplier_status",
+        _("Supplier checks"),
+        (
+            _c("orgnr", req=True, ident="orgnr"),
+            _c("checked_date", "date", True),
+            _c("f_tax", "bool"),
+            _c("vat_registered", "bool"),
+            _c("employer_registered", "bool"),
+            _c("tax_debt", "decimal"),
+            _c("status"),
+            _c("status_date", "date"),
+            _c("registered_date", "date"),
+        ),
+        key=None,
+        period_column="checked_date",
+    )
+)
+_add(
+    DatasetSpec(
+        "company_roles",
+        _("Company representatives and beneficial owners"),
+        (
+            _c("orgnr", req=True, ident="orgnr"),
+            _c("personnummer", req=True, ident="personnummer"),
+            _c("role", req=True),
+            _c("valid_from", "date"),
+            _c("valid_to", "date"),
+            _c("name"),
+        ),
+        key=None,
+    )
+)
+_add(
+    DatasetSpec(
+        "employees",
+        _("Employees and elected representatives"),
+        (
+            _c("employee_id", req=True),
+            _c("personnummer", req=True, ident="personnummer"),
+            _c("name"),
+            _c("address"),
+            _c("postal_code"),
+            _c("bank_account", ident="bank_account"),
+            _c("unit"),
+            _c("role"),
+            _c("employed_from", "date"),
+            _c("employed_to", "date"),
+            _c("politician", "bool"),
+        ),
+        key="employee_id",
+    )
+)
+_add(
+    DatasetSpec(
+        "grants",
+        _("Grants"),
+        (
+            _c("grant_id", req=True),
+            _c("board", req=True),
+            _c("recipient_orgnr", req=True, ident="orgnr"),
+            _c("recipient_name", req=True),
+            _c("amount", "decimal", True),
+            _c("period_from", "date", True),
+            _c("period_to", "date", True),
+            _c("purpose"),
+            _c("decided_date", "date"),
+            _c("paid_date", "date"),
+            _c("bank_account", ident="bank_account"),
+            _c("reported_members", "int"),
+            _c("reported_activities", "int"),
+        ),
+        key="grant_id",
+        period_column="period_from",
+    )
+)
+_add(
+    DatasetSpec(
+        "benefit_payments",
+        _("Economic assistance payments"),
+        (
+            _c("payment_id", req=True),
+            _c("household_id", req=True),
+            _c("applicant", req=True, ident="personnummer"),
+            _c("co_applicant", ident="personnummer"),
+            _c("period", req=True),
+            _c("amount", "decimal", True),
+            _c("paid_date", "date", True),
+            _c("bank_account", ident="bank_account"),
+            _c("address"),
+            _c("postal_code"),
+            _c("apartment"),
+            _c("household_size", "int"),
+        ),
+        key="payment_id",
+        period_column="paid_date",
+    )
+)
+_add(
+    DatasetSpec(
+        "population",
+        _("Population register extract"),
+        (
+            _c("personnummer", req=True, ident="personnummer"),
+            _c("name"),
+            _c("address"),
+            _c("postal_code"),
+            _c("apartment"),
+            _c("registered_from", "date"),
+            _c("status", req=True),
+            _c("status_date", "date"),
+            _c("birth_date", "date"),
+        ),
+        key="personnummer",
+    )
+)
+_add(
+    DatasetSpec(
+        "care_visits",
+        _("Home care visits"),
+        (
+            _c("visit_id", req=True),
+            _c("provider_orgnr", req=True, ident="orgnr"),
+            _c("client", req=True, ident="personnummer"),
+            _c("staff_id", req=True),
+            _c("start", "datetime", True),
+            _c("end", "datetime", True),
+            _c("billed_minutes", "int"),
+            _c("service"),
+        ),
+        key="visit_id",
+        period_column="start",
+    )
+)
+_add(
+    DatasetSpec(
+        "care_decisions",
+        _("Home care decisions"),
+        (
+            _c("decision_id", req=True),
+            _c("client", req=True, ident="personnummer"),
+            _c("provider_orgnr", req=True, ident="orgnr"),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date"),
+            _c("granted_minutes_per_month", "int", True),
+            _c("service"),
+        ),
+        key="decision_id",
+        period_column="valid_from",
+    )
+)
+_add(
+    DatasetSpec(
+        "parking_permits",
+        _("Parking permits for disabled persons"),
+        (
+            _c("permit_id", req=True),
+            _c("holder", req=True, ident="personnummer"),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date", True),
+        ),
+        key="permit_id",
+        period_column="valid_from",
+    )
+)
+_add(
+    DatasetSpec(
+        "ledger",
+        _("General ledger"),
+        (
+            _c("voucher_id", req=True),
+            _c("voucher_date", "date", True),
+            _c("account", req=True),
+            _c("amount", "decimal", True),
+            _c("series"),
+            _c("text"),
+            _c("registered_by"),
+            _c("registered_at", "datetime"),
+            _c("unit"),
+            _c("project"),
+        ),
+        key=None,
+        period_column="voucher_date",
+    )
+)
 
 # The second control family (issue 18): the checks of providers' key persons.
-_add(DatasetSpec("provider_checks", _("Checks of providers' key persons"), (
-    _c("orgnr", req=True, ident="orgnr"), _c("personnummer", req=True, ident="personnummer"),
-    _c("check_type", req=True), _c("checked_date", "date", True), _c("result", req=True),
-), key=None, period_column="checked_date", aliases={
-    "check_type": ("kontrolltyp", "typ av kontroll", "kontroll", "check"),
-    "checked_date": ("kontrolldatum", "kontrollerad", "datum for kontroll", "check date"),
-    "result": ("resultat", "utfall", "outcome"),
-}))
-_add(DatasetSpec("placements", _("Placements (HVB, family homes, supported housing, sheltered housing)"), (
-    _c("placement_id", req=True), _c("client", req=True, ident="personnummer"),
-    _c("provider_orgnr", req=True, ident="orgnr"), _c("kind", req=True), _c("valid_from", "date", True),
-    _c("valid_to", "date"), _c("daily_rate", "decimal", True),
-), key="placement_id", period_column="valid_from", aliases={
-    "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
-    "client": ("klient", "barn", "personnummer", "pnr"),
-    "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
-    "kind": ("placeringsform", "typ", "boendeform"),
-    "daily_rate": ("dygnspris", "dygnskostnad", "pris per dygn", "dygnsersattning"),
-}))
-_add(DatasetSpec("placement_billing", _("Billed placement days"), (
-    _c("billing_id", req=True), _c("placement_id", req=True), _c("invoice_id"),
-    _c("client", req=True, ident="personnummer"), _c("provider_orgnr", req=True, ident="orgnr"),
-    _c("days_from", "date", True), _c("days_to", "date", True), _c("amount", "decimal", True),
-), key="billing_id", period_column="days_from", aliases={
-    "billing_id": ("debitering", "debiteringsid", "fakturarad"),
-    "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
-    "client": ("klient", "barn", "personnummer", "pnr"),
-    "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
-    "days_from": ("fran och med", "fran datum", "from", "period fran"),
-    "days_to": ("till och med", "till datum", "tom", "period till"),
-    "amount": ("belopp", "fakturerat belopp", "summa"),
-}))
-_add(DatasetSpec("housing_adaptations", _("Housing adaptation grants"), (
-    _c("grant_id", req=True), _c("applicant", req=True, ident="personnummer"), _c("address", req=True),
-    _c("postal_code", req=True), _c("apartment"), _c("work_type", req=True),
-    _c("contractor_orgnr", ident="orgnr"), _c("amount", "decimal", True), _c("decided_date", "date", True),
-    _c("paid_date", "date"),
-), key="grant_id", period_column="decided_date", aliases={
-    "grant_id": ("arende", "arendenummer", "dnr", "diarienummer", "bidrag id"),
-    "applicant": ("sokande", "sokandes personnummer", "personnummer", "pnr"),
-    "apartment": ("lagenhet", "lagenhetsnummer", "lgh", "lgh nr"),
-    "work_type": ("atgard", "atgardstyp", "typ av atgard", "anpassning"),
-    "contractor_orgnr": ("entreprenor", "entreprenorens orgnr", "utforare orgnr"),
-    "decided_date": ("beslutsdatum", "beslutad", "beslut datum"),
-    "paid_date": ("utbetalningsdatum", "utbetald", "betaldatum"),
-}))
+_add(
+    DatasetSpec(
+        "provider_checks",
+        _("Checks of providers' key persons"),
+        (
+            _c("orgnr", req=True, ident="orgnr"),
+            _c("personnummer", req=True, ident="personnummer"),
+            _c("check_type", req=True),
+            _c("checked_date", "date", True),
+            _c("result", req=True),
+        ),
+        key=None,
+        period_column="checked_date",
+        aliases={
+            "check_type": ("kontrolltyp", "typ av kontroll", "kontroll", "check"),
+            "checked_date": ("kontrolldatum", "kontrollerad", "datum for kontroll", "check date"),
+            "result": ("resultat", "utfall", "outcome"),
+        },
+    )
+)
+_add(
+    DatasetSpec(
+        "placements",
+        _("Placements (HVB, family homes, supported housing, sheltered housing)"),
+        (
+            _c("placement_id", req=True),
+            _c("client", req=True, ident="personnummer"),
+            _c("provider_orgnr", req=True, ident="orgnr"),
+            _c("kind", req=True),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date"),
+            _c("daily_rate", "decimal", True),
+        ),
+        key="placement_id",
+        period_column="valid_from",
+        aliases={
+            "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
+            "client": ("klient", "barn", "personnummer", "pnr"),
+            "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
+            "kind": ("placeringsform", "typ", "boendeform"),
+            "daily_rate": ("dygnspris", "dygnskostnad", "pris per dygn", "dygnsersattning"),
+        },
+    )
+)
+_add(
+    DatasetSpec(
+        "placement_billing",
+        _("Billed placement days"),
+        (
+            _c("billing_id", req=True),
+            _c("placement_id", req=True),
+            _c("invoice_id"),
+            _c("client", req=True, ident="personnummer"),
+            _c("provider_orgnr", req=True, ident="orgnr"),
+            _c("days_from", "date", True),
+            _c("days_to", "date", True),
+            _c("amount", "decimal", True),
+        ),
+        key="billing_id",
+        period_column="days_from",
+        aliases={
+            "billing_id": ("debitering", "debiteringsid", "fakturarad"),
+            "placement_id": ("placering", "placeringsnummer", "placerings id", "placering id"),
+            "client": ("klient", "barn", "personnummer", "pnr"),
+            "provider_orgnr": ("utforare", "utforarens orgnr", "anordnare", "leverantor orgnr"),
+            "days_from": ("fran och med", "fran datum", "from", "period fran"),
+            "days_to": ("till och med", "till datum", "tom", "period till"),
+            "amount": ("belopp", "fakturerat belopp", "summa"),
+        },
+    )
+)
+_add(
+    DatasetSpec(
+        "housing_adaptations",
+        _("Housing adaptation grants"),
+        (
+            _c("grant_id", req=True),
+            _c("applicant", req=True, ident="personnummer"),
+            _c("address", req=True),
+            _c("postal_code", req=True),
+            _c("apartment"),
+            _c("work_type", req=True),
+            _c("contractor_orgnr", ident="orgnr"),
+            _c("amount", "decimal", True),
+            _c("decided_date", "date", True),
+            _c("paid_date", "date"),
+        ),
+        key="grant_id",
+        period_column="decided_date",
+        aliases={
+            "grant_id": ("arende", "arendenummer", "dnr", "diarienummer", "bidrag id"),
+            "applicant": ("sokande", "sokandes personnummer", "personnummer", "pnr"),
+            "apartment": ("lagenhet", "lagenhetsnummer", "lgh", "lgh nr"),
+            "work_type": ("atgard", "atgardstyp", "typ av atgard", "anpassning"),
+            "contractor_orgnr": ("entreprenor", "entreprenorens orgnr", "utforare orgnr"),
+            "decided_date": ("beslutsdatum", "beslutad", "beslut datum"),
+            "paid_date": ("utbetalningsdatum", "utbetald", "betaldatum"),
+        },
+    )
+)
 
 # Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
 # matching party imports several municipalities' exports and never sees a personnummer or an
 # organisation number; *_ref is the exporting municipality's own row key, so that each
 # municipality finds its own rows behind a hit.
-_add(DatasetSpec("x_benefit_payments", _("Economic assistance payments, pseudonymised (cross-municipality)"), (
-    _c("municipality", req=True), _c("payment_ref", req=True), _c("person", req=True), _c("role"),
-    _c("period", req=True), _c("amount", "decimal", True),
-), key=None))
-_add(DatasetSpec("x_invoices", _("Supplier invoices, pseudonymised (cross-municipality)"), (
-    _c("municipality", req=True), _c("invoice_ref", req=True), _c("supplier", req=True),
-    _c("invoice_number", req=True), _c("invoice_date", "date"), _c("amount", "decimal", True),
-), key=None))
+_add(
+    DatasetSpec(
+        "x_benefit_payments",
+        _("Economic assistance payments, pseudonymised (cross-municipality)"),
+        (
+            _c("municipality", req=True),
+            _c("payment_ref", req=True),
+            _c("person", req=True),
+            _c("role"),
+            _c("period", req=True),
+            _c("amount", "decimal", True),
+        ),
+        key=None,
+    )
+)
+_add(
+    DatasetSpec(
+        "x_invoices",
+        _("Supplier invoices, pseudonymised (cross-municipality)"),
+        (
+            _c("municipality", req=True),
+            _c("invoice_ref", req=True),
+            _c("supplier", req=True),
+            _c("invoice_number", req=True),
+            _c("invoice_date", "date"),
+            _c("amount", "decimal", True),
+        ),
+        key=None,
+    )
+)
 
 # the data sets a municipality's own systems hold (the x_ exports are made from them)
 MUNICIPAL_DATASETS: tuple[str, ...] = tuple(n for n in DATASETS if not n.startswith("x_"))

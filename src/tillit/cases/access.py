@@ -77,7 +77,9 @@ def can_handle_retention(user) -> bool:
     return getattr(user, "role", None) == Role.COORDINATOR and has_perm(user, "cases.edit")
 
 
-def case_fetch(request: HttpRequest, pk: int, *, perm: str = "cases.view", log: bool = True) -> Case:
+def case_fetch(
+    request: HttpRequest, pk: int, *, perm: str = "cases.view", log: bool = True
+) -> Case:
     """The case, or 404 (other municipality / no such case) or 403 (no access, and logged)."""
     if not has_perm(request.user, perm):
         raise PermissionDenied
@@ -104,9 +106,15 @@ def document_fetch(request: HttpRequest, case_pk: int, pk: int) -> tuple[Case, C
 
 def case_access_log(case: Case) -> QuerySet[AccessLogEntry]:
     """Every logged read of the case, its documents and refused attempts."""
-    document_ids = [str(pk) for pk in CaseDocument.objects.filter(case=case).values_list("pk", flat=True)]
-    return AccessLogEntry.objects.filter(municipality_id=case.municipality_id).filter(
-        Q(object_type__in=["case", DENIED], object_id=str(case.pk))
-        | Q(object_type="casedocument", object_id__in=document_ids)
-        | Q(object_type="case export", object_id=str(case.pk))
-    ).select_related("user")
+    document_ids = [
+        str(pk) for pk in CaseDocument.objects.filter(case=case).values_list("pk", flat=True)
+    ]
+    return (
+        AccessLogEntry.objects.filter(municipality_id=case.municipality_id)
+        .filter(
+            Q(object_type__in=["case", DENIED], object_id=str(case.pk))
+            | Q(object_type="casedocument", object_id__in=document_ids)
+            | Q(object_type="case export", object_id=str(case.pk))
+        )
+        .select_related("user")
+    )

@@ -43,12 +43,24 @@ class CaseOut(Schema):
 
 def _out(case) -> dict:
     return {
-        "id": case.pk, "number": case.number, "title": case.title, "case_type": case.case_type,
-        "source": case.source, "state": case.state, "sensitivity": case.sensitivity,
-        "board": case.board.name if case.board else "", "risk_area": case.risk_area,
-        "amount_concerned": case.amount_concerned, "due_date": case.due_date, "opened_at": case.opened_at,
-        "decided_at": case.decided_at, "closed_at": case.closed_at,
-        "subjects": [{"kind": s.kind, "identifier": s.identifier, "name": s.name} for s in case.subjects.all()],
+        "id": case.pk,
+        "number": case.number,
+        "title": case.title,
+        "case_type": case.case_type,
+        "source": case.source,
+        "state": case.state,
+        "sensitivity": case.sensitivity,
+        "board": case.board.name if case.board else "",
+        "risk_area": case.risk_area,
+        "amount_concerned": case.amount_concerned,
+        "due_date": case.due_date,
+        "opened_at": case.opened_at,
+        "decided_at": case.decided_at,
+        "closed_at": case.closed_at,
+        "subjects": [
+            {"kind": s.kind, "identifier": s.identifier, "name": s.name}
+            for s in case.subjects.all()
+        ],
         "hit_ids": [h.hit_id for h in case.case_hits.all()],
     }
 
@@ -56,8 +68,11 @@ def _out(case) -> dict:
 @router.get("/cases", response=list[CaseOut])
 def list_cases(request, state: str = "", case_type: str = "", source: str = ""):
     require_api(request, "cases.view")
-    cases = list(selectors.case_list(user=request.user, state=state, case_type=case_type, source=source)
-                 .prefetch_related("subjects", "case_hits")[:1000])
+    cases = list(
+        selectors.case_list(
+            user=request.user, state=state, case_type=case_type, source=source
+        ).prefetch_related("subjects", "case_hits")[:1000]
+    )
     log_personal_data(request, object_type="cases", object_id=f"api:{len(cases)}", action="export")
     return [_out(c) for c in cases]
 

@@ -41,11 +41,18 @@ def document_text(filename: str, content_type: str, content: bytes) -> str:
         import pypdf
 
         try:
-            return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+            return "\n".join(
+                page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(content)).pages
+            )
         except pypdf.errors.PdfReadError:
             raise NotReadable(_("“%(name)s” is not a readable PDF.") % {"name": filename}) from None
-    raise NotReadable(_("Tillit can make a masked copy of text, Word (.docx) and PDF files only; “%(name)s” is "
-                        "none of them. Mask it by hand and register the copy as a document.") % {"name": filename})
+    raise NotReadable(
+        _(
+            "Tillit can make a masked copy of text, Word (.docx) and PDF files only; “%(name)s” is "
+            "none of them. Mask it by hand and register the copy as a document."
+        )
+        % {"name": filename}
+    )
 
 
 def _pattern(passage: str) -> re.Pattern:
@@ -160,7 +167,14 @@ def released_pdf(*, title: str, header: str, text: str, maskings: list[tuple[str
                 if run.mask is None:
                     pdf.drawString(x, y, run.text)
                 else:
-                    pdf.rect(x, y - 3, stringWidth(run.text.rstrip(), font, size), size + 2, stroke=0, fill=1)
+                    pdf.rect(
+                        x,
+                        y - 3,
+                        stringWidth(run.text.rstrip(), font, size),
+                        size + 2,
+                        stroke=0,
+                        fill=1,
+                    )
                 x += w
             if grounds:
                 pdf.setFont("Helvetica", 7)
@@ -168,8 +182,12 @@ def released_pdf(*, title: str, header: str, text: str, maskings: list[tuple[str
                 pdf.setFont(font, size)
             y -= leading
     pdf.setFont("Helvetica", 7)
-    pdf.drawString(left, max(y - leading, 1.6 * cm),
-                   "Maskerat enligt beslut om utlämnande av allmän handling. Upprättad i Tillit "
-                   + timezone.localtime().strftime("%Y-%m-%d %H:%M") + ".")
+    pdf.drawString(
+        left,
+        max(y - leading, 1.6 * cm),
+        "Maskerat enligt beslut om utlämnande av allmän handling. Upprättad i Tillit "
+        + timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        + ".",
+    )
     pdf.save()
     return buffer.getvalue()

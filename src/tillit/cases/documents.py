@@ -28,18 +28,41 @@ from tillit.cases.models import (
 
 # When to report to the police: the guideline Nacka asked for. Keys are stored on the report.
 POLICE_CHECKLIST: list[tuple[str, str]] = [
-    ("incorrect_information", _("Someone gave incorrect information, or failed to report changed circumstances "
-                                "they were obliged to report (Benefit Offences Act 2 §).")),
-    ("risk_of_wrong_payment", _("This caused a risk that a benefit was paid wrongly or with too high an amount.")),
-    ("benefit_in_scope", _("The payment is a benefit under the Benefit Offences Act (for example financial "
-                           "assistance under the Social Services Act); the municipality must then report "
-                           "a suspected offence (6 §).")),
+    (
+        "incorrect_information",
+        _(
+            "Someone gave incorrect information, or failed to report changed circumstances "
+            "they were obliged to report (Benefit Offences Act 2 §)."
+        ),
+    ),
+    (
+        "risk_of_wrong_payment",
+        _("This caused a risk that a benefit was paid wrongly or with too high an amount."),
+    ),
+    (
+        "benefit_in_scope",
+        _(
+            "The payment is a benefit under the Benefit Offences Act (for example financial "
+            "assistance under the Social Services Act); the municipality must then report "
+            "a suspected offence (6 §)."
+        ),
+    ),
     ("intent_or_negligence", _("The lay assessment finds intent or gross negligence likely.")),
-    ("deception", _("The municipality was deceived into a payment outside the Benefit Offences Act, for example "
-                    "an invoice, a grant or home care billed but not given (Penal Code 9 ch. 1 §, fraud).")),
+    (
+        "deception",
+        _(
+            "The municipality was deceived into a payment outside the Benefit Offences Act, for example "
+            "an invoice, a grant or home care billed but not given (Penal Code 9 ch. 1 §, fraud)."
+        ),
+    ),
     ("forged_documents", _("Documents appear forged or falsified (Penal Code 14 ch.).")),
-    ("influence_on_staff", _("An official was offered a benefit, threatened or pressured (Penal Code 10 ch. "
-                             "5 a–b §§, 17 ch.).")),
+    (
+        "influence_on_staff",
+        _(
+            "An official was offered a benefit, threatened or pressured (Penal Code 10 ch. "
+            "5 a–b §§, 17 ch.)."
+        ),
+    ),
 ]
 
 # What a police report should contain, shown beside the form.
@@ -48,16 +71,22 @@ POLICE_GUIDANCE: list[str] = [
     _("What happened: the period, the payments and amounts, the information that was incorrect."),
     _("How it was discovered, and what the municipality has done since."),
     _("The documents that show it, as numbered attachments."),
-    _("A contact person at the municipality. Do not state that anyone is guilty: that is for the police and "
-      "the prosecutor."),
+    _(
+        "A contact person at the municipality. Do not state that anyone is guilty: that is for the police and "
+        "the prosecutor."
+    ),
 ]
 
 
 def police_report_grounds(checklist: dict[str, bool]) -> bool:
     """A benefit offence needs the first three items together; the other offences stand on their own."""
-    benefit_offence = all(checklist.get(k) for k in ("incorrect_information", "risk_of_wrong_payment",
-                                                     "benefit_in_scope"))
-    return benefit_offence or any(checklist.get(k) for k in ("deception", "forged_documents", "influence_on_staff"))
+    benefit_offence = all(
+        checklist.get(k)
+        for k in ("incorrect_information", "risk_of_wrong_payment", "benefit_in_scope")
+    )
+    return benefit_offence or any(
+        checklist.get(k) for k in ("deception", "forged_documents", "influence_on_staff")
+    )
 
 
 _ENGINE = Engine(builtins=["tillit.lib.templatetags.sv"], autoescape=False)
@@ -79,7 +108,9 @@ Underskrift: ______________________________
 Namnförtydligande: {{ decision_maker }}
 """
 
-RECOVERY_TEMPLATE = _HEAD + """
+RECOVERY_TEMPLATE = (
+    _HEAD
+    + """
 {% if civil %}KRAV PÅ ÅTERBETALNING{% else %}BESLUT OM ÅTERKRAV{% endif %}
 
 {% if civil %}Datum{% else %}Beslutsdatum{% endif %}: {{ claim.decision_date|datum }}
@@ -106,12 +137,17 @@ Betalning
 {% if civil %}Om du inte håller med om kravet{% else %}Hur man överklagar{% endif %}
 {{ appeal }}
 
-""" + _SIGNATURE + """
+"""
+    + _SIGNATURE
+    + """
 Handläggare
 {{ officer }}
 """
+)
 
-POLICE_TEMPLATE = _HEAD + """
+POLICE_TEMPLATE = (
+    _HEAD
+    + """
 POLISANMÄLAN
 
 Datum: {% if report.reported_on %}{{ report.reported_on|datum }}{% else %}[datum när anmälan skickas]{% endif %}
@@ -145,9 +181,13 @@ Bilagor
 {% for doc in attachments %}{{ forloop.counter }}. {{ doc.title }} ({{ doc.filename }}, SHA-256 {{ doc.sha256 }})
 {% empty %}Inga bilagor.
 {% endfor %}
-""" + _SIGNATURE
+"""
+    + _SIGNATURE
+)
 
-NOTIFICATION_TEMPLATE = _HEAD + """
+NOTIFICATION_TEMPLATE = (
+    _HEAD
+    + """
 UNDERRÄTTELSE OM MISSTÄNKT FELAKTIG UTBETALNING
 
 Datum: {{ notification.sent_on|datum }}
@@ -166,8 +206,11 @@ Uppgifter som lämnas
 Kontaktperson
 {{ officer }}
 """
+)
 
-SANCTION_TEMPLATE = _HEAD + """
+SANCTION_TEMPLATE = (
+    _HEAD
+    + """
 BESLUT OM ÅTGÄRD ENLIGT AUKTORISATIONS- ELLER AVTALSVILLKOREN
 
 Beslutsdatum: {{ sanction.decided_on|datum }}
@@ -185,9 +228,13 @@ Uppföljning
 Om du inte håller med
 Åtgärden grundar sig på avtalet eller auktorisationsvillkoren och kan inte överklagas som ett förvaltningsbeslut. Om du inte håller med, meddela kommunen skriftligen inom 14 dagar och ange skälen. En tvist om avtalet prövas av allmän domstol.
 
-""" + _SIGNATURE
+"""
+    + _SIGNATURE
+)
 
-COMMUNICATION_TEMPLATE = _HEAD + """
+COMMUNICATION_TEMPLATE = (
+    _HEAD
+    + """
 KOMMUNICERING – TILLFÄLLE ATT YTTRA SIG
 
 Datum: {{ letter.sent_on|datum }}
@@ -212,8 +259,11 @@ Du har rätt till tolk. Kontakta handläggaren, så ordnar kommunen en tolk på 
 Handläggare
 {{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
 """
+)
 
-SUMMONS_TEMPLATE = _HEAD + """
+SUMMONS_TEMPLATE = (
+    _HEAD
+    + """
 KALLELSE TILL MÖTE
 
 Datum: {{ letter.sent_on|datum }}
@@ -235,8 +285,11 @@ Kontakta handläggaren så snart du kan, så bokar vi en ny tid. Ange diarienumm
 Handläggare
 {{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
 """
+)
 
-REQUEST_TEMPLATE = _HEAD + """
+REQUEST_TEMPLATE = (
+    _HEAD
+    + """
 BEGÄRAN OM UPPGIFTER
 
 Datum: {{ letter.sent_on|datum }}
@@ -255,8 +308,11 @@ Du har rätt till tolk. Kontakta handläggaren, så ordnar kommunen en tolk på 
 Handläggare
 {{ officer }}{% if lh.phone %}, telefon {{ lh.phone }}{% endif %}
 """
+)
 
-DISCLOSURE_TEMPLATE = _HEAD + """
+DISCLOSURE_TEMPLATE = (
+    _HEAD
+    + """
 BESLUT OM UTLÄMNANDE AV ALLMÄN HANDLING
 
 Beslutsdatum: {{ request.decided_on|datum }}
@@ -277,7 +333,9 @@ Skäl för beslutet
 Hur man överklagar
 Beslutet kan överklagas hos kammarrätten (6 kap. 7 § offentlighets- och sekretesslagen). Skicka överklagandet till {{ lh.authority }} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar (diarienummer {{ case.number }}), hur du vill att det ska ändras och varför. Myndigheten prövar först om beslutet ska ändras och skickar sedan överklagandet vidare till kammarrätten.
 {% endif %}
-""" + _SIGNATURE
+"""
+    + _SIGNATURE
+)
 
 # kind -> (Swedish name shown to the coordinator who edits it, default template)
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -299,48 +357,59 @@ SWEDISH_LEGAL_GROUNDS = {
     RecoveryClaim.LegalGround.DAMAGES: "skadeståndslagen (1972:207)",
     RecoveryClaim.LegalGround.GRANT_TERMS: "villkoren för föreningsbidraget",
     Notification.LegalGround.LAW_2008_206: "lagen (2008:206) om underrättelseskyldighet vid felaktiga "
-                                           "utbetalningar från välfärdssystemen",
+    "utbetalningar från välfärdssystemen",
     Notification.LegalGround.LAW_2024_307: "lagen (2024:307) om uppgiftsskyldighet vid misstänkta felaktiga "
-                                           "utbetalningar från välfärdssystemen",
+    "utbetalningar från välfärdssystemen",
     Notification.LegalGround.OSL_10_15A: "10 kap. 15 a § offentlighets- och sekretesslagen (2009:400)",
     Notification.LegalGround.FOL_32: "32 § folkbokföringslagen (1991:481)",
 }
 
 # Claims decided by the municipality as an authority (appealed to förvaltningsrätten); the others are
 # civil claims that a court tries if the debtor disputes them.
-ADMINISTRATIVE_GROUNDS = frozenset({RecoveryClaim.LegalGround.SOL_9_1, RecoveryClaim.LegalGround.SOL_9_2,
-                                    RecoveryClaim.LegalGround.LSS})
+ADMINISTRATIVE_GROUNDS = frozenset(
+    {
+        RecoveryClaim.LegalGround.SOL_9_1,
+        RecoveryClaim.LegalGround.SOL_9_2,
+        RecoveryClaim.LegalGround.LSS,
+    }
+)
 
 APPEAL_ROUTES = {
     RecoveryClaim.LegalGround.SOL_9_1: (
         "Beslutet kan överklagas hos förvaltningsrätten (16 kap. 3 § socialtjänstlagen). Skicka överklagandet "
         "till {authority} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar "
         "(diarienummer {number}), hur du vill att det ska ändras och varför. Nämnden prövar först om beslutet ska "
-        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."),
+        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."
+    ),
     RecoveryClaim.LegalGround.SOL_9_2: (
         "Beslutet kan överklagas hos förvaltningsrätten (16 kap. 3 § socialtjänstlagen). Skicka överklagandet "
         "till {authority} inom tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar "
         "(diarienummer {number}), hur du vill att det ska ändras och varför. Nämnden prövar först om beslutet ska "
-        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."),
+        "ändras och skickar sedan överklagandet vidare till förvaltningsrätten."
+    ),
     RecoveryClaim.LegalGround.LSS: (
         "Beslutet kan överklagas hos förvaltningsrätten (27 § LSS). Skicka överklagandet till {authority} inom "
         "tre veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar (diarienummer "
-        "{number}), hur du vill att det ska ändras och varför."),
+        "{number}), hur du vill att det ska ändras och varför."
+    ),
     RecoveryClaim.LegalGround.CONTRACT: (
         "Kravet grundar sig på avtalet och är ett civilrättsligt krav; det kan inte överklagas till "
         "förvaltningsrätten. Om du bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange "
         "skälen. Betalas kravet inte och vi inte kommer överens kan kommunen ansöka om betalningsföreläggande hos "
-        "Kronofogdemyndigheten eller väcka talan vid tingsrätten, om inte avtalet anger ett annat forum."),
+        "Kronofogdemyndigheten eller väcka talan vid tingsrätten, om inte avtalet anger ett annat forum."
+    ),
     RecoveryClaim.LegalGround.DAMAGES: (
         "Kravet på skadestånd är ett civilrättsligt krav; det kan inte överklagas till förvaltningsrätten. Om du "
         "bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange skälen. Betalas kravet inte "
         "kan kommunen ansöka om betalningsföreläggande hos Kronofogdemyndigheten eller väcka talan vid "
-        "tingsrätten."),
+        "tingsrätten."
+    ),
     RecoveryClaim.LegalGround.GRANT_TERMS: (
         "Kravet grundar sig på villkoren för bidraget och är ett civilrättsligt krav; det kan inte överklagas "
         "till förvaltningsrätten. Om du bestrider kravet, meddela {authority} skriftligen inom 30 dagar och ange "
         "skälen. Betalas kravet inte kan kommunen ansöka om betalningsföreläggande hos Kronofogdemyndigheten "
-        "eller väcka talan vid tingsrätten."),
+        "eller väcka talan vid tingsrätten."
+    ),
 }
 
 
@@ -348,7 +417,11 @@ def template_text(municipality_id: int, kind: str) -> tuple[str, int]:
     """The template the municipality uses for `kind` and its version (0: the built-in one)."""
     from tillit.cases.models import DocumentTemplate
 
-    own = DocumentTemplate.objects.filter(municipality_id=municipality_id, kind=kind).order_by("-version").first()
+    own = (
+        DocumentTemplate.objects.filter(municipality_id=municipality_id, kind=kind)
+        .order_by("-version")
+        .first()
+    )
     if own is not None:
         return own.text, own.version
     return TEMPLATES[kind][1], 0
@@ -359,10 +432,17 @@ def letterhead(case: Case) -> dict:
 
     lh = Letterhead.objects.filter(municipality_id=case.municipality_id).first()
     authority = (lh.authority if lh and lh.authority else "") or (
-        f"{case.board.name}, {case.municipality.name}" if case.board else case.municipality.name)
-    return {"authority": authority, "municipality": case.municipality.name, "orgnr": lh.orgnr if lh else "",
-            "address": lh.address if lh else "", "phone": lh.phone if lh else "", "email": lh.email if lh else "",
-            "decision_maker_title": lh.decision_maker_title if lh else ""}
+        f"{case.board.name}, {case.municipality.name}" if case.board else case.municipality.name
+    )
+    return {
+        "authority": authority,
+        "municipality": case.municipality.name,
+        "orgnr": lh.orgnr if lh else "",
+        "address": lh.address if lh else "",
+        "phone": lh.phone if lh else "",
+        "email": lh.email if lh else "",
+        "decision_maker_title": lh.decision_maker_title if lh else "",
+    }
 
 
 def _officer(user) -> str:
@@ -383,18 +463,26 @@ def party_text(subject) -> str:
 
 def _common(case: Case, user) -> dict:
     subjects = list(case.subjects.all())
-    return {"case": case, "lh": letterhead(case), "municipality": case.municipality.name,
-            "board": case.board.name if case.board else "", "officer": _officer(user),
-            "decision_maker": _officer(user), "subjects": subjects,
-            "parties": [party_text(s) for s in subjects],
-            "suspects": [party_text(s) for s in subjects if s.role == "suspect"],
-            "concerned": [party_text(s) for s in subjects if s.role != "suspect"]}
+    return {
+        "case": case,
+        "lh": letterhead(case),
+        "municipality": case.municipality.name,
+        "board": case.board.name if case.board else "",
+        "officer": _officer(user),
+        "decision_maker": _officer(user),
+        "subjects": subjects,
+        "parties": [party_text(s) for s in subjects],
+        "suspects": [party_text(s) for s in subjects if s.role == "suspect"],
+        "concerned": [party_text(s) for s in subjects if s.role != "suspect"],
+    }
 
 
 def _render(template: str, context: dict) -> str:
     with override("sv"):
         # plain text, not HTML: nothing may be escaped (“Färg & Tapet”, not “Färg &amp; Tapet”)
-        return _ENGINE.from_string(template).render(Context(context, autoescape=False)).strip() + "\n"
+        return (
+            _ENGINE.from_string(template).render(Context(context, autoescape=False)).strip() + "\n"
+        )
 
 
 def render_kind(case: Case, kind: str, context: dict) -> str:
@@ -408,49 +496,100 @@ def draft_recovery_claim(claim: RecoveryClaim, user) -> str:
     case = claim.case
     common = _common(case, user)
     civil = claim.legal_ground not in ADMINISTRATIVE_GROUNDS
-    debtor_subject = next((s for s in common["subjects"] if s.name and s.name == claim.debtor), None)
+    debtor_subject = next(
+        (s for s in common["subjects"] if s.name and s.name == claim.debtor), None
+    )
     debtor_id = claim.debtor_id or (debtor_subject.national_id if debtor_subject else "")
     kind = debtor_subject.kind if debtor_subject else ("person" if not civil else "company")
     debtor = f"{claim.debtor}, {national_id_text(kind, debtor_id)}"
-    communication = case.letters.filter(kind=Letter.Kind.COMMUNICATION).order_by("-sent_on", "-id").first()
-    appeal = APPEAL_ROUTES[claim.legal_ground].format(authority=common["lh"]["authority"], number=case.number)
-    return render_kind(case, "recovery", {**common, "claim": claim, "civil": civil, "debtor": debtor,
-                                          "legal_ground": SWEDISH_LEGAL_GROUNDS[claim.legal_ground],
-                                          "appeal": appeal, "communication": communication})
+    communication = (
+        case.letters.filter(kind=Letter.Kind.COMMUNICATION).order_by("-sent_on", "-id").first()
+    )
+    appeal = APPEAL_ROUTES[claim.legal_ground].format(
+        authority=common["lh"]["authority"], number=case.number
+    )
+    return render_kind(
+        case,
+        "recovery",
+        {
+            **common,
+            "claim": claim,
+            "civil": civil,
+            "debtor": debtor,
+            "legal_ground": SWEDISH_LEGAL_GROUNDS[claim.legal_ground],
+            "appeal": appeal,
+            "communication": communication,
+        },
+    )
 
 
 def draft_police_report(report: PoliceReport, user) -> str:
     case = report.case
     with override("sv"):
-        offences = [str(PoliceReport.Offence(o).label) for o in report.offences if o in PoliceReport.Offence.values]
+        offences = [
+            str(PoliceReport.Offence(o).label)
+            for o in report.offences
+            if o in PoliceReport.Offence.values
+        ]
         latest = case.intent_assessments.first()
         intent = str(IntentAssessment.Level(latest.level).label) if latest else ""
     attachments = list(case.documents.filter(pk__in=report.attachments))
-    return render_kind(case, "police", {**_common(case, user), "report": report, "offences": offences,
-                                        "intent": intent, "attachments": attachments})
+    return render_kind(
+        case,
+        "police",
+        {
+            **_common(case, user),
+            "report": report,
+            "offences": offences,
+            "intent": intent,
+            "attachments": attachments,
+        },
+    )
 
 
 def draft_notification(notification: Notification, user) -> str:
-    return render_kind(notification.case, "notification", {
-        **_common(notification.case, user), "notification": notification,
-        "recipient": Notification.Recipient(notification.recipient).label,
-        "legal_ground": SWEDISH_LEGAL_GROUNDS[notification.legal_ground]})
+    return render_kind(
+        notification.case,
+        "notification",
+        {
+            **_common(notification.case, user),
+            "notification": notification,
+            "recipient": Notification.Recipient(notification.recipient).label,
+            "legal_ground": SWEDISH_LEGAL_GROUNDS[notification.legal_ground],
+        },
+    )
 
 
 def draft_sanction(sanction: Sanction, user) -> str:
     with override("sv"):
         step = str(Sanction.Step(sanction.step).label)
-    return render_kind(sanction.case, "sanction", {**_common(sanction.case, user), "sanction": sanction,
-                                                   "step": step[:1].upper() + step[1:]})
+    return render_kind(
+        sanction.case,
+        "sanction",
+        {**_common(sanction.case, user), "sanction": sanction, "step": step[:1].upper() + step[1:]},
+    )
 
 
 def draft_letter(letter, user) -> str:
     case = letter.case
-    addressee = letter.addressee + (f", {national_id_text('person', letter.identifier)}" if letter.identifier else "")
+    addressee = letter.addressee + (
+        f", {national_id_text('person', letter.identifier)}" if letter.identifier else ""
+    )
     material = list(case.documents.filter(pk__in=letter.material))
-    meeting_time = timezone.localtime(letter.meeting_at).strftime("%H.%M") if letter.meeting_at else ""
-    return render_kind(case, letter.kind, {**_common(case, user), "letter": letter, "addressee": addressee,
-                                           "material": material, "meeting_time": meeting_time})
+    meeting_time = (
+        timezone.localtime(letter.meeting_at).strftime("%H.%M") if letter.meeting_at else ""
+    )
+    return render_kind(
+        case,
+        letter.kind,
+        {
+            **_common(case, user),
+            "letter": letter,
+            "addressee": addressee,
+            "material": material,
+            "meeting_time": meeting_time,
+        },
+    )
 
 
 def draft_disclosure_decision(request, user) -> str:
@@ -458,13 +597,21 @@ def draft_disclosure_decision(request, user) -> str:
     decision = {
         "released": "Handlingen lämnas ut i sin helhet.",
         "partly": "Handlingen lämnas ut med de avsnitt maskerade som omfattas av sekretess enligt nedan. "
-                  "I övrigt lämnas handlingen ut.",
+        "I övrigt lämnas handlingen ut.",
         "refused": "Begäran avslås. Handlingen lämnas inte ut, eftersom uppgifterna i den omfattas av sekretess "
-                   "enligt nedan.",
+        "enligt nedan.",
     }.get(request.decision, "")
-    return render_kind(case, "disclosure", {**_common(case, user), "request": request, "decision": decision,
-                                            "maskings": list(request.maskings.all()),
-                                            "appealable": request.decision in ("partly", "refused")})
+    return render_kind(
+        case,
+        "disclosure",
+        {
+            **_common(case, user),
+            "request": request,
+            "decision": decision,
+            "maskings": list(request.maskings.all()),
+            "appealable": request.decision in ("partly", "refused"),
+        },
+    )
 
 
 # kind -> (model, draft function, Swedish title, file stem)
@@ -479,15 +626,47 @@ DRAFTS = {
 # --- file formats -----------------------------------------------------------------------------
 
 # The templates' section headings: a line that is exactly one of these is set as a heading.
-SECTION_HEADINGS = frozenset({
-    "Beslut", "Lagrum", "Skäl för beslutet", "Betalning", "Hur man överklagar", "Handläggare",
-    "Anmälan avser misstänkt", "Den eller de som anmäls", "Händelseförlopp och fakta", "Kommunens bedömning",
-    "Bilagor", "Underrättelsen avser", "Uppgifter som lämnas", "Kontaktperson", "Åtgärd", "Skäl", "Uppföljning",
-    "Parter", "Krav", "Skäl för kravet", "Kommunicering", "Om du inte håller med om kravet", "Beslutsfattare",
-    "Anmälare", "Målsägande", "Misstänkt", "Övriga berörda (inte misstänkta)", "Om du inte håller med",
-    "Vad det gäller", "Underlag", "Svar", "Tolk", "Tid och plats", "Om tiden inte passar", "Vad vi behöver",
-    "Begäran", "Sekretessprövning",
-})
+SECTION_HEADINGS = frozenset(
+    {
+        "Beslut",
+        "Lagrum",
+        "Skäl för beslutet",
+        "Betalning",
+        "Hur man överklagar",
+        "Handläggare",
+        "Anmälan avser misstänkt",
+        "Den eller de som anmäls",
+        "Händelseförlopp och fakta",
+        "Kommunens bedömning",
+        "Bilagor",
+        "Underrättelsen avser",
+        "Uppgifter som lämnas",
+        "Kontaktperson",
+        "Åtgärd",
+        "Skäl",
+        "Uppföljning",
+        "Parter",
+        "Krav",
+        "Skäl för kravet",
+        "Kommunicering",
+        "Om du inte håller med om kravet",
+        "Beslutsfattare",
+        "Anmälare",
+        "Målsägande",
+        "Misstänkt",
+        "Övriga berörda (inte misstänkta)",
+        "Om du inte håller med",
+        "Vad det gäller",
+        "Underlag",
+        "Svar",
+        "Tolk",
+        "Tid och plats",
+        "Om tiden inte passar",
+        "Vad vi behöver",
+        "Begäran",
+        "Sekretessprövning",
+    }
+)
 _BULLET = "– "
 
 
@@ -512,7 +691,7 @@ def layout(title: str, text: str) -> list[Block]:
     if head is not None:
         blocks += [Block("letterhead", line.strip()) for line in lines[:head] if line.strip()]
         blocks.append(Block("title", lines[head].strip()))
-        lines = lines[head + 1:]
+        lines = lines[head + 1 :]
     else:
         blocks.append(Block("title", title))
     for line in lines:
@@ -522,7 +701,7 @@ def layout(title: str, text: str) -> list[Block]:
         if stripped in SECTION_HEADINGS:
             blocks.append(Block("heading", stripped))
         elif stripped.startswith(_BULLET):
-            blocks.append(Block("bullet", stripped[len(_BULLET):]))
+            blocks.append(Block("bullet", stripped[len(_BULLET) :]))
         else:
             blocks.append(Block("text", stripped))
     return blocks
@@ -581,12 +760,30 @@ def to_pdf(title: str, text: str) -> bytes:
     from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     sheet = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=11, leading=15,
-                          spaceAfter=4)
-    heading = ParagraphStyle("heading", parent=sheet["Heading3"], fontName="Helvetica-Bold", fontSize=12,
-                             spaceBefore=10, spaceAfter=3)
-    title_style = ParagraphStyle("title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=16,
-                                 alignment=0, spaceAfter=12)
+    body = ParagraphStyle(
+        "body",
+        parent=sheet["BodyText"],
+        fontName="Helvetica",
+        fontSize=11,
+        leading=15,
+        spaceAfter=4,
+    )
+    heading = ParagraphStyle(
+        "heading",
+        parent=sheet["Heading3"],
+        fontName="Helvetica-Bold",
+        fontSize=12,
+        spaceBefore=10,
+        spaceAfter=3,
+    )
+    title_style = ParagraphStyle(
+        "title",
+        parent=sheet["Title"],
+        fontName="Helvetica-Bold",
+        fontSize=16,
+        alignment=0,
+        spaceAfter=12,
+    )
     stamp_style = ParagraphStyle("stamp", parent=body, fontSize=8, textColor="#555555")
     head_style = ParagraphStyle("letterhead", parent=body, fontSize=9, leading=11, spaceAfter=0)
 
@@ -604,12 +801,23 @@ def to_pdf(title: str, text: str) -> bytes:
             bullets.append(ListItem(Paragraph(paragraph_text, body)))
             continue
         flush()
-        style = {"title": title_style, "heading": heading, "letterhead": head_style}.get(block.kind, body)
+        style = {"title": title_style, "heading": heading, "letterhead": head_style}.get(
+            block.kind, body
+        )
         story.append(Paragraph(paragraph_text, style))
     flush()
     story += [Spacer(1, 0.6 * cm), Paragraph(xml_escape(_stamp()), stamp_style)]
 
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm, topMargin=2 * cm,
-                      bottomMargin=2 * cm, title=title, author="Tillit", lang="sv-SE").build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=title,
+        author="Tillit",
+        lang="sv-SE",
+    ).build(story)
     return buffer.getvalue()

@@ -74,8 +74,11 @@ def describe(event) -> tuple[str, str]:
     elif event.action == "opened":
         detail = _label(Source, detail)
     elif event.action in ("subject", "subject changed"):
-        detail = _label(CaseSubject.Kind, detail) if detail in CaseSubject.Kind.values else _label(
-            CaseSubject.Role, detail)
+        detail = (
+            _label(CaseSubject.Kind, detail)
+            if detail in CaseSubject.Kind.values
+            else _label(CaseSubject.Role, detail)
+        )
     elif event.action == "diary":
         detail = _label(DiaryEntry.Kind, detail)
     elif event.action in ("letter", "letter reply"):
@@ -96,6 +99,10 @@ def describe(event) -> tuple[str, str]:
         from tillit.cases.models import Case
 
         names = [n.strip() for n in detail.split(",") if n.strip()]
-        detail = ", ".join(str(Case._meta.get_field(n).verbose_name) if n in {f.name for f in Case._meta.fields}
-                           else n for n in names)
+        detail = ", ".join(
+            str(Case._meta.get_field(n).verbose_name)
+            if n in {f.name for f in Case._meta.fields}
+            else n
+            for n in names
+        )
     return action, detail

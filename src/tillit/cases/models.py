@@ -46,7 +46,13 @@ class State(models.TextChoices):
     CLOSED_NO_ACTION = "closed_no_action", _("closed without action")
 
 
-OPEN_STATES = (State.RECEIVED, State.ASSESSMENT, State.INVESTIGATION, State.DECISION, State.FOLLOW_UP)
+OPEN_STATES = (
+    State.RECEIVED,
+    State.ASSESSMENT,
+    State.INVESTIGATION,
+    State.DECISION,
+    State.FOLLOW_UP,
+)
 FINAL_STATES = (State.CLOSED, State.CLOSED_NO_ACTION)
 
 
@@ -65,25 +71,44 @@ class Case(MunicipalModel):
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=200)
-    case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices, default=CaseType.OTHER)
+    case_type = models.CharField(
+        _("case type"), max_length=20, choices=CaseType.choices, default=CaseType.OTHER
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED,
-                             db_index=True)
-    sensitivity = models.CharField(_("sensitivity"), max_length=10, choices=Sensitivity.choices,
-                                   default=Sensitivity.NORMAL)
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("board"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("board")
+    )
     risk_area = models.CharField(_("risk area"), max_length=200, blank=True)
-    amount_concerned = models.DecimalField(_("amount concerned"), max_digits=18, decimal_places=2,
-                                           default=Decimal(0))
+    amount_concerned = models.DecimalField(
+        _("amount concerned"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
     description = models.TextField(_("description"), blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("case officer"))
-    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="case_teams",
-                                  verbose_name=_("team"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case officer"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="case_teams", verbose_name=_("team")
+    )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                  related_name="+", verbose_name=_("opened by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_reason = models.TextField(_("reason for closing"), blank=True)
@@ -95,7 +120,9 @@ class Case(MunicipalModel):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "number"], name="case_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "number"], name="case_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -135,8 +162,12 @@ class CaseSubject(MunicipalModel):
     identifier = models.CharField(_("identifier"), max_length=100, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     # personnummer or organisationsnummer: what a document identifies the party by
-    national_id = models.CharField(_("personnummer or organisation number"), max_length=20, blank=True)
-    role = models.CharField(_("role in the case"), max_length=10, choices=Role.choices, default=Role.CONCERNED)
+    national_id = models.CharField(
+        _("personnummer or organisation number"), max_length=20, blank=True
+    )
+    role = models.CharField(
+        _("role in the case"), max_length=10, choices=Role.choices, default=Role.CONCERNED
+    )
 
     class Meta:
         ordering = ["id"]
@@ -150,7 +181,9 @@ class CaseEvent(MunicipalModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     action = models.CharField(max_length=40)
     detail = models.TextField(blank=True)
 
@@ -206,7 +239,9 @@ class CaseDocument(MunicipalModel):
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64)
     storage_name = models.CharField(max_length=200, unique=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -222,7 +257,9 @@ class CaseHit(MunicipalModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_hits")
     hit = models.OneToOneField("controls.Hit", on_delete=models.CASCADE, related_name="case_link")
     added_at = models.DateTimeField(auto_now_add=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -240,8 +277,14 @@ class CaseLink(MunicipalModel):
 class Task(MunicipalModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("assigned to"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -265,7 +308,9 @@ class IntentAssessment(MunicipalModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="intent_assessments")
     level = models.CharField(_("assessment"), max_length=20, choices=Level.choices)
     reasoning = models.TextField(_("reasoning"))
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assessed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,14 +336,20 @@ class RecoveryClaim(MunicipalModel):
     legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
     decision_date = models.DateField(_("decision date"))
     debtor = models.CharField(_("debtor"), max_length=200)
-    debtor_id = models.CharField(_("debtor's personnummer or organisation number"), max_length=20, blank=True)
+    debtor_id = models.CharField(
+        _("debtor's personnummer or organisation number"), max_length=20, blank=True
+    )
     period = models.CharField(_("period concerned"), max_length=100, blank=True)
     reasoning = models.TextField(_("reasoning"))
     payment_plan = models.TextField(_("payment plan"), blank=True)
-    written_off = models.DecimalField(_("written off"), max_digits=18, decimal_places=2, default=Decimal(0))
+    written_off = models.DecimalField(
+        _("written off"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
     written_off_on = models.DateField(_("written off on"), null=True, blank=True)
     write_off_reason = models.TextField(_("reason for write-off"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -317,7 +368,9 @@ class RecoveryPayment(MunicipalModel):
     claim = models.ForeignKey(RecoveryClaim, on_delete=models.CASCADE, related_name="payments")
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["paid_on", "id"]
@@ -326,13 +379,22 @@ class RecoveryPayment(MunicipalModel):
 class PoliceReport(MunicipalModel):
     class Offence(models.TextChoices):
         BENEFIT_FRAUD = "bidragsbrott", _("benefit fraud (Benefit Offences Act 2 §)")
-        GROSS_BENEFIT_FRAUD = "grovt_bidragsbrott", _("gross benefit fraud (Benefit Offences Act 3 §)")
-        CARELESS_BENEFIT = "vardslost_bidragsbrott", _("careless benefit offence (Benefit Offences Act 4 §)")
+        GROSS_BENEFIT_FRAUD = (
+            "grovt_bidragsbrott",
+            _("gross benefit fraud (Benefit Offences Act 3 §)"),
+        )
+        CARELESS_BENEFIT = (
+            "vardslost_bidragsbrott",
+            _("careless benefit offence (Benefit Offences Act 4 §)"),
+        )
         FRAUD = "bedrageri", _("fraud (Penal Code 9 ch. 1 §)")
         FORGERY = "urkundsforfalskning", _("forgery (Penal Code 14 ch. 1 §)")
         BRIBERY = "bestickning", _("bribery (Penal Code 10 ch. 5 b §)")
         BREACH_OF_TRUST = "trolöshet", _("breach of trust (Penal Code 10 ch. 5 §)")
-        UNLAWFUL_THREAT = "olaga_hot", _("unlawful threat against an official (Penal Code 17 ch. 1 §)")
+        UNLAWFUL_THREAT = (
+            "olaga_hot",
+            _("unlawful threat against an official (Penal Code 17 ch. 1 §)"),
+        )
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="police_reports")
     offences = models.JSONField(_("offences"), default=list)
@@ -343,7 +405,9 @@ class PoliceReport(MunicipalModel):
     # report counts in the statistics (selectors.police_reports_sent).
     reported_on = models.DateField(_("sent to the police on"), null=True, blank=True)
     police_reference = models.CharField(_("police reference number"), max_length=50, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -386,24 +450,33 @@ class Notification(MunicipalModel):
     class LegalGround(models.TextChoices):
         LAW_2008_206 = "2008:206", _("Act (2008:206) on notification of incorrect payments")
         LAW_2024_307 = "2024:307", _("Act (2024:307) on disclosure to prevent incorrect payments")
-        OSL_10_15A = "osl_10_15a", _("OSL 10 ch. 15 a § (disclosure to prevent incorrect payments, "
-                                     "from 2025-12-01)")
+        OSL_10_15A = (
+            "osl_10_15a",
+            _("OSL 10 ch. 15 a § (disclosure to prevent incorrect payments, from 2025-12-01)"),
+        )
         FOL_32 = "fol_32", _("Population Registration Act 32 § (duty to notify Skatteverket)")
 
     # the first day a ground may be used
     GROUND_IN_FORCE = {"osl_10_15a": "2025-12-01", "2024:307": "2024-07-01"}
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True)
-    hit = models.ForeignKey("controls.Hit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
-                                 default=Direction.OUTGOING)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    hit = models.ForeignKey(
+        "controls.Hit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTGOING
+    )
     recipient = models.CharField(_("authority"), max_length=30, choices=Recipient.choices)
     legal_ground = models.CharField(_("legal ground"), max_length=20, choices=LegalGround.choices)
     shared = models.TextField(_("what was shared or asked"))
     sent_on = models.DateField(_("date"))
     answer = models.TextField(_("the municipality's answer"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -424,12 +497,15 @@ class Sanction(MunicipalModel):
     provider = models.CharField(_("provider"), max_length=200)
     decided_on = models.DateField(_("decided on"))
     description = models.TextField(_("description"))
-    amount = models.DecimalField(_("penalty or deduction (kr)"), max_digits=18, decimal_places=2, null=True,
-                                 blank=True)
+    amount = models.DecimalField(
+        _("penalty or deduction (kr)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     followed_up_at = models.DateField(_("followed up"), null=True, blank=True)
     follow_up_note = models.TextField(_("result of the follow-up"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["decided_on", "step", "id"]
@@ -444,9 +520,13 @@ class OtherOutcome(MunicipalModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="other_outcomes")
     kind = models.CharField(_("outcome"), max_length=20, choices=Kind.choices)
     decided_on = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount (kr)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (kr)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField(_("description"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["decided_on", "id"]
@@ -458,18 +538,25 @@ class OtherOutcome(MunicipalModel):
 class Letterhead(MunicipalModel):
     """What every document of the municipality prints at its head and foot. One per municipality."""
 
-    authority = models.CharField(_("authority (as it signs)"), max_length=200, blank=True,
-                                 help_text=_("For example “Socialnämnden i Exempelkommun”. Empty: the "
-                                             "municipality's name."))
+    authority = models.CharField(
+        _("authority (as it signs)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Socialnämnden i Exempelkommun”. Empty: the municipality's name."),
+    )
     orgnr = models.CharField(_("organisation number"), max_length=11, blank=True)
     address = models.CharField(_("postal address"), max_length=200, blank=True)
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     email = models.CharField(_("e-mail"), max_length=200, blank=True)
-    decision_maker_title = models.CharField(_("title of the decision-maker"), max_length=200, blank=True)
+    decision_maker_title = models.CharField(
+        _("title of the decision-maker"), max_length=200, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality"], name="letterhead_one_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="letterhead_one_per_municipality")
+        ]
 
 
 class DocumentTemplate(MunicipalModel):
@@ -479,13 +566,18 @@ class DocumentTemplate(MunicipalModel):
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("template"))
     note = models.CharField(_("what changed"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "version"],
-                                               name="document_template_unique_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"], name="document_template_unique_version"
+            )
+        ]
 
 
 class Letter(MunicipalModel):
@@ -501,7 +593,9 @@ class Letter(MunicipalModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(_("letter"), max_length=20, choices=Kind.choices)
     addressee = models.CharField(_("to"), max_length=200)
-    identifier = models.CharField(_("personnummer or organisation number"), max_length=20, blank=True)
+    identifier = models.CharField(
+        _("personnummer or organisation number"), max_length=20, blank=True
+    )
     address = models.TextField(_("address"), blank=True)
     interpreter = models.CharField(_("interpreter needed (language)"), max_length=100, blank=True)
     material = models.JSONField(default=list)  # CaseDocument ids sent with the letter
@@ -512,7 +606,9 @@ class Letter(MunicipalModel):
     sent_on = models.DateField(_("sent on"))
     reply_received_on = models.DateField(_("reply received on"), null=True, blank=True)
     reply = models.TextField(_("the reply"), blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -522,8 +618,11 @@ class Letter(MunicipalModel):
     def awaiting_reply(self) -> bool:
         from django.utils import timezone
 
-        return (self.reply_by is not None and self.reply_received_on is None
-                and self.reply_by >= timezone.localdate())
+        return (
+            self.reply_by is not None
+            and self.reply_received_on is None
+            and self.reply_by >= timezone.localdate()
+        )
 
 
 # --- Release of public documents (utlämnande av allmän handling) -------------------------------
@@ -541,21 +640,36 @@ class DisclosureRequest(MunicipalModel):
         REFUSED = "refused", _("refused")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disclosure_requests")
-    document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="disclosure_requests",
-                                 verbose_name=_("document"))
-    requester = models.CharField(_("requested by"), max_length=200, blank=True,
-                                 help_text=_("Anyone may ask anonymously; leave empty if the requester gives no name."))
+    document = models.ForeignKey(
+        CaseDocument,
+        on_delete=models.CASCADE,
+        related_name="disclosure_requests",
+        verbose_name=_("document"),
+    )
+    requester = models.CharField(
+        _("requested by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Anyone may ask anonymously; leave empty if the requester gives no name."),
+    )
     received_on = models.DateField(_("received on"))
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reasoning = models.TextField(_("reasoning"), blank=True)
-    released_copy = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+")
-    decision_document = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_copy = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -565,11 +679,18 @@ class DisclosureRequest(MunicipalModel):
 class Masking(MunicipalModel):
     """One passage kept secret in a released copy, with the provision of OSL that applies."""
 
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="maskings")
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.CASCADE, related_name="maskings"
+    )
     passage = models.TextField(_("passage to mask"))
-    provision = models.CharField(_("provision (OSL)"), max_length=100,
-                                 help_text=_("Chapter and section, for example “26 kap. 1 § OSL”."))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    provision = models.CharField(
+        _("provision (OSL)"),
+        max_length=100,
+        help_text=_("Chapter and section, for example “26 kap. 1 § OSL”."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -591,16 +712,23 @@ class DeletionRequest(MunicipalModel):
         DONE = "done", _("carried out")
         REJECTED = "rejected", _("rejected")
 
-    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     case_number = models.CharField(_("case number"), max_length=20)
     case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
     closed_on = models.DateField(_("closed"), null=True)
     retain_until = models.DateField(_("retain until"), null=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     documents_deleted = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)

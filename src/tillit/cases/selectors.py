@@ -42,7 +42,9 @@ def _transaction_datasets() -> frozenset[str]:
     """
     from tillit.analytics.schema import DATASETS
 
-    return frozenset({name for name, spec in DATASETS.items() if "amount" in spec.column_names} | {"care_visits"})
+    return frozenset(
+        {name for name, spec in DATASETS.items() if "amount" in spec.column_names} | {"care_visits"}
+    )
 
 
 def _money_keys(hit) -> set[str]:
@@ -97,8 +99,9 @@ def police_reports_sent(*, user, year: int | None = None) -> QuerySet[PoliceRepo
     return reports.order_by("reported_on", "id")
 
 
-def notifications_recorded(*, user, year: int | None = None,
-                           direction: str = Notification.Direction.OUTGOING) -> QuerySet[Notification]:
+def notifications_recorded(
+    *, user, year: int | None = None, direction: str = Notification.Direction.OUTGOING
+) -> QuerySet[Notification]:
     """Every notification of the municipality, from a case or from the review queue: one row each.
 
     Outgoing by default; `year` is the year it was sent (or received, for incoming).
@@ -109,8 +112,16 @@ def notifications_recorded(*, user, year: int | None = None,
     return rows.order_by("sent_on", "id")
 
 
-def case_list(*, user, state: str = "", case_type: str = "", source: str = "", q: str = "",
-              mine: bool = False, open_only: bool = False) -> QuerySet[Case]:
+def case_list(
+    *,
+    user,
+    state: str = "",
+    case_type: str = "",
+    source: str = "",
+    q: str = "",
+    mine: bool = False,
+    open_only: bool = False,
+) -> QuerySet[Case]:
     cases = visible_cases(user)
     if state:
         cases = cases.filter(state=state)
@@ -123,8 +134,12 @@ def case_list(*, user, state: str = "", case_type: str = "", source: str = "", q
     if mine:
         cases = cases.filter(team=user)
     if q:
-        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(subjects__identifier=q)
-                             | Q(subjects__name__icontains=q)).distinct()
+        cases = cases.filter(
+            Q(number__icontains=q)
+            | Q(title__icontains=q)
+            | Q(subjects__identifier=q)
+            | Q(subjects__name__icontains=q)
+        ).distinct()
     return cases.select_related("board", "lead").order_by("-opened_at", "-id")
 
 
@@ -132,11 +147,16 @@ def case_due(*, user, today: date) -> QuerySet[Case]:
     """Open cases of the user's team that are overdue or due within a week: the reminder list."""
     from datetime import timedelta
 
-    return (visible_cases(user).filter(team=user, state__in=OPEN_STATES, due_date__lte=today + timedelta(days=7))
-            .order_by("due_date"))
+    return (
+        visible_cases(user)
+        .filter(team=user, state__in=OPEN_STATES, due_date__lte=today + timedelta(days=7))
+        .order_by("due_date")
+    )
 
 
-def ledger_list(*, user, recipient: str = "", legal_ground: str = "", direction: str = "") -> QuerySet[Notification]:
+def ledger_list(
+    *, user, recipient: str = "", legal_ground: str = "", direction: str = ""
+) -> QuerySet[Notification]:
     """The information-sharing ledger: what went to whom and what came in, when and under which law.
 
     Rows of a case follow the case's visibility; rows made from the review queue (no case) are
@@ -147,7 +167,11 @@ def ledger_list(*, user, recipient: str = "", legal_ground: str = "", direction:
     visible = Q(case__in=visible_cases(user))
     if has_perm(user, "controls.view"):
         visible |= Q(case__isnull=True)
-    rows = scoped(Notification.objects.all(), user).filter(visible).select_related("case", "hit", "sent_by")
+    rows = (
+        scoped(Notification.objects.all(), user)
+        .filter(visible)
+        .select_related("case", "hit", "sent_by")
+    )
     if direction:
         rows = rows.filter(direction=direction)
     if recipient:
@@ -200,26 +224,42 @@ def statistics(*, user, year: int | None = None) -> dict:
 
     def by(field: str, qs: QuerySet, choices) -> list[dict]:
         counts = dict(qs.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
-        return [{"key": value, "label": label, "count": _shown(counts.get(value, 0), full)}
-                for value, label in choices]
+        return [
+            {"key": value, "label": label, "count": _shown(counts.get(value, 0), full)}
+            for value, label in choices
+        ]
 
     matrix = []
-    counts = {(r["source"], r["case_type"]): r["n"]
-              for r in cases.values("source", "case_type").annotate(n=Count("id"))}
+    counts = {
+        (r["source"], r["case_type"]): r["n"]
+        for r in cases.values("source", "case_type").annotate(n=Count("id"))
+    }
     for source, source_label in Source.choices:
-        matrix.append({"label": source_label,
-                       "cells": [_shown(counts.get((source, t), 0), full) for t in CaseType.values]})
+        matrix.append(
+            {
+                "label": source_label,
+                "cells": [_shown(counts.get((source, t), 0), full) for t in CaseType.values],
+            }
+        )
 
     claims = RecoveryClaim.objects.filter(case__in=cases)
     claims_n = claims.count()
     payments = RecoveryPayment.objects.filter(claim__in=claims)
     notifications = notifications_recorded(user=user, year=year)
-    notif_counts = dict(notifications.values_list("recipient").annotate(n=Count("id")).values_list("recipient", "n"))
+    notif_counts = dict(
+        notifications.values_list("recipient").annotate(n=Count("id")).values_list("recipient", "n")
+    )
     sanctions = Sanction.objects.filter(case__in=cases)
-    sanction_counts = dict(sanctions.values_list("step").annotate(n=Count("id")).values_list("step", "n"))
+    sanction_counts = dict(
+        sanctions.values_list("step").annotate(n=Count("id")).values_list("step", "n")
+    )
     police_n = police_reports_sent(user=user, year=year).count()
-    other_counts = dict(OtherOutcome.objects.filter(case__in=cases).values_list("kind").annotate(n=Count("id"))
-                        .values_list("kind", "n"))
+    other_counts = dict(
+        OtherOutcome.objects.filter(case__in=cases)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
 
     decided = [(c.decided_at - c.opened_at).days for c in cases.filter(decided_at__isnull=False)]
     return {
@@ -235,20 +275,34 @@ def statistics(*, user, year: int | None = None) -> dict:
         "matrix": matrix,
         "types": CaseType.choices,
         "police_reports": _shown(police_n, full),
-        "notifications": [{"label": label, "count": _shown(notif_counts.get(value, 0), full)}
-                          for value, label in Notification.Recipient.choices],
+        "notifications": [
+            {"label": label, "count": _shown(notif_counts.get(value, 0), full)}
+            for value, label in Notification.Recipient.choices
+        ],
         "notifications_total": _shown(notifications.count(), full),
-        "incoming_total": _shown(notifications_recorded(user=user, year=year,
-                                                        direction=Notification.Direction.INCOMING).count(), full),
+        "incoming_total": _shown(
+            notifications_recorded(
+                user=user, year=year, direction=Notification.Direction.INCOMING
+            ).count(),
+            full,
+        ),
         "claims_decided": _shown(claims_n, full),
         "claims_amount": _amount_shown(claims.aggregate(s=Sum("amount"))["s"], claims_n, full),
         "claims_received": _amount_shown(payments.aggregate(s=Sum("amount"))["s"], claims_n, full),
-        "claims_written_off": _amount_shown(claims.aggregate(s=Sum("written_off"))["s"], claims_n, full),
-        "sanctions": [{"label": label, "count": _shown(sanction_counts.get(value, 0), full)}
-                      for value, label in Sanction.Step.choices],
-        "other_outcomes": [{"label": label, "count": _shown(other_counts.get(value, 0), full)}
-                           for value, label in OtherOutcome.Kind.choices],
-        "days_to_decision": (median(decided) if decided and (full or len(decided) >= SUPPRESS_BELOW) else None),
+        "claims_written_off": _amount_shown(
+            claims.aggregate(s=Sum("written_off"))["s"], claims_n, full
+        ),
+        "sanctions": [
+            {"label": label, "count": _shown(sanction_counts.get(value, 0), full)}
+            for value, label in Sanction.Step.choices
+        ],
+        "other_outcomes": [
+            {"label": label, "count": _shown(other_counts.get(value, 0), full)}
+            for value, label in OtherOutcome.Kind.choices
+        ],
+        "days_to_decision": (
+            median(decided) if decided and (full or len(decided) >= SUPPRESS_BELOW) else None
+        ),
         "decisions_counted": _shown(len(decided), full),
         "controls": control_precision(user=user, full=full),
     }
@@ -265,15 +319,26 @@ def control_precision(*, user, full: bool | None = None) -> list[dict]:
     if full is None:
         full = can_see_statistics_unsuppressed(user)
     hits = scoped(Hit.objects.all(), user)
-    totals = dict(hits.values_list("control_id").annotate(n=Count("id")).values_list("control_id", "n"))
+    totals = dict(
+        hits.values_list("control_id").annotate(n=Count("id")).values_list("control_id", "n")
+    )
     links = CaseHit.objects.filter(hit__in=hits).select_related("case")
     confirmed_cases = set(
         Case.objects.filter(pk__in=links.values("case"))
-        .filter(Q(recovery_claims__isnull=False) | Q(police_reports__isnull=False) | Q(notifications__isnull=False)
-                | Q(sanctions__isnull=False)
-                | Q(other_outcomes__kind__in=[OtherOutcome.Kind.CORRECTED_PAYMENT,
-                                              OtherOutcome.Kind.CHANGED_DECISION]))
-        .values_list("pk", flat=True))
+        .filter(
+            Q(recovery_claims__isnull=False)
+            | Q(police_reports__isnull=False)
+            | Q(notifications__isnull=False)
+            | Q(sanctions__isnull=False)
+            | Q(
+                other_outcomes__kind__in=[
+                    OtherOutcome.Kind.CORRECTED_PAYMENT,
+                    OtherOutcome.Kind.CHANGED_DECISION,
+                ]
+            )
+        )
+        .values_list("pk", flat=True)
+    )
     in_case: dict[str, int] = {}
     confirmed: dict[str, int] = {}
     for link in links.values("hit__control_id", "case_id"):
@@ -284,11 +349,16 @@ def control_precision(*, user, full: bool | None = None) -> list[dict]:
     rows = []
     for control, total in sorted(totals.items()):
         n_confirmed = confirmed.get(control, 0)
-        rows.append({
-            "control_id": control, "hits": _shown(total, full), "in_case": _shown(in_case.get(control, 0), full),
-            "confirmed": _shown(n_confirmed, full),
-            # the share is shown only where the count behind it may be shown
-            "share": (n_confirmed / total) if total and (full or n_confirmed == 0 or n_confirmed >= SUPPRESS_BELOW)
-            else None,
-        })
+        rows.append(
+            {
+                "control_id": control,
+                "hits": _shown(total, full),
+                "in_case": _shown(in_case.get(control, 0), full),
+                "confirmed": _shown(n_confirmed, full),
+                # the share is shown only where the count behind it may be shown
+                "share": (n_confirmed / total)
+                if total and (full or n_confirmed == 0 or n_confirmed >= SUPPRESS_BELOW)
+                else None,
+            }
+        )
     return rows

@@ -40,12 +40,18 @@ def case_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.case_list(user=request.user, **filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {
-        "form": form, "page": page, "count": cases.count(),
-        "due": selectors.case_due(user=request.user, today=timezone.localdate()),
-        "can_create": access.can_create_manually(request.user),
-        "can_retention": access.can_handle_retention(request.user),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "count": cases.count(),
+            "due": selectors.case_due(user=request.user, today=timezone.localdate()),
+            "can_create": access.can_create_manually(request.user),
+            "can_retention": access.can_handle_retention(request.user),
+        },
+    )
 
 
 @require("cases.view")
@@ -53,51 +59,75 @@ def case_detail(request, pk: int):
     case = access.case_fetch(request, pk)
     can_edit = access.can_edit(request.user, case) and case.is_open
     context = {
-        "case": case, "can_edit": can_edit, "can_manage_team": access.can_manage_team(request.user, case),
+        "case": case,
+        "can_edit": can_edit,
+        "can_manage_team": access.can_manage_team(request.user, case),
         "transitions": [(s, State(s).label) for s in services.allowed_transitions(case)],
         "can_close_no_action": can_edit,
-        "subjects": case.subjects.all(), "diary": case.diary.select_related("author"),
+        "subjects": case.subjects.all(),
+        "diary": case.diary.select_related("author"),
         "documents": case.documents.select_related("uploaded_by"),
-        "hits": case.case_hits.select_related("hit"), "links": case.links.select_related("other"),
-        "tasks": case.tasks.select_related("assignee"), "intent": case.intent_assessments.select_related("assessed_by"),
-        "claims": case.recovery_claims.prefetch_related("payments"), "police_reports": case.police_reports.all(),
-        "notifications": case.notifications.all(), "sanctions": case.sanctions.all(),
+        "hits": case.case_hits.select_related("hit"),
+        "links": case.links.select_related("other"),
+        "tasks": case.tasks.select_related("assignee"),
+        "intent": case.intent_assessments.select_related("assessed_by"),
+        "claims": case.recovery_claims.prefetch_related("payments"),
+        "police_reports": case.police_reports.all(),
+        "notifications": case.notifications.all(),
+        "sanctions": case.sanctions.all(),
         "other_outcomes": case.other_outcomes.all(),
         "events": [(e, *describe(e)) for e in case.events.select_related("user")],
-        "team": case.team.all(), "letters": case.letters.all(),
-        "disclosures": case.disclosure_requests.select_related("document", "released_copy", "decision_document"),
+        "team": case.team.all(),
+        "letters": case.letters.all(),
+        "disclosures": case.disclosure_requests.select_related(
+            "document", "released_copy", "decision_document"
+        ),
     }
     if can_edit:
         # the forms share one page: each gets its own ids, so every label points at its own field
         # (the field names, and so the POST handlers, are unchanged)
-        context.update({
-            "transition_form": forms.TransitionForm(auto_id="id_transition_%s"),
-            "diary_form": forms.DiaryForm(auto_id="id_diary_%s"),
-            "document_form": forms.DocumentForm(auto_id="id_document_%s"),
-            "subject_form": forms.SubjectForm(auto_id="id_subject_%s"),
-            "link_form": forms.LinkForm(auto_id="id_link_%s"),
-            "task_form": forms.TaskForm(user=request.user, auto_id="id_task_%s"),
-            "intent_form": forms.IntentForm(auto_id="id_intent_%s"),
-            "payment_form": forms.PaymentForm(auto_id="id_payment_%s"),
-            "writeoff_form": forms.WriteOffForm(auto_id="id_writeoff_%s"),
-            "followup_form": forms.FollowUpForm(auto_id="id_followup_%s"),
-            "police_sent_form": forms.PoliceSentForm(auto_id="id_police_sent_%s"),
-            "reply_form": forms.LetterReplyForm(auto_id="id_reply_%s"),
-            "letter_kinds": Letter.Kind.choices,
-            "role_choices": CaseSubject.Role.choices,
-            "details_form": forms.CaseDetailsForm(instance=case, user=request.user, auto_id="id_details_%s"),
-            "outcomes_allowed": case.state in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
-        })
+        context.update(
+            {
+                "transition_form": forms.TransitionForm(auto_id="id_transition_%s"),
+                "diary_form": forms.DiaryForm(auto_id="id_diary_%s"),
+                "document_form": forms.DocumentForm(auto_id="id_document_%s"),
+                "subject_form": forms.SubjectForm(auto_id="id_subject_%s"),
+                "link_form": forms.LinkForm(auto_id="id_link_%s"),
+                "task_form": forms.TaskForm(user=request.user, auto_id="id_task_%s"),
+                "intent_form": forms.IntentForm(auto_id="id_intent_%s"),
+                "payment_form": forms.PaymentForm(auto_id="id_payment_%s"),
+                "writeoff_form": forms.WriteOffForm(auto_id="id_writeoff_%s"),
+                "followup_form": forms.FollowUpForm(auto_id="id_followup_%s"),
+                "police_sent_form": forms.PoliceSentForm(auto_id="id_police_sent_%s"),
+                "reply_form": forms.LetterReplyForm(auto_id="id_reply_%s"),
+                "letter_kinds": Letter.Kind.choices,
+                "role_choices": CaseSubject.Role.choices,
+                "details_form": forms.CaseDetailsForm(
+                    instance=case, user=request.user, auto_id="id_details_%s"
+                ),
+                "outcomes_allowed": case.state
+                in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP),
+            }
+        )
     if access.can_edit(request.user, case):
-        context.update({
-            "can_disclose": True,
-            "disclosure_form": forms.DisclosureRequestForm(case=case, auto_id="id_disclosure_%s"),
-            "masking_form": forms.MaskingForm(auto_id="id_masking_%s"),
-            "disclosure_decision_form": forms.DisclosureDecisionForm(auto_id="id_disclosure_decision_%s"),
-        })
+        context.update(
+            {
+                "can_disclose": True,
+                "disclosure_form": forms.DisclosureRequestForm(
+                    case=case, auto_id="id_disclosure_%s"
+                ),
+                "masking_form": forms.MaskingForm(auto_id="id_masking_%s"),
+                "disclosure_decision_form": forms.DisclosureDecisionForm(
+                    auto_id="id_disclosure_decision_%s"
+                ),
+            }
+        )
     if context["can_manage_team"]:
-        context["team_form"] = forms.TeamForm(user=request.user, auto_id="id_team_%s",
-                                              initial={"members": list(case.team.all()), "lead": case.lead})
+        context["team_form"] = forms.TeamForm(
+            user=request.user,
+            auto_id="id_team_%s",
+            initial={"members": list(case.team.all()), "lead": case.lead},
+        )
     if access.can_review_access_log(request.user, case):
         context["access_log"] = access.case_access_log(case)[:200]
     return render(request, "cases/case_detail.html", context)
@@ -112,11 +142,24 @@ def staff_report(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = services.case_open_from_staff_report(
-            user=request.user, title=data["title"], case_type=data["case_type"], description=data["description"],
-            subject_kind=data["subject_kind"], subject_identifier=data["subject_identifier"],
-            subject_name=data["subject_name"], board=data["board"], amount_concerned=data["amount_concerned"] or 0)
-        messages.success(request, _("Thank you. Your report was registered as case %(number)s. "
-                                    "The coordinators will take it from here.") % {"number": case.number})
+            user=request.user,
+            title=data["title"],
+            case_type=data["case_type"],
+            description=data["description"],
+            subject_kind=data["subject_kind"],
+            subject_identifier=data["subject_identifier"],
+            subject_name=data["subject_name"],
+            board=data["board"],
+            amount_concerned=data["amount_concerned"] or 0,
+        )
+        messages.success(
+            request,
+            _(
+                "Thank you. Your report was registered as case %(number)s. "
+                "The coordinators will take it from here."
+            )
+            % {"number": case.number},
+        )
         return redirect("reports-overview")
     return render(request, "cases/staff_report.html", {"form": form})
 
@@ -130,14 +173,28 @@ def case_create(request):
         data = form.cleaned_data
         subjects = []
         if data["subject_kind"] and (data["subject_identifier"] or data["subject_name"]):
-            subjects.append({"kind": data["subject_kind"], "identifier": data["subject_identifier"],
-                             "name": data["subject_name"]})
+            subjects.append(
+                {
+                    "kind": data["subject_kind"],
+                    "identifier": data["subject_identifier"],
+                    "name": data["subject_name"],
+                }
+            )
         case = services.case_create(
-            municipality=request.user.municipality, user=request.user, title=data["title"],
-            case_type=data["case_type"], source=data["source"], subjects=subjects, board=data["board"],
-            risk_area=data["risk_area"], amount_concerned=data["amount_concerned"] or 0,
-            description=data["description"], sensitivity=data["sensitivity"], team=list(data["team"]),
-            due_date=data["due_date"])
+            municipality=request.user.municipality,
+            user=request.user,
+            title=data["title"],
+            case_type=data["case_type"],
+            source=data["source"],
+            subjects=subjects,
+            board=data["board"],
+            risk_area=data["risk_area"],
+            amount_concerned=data["amount_concerned"] or 0,
+            description=data["description"],
+            sensitivity=data["sensitivity"],
+            team=list(data["team"]),
+            due_date=data["due_date"],
+        )
         messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
         return redirect("cases-detail", pk=case.pk)
     return render(request, "cases/case_create.html", {"form": form})
@@ -156,8 +213,16 @@ def _editable(request, pk: int) -> Case:
 
 
 def _form_errors(request, form) -> None:
-    messages.error(request, _("Fill in the form: %(errors)s") % {"errors": "; ".join(
-        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip() for f, e in form.errors.items())})
+    messages.error(
+        request,
+        _("Fill in the form: %(errors)s")
+        % {
+            "errors": "; ".join(
+                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                for f, e in form.errors.items()
+            )
+        },
+    )
 
 
 def _case_post(handler):
@@ -188,16 +253,24 @@ def _valid(request, form) -> bool:
 def case_transition(request, case):
     form = forms.TransitionForm(request.POST)
     if _valid(request, form):
-        services.case_transition(case=case, user=request.user, to_state=form.cleaned_data["to_state"],
-                                 reason=form.cleaned_data["reason"])
+        services.case_transition(
+            case=case,
+            user=request.user,
+            to_state=form.cleaned_data["to_state"],
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, _("The state of the case was changed."))
 
 
 @_case_post
 def case_update(request, case):
-    form = forms.CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), user=request.user)
+    form = forms.CaseDetailsForm(
+        request.POST, instance=Case.objects.get(pk=case.pk), user=request.user
+    )
     if _valid(request, form):
-        services.case_update(case=case, user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        services.case_update(
+            case=case, user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+        )
         messages.success(request, _("The case was updated."))
 
 
@@ -207,8 +280,12 @@ def case_team(request, case):
         raise PermissionDenied
     form = forms.TeamForm(request.POST, user=request.user)
     if _valid(request, form):
-        services.case_assign(case=case, user=request.user, members=list(form.cleaned_data["members"]),
-                             lead=form.cleaned_data["lead"])
+        services.case_assign(
+            case=case,
+            user=request.user,
+            members=list(form.cleaned_data["members"]),
+            lead=form.cleaned_data["lead"],
+        )
         messages.success(request, _("The team was changed."))
 
 
@@ -234,21 +311,35 @@ def case_document_upload(request, case):
     if _valid(request, form):
         upload = form.cleaned_data["file"]
         document = services.document_add(
-            case=case, user=request.user, title=form.cleaned_data["title"] or upload.name, filename=upload.name,
-            content=upload.read(), content_type=upload.content_type or "application/octet-stream",
-            kind=form.cleaned_data["kind"])
-        messages.success(request, _("The document was registered with SHA-256 checksum %(sha)s.")
-                         % {"sha": document.sha256})
+            case=case,
+            user=request.user,
+            title=form.cleaned_data["title"] or upload.name,
+            filename=upload.name,
+            content=upload.read(),
+            content_type=upload.content_type or "application/octet-stream",
+            kind=form.cleaned_data["kind"],
+        )
+        messages.success(
+            request,
+            _("The document was registered with SHA-256 checksum %(sha)s.")
+            % {"sha": document.sha256},
+        )
 
 
 @_case_post
 def case_link(request, case):
     form = forms.LinkForm(request.POST)
     if _valid(request, form):
-        other = access.visible_cases(request.user).filter(number=form.cleaned_data["number"].strip()).first()
+        other = (
+            access.visible_cases(request.user)
+            .filter(number=form.cleaned_data["number"].strip())
+            .first()
+        )
         if other is None:
             raise services.CaseError(_("There is no case with that number that you may see."))
-        services.case_link(case=case, other=other, user=request.user, note=form.cleaned_data["note"])
+        services.case_link(
+            case=case, other=other, user=request.user, note=form.cleaned_data["note"]
+        )
         messages.success(request, _("The cases were linked."))
 
 
@@ -322,18 +413,34 @@ def letter_send(request, pk: int, kind: str):
         data = form.cleaned_data
         try:
             letter = services.letter_send(
-                case=case, user=request.user, kind=kind, addressee=data["addressee"], identifier=data["identifier"],
-                address=data["address"], interpreter=data["interpreter"], body=data["body"],
-                material=[d.pk for d in data["material"]], sent_on=data["sent_on"], reply_by=data.get("reply_by"),
-                meeting_at=data.get("meeting_at"), meeting_place=data.get("meeting_place", ""))
+                case=case,
+                user=request.user,
+                kind=kind,
+                addressee=data["addressee"],
+                identifier=data["identifier"],
+                address=data["address"],
+                interpreter=data["interpreter"],
+                body=data["body"],
+                material=[d.pk for d in data["material"]],
+                sent_on=data["sent_on"],
+                reply_by=data.get("reply_by"),
+                meeting_at=data.get("meeting_at"),
+                meeting_place=data.get("meeting_place", ""),
+            )
         except services.CaseError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The letter was registered and recorded in the diary (%(letter)s).")
-                             % {"letter": letter.get_kind_display()})
+            messages.success(
+                request,
+                _("The letter was registered and recorded in the diary (%(letter)s).")
+                % {"letter": letter.get_kind_display()},
+            )
             return redirect("cases-detail", pk=case.pk)
-    return render(request, "cases/letter_form.html", {"case": case, "form": form,
-                                                      "title": Letter.Kind(kind).label, "kind": kind})
+    return render(
+        request,
+        "cases/letter_form.html",
+        {"case": case, "form": form, "title": Letter.Kind(kind).label, "kind": kind},
+    )
 
 
 @_case_post
@@ -385,7 +492,9 @@ def _disclosure(case, request_pk: int) -> DisclosureRequest:
 def disclosure_mask(request, case, request_pk: int):
     form = forms.MaskingForm(request.POST)
     if _valid(request, form):
-        services.masking_add(request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data)
+        services.masking_add(
+            request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data
+        )
         messages.success(request, _("The passage will be masked."))
 
 
@@ -393,7 +502,9 @@ def disclosure_mask(request, case, request_pk: int):
 def disclosure_decide(request, case, request_pk: int):
     form = forms.DisclosureDecisionForm(request.POST)
     if _valid(request, form):
-        services.disclosure_decide(request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data)
+        services.disclosure_decide(
+            request=_disclosure(case, request_pk), user=request.user, **form.cleaned_data
+        )
         messages.success(request, _("The decision was registered with its documents."))
 
 
@@ -404,8 +515,12 @@ def police_sent(request, case, report_pk: int):
         raise Http404
     form = forms.PoliceSentForm(request.POST)
     if _valid(request, form):
-        services.police_report_mark_sent(report=report, user=request.user, sent_on=form.cleaned_data["sent_on"],
-                                         police_reference=form.cleaned_data["police_reference"])
+        services.police_report_mark_sent(
+            report=report,
+            user=request.user,
+            sent_on=form.cleaned_data["sent_on"],
+            police_reference=form.cleaned_data["police_reference"],
+        )
         messages.success(request, _("The police report was registered as sent."))
 
 
@@ -437,9 +552,15 @@ def _record_outcome(request, case, kind: str, form):
         return services.recovery_claim_decide(case=case, user=request.user, **data)
     if kind == "police":
         return services.police_report_record(
-            case=case, user=request.user, offences=data["offences"], checklist=form.checklist(), facts=data["facts"],
-            reported_on=data["reported_on"], attachments=[d.pk for d in data["attachments"]],
-            police_reference=data["police_reference"])
+            case=case,
+            user=request.user,
+            offences=data["offences"],
+            checklist=form.checklist(),
+            facts=data["facts"],
+            reported_on=data["reported_on"],
+            attachments=[d.pk for d in data["attachments"]],
+            police_reference=data["police_reference"],
+        )
     if kind == "notification":
         return services.notification_record(case=case, user=request.user, **data)
     if kind == "sanction":
@@ -453,12 +574,16 @@ def outcome_add(request, pk: int, kind: str):
         raise Http404
     case = _editable_or_404(request, pk)
     if case.state not in (State.INVESTIGATION, State.DECISION, State.FOLLOW_UP):
-        messages.error(request, _("Outcomes are recorded during the investigation, decision or follow-up."))
+        messages.error(
+            request, _("Outcomes are recorded during the investigation, decision or follow-up.")
+        )
         return redirect("cases-detail", pk=case.pk)
     form_class, title = OUTCOME_FORMS[kind]
     kwargs = {"case": case} if kind == "police" else {}
     if kind == "recovery":
-        suspect = case.subjects.filter(role=CaseSubject.Role.SUSPECT).first() or case.subjects.first()
+        suspect = (
+            case.subjects.filter(role=CaseSubject.Role.SUSPECT).first() or case.subjects.first()
+        )
         if suspect is not None:
             kwargs["initial"] = {"debtor": suspect.name, "debtor_id": suspect.national_id}
     form = form_class(request.POST or None, **kwargs)
@@ -472,10 +597,18 @@ def outcome_add(request, pk: int, kind: str):
             if kind in DRAFTS:
                 return redirect("cases-draft", pk=case.pk, kind=kind, outcome_pk=outcome.pk)
             return redirect("cases-detail", pk=case.pk)
-    return render(request, "cases/outcome_form.html", {
-        "case": case, "form": form, "title": title, "kind": kind,
-        "guidance": POLICE_GUIDANCE if kind == "police" else [], "checklist": POLICE_CHECKLIST,
-    })
+    return render(
+        request,
+        "cases/outcome_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "kind": kind,
+            "guidance": POLICE_GUIDANCE if kind == "police" else [],
+            "checklist": POLICE_CHECKLIST,
+        },
+    )
 
 
 def _editable_or_404(request, pk: int) -> Case:
@@ -497,13 +630,22 @@ def draft(request, pk: int, kind: str, outcome_pk: int):
     outcome = model.objects.filter(case=case, pk=outcome_pk).first()
     if outcome is None:
         raise Http404
-    form = forms.DraftForm(request.POST or None, initial={"text": make_draft(outcome, request.user)})
+    form = forms.DraftForm(
+        request.POST or None, initial={"text": make_draft(outcome, request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         documents = services.document_register_generated(
-            case=case, user=request.user, title=f"{title} {case.number}", text=form.cleaned_data["text"],
-            stem=f"{stem}-{case.number}")
-        messages.success(request, _("The document was registered (%(files)s).")
-                         % {"files": ", ".join(d.filename for d in documents)})
+            case=case,
+            user=request.user,
+            title=f"{title} {case.number}",
+            text=form.cleaned_data["text"],
+            stem=f"{stem}-{case.number}",
+        )
+        messages.success(
+            request,
+            _("The document was registered (%(files)s).")
+            % {"files": ", ".join(d.filename for d in documents)},
+        )
         return redirect("cases-detail", pk=case.pk)
     return render(request, "cases/draft.html", {"case": case, "form": form, "title": title})
 
@@ -517,8 +659,12 @@ def document_download(request, pk: int, document_pk: int):
     try:
         content = services.document_read(document=document)
     except services.DocumentTampered as error:
-        return render(request, "cases/document_refused.html", {"case": case, "document": document,
-                                                               "message": str(error)}, status=409)
+        return render(
+            request,
+            "cases/document_refused.html",
+            {"case": case, "document": document, "message": str(error)},
+            status=409,
+        )
     response = HttpResponse(content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["X-Content-SHA256"] = document.sha256
@@ -536,7 +682,12 @@ def case_export(request, pk: int):
     except services.DocumentTampered as error:
         messages.error(request, str(error))
         return redirect("cases-detail", pk=case.pk)
-    log_personal_data(request, object_type="case export", object_id=str(case.pk), action=AccessLogEntry.Action.EXPORT)
+    log_personal_data(
+        request,
+        object_type="case export",
+        object_id=str(case.pk),
+        action=AccessLogEntry.Action.EXPORT,
+    )
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="arende-{case.number}.zip"'
     return response
@@ -555,36 +706,60 @@ def templates(request):
         raise PermissionDenied
     lh = Letterhead.objects.filter(municipality_id=request.user.municipality_id).first()
     initial = {f: getattr(lh, f) for f in forms.LetterheadForm.base_fields} if lh else {}
-    letterhead_form = forms.LetterheadForm(request.POST if "letterhead" in request.POST else None, initial=initial,
-                                           auto_id="id_letterhead_%s")
+    letterhead_form = forms.LetterheadForm(
+        request.POST if "letterhead" in request.POST else None,
+        initial=initial,
+        auto_id="id_letterhead_%s",
+    )
     kind = request.GET.get("mall", "") or request.POST.get("kind", "")
     if kind and kind not in TEMPLATES:
         raise Http404
     template_form = None
     if kind:
         text, version = template_text(request.user.municipality_id, kind)
-        template_form = forms.TemplateForm(request.POST if "template" in request.POST else None,
-                                           initial={"text": text}, auto_id="id_template_%s")
+        template_form = forms.TemplateForm(
+            request.POST if "template" in request.POST else None,
+            initial={"text": text},
+            auto_id="id_template_%s",
+        )
     if request.method == "POST":
         try:
             if "letterhead" in request.POST and letterhead_form.is_valid():
                 services.letterhead_save(user=request.user, **letterhead_form.cleaned_data)
                 messages.success(request, _("The letterhead was saved."))
                 return redirect("cases-templates")
-            if "template" in request.POST and template_form is not None and template_form.is_valid():
-                saved = services.template_save(user=request.user, kind=kind, text=template_form.cleaned_data["text"],
-                                               note=template_form.cleaned_data["note"])
-                messages.success(request, _("Version %(version)s of the template was saved.")
-                                 % {"version": saved.version})
+            if (
+                "template" in request.POST
+                and template_form is not None
+                and template_form.is_valid()
+            ):
+                saved = services.template_save(
+                    user=request.user,
+                    kind=kind,
+                    text=template_form.cleaned_data["text"],
+                    note=template_form.cleaned_data["note"],
+                )
+                messages.success(
+                    request,
+                    _("Version %(version)s of the template was saved.")
+                    % {"version": saved.version},
+                )
                 return redirect(f"{reverse('cases-templates')}?mall={kind}")
         except services.CaseError as error:
             messages.error(request, str(error))
     versions = scoped(DocumentTemplate.objects.all(), request.user).select_related("created_by")
-    return render(request, "cases/templates.html", {
-        "letterhead_form": letterhead_form, "template_form": template_form, "kind": kind,
-        "kinds": [(k, name) for k, (name, _text) in TEMPLATES.items()],
-        "versions": versions.filter(kind=kind) if kind else versions[:50],
-        "kind_name": TEMPLATES[kind][0] if kind else ""})
+    return render(
+        request,
+        "cases/templates.html",
+        {
+            "letterhead_form": letterhead_form,
+            "template_form": template_form,
+            "kind": kind,
+            "kinds": [(k, name) for k, (name, _text) in TEMPLATES.items()],
+            "versions": versions.filter(kind=kind) if kind else versions[:50],
+            "kind_name": TEMPLATES[kind][0] if kind else "",
+        },
+    )
 
 
 # --- ledger, statistics, retention --------------------------------------------------------------
@@ -597,11 +772,19 @@ def ledger(request):
     direction = request.GET.get("direction", "")
     if direction not in Notification.Direction.values:
         direction = ""
-    rows = selectors.ledger_list(user=request.user, recipient=recipient, legal_ground=legal_ground,
-                                 direction=direction)
-    log_personal_data(request, object_type="notification ledger", object_id="list", action=AccessLogEntry.Action.SEARCH)
+    rows = selectors.ledger_list(
+        user=request.user, recipient=recipient, legal_ground=legal_ground, direction=direction
+    )
+    log_personal_data(
+        request,
+        object_type="notification ledger",
+        object_id="list",
+        action=AccessLogEntry.Action.SEARCH,
+    )
     can_register = has_perm(request.user, "cases.edit")
-    form = forms.IncomingForm(request.POST or None, auto_id="id_incoming_%s") if can_register else None
+    form = (
+        forms.IncomingForm(request.POST or None, auto_id="id_incoming_%s") if can_register else None
+    )
     if request.method == "POST":
         if not can_register:
             raise PermissionDenied
@@ -609,48 +792,85 @@ def ledger(request):
             data = form.cleaned_data
             case = None
             if data["case_number"].strip():
-                case = access.visible_cases(request.user).filter(number=data["case_number"].strip()).first()
+                case = (
+                    access.visible_cases(request.user)
+                    .filter(number=data["case_number"].strip())
+                    .first()
+                )
             if data["case_number"].strip() and case is None:
                 messages.error(request, _("There is no case with that number that you may see."))
             else:
                 try:
                     services.incoming_record(
-                        user=request.user, recipient=data["recipient"], legal_ground=data["legal_ground"],
-                        shared=data["shared"], received_on=data["received_on"], case=case, answer=data["answer"],
-                        answered_on=data["answered_on"])
+                        user=request.user,
+                        recipient=data["recipient"],
+                        legal_ground=data["legal_ground"],
+                        shared=data["shared"],
+                        received_on=data["received_on"],
+                        case=case,
+                        answer=data["answer"],
+                        answered_on=data["answered_on"],
+                    )
                 except services.CaseError as error:
                     messages.error(request, str(error))
                 else:
-                    messages.success(request, _("The incoming information was registered in the ledger."))
+                    messages.success(
+                        request, _("The incoming information was registered in the ledger.")
+                    )
                     return redirect("cases-ledger")
         else:
             _form_errors(request, form)
-    return render(request, "cases/ledger.html", {
-        "rows": rows[:500], "recipients": Notification.Recipient.choices,
-        "grounds": Notification.LegalGround.choices, "directions": Notification.Direction.choices,
-        "recipient": recipient, "legal_ground": legal_ground, "direction": direction, "form": form})
+    return render(
+        request,
+        "cases/ledger.html",
+        {
+            "rows": rows[:500],
+            "recipients": Notification.Recipient.choices,
+            "grounds": Notification.LegalGround.choices,
+            "directions": Notification.Direction.choices,
+            "recipient": recipient,
+            "legal_ground": legal_ground,
+            "direction": direction,
+            "form": form,
+        },
+    )
 
 
 @require("reports.view")
 def statistics(request):
     year = request.GET.get("year", "")
     year_int = int(year) if year.isdigit() else None
-    years = sorted(set(scoped(Case.objects.all(), request.user).values_list("year", flat=True)), reverse=True)
-    return render(request, "cases/statistics.html", {
-        "stats": selectors.statistics(user=request.user, year=year_int), "year": year_int, "years": years,
-        "sources": Source.choices, "show_case_nav": has_perm(request.user, "cases.view"),
-        "can_retention": access.can_handle_retention(request.user)})
+    years = sorted(
+        set(scoped(Case.objects.all(), request.user).values_list("year", flat=True)), reverse=True
+    )
+    return render(
+        request,
+        "cases/statistics.html",
+        {
+            "stats": selectors.statistics(user=request.user, year=year_int),
+            "year": year_int,
+            "years": years,
+            "sources": Source.choices,
+            "show_case_nav": has_perm(request.user, "cases.view"),
+            "can_retention": access.can_handle_retention(request.user),
+        },
+    )
 
 
 @require("cases.edit")
 def retention(request):
     if not access.can_handle_retention(request.user):
         raise PermissionDenied
-    return render(request, "cases/retention.html", {
-        "due": services.retention_due(municipality_id=request.user.municipality_id),
-        "requests": selectors.deletion_list(user=request.user)[:200],
-        "reject_form": forms.RejectDeletionForm(), "years": services.RETENTION_YEARS,
-    })
+    return render(
+        request,
+        "cases/retention.html",
+        {
+            "due": services.retention_due(municipality_id=request.user.municipality_id),
+            "requests": selectors.deletion_list(user=request.user)[:200],
+            "reject_form": forms.RejectDeletionForm(),
+            "years": services.RETENTION_YEARS,
+        },
+    )
 
 
 @require_POST
@@ -659,8 +879,11 @@ def retention_propose(request):
     if not access.can_handle_retention(request.user):
         raise PermissionDenied
     proposals = services.deletion_propose(user=request.user)
-    messages.success(request, _("%(count)s cases were proposed for deletion. Another coordinator must approve.")
-                     % {"count": len(proposals)})
+    messages.success(
+        request,
+        _("%(count)s cases were proposed for deletion. Another coordinator must approve.")
+        % {"count": len(proposals)},
+    )
     return redirect("cases-retention")
 
 
@@ -675,13 +898,16 @@ def retention_decide(request, request_pk: int, decision: str):
     try:
         if decision == "approve":
             services.deletion_approve(request=deletion, user=request.user)
-            messages.success(request, _("Case %(number)s was deleted.") % {"number": deletion.case_number})
+            messages.success(
+                request, _("Case %(number)s was deleted.") % {"number": deletion.case_number}
+            )
         else:
             form = forms.RejectDeletionForm(request.POST)
             if _valid(request, form):
-                services.deletion_reject(request=deletion, user=request.user, note=form.cleaned_data["note"])
+                services.deletion_reject(
+                    request=deletion, user=request.user, note=form.cleaned_data["note"]
+                )
                 messages.success(request, _("The case is kept."))
     except services.CaseError as error:
         messages.error(request, str(error))
     return redirect("cases-retention")
-

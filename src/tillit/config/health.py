@@ -12,4 +12,6 @@ def health(request):
     except Exception:  # noqa: BLE001 - any database failure means not ready
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "unavailable", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "unavailable", "database": database}, status=status
+    )

@@ -44,8 +44,14 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 
-ALLOWED_HOSTS = [h.strip() for h in env("TILLIT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("TILLIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env("TILLIT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env("TILLIT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,7 +120,9 @@ DATABASE_URL = env_secret("TILLIT_DATABASE_URL")
 if DATABASE_URL:
     # health checks: a connection kept across a PostgreSQL restart is tested and replaced before use,
     # so the application recovers by itself instead of failing the first request on each thread
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -148,7 +156,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -185,7 +196,9 @@ SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 BEHIND_PROXY = env_bool("TILLIT_BEHIND_PROXY", False)
-TRUSTED_PROXIES = {p.strip() for p in env("TILLIT_TRUSTED_PROXY", "127.0.0.1").split(",") if p.strip()}
+TRUSTED_PROXIES = {
+    p.strip() for p in env("TILLIT_TRUSTED_PROXY", "127.0.0.1").split(",") if p.strip()
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -233,8 +246,13 @@ LOGGING = {
     "formatters": {"json": {"()": "tillit.lib.logging.JsonFormatter"}},
     # no client address in any log line (the tips pages promise none is stored)
     "filters": {"no_client_address": {"()": "tillit.tips.logfilter.NoClientAddress"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
-                             "filters": ["no_client_address"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["no_client_address"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("TILLIT_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},

@@ -57,4 +57,7 @@ def list_hits(request, status: str = "new", control: str = "", run: int | None =
         hits = hits.filter(last_run_id=run)
     hits = list(hits[:1000])
     log_personal_data(request, object_type="hits", object_id=f"api:{len(hits)}", action="export")
-    return [{"id": h.pk, **row} for h, row in zip(hits, export_rows(hits, with_evidence=True), strict=True)]
+    return [
+        {"id": h.pk, **row}
+        for h, row in zip(hits, export_rows(hits, with_evidence=True), strict=True)
+    ]

@@ -7,9 +7,26 @@ import json
 import sys
 from pathlib import Path
 
-EXPORT_COLUMNS = ["run_id", "control_id", "fingerprint", "subject_type", "subject_id", "amount_at_risk", "severity",
-                  "score", "status", "explanation", "evidence_keys"]
-STATUS_EXPORT = {"new": "ny", "dismissed": "avfärdad", "case": "ärende", "notified": "underrättad", "closed": "stängd"}
+EXPORT_COLUMNS = [
+    "run_id",
+    "control_id",
+    "fingerprint",
+    "subject_type",
+    "subject_id",
+    "amount_at_risk",
+    "severity",
+    "score",
+    "status",
+    "explanation",
+    "evidence_keys",
+]
+STATUS_EXPORT = {
+    "new": "ny",
+    "dismissed": "avfärdad",
+    "case": "ärende",
+    "notified": "underrättad",
+    "closed": "stängd",
+}
 
 
 def add_commands(sub) -> None:
@@ -22,13 +39,17 @@ def add_commands(sub) -> None:
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     p.add_argument("--dry-run", action="store_true", help="a back-test: publish no hits")
     p.set_defaults(func=cmd_run)
-    p = csub.add_parser("set-param", help="change a parameter: a new version of the control, back to draft")
+    p = csub.add_parser(
+        "set-param", help="change a parameter: a new version of the control, back to draft"
+    )
     p.add_argument("control_id", metavar="ID")
     p.add_argument("name")
     p.add_argument("value")
     p.add_argument("--note", default="", help="why the parameter changes (kept with the version)")
     p.set_defaults(func=cmd_set_param)
-    p = csub.add_parser("docs", help="write docs/controls/: one page per control, from the definitions")
+    p = csub.add_parser(
+        "docs", help="write docs/controls/: one page per control, from the definitions"
+    )
     p.add_argument("--output", default="docs/controls")
     p.set_defaults(func=_cmd_docs)
 
@@ -78,30 +99,48 @@ def cmd_run(args) -> int:
         try:
             get_control(control_id)
         except KeyError:
-            raise CommandError(_("Unknown control %(id)s. `tillit controls list` shows them.") % {"id": control_id}) from None
+            raise CommandError(
+                _("Unknown control %(id)s. `tillit controls list` shows them.") % {"id": control_id}
+            ) from None
     municipality = resolve_municipality(args.municipality)
-    run = run_create(municipality=municipality, control_ids=args.controls, engine=args.engine, dry_run=args.dry_run,
-                     trigger="cli")
-    print(_("Run %(id)s: %(n)s controls on %(engine)s …") % {"id": run.pk, "n": run.controls_total, "engine": run.engine},
-          file=sys.stderr)
+    run = run_create(
+        municipality=municipality,
+        control_ids=args.controls,
+        engine=args.engine,
+        dry_run=args.dry_run,
+        trigger="cli",
+    )
+    print(
+        _("Run %(id)s: %(n)s controls on %(engine)s …")
+        % {"id": run.pk, "n": run.controls_total, "engine": run.engine},
+        file=sys.stderr,
+    )
     run = run_execute(run=run)
     if run.status == Run.Status.FAILED:
         raise CommandError(_("The run failed: %(error)s") % {"error": run.error})
     for entry in run.report:
         line = f"{entry['control_id']}\t" + _("%(hits)s hits of %(rows)s rows, %(seconds)s s") % {
-            "hits": entry["hits"], "rows": entry["rows_examined"], "seconds": entry["duration"]}
+            "hits": entry["hits"],
+            "rows": entry["rows_examined"],
+            "seconds": entry["duration"],
+        }
         if entry.get("not_applicable"):
             line += "\t" + _("not applicable: %(reason)s") % {
-                "reason": render(entry["not_applicable"], entry.get("not_applicable_params"))}
+                "reason": render(entry["not_applicable"], entry.get("not_applicable_params"))
+            }
         if entry.get("over_firing"):
             line += "\t" + _("OVER-FIRING")
         if entry.get("backtest"):
             line += "\t" + _("back-test: %(new)s new, %(close)s would close") % {
-                "new": entry["backtest"]["new"], "close": entry["backtest"]["would_close"]}
+                "new": entry["backtest"]["new"],
+                "close": entry["backtest"]["would_close"],
+            }
         print(line)
     if not run.dry_run:
-        print(_("%(new)s new hits, %(updated)s updated, %(closed)s closed.")
-              % {"new": run.hits_new, "updated": run.hits_updated, "closed": run.hits_closed})
+        print(
+            _("%(new)s new hits, %(updated)s updated, %(closed)s closed.")
+            % {"new": run.hits_new, "updated": run.hits_updated, "closed": run.hits_closed}
+        )
     return 0
 
 
@@ -113,10 +152,16 @@ def export_rows(hits, *, with_evidence: bool):
     with translation.override("sv"):
         for hit in hits:
             row = {
-                "run_id": hit.last_run_id, "control_id": hit.control_id, "fingerprint": hit.fingerprint,
-                "subject_type": hit.subject_type, "subject_id": hit.subject_id,
-                "amount_at_risk": f"{hit.amount_at_risk:.2f}", "severity": hit.severity, "score": f"{hit.score:.2f}",
-                "status": STATUS_EXPORT.get(hit.status, hit.status), "explanation": explanation(hit),
+                "run_id": hit.last_run_id,
+                "control_id": hit.control_id,
+                "fingerprint": hit.fingerprint,
+                "subject_type": hit.subject_type,
+                "subject_id": hit.subject_id,
+                "amount_at_risk": f"{hit.amount_at_risk:.2f}",
+                "severity": hit.severity,
+                "score": f"{hit.score:.2f}",
+                "status": STATUS_EXPORT.get(hit.status, hit.status),
+                "explanation": explanation(hit),
                 "evidence_keys": list(hit.evidence_keys),
             }
             if with_evidence:
@@ -141,20 +186,37 @@ def cmd_export(args) -> int:
     from tillit.accounts.personal_data import log_command
 
     # the hits carry personnummer and names: the export is a read of personal data (docs/cli.md)
-    log_command(municipality=municipality, object_type="hits", object_id=f"cli:{hits.count()}",
-                command=f"tillit hits export --format {args.format}" + (f" --run {args.run_id}" if args.run_id else ""))
+    log_command(
+        municipality=municipality,
+        object_type="hits",
+        object_id=f"cli:{hits.count()}",
+        command=f"tillit hits export --format {args.format}"
+        + (f" --run {args.run_id}" if args.run_id else ""),
+    )
     out = Path(args.output).open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if args.format == "json":
-            json.dump(list(export_rows(hits, with_evidence=True)), out, ensure_ascii=False, indent=2, default=str)
+            json.dump(
+                list(export_rows(hits, with_evidence=True)),
+                out,
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
             out.write("\n")
         else:
             writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
             for row in export_rows(hits, with_evidence=False):
                 row["evidence_keys"] = "|".join(row["evidence_keys"])
-                writer.writerow({k: csv_cell(v) if isinstance(v, str) and k in ("explanation", "subject_id") else v
-                                 for k, v in row.items()})
+                writer.writerow(
+                    {
+                        k: csv_cell(v)
+                        if isinstance(v, str) and k in ("explanation", "subject_id")
+                        else v
+                        for k, v in row.items()
+                    }
+                )
     finally:
         if args.output:
             out.close()
@@ -176,14 +238,29 @@ def cmd_set_param(args) -> int:
     try:
         control = get_control(args.control_id)
     except KeyError:
-        raise CommandError(_("Unknown control %(id)s. `tillit controls list` shows them.") % {"id": args.control_id}) from None
+        raise CommandError(
+            _("Unknown control %(id)s. `tillit controls list` shows them.")
+            % {"id": args.control_id}
+        ) from None
     if args.name not in control.params:
-        raise CommandError(_("The control %(control)s has no parameter %(param)s.")
-                           % {"control": control.id, "param": args.name}
-                           + " " + _("Its parameters: %(names)s.") % {"names": ", ".join(control.params) or "–"})
+        raise CommandError(
+            _("The control %(control)s has no parameter %(param)s.")
+            % {"control": control.id, "param": args.name}
+            + " "
+            + _("Its parameters: %(names)s.") % {"names": ", ".join(control.params) or "–"}
+        )
     value: object = args.value
     if isinstance(control.params[args.name].default, bool):
-        words = {"true": True, "ja": True, "yes": True, "1": True, "false": False, "nej": False, "no": False, "0": False}
+        words = {
+            "true": True,
+            "ja": True,
+            "yes": True,
+            "1": True,
+            "false": False,
+            "nej": False,
+            "no": False,
+            "0": False,
+        }
         if args.value.casefold() not in words:
             raise CommandError(_("Write the value as ja or nej."))
         value = words[args.value.casefold()]
@@ -195,11 +272,21 @@ def cmd_set_param(args) -> int:
     municipality = resolve_municipality(args.municipality)
     config = control_config(municipality=municipality, control_id=control.id)
     try:
-        config = control_change_params(config=config, user=None, params={**config.params, args.name: value},
-                                       note=args.note)
+        config = control_change_params(
+            config=config, user=None, params={**config.params, args.name: value}, note=args.note
+        )
     except LifecycleError as exc:
         raise CommandError(render(exc.template, exc.params)) from None
-    print(_("%(control)s: %(param)s = %(value)s, version %(version)s. The control is now a draft: back-test it "
-            "(tillit controls run --dry-run), run it in shadow and have a second person approve it.")
-          % {"control": control.id, "param": args.name, "value": config.params[args.name], "version": config.version})
+    print(
+        _(
+            "%(control)s: %(param)s = %(value)s, version %(version)s. The control is now a draft: back-test it "
+            "(tillit controls run --dry-run), run it in shadow and have a second person approve it."
+        )
+        % {
+            "control": control.id,
+            "param": args.name,
+            "value": config.params[args.name],
+            "version": config.version,
+        }
+    )
     return 0

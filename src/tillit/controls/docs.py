@@ -40,23 +40,45 @@ def _text(value: str) -> str:
 def render_page(control, example: str | None) -> str:
     with translation.override("sv"):
         _ = translation.gettext
-        labels = {"Version": _("Version"), "Severity": _("Severity"), "Risk areas": _("Risk areas"),
-                  "Data sets needed": _("Data sets needed"), "Used when present": _("Used when present"),
-                  "Expected share of hits": _("Expected share of hits")}
+        labels = {
+            "Version": _("Version"),
+            "Severity": _("Severity"),
+            "Risk areas": _("Risk areas"),
+            "Data sets needed": _("Data sets needed"),
+            "Used when present": _("Used when present"),
+            "Expected share of hits": _("Expected share of hits"),
+        }
         lines = [f"# {control.id} — {_text(control.title)}", ""]
         lines += [_text(control.rationale), ""]
-        lines += ["| | |", "| --- | --- |",
-                  f"| {labels['Version']} | {control.version} |",
-                  f"| {labels['Severity']} | {control.severity} |",
-                  f"| {labels['Risk areas']} | {', '.join(control.risk_areas) or '–'} |",
-                  f"| {labels['Data sets needed']} | {', '.join(control.inputs)} |"]
+        lines += [
+            "| | |",
+            "| --- | --- |",
+            f"| {labels['Version']} | {control.version} |",
+            f"| {labels['Severity']} | {control.severity} |",
+            f"| {labels['Risk areas']} | {', '.join(control.risk_areas) or '–'} |",
+            f"| {labels['Data sets needed']} | {', '.join(control.inputs)} |",
+        ]
         if control.optional_inputs:
-            lines.append(f"| {labels['Used when present']} | {', '.join(control.optional_inputs)} |")
+            lines.append(
+                f"| {labels['Used when present']} | {', '.join(control.optional_inputs)} |"
+            )
         share = f"{control.expected_share * 100:.0f}"
-        lines.append(f"| {labels['Expected share of hits']} | "
-                     + _("at most %(share)s %% of the subjects examined") % {"share": share} + " |")
-        lines += ["", "## " + _("Why this is a red flag"), "", _text(control.why), "",
-                  "## " + _("Legal ground"), "", _text(control.legal_ground), ""]
+        lines.append(
+            f"| {labels['Expected share of hits']} | "
+            + _("at most %(share)s %% of the subjects examined") % {"share": share}
+            + " |"
+        )
+        lines += [
+            "",
+            "## " + _("Why this is a red flag"),
+            "",
+            _text(control.why),
+            "",
+            "## " + _("Legal ground"),
+            "",
+            _text(control.legal_ground),
+            "",
+        ]
         lines += ["## " + _("Columns the control reads"), ""]
         # every column the rule, its checks and its evidence read (the guard's reading), not only the
         # columns declared as needed
@@ -69,27 +91,53 @@ def render_page(control, example: str | None) -> str:
                 lines.append(f"- `{dataset}`: {', '.join(f'`{c}`' for c in columns)}")
         lines.append("")
         if control.params:
-            lines += ["## " + _("Parameters"), "", "| " + " | ".join([_("parameter"), _("default"), _("min"), _("max"), _("meaning")]) + " |",
-                      "| --- | ---: | ---: | ---: | --- |"]
+            lines += [
+                "## " + _("Parameters"),
+                "",
+                "| "
+                + " | ".join([_("parameter"), _("default"), _("min"), _("max"), _("meaning")])
+                + " |",
+                "| --- | ---: | ---: | ---: | --- |",
+            ]
             for name, p in control.params.items():
-                lines.append(f"| `{name}` | {p.default} | {'' if p.min is None else p.min} | "
-                             f"{'' if p.max is None else p.max} | {_text(p.description)} |")
+                lines.append(
+                    f"| `{name}` | {p.default} | {'' if p.min is None else p.min} | "
+                    f"{'' if p.max is None else p.max} | {_text(p.description)} |"
+                )
             lines.append("")
         if control.not_applicable_checks or control.min_rows:
             lines += ["## " + _("When the control is not applicable"), ""]
             for dataset, n in control.min_rows.items():
-                lines.append("- " + _("%(dataset)s has fewer than %(n)s rows.") % {"dataset": f"`{dataset}`", "n": n})
+                lines.append(
+                    "- "
+                    + _("%(dataset)s has fewer than %(n)s rows.")
+                    % {"dataset": f"`{dataset}`", "n": n}
+                )
             for check in control.not_applicable_checks:
                 lines.append(f"- {_text(check.reason)}")
             lines.append("")
         lines += ["## " + _("The explanation in a hit"), ""]
         lines += [f"- {_text(t)}" for t in control.explanations]
-        lines += ["", "## " + _("The rule"), "", _("The rule is one SQL query (DuckDB dialect); Spark runs the same "
-                                                 "query translated with sqlglot. Parameters are written $name."),
-                  "", "```sql", control.sql.strip(), "```", ""]
+        lines += [
+            "",
+            "## " + _("The rule"),
+            "",
+            _(
+                "The rule is one SQL query (DuckDB dialect); Spark runs the same "
+                "query translated with sqlglot. Parameters are written $name."
+            ),
+            "",
+            "```sql",
+            control.sql.strip(),
+            "```",
+            "",
+        ]
         lines += ["## " + _("Example hit"), ""]
-        lines.append(f"> {example}" if example else
-                     _("The control raises no hit in the synthetic example municipality."))
+        lines.append(
+            f"> {example}"
+            if example
+            else _("The control raises no hit in the synthetic example municipality.")
+        )
         lines.append("")
     return "\n".join(lines)
 
@@ -97,11 +145,18 @@ def render_page(control, example: str | None) -> str:
 def render_index(controls) -> str:
     with translation.override("sv"):
         _ = translation.gettext
-        lines = ["# " + _("The control library"), "",
-                 _("One page per control, generated from its definition by `tillit controls docs`."), "",
-                 "| id | " + " | ".join([_("name"), _("severity"), _("data sets")]) + " |", "| --- | --- | --- | --- |"]
+        lines = [
+            "# " + _("The control library"),
+            "",
+            _("One page per control, generated from its definition by `tillit controls docs`."),
+            "",
+            "| id | " + " | ".join([_("name"), _("severity"), _("data sets")]) + " |",
+            "| --- | --- | --- | --- |",
+        ]
         for c in controls:
-            lines.append(f"| [{c.id}]({c.id}.md) | {_text(c.title)} | {c.severity} | {', '.join(c.inputs)} |")
+            lines.append(
+                f"| [{c.id}]({c.id}.md) | {_text(c.title)} | {c.severity} | {', '.join(c.inputs)} |"
+            )
         lines.append("")
     return "\n".join(lines)
 

@@ -23,15 +23,21 @@ class ControlConfig(MunicipalModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     nightly = models.BooleanField(_("run every night"), default=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "control_id"], name="control_config_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "control_id"], name="control_config_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_id} ({self.state})"
@@ -44,14 +50,19 @@ class ControlVersion(MunicipalModel):
     version = models.PositiveIntegerField()
     params = models.JSONField(default=dict)
     library_version = models.PositiveIntegerField(default=1)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["control_id", "-version"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "control_id", "version"],
-                                               name="control_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "control_id", "version"], name="control_version_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_id} v{self.version}"
@@ -64,16 +75,22 @@ class Run(MunicipalModel):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     trigger = models.CharField(max_length=20, default="manual")  # manual, schedule, cli, demo
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     engine = models.CharField(_("engine"), max_length=10, default="duckdb")
     dry_run = models.BooleanField(_("back-test"), default=False)
     control_ids = models.JSONField(default=list)
     snapshots = models.JSONField(default=dict)  # data set -> snapshot ids read
-    report = models.JSONField(default=list)  # per control: version, params, sql, examined, hits, not applicable …
+    report = models.JSONField(
+        default=list
+    )  # per control: version, params, sql, examined, hits, not applicable …
     controls_done = models.PositiveIntegerField(default=0)
     controls_total = models.PositiveIntegerField(default=0)
     hits_new = models.PositiveIntegerField(default=0)
@@ -124,24 +141,35 @@ class Hit(MunicipalModel):
     subject_id = models.CharField(_("subject"), max_length=100, db_index=True)
     board = models.CharField(_("board"), max_length=200, blank=True, db_index=True)
     risk_areas = models.JSONField(default=list)
-    amount_at_risk = models.DecimalField(_("amount at risk"), max_digits=18, decimal_places=2, default=0)
+    amount_at_risk = models.DecimalField(
+        _("amount at risk"), max_digits=18, decimal_places=2, default=0
+    )
     severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices)
     score = models.DecimalField(_("score"), max_digits=20, decimal_places=2, default=0)
     explanation_template = models.TextField()
     explanation_params = models.JSONField(default=dict)
     evidence = models.JSONField(default=list)
     evidence_keys = models.JSONField(default=list)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
-    dismiss_reason = models.CharField(_("reason"), max_length=20, choices=DismissReason.choices, blank=True)
-    shadow = models.BooleanField(default=False)  # raised by a control in shadow run: coordinators only
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    dismiss_reason = models.CharField(
+        _("reason"), max_length=20, choices=DismissReason.choices, blank=True
+    )
+    shadow = models.BooleanField(
+        default=False
+    )  # raised by a control in shadow run: coordinators only
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "-id"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "control_id", "fingerprint"],
-                                               name="hit_unique_fingerprint")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "control_id", "fingerprint"], name="hit_unique_fingerprint"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_id} {self.subject_type}:{self.subject_id}"
@@ -156,8 +184,12 @@ class HitEvent(MunicipalModel):
 
     hit = models.ForeignKey(Hit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=20)  # raised, updated, closed, dismissed, notified, case, snoozed
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(
+        max_length=20
+    )  # raised, updated, closed, dismissed, notified, case, snoozed
     reason = models.CharField(max_length=40, blank=True)
     note = models.TextField(blank=True)
     run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -177,7 +209,9 @@ class Snooze(MunicipalModel):
     subject_id = models.CharField(max_length=100)
     until = models.DateField(_("until"))
     reason = models.TextField(_("reason"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -192,7 +226,9 @@ class Schedule(MunicipalModel):
     last_run_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality"], name="schedule_one_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="schedule_one_per_municipality")
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.hour:02d}:00"

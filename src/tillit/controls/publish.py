@@ -24,7 +24,7 @@ BATCH = 1000
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class _Writer:
@@ -52,31 +52,57 @@ class _Writer:
     def insert(self, rows: list[dict]) -> None:
         if not rows:
             return
-        defaults = {f.column: f.get_db_prep_save(f.get_default(), self.connection) for f in self.fields}
+        defaults = {
+            f.column: f.get_db_prep_save(f.get_default(), self.connection) for f in self.fields
+        }
         columns = [f.column for f in self.fields]
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.quote(Hit._meta.db_table), ", ".join(self.quote(c) for c in columns), ", ".join(["%s"] * len(columns)))
+            self.quote(Hit._meta.db_table),
+            ", ".join(self.quote(c) for c in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
         with self.connection.cursor() as cursor:
             for chunk in _chunks(rows, BATCH):
-                cursor.executemany(sql, [[row.get(c, defaults[c]) if c in row else defaults[c] for c in columns]
-                                         for row in chunk])
+                cursor.executemany(
+                    sql,
+                    [
+                        [row.get(c, defaults[c]) if c in row else defaults[c] for c in columns]
+                        for row in chunk
+                    ],
+                )
 
     def raised_events(self, municipality_id: int, control_id: str, run_id: int, stamp) -> None:
         """One 'raised' event for each hit this run created, in one INSERT … SELECT."""
         fields = [f for f in HitEvent._meta.concrete_fields if not f.primary_key]
-        given = {"municipality_id": None, "hit_id": None, "at": stamp, "action": "raised", "run_id": run_id}
+        given = {
+            "municipality_id": None,
+            "hit_id": None,
+            "at": stamp,
+            "action": "raised",
+            "run_id": run_id,
+        }
         select, params = [], []
         for f in fields:
             if f.column in ("municipality_id", "hit_id"):
-                select.append(self.quote("municipality_id" if f.column == "municipality_id" else "id"))
+                select.append(
+                    self.quote("municipality_id" if f.column == "municipality_id" else "id")
+                )
             else:
                 select.append("%s")
-                params.append(given[f.column] if f.column in given
-                              else f.get_db_prep_save(f.get_default(), self.connection))
+                params.append(
+                    given[f.column]
+                    if f.column in given
+                    else f.get_db_prep_save(f.get_default(), self.connection)
+                )
         sql = "INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} = %s AND {} = %s AND {} = %s".format(
-            self.quote(HitEvent._meta.db_table), ", ".join(self.quote(f.column) for f in fields), ", ".join(select),
-            self.quote(Hit._meta.db_table), self.quote("municipality_id"), self.quote("control_id"),
-            self.quote("first_run_id"))
+            self.quote(HitEvent._meta.db_table),
+            ", ".join(self.quote(f.column) for f in fields),
+            ", ".join(select),
+            self.quote(Hit._meta.db_table),
+            self.quote("municipality_id"),
+            self.quote("control_id"),
+            self.quote("first_run_id"),
+        )
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, municipality_id, control_id, run_id])
 
@@ -86,15 +112,30 @@ class _Writer:
             return
         columns = list(rows[0][1])
         sql = "UPDATE {} SET {} WHERE {} = %s".format(
-            self.quote(Hit._meta.db_table), ", ".join(f"{self.quote(c)} = %s" for c in columns),
-            self.quote(Hit._meta.pk.column))
+            self.quote(Hit._meta.db_table),
+            ", ".join(f"{self.quote(c)} = %s" for c in columns),
+            self.quote(Hit._meta.pk.column),
+        )
         with self.connection.cursor() as cursor:
             for chunk in _chunks(rows, BATCH):
-                cursor.executemany(sql, [[*(values[c] for c in columns), pk] for pk, values in chunk])
+                cursor.executemany(
+                    sql, [[*(values[c] for c in columns), pk] for pk, values in chunk]
+                )
 
 
-def publish(run, result, configs, snapshot_ids, *, skip=frozenset(), snapshot_of_path=None, snoozed=frozenset(),
-            jsonable=None, evidence_for_storage=None, explanation_json=None) -> tuple[int, int, int]:
+def publish(
+    run,
+    result,
+    configs,
+    snapshot_ids,
+    *,
+    skip=frozenset(),
+    snapshot_of_path=None,
+    snoozed=frozenset(),
+    jsonable=None,
+    evidence_for_storage=None,
+    explanation_json=None,
+) -> tuple[int, int, int]:
     """Store `result`'s hits for `run`; (new, updated, closed). The value converters come from
     services.py, so that this module stores the values the row-by-row code it replaced stored."""
     from tillit.analytics.registry import get as get_control
@@ -109,14 +150,26 @@ def publish(run, result, configs, snapshot_ids, *, skip=frozenset(), snapshot_of
             continue  # nothing examined (existing hits stay as they are), or a back-test only
         control = get_control(c.control_id)
         config = configs.get(c.control_id)
-        shadow = bool(config and config.state in (ControlConfig.State.SHADOW, ControlConfig.State.PENDING))
-        existing = {fp: (pk, status) for pk, fp, status in Hit.objects.filter(
-            municipality=municipality, control_id=c.control_id).values_list("pk", "fingerprint", "status")}
+        shadow = bool(
+            config and config.state in (ControlConfig.State.SHADOW, ControlConfig.State.PENDING)
+        )
+        existing = {
+            fp: (pk, status)
+            for pk, fp, status in Hit.objects.filter(
+                municipality=municipality, control_id=c.control_id
+            ).values_list("pk", "fingerprint", "status")
+        }
         # what every hit of this control in this run shares
         shared = {
-            "control_version": c.version, "last_run_id": run.pk, "engine": c.engine, "sql": c.sql,
-            "params": writer.json(jsonable(c.params)), "snapshot_ids": writer.json(snapshot_ids),
-            "risk_areas": writer.json(list(control.risk_areas)), "shadow": shadow, "updated_at": stamp,
+            "control_version": c.version,
+            "last_run_id": run.pk,
+            "engine": c.engine,
+            "sql": c.sql,
+            "params": writer.json(jsonable(c.params)),
+            "snapshot_ids": writer.json(snapshot_ids),
+            "risk_areas": writer.json(list(control.risk_areas)),
+            "shadow": shadow,
+            "updated_at": stamp,
         }
         to_create: list[dict] = []
         to_update: list[tuple[int, dict]] = []
@@ -132,22 +185,37 @@ def publish(run, result, configs, snapshot_ids, *, skip=frozenset(), snapshot_of
             if found is not None and found[1] not in (Hit.Status.NEW, Hit.Status.CLOSED):
                 continue  # dismissed / notified / case: the same evidence is not raised again
             values = {
-                **shared, "subject_type": h.subject_type, "subject_id": str(h.subject_id),
-                "board": str(getattr(h, "board", "") or "")[:200], "amount_at_risk": writer.decimal(h.amount_at_risk),
-                "severity": h.severity, "score": writer.decimal(h.score), "explanation_template": h.explanation_template,
+                **shared,
+                "subject_type": h.subject_type,
+                "subject_id": str(h.subject_id),
+                "board": str(getattr(h, "board", "") or "")[:200],
+                "amount_at_risk": writer.decimal(h.amount_at_risk),
+                "severity": h.severity,
+                "score": writer.decimal(h.score),
+                "explanation_template": h.explanation_template,
                 "explanation_params": writer.json(explanation_json(h.explanation_params)),
                 "evidence": writer.json(evidence_for_storage(h.evidence, snapshot_of_path or {})),
                 "evidence_keys": writer.json(list(h.evidence_keys)),
             }
             if found is None:
-                to_create.append({**values, "municipality_id": municipality.pk, "control_id": c.control_id,
-                                  "fingerprint": h.fingerprint, "first_run_id": run.pk, "created_at": stamp,
-                                  "status": Hit.Status.NEW.value})
+                to_create.append(
+                    {
+                        **values,
+                        "municipality_id": municipality.pk,
+                        "control_id": c.control_id,
+                        "fingerprint": h.fingerprint,
+                        "first_run_id": run.pk,
+                        "created_at": stamp,
+                        "status": Hit.Status.NEW.value,
+                    }
+                )
             elif found[1] == Hit.Status.NEW:
                 to_update.append((found[0], values))
             else:
                 # the evidence came back: open it again
-                to_reopen.append((found[0], {**values, "status": Hit.Status.NEW.value, "closed_at": None}))
+                to_reopen.append(
+                    (found[0], {**values, "status": Hit.Status.NEW.value, "closed_at": None})
+                )
         writer.insert(to_create)
         writer.update(to_update)
         writer.update(to_reopen)
@@ -155,13 +223,33 @@ def publish(run, result, configs, snapshot_ids, *, skip=frozenset(), snapshot_of
         updated += len(to_update)
         if to_create:
             writer.raised_events(municipality.pk, c.control_id, run.pk, stamp)
-        HitEvent.objects.bulk_create([HitEvent(municipality=municipality, hit_id=pk, action="reopened", run=run)
-                                      for pk, _values in to_reopen], batch_size=BATCH)
-        gone = [pk for fp, (pk, status) in existing.items() if fp not in seen and status == Hit.Status.NEW]
+        HitEvent.objects.bulk_create(
+            [
+                HitEvent(municipality=municipality, hit_id=pk, action="reopened", run=run)
+                for pk, _values in to_reopen
+            ],
+            batch_size=BATCH,
+        )
+        gone = [
+            pk
+            for fp, (pk, status) in existing.items()
+            if fp not in seen and status == Hit.Status.NEW
+        ]
         for chunk in _chunks(gone, BATCH):
-            Hit.objects.filter(pk__in=chunk).update(status=Hit.Status.CLOSED, closed_at=now, last_run=run,
-                                                    updated_at=now)
-            HitEvent.objects.bulk_create([HitEvent(municipality=municipality, hit_id=pk, action="closed", run=run,
-                                                   note="evidence gone") for pk in chunk])
+            Hit.objects.filter(pk__in=chunk).update(
+                status=Hit.Status.CLOSED, closed_at=now, last_run=run, updated_at=now
+            )
+            HitEvent.objects.bulk_create(
+                [
+                    HitEvent(
+                        municipality=municipality,
+                        hit_id=pk,
+                        action="closed",
+                        run=run,
+                        note="evidence gone",
+                    )
+                    for pk in chunk
+                ]
+            )
         closed += len(gone)
     return new, updated, closed

@@ -22,14 +22,20 @@ def evidence_tables(evidence: list[dict]) -> list[dict]:
     """Group evidence rows per data set; mark the fields whose values differ between rows."""
     tables: dict[str, dict] = {}
     for item in evidence:
-        table = tables.setdefault(item["dataset"], {"dataset": item["dataset"], "columns": [], "rows": []})
+        table = tables.setdefault(
+            item["dataset"], {"dataset": item["dataset"], "columns": [], "rows": []}
+        )
         values = item.get("values") or {}
         for column in values:
             if column not in table["columns"]:
                 table["columns"].append(column)
         table["rows"].append({"key": item.get("key"), "values": values})
     for table in tables.values():
-        differing = {c for c in table["columns"] if len({str(r["values"].get(c)) for r in table["rows"]}) > 1}
+        differing = {
+            c for c in table["columns"] if len({str(r["values"].get(c)) for r in table["rows"]}) > 1
+        }
         for row in table["rows"]:
-            row["cells"] = [{"value": row["values"].get(c), "differs": c in differing} for c in table["columns"]]
+            row["cells"] = [
+                {"value": row["values"].get(c), "differs": c in differing} for c in table["columns"]
+            ]
     return list(tables.values())

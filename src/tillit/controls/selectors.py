@@ -14,8 +14,18 @@ from tillit.accounts.models import Role
 from tillit.controls.models import Hit, Run, Snooze
 
 
-def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", severity: str = "",
-             status: str = "new", min_amount: str = "", subject: str = "", family: str = "") -> QuerySet[Hit]:
+def hit_list(
+    *,
+    user,
+    control: str = "",
+    risk_area: str = "",
+    board: str = "",
+    severity: str = "",
+    status: str = "new",
+    min_amount: str = "",
+    subject: str = "",
+    family: str = "",
+) -> QuerySet[Hit]:
     hits = scoped(Hit.objects.all(), user)
     hits = hits.exclude(Exists(_restricted_cases_not_visible(user)))
     if user.role != Role.COORDINATOR:
@@ -37,9 +47,13 @@ def hit_list(*, user, control: str = "", risk_area: str = "", board: str = "", s
         hits = hits.filter(status=status)
     if status == Hit.Status.NEW:
         # a control silenced for the subject keeps its open hits out of the queue until the snooze ends
-        snoozed = Snooze.objects.filter(municipality_id=OuterRef("municipality_id"), control_id=OuterRef("control_id"),
-                                        subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id"),
-                                        until__gte=timezone.localdate())
+        snoozed = Snooze.objects.filter(
+            municipality_id=OuterRef("municipality_id"),
+            control_id=OuterRef("control_id"),
+            subject_type=OuterRef("subject_type"),
+            subject_id=OuterRef("subject_id"),
+            until__gte=timezone.localdate(),
+        )
         hits = hits.exclude(Exists(snoozed))
     if subject:
         hits = hits.filter(subject_id=subject)
@@ -59,13 +73,18 @@ def _restricted_cases_not_visible(user):
     from tillit.cases.access import visible_cases
     from tillit.cases.models import CaseHit, Sensitivity
 
-    return CaseHit.objects.filter(hit=OuterRef("pk"), case__sensitivity=Sensitivity.TEAM_ONLY).exclude(
-        case__in=visible_cases(user).values("pk"))
+    return CaseHit.objects.filter(
+        hit=OuterRef("pk"), case__sensitivity=Sensitivity.TEAM_ONLY
+    ).exclude(case__in=visible_cases(user).values("pk"))
 
 
 def hit_related(*, user, hit: Hit) -> QuerySet[Hit]:
     """Every other open hit on the same subject."""
-    return hit_list(user=user, subject=hit.subject_id).filter(subject_type=hit.subject_type).exclude(pk=hit.pk)
+    return (
+        hit_list(user=user, subject=hit.subject_id)
+        .filter(subject_type=hit.subject_type)
+        .exclude(pk=hit.pk)
+    )
 
 
 def run_list(*, user) -> QuerySet[Run]:
@@ -83,12 +102,18 @@ def precision(*, escalated: int, dismissed: int) -> float | None:
 
 def effectiveness(*, user) -> list[dict]:
     """Per control and version: hits, dismissed by reason, escalated, confirmed, precision."""
-    rows = (scoped(Hit.objects.all(), user).values("control_id", "control_version")
-            .annotate(total=Count("id"), open=Count("id", filter=Q(status=Hit.Status.NEW)),
-                      dismissed=Count("id", filter=Q(status=Hit.Status.DISMISSED)),
-                      false_hits=Count("id", filter=Q(dismiss_reason=Hit.DismissReason.FALSE_POSITIVE)),
-                      escalated=Count("id", filter=Q(status__in=[Hit.Status.CASE, Hit.Status.NOTIFIED])))
-            .order_by("control_id", "control_version"))
+    rows = (
+        scoped(Hit.objects.all(), user)
+        .values("control_id", "control_version")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status=Hit.Status.NEW)),
+            dismissed=Count("id", filter=Q(status=Hit.Status.DISMISSED)),
+            false_hits=Count("id", filter=Q(dismiss_reason=Hit.DismissReason.FALSE_POSITIVE)),
+            escalated=Count("id", filter=Q(status__in=[Hit.Status.CASE, Hit.Status.NOTIFIED])),
+        )
+        .order_by("control_id", "control_version")
+    )
     result = []
     for r in rows:
         r["precision"] = precision(escalated=r["escalated"], dismissed=r["dismissed"])

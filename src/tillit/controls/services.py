@@ -37,17 +37,35 @@ def runnable_controls(municipality, control_ids: list[str] | None = None) -> lis
     for control in all_controls():
         config = configs.get(control.id)
         state = config.state if config else ControlConfig.State.ACTIVE
-        if state in (ControlConfig.State.ACTIVE, ControlConfig.State.SHADOW, ControlConfig.State.PENDING):
+        if state in (
+            ControlConfig.State.ACTIVE,
+            ControlConfig.State.SHADOW,
+            ControlConfig.State.PENDING,
+        ):
             runnable.append(control.id)
     return runnable
 
 
 @transaction.atomic
-def run_create(*, municipality, user=None, control_ids: list[str] | None = None, engine: str = "duckdb",
-               dry_run: bool = False, trigger: str = "manual") -> Run:
+def run_create(
+    *,
+    municipality,
+    user=None,
+    control_ids: list[str] | None = None,
+    engine: str = "duckdb",
+    dry_run: bool = False,
+    trigger: str = "manual",
+) -> Run:
     ids = runnable_controls(municipality, control_ids)
-    return Run.objects.create(municipality=municipality, started_by=user, control_ids=ids, engine=engine,
-                              dry_run=dry_run, trigger=trigger, controls_total=len(ids))
+    return Run.objects.create(
+        municipality=municipality,
+        started_by=user,
+        control_ids=ids,
+        engine=engine,
+        dry_run=dry_run,
+        trigger=trigger,
+        controls_total=len(ids),
+    )
 
 
 def run_execute(*, run: Run) -> Run:
@@ -63,7 +81,11 @@ def run_execute(*, run: Run) -> Run:
     sources = {name: src for name, (src, _ids) in sources_with_ids.items()}
     snapshot_ids = {name: ids for name, (_src, ids) in sources_with_ids.items()}
     # evidence names the snapshot a row came from, never a file path on the server
-    snapshot_of_path = {path: sid for src, ids in sources_with_ids.values() for path, sid in zip(src.paths, ids, strict=True)}
+    snapshot_of_path = {
+        path: sid
+        for src, ids in sources_with_ids.values()
+        for path, sid in zip(src.paths, ids, strict=True)
+    }
     configs = control_configs(run.municipality)
     params = {cid: c.params for cid, c in configs.items() if c.params}
 
@@ -71,8 +93,13 @@ def run_execute(*, run: Run) -> Run:
         Run.objects.filter(pk=run.pk).update(controls_done=done, controls_total=total)
 
     try:
-        result = run_controls(sources, control_ids=run.control_ids, engine=run.engine, params=params,
-                              progress=progress)
+        result = run_controls(
+            sources,
+            control_ids=run.control_ids,
+            engine=run.engine,
+            params=params,
+            progress=progress,
+        )
     except Exception as exc:
         logger.exception("control run failed", extra={"run": run.pk})
         run.status = Run.Status.FAILED
@@ -84,11 +111,15 @@ def run_execute(*, run: Run) -> Run:
     run.snapshots = snapshot_ids
     run.report = [_report_entry(c, configs.get(c.control_id)) for c in result.controls]
     # Drafts and retired controls run only by name and only as a back-test: they never publish.
-    unpublished = {c.control_id for c in result.controls
-                   if run.dry_run or _state(configs, c.control_id) in BACKTEST_ONLY}
+    unpublished = {
+        c.control_id
+        for c in result.controls
+        if run.dry_run or _state(configs, c.control_id) in BACKTEST_ONLY
+    }
     if len(unpublished) < len(result.controls):
-        new, updated, closed = publish_hits(run, result, configs, snapshot_ids, skip=unpublished,
-                                            snapshot_of_path=snapshot_of_path)
+        new, updated, closed = publish_hits(
+            run, result, configs, snapshot_ids, skip=unpublished, snapshot_of_path=snapshot_of_path
+        )
         run.hits_new, run.hits_updated, run.hits_closed = new, updated, closed
     _compare_with_current(run, result, only=unpublished)
     run.status = Run.Status.DONE
@@ -102,14 +133,24 @@ BACKTEST_ONLY = (ControlConfig.State.DRAFT, ControlConfig.State.RETIRED)
 
 
 @transaction.atomic
-def publish_hits(run: Run, result, configs, snapshot_ids, *, skip=frozenset(),
-                 snapshot_of_path=None) -> tuple[int, int, int]:
+def publish_hits(
+    run: Run, result, configs, snapshot_ids, *, skip=frozenset(), snapshot_of_path=None
+) -> tuple[int, int, int]:
     """Store a run's hits, in bulk (controls/publish.py): (new, updated, closed)."""
     from tillit.controls.publish import publish
 
-    return publish(run, result, configs, snapshot_ids, skip=skip, snapshot_of_path=snapshot_of_path,
-                   snoozed=_active_snoozes(run.municipality), jsonable=_jsonable,
-                   evidence_for_storage=_evidence_for_storage, explanation_json=explain.to_json)
+    return publish(
+        run,
+        result,
+        configs,
+        snapshot_ids,
+        skip=skip,
+        snapshot_of_path=snapshot_of_path,
+        snoozed=_active_snoozes(run.municipality),
+        jsonable=_jsonable,
+        evidence_for_storage=_evidence_for_storage,
+        explanation_json=explain.to_json,
+    )
 
 
 def _state(configs, control_id: str) -> str:
@@ -119,13 +160,21 @@ def _state(configs, control_id: str) -> str:
 
 def _report_entry(c, config=None) -> dict:
     return {
-        "control_id": c.control_id, "version": c.version,
+        "control_id": c.control_id,
+        "version": c.version,
         "config_version": config.version if config else 1,
-        "state": config.state if config else ControlConfig.State.ACTIVE, "engine": c.engine, "sql": c.sql,
-        "params": _jsonable(c.params), "rows_examined": c.rows_examined, "subjects_examined": getattr(c, "subjects_examined", None),
-        "hits": len(c.hits), "amount_at_risk": str(sum((h.amount_at_risk for h in c.hits), Decimal(0))),
-        "not_applicable": c.not_applicable, "not_applicable_params": _jsonable(getattr(c, "not_applicable_params", None) or {}),
-        "duration": round(c.duration, 3), "over_firing": c.over_firing,
+        "state": config.state if config else ControlConfig.State.ACTIVE,
+        "engine": c.engine,
+        "sql": c.sql,
+        "params": _jsonable(c.params),
+        "rows_examined": c.rows_examined,
+        "subjects_examined": getattr(c, "subjects_examined", None),
+        "hits": len(c.hits),
+        "amount_at_risk": str(sum((h.amount_at_risk for h in c.hits), Decimal(0))),
+        "not_applicable": c.not_applicable,
+        "not_applicable_params": _jsonable(getattr(c, "not_applicable_params", None) or {}),
+        "duration": round(c.duration, 3),
+        "over_firing": c.over_firing,
     }
 
 
@@ -152,8 +201,10 @@ def _jsonable(value):
 
 def _active_snoozes(municipality) -> set[tuple[str, str, str]]:
     today = timezone.localdate()
-    return {(s.control_id, s.subject_type, s.subject_id)
-            for s in Snooze.objects.filter(municipality=municipality, until__gte=today)}
+    return {
+        (s.control_id, s.subject_type, s.subject_id)
+        for s in Snooze.objects.filter(municipality=municipality, until__gte=today)
+    }
 
 
 def _compare_with_current(run: Run, result, only=None) -> None:
@@ -167,19 +218,29 @@ def _compare_with_current(run: Run, result, only=None) -> None:
         if only is not None and c.control_id not in only:
             continue
         if c.not_applicable:
-            entry["backtest"] = {"would_raise": 0, "already_in_queue": 0, "new": 0, "would_close": 0}
+            entry["backtest"] = {
+                "would_raise": 0,
+                "already_in_queue": 0,
+                "new": 0,
+                "would_close": 0,
+            }
             continue
         hits = Hit.objects.filter(municipality=run.municipality, control_id=c.control_id)
         known = set(hits.exclude(status=Hit.Status.CLOSED).values_list("fingerprint", flat=True))
         open_ = set(hits.filter(status=Hit.Status.NEW).values_list("fingerprint", flat=True))
         would = {h.fingerprint for h in c.hits}
-        entry["backtest"] = {"would_raise": len(would), "already_in_queue": len(would & known),
-                             "new": len(would - known), "would_close": len(open_ - would)}
+        entry["backtest"] = {
+            "would_raise": len(would),
+            "already_in_queue": len(would & known),
+            "new": len(would - known),
+            "would_close": len(open_ - would),
+        }
 
 
 def _event(hit: Hit, user, action: str, reason: str = "", note: str = "") -> HitEvent:
-    return HitEvent.objects.create(municipality=hit.municipality, hit=hit, user=user, action=action,
-                                   reason=reason, note=note)
+    return HitEvent.objects.create(
+        municipality=hit.municipality, hit=hit, user=user, action=action, reason=reason, note=note
+    )
 
 
 @transaction.atomic
@@ -203,12 +264,16 @@ def hit_comment(*, hit: Hit, user, note: str) -> HitEvent:
 
 
 @transaction.atomic
-def hit_notify(*, hit: Hit, user, authority: str, note: str = "", legal_ground: str = "2008:206") -> Hit:
+def hit_notify(
+    *, hit: Hit, user, authority: str, note: str = "", legal_ground: str = "2008:206"
+) -> Hit:
     """Notify another authority from the queue: the hit's status, and one row in the cases app's
     information-sharing ledger (so it counts in the statistics like a notification from a case)."""
     from tillit.cases.services import notification_from_hit
 
-    notification_from_hit(hit=hit, user=user, recipient=authority, legal_ground=legal_ground, shared=note)
+    notification_from_hit(
+        hit=hit, user=user, recipient=authority, legal_ground=legal_ground, shared=note
+    )
     hit.status = Hit.Status.NOTIFIED
     hit.save(update_fields=["status", "updated_at"])
     _event(hit, user, "notified", authority, note)
@@ -229,9 +294,15 @@ def hit_open_case(*, hit: Hit, user, note: str = "") -> Hit:
 
 @transaction.atomic
 def hit_snooze(*, hit: Hit, user, until: date, reason: str) -> Snooze:
-    snooze = Snooze.objects.create(municipality=hit.municipality, control_id=hit.control_id,
-                                   subject_type=hit.subject_type, subject_id=hit.subject_id, until=until,
-                                   reason=reason, created_by=user)
+    snooze = Snooze.objects.create(
+        municipality=hit.municipality,
+        control_id=hit.control_id,
+        subject_type=hit.subject_type,
+        subject_id=hit.subject_id,
+        until=until,
+        reason=reason,
+        created_by=user,
+    )
     _event(hit, user, "snoozed", "", f"{until.isoformat()}: {reason}")
     return snooze
 
@@ -263,7 +334,9 @@ def control_config(*, municipality, control_id: str) -> ControlConfig:
     from tillit.analytics.registry import get as get_control
 
     control = get_control(control_id)  # KeyError for an unknown control
-    config, _ = ControlConfig.objects.get_or_create(municipality=municipality, control_id=control.id)
+    config, _ = ControlConfig.objects.get_or_create(
+        municipality=municipality, control_id=control.id
+    )
     return config
 
 
@@ -275,9 +348,16 @@ def allowed_steps(config: ControlConfig) -> list[str]:
 def _backtested_since_change(config: ControlConfig) -> bool:
     from tillit.controls.models import ControlVersion
 
-    runs = Run.objects.filter(municipality=config.municipality, dry_run=True, status=Run.Status.DONE)
-    latest = (ControlVersion.objects.filter(municipality=config.municipality, control_id=config.control_id)
-              .order_by("-version").first())
+    runs = Run.objects.filter(
+        municipality=config.municipality, dry_run=True, status=Run.Status.DONE
+    )
+    latest = (
+        ControlVersion.objects.filter(
+            municipality=config.municipality, control_id=config.control_id
+        )
+        .order_by("-version")
+        .first()
+    )
     if latest is not None:
         runs = runs.filter(created_at__gte=latest.changed_at)
     return any(config.control_id in (r.control_ids or []) for r in runs.only("control_ids"))
@@ -290,13 +370,17 @@ def control_transition(*, config: ControlConfig, user, to_state: str) -> Control
     s = ControlConfig.State
     config = ControlConfig.objects.select_for_update().get(pk=config.pk)
     if to_state not in _lifecycle_steps().get(config.state, set()):
-        raise LifecycleError(gettext_noop("A control cannot go from %(from)s to %(to)s."),
-                             {"from": config.state, "to": to_state})
+        raise LifecycleError(
+            gettext_noop("A control cannot go from %(from)s to %(to)s."),
+            {"from": config.state, "to": to_state},
+        )
     if to_state == s.SHADOW and config.state == s.DRAFT and not _backtested_since_change(config):
         raise LifecycleError(gettext_noop("Back-test the control before its shadow run."), {})
     if to_state == s.ACTIVE:
         if config.requested_by_id is None or config.requested_by_id == user.pk:
-            raise LifecycleError(gettext_noop("A second person must approve the control (four eyes)."), {})
+            raise LifecycleError(
+                gettext_noop("A second person must approve the control (four eyes)."), {}
+            )
         config.approved_by, config.approved_at = user, timezone.now()
     if to_state == s.PENDING:
         config.requested_by, config.approved_by, config.approved_at = user, None, None
@@ -307,13 +391,22 @@ def control_transition(*, config: ControlConfig, user, to_state: str) -> Control
     previous = config.state
     config.state = to_state
     config.save()
-    logger.info("control lifecycle", extra={"control": config.control_id, "from": previous, "to": to_state,
-                                            "by": user.get_username()})
+    logger.info(
+        "control lifecycle",
+        extra={
+            "control": config.control_id,
+            "from": previous,
+            "to": to_state,
+            "by": user.get_username(),
+        },
+    )
     return config
 
 
 @transaction.atomic
-def control_change_params(*, config: ControlConfig, user, params: dict, note: str = "") -> ControlConfig:
+def control_change_params(
+    *, config: ControlConfig, user, params: dict, note: str = ""
+) -> ControlConfig:
     """A change of parameters is a new version, and the control goes back to draft (to be back-tested
     and approved again). Values are checked against the control's bounds."""
     from tillit.analytics.registry import ParamError
@@ -331,9 +424,15 @@ def control_change_params(*, config: ControlConfig, user, params: dict, note: st
     config.state = ControlConfig.State.DRAFT
     config.requested_by = config.approved_by = config.approved_at = None
     config.save()
-    ControlVersion.objects.create(municipality=config.municipality, control_id=config.control_id,
-                                  version=config.version, params=config.params, library_version=control.version,
-                                  changed_by=user, note=note)
+    ControlVersion.objects.create(
+        municipality=config.municipality,
+        control_id=config.control_id,
+        version=config.version,
+        params=config.params,
+        library_version=control.version,
+        changed_by=user,
+        note=note,
+    )
     return config
 
 
@@ -355,8 +454,11 @@ def schedule_due_runs(*, now=None) -> list[Run]:
             continue
         with transaction.atomic():
             # claim the day first, so two schedulers never start the same run
-            claimed = Schedule.objects.filter(pk=schedule.pk).exclude(last_run_on=now.date()).update(
-                last_run_on=now.date())
+            claimed = (
+                Schedule.objects.filter(pk=schedule.pk)
+                .exclude(last_run_on=now.date())
+                .update(last_run_on=now.date())
+            )
             if not claimed:
                 continue
             run = run_create(municipality=municipality, trigger="schedule")

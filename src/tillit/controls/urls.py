@@ -7,7 +7,9 @@ urlpatterns = [
     path("kontroller/export.xlsx", views.queue_export, name="controls-queue-export"),
     path("kontroller/bibliotek/", views.control_list, name="controls-list"),
     path("kontroller/bibliotek/<str:control_id>/", views.control_detail, name="controls-detail"),
-    path("kontroller/bibliotek/<str:control_id>/livscykel/", views.control_step, name="controls-step"),
+    path(
+        "kontroller/bibliotek/<str:control_id>/livscykel/", views.control_step, name="controls-step"
+    ),
     path("kontroller/korningar/", views.run_list, name="controls-runs"),
     path("kontroller/korningar/starta/", views.run_start, name="controls-run-start"),
     path("kontroller/korningar/<int:pk>/", views.run_detail, name="controls-run"),

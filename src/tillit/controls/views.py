@@ -48,16 +48,26 @@ class QueueFilter(forms.Form):
     family = forms.CharField(label=gettext_lazy("Control family"), required=False)
     risk_area = forms.CharField(label=gettext_lazy("Risk area"), required=False)
     board = forms.CharField(label=gettext_lazy("Board"), required=False)
-    severity = forms.ChoiceField(label=gettext_lazy("Severity"), required=False,
-                                 choices=[("", gettext_lazy("all"))] + list(Hit.Severity.choices))
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("all"))] + list(Hit.Status.choices))
-    min_amount = forms.CharField(label=gettext_lazy("Amount at risk at least (kr)"), required=False, max_length=30)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + list(Hit.Severity.choices),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + list(Hit.Status.choices),
+    )
+    min_amount = forms.CharField(
+        label=gettext_lazy("Amount at risk at least (kr)"), required=False, max_length=30
+    )
 
     def clean_min_amount(self):
         from decimal import Decimal, InvalidOperation
 
-        text = self.cleaned_data["min_amount"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        text = (
+            self.cleaned_data["min_amount"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        )
         if not text:
             return ""
         try:
@@ -72,9 +82,13 @@ class QueueFilter(forms.Form):
 class DismissForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Hit.DismissReason.choices)
     # a dismissal is explained: whoever reads the hit later sees why
-    note = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=gettext_lazy("Why the hit needs no further action. It can be changed later; "
-                                                  "every version is kept."))
+    note = forms.CharField(
+        label=gettext_lazy("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Why the hit needs no further action. It can be changed later; every version is kept."
+        ),
+    )
 
 
 class CommentForm(forms.Form):
@@ -84,13 +98,21 @@ class CommentForm(forms.Form):
 class NotifyForm(forms.Form):
     authority = forms.ChoiceField(label=gettext_lazy("Authority"), choices=AUTHORITIES)
     # the Act (2008:206) is the municipality's duty to notify when nothing else is chosen
-    legal_ground = forms.ChoiceField(label=gettext_lazy("Legal ground"), choices=Notification.LegalGround.choices,
-                                     required=False, initial=Notification.LegalGround.LAW_2008_206)
-    note = forms.CharField(label=gettext_lazy("What was shared"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_ground = forms.ChoiceField(
+        label=gettext_lazy("Legal ground"),
+        choices=Notification.LegalGround.choices,
+        required=False,
+        initial=Notification.LegalGround.LAW_2008_206,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("What was shared"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SnoozeForm(forms.Form):
-    until = forms.DateField(label=gettext_lazy("Silence until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=gettext_lazy("Silence until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_until(self):
@@ -110,18 +132,36 @@ def queue(request):
     page = Paginator(hits, 50).get_page(request.GET.get("page"))
     # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
     total = amount_at_risk(hits.only("amount_at_risk", "evidence_keys"))
-    return render(request, "controls/queue.html", {
-        "form": form, "page": page, "total_amount": total, "count": hits.count(),
-        "can_triage": has_perm(request.user, "hits.triage"), "can_run": has_perm(request.user, "controls.run"),
-        "latest_run": selectors.run_list(user=request.user).first(), "reasons": Hit.DismissReason.choices,
-        "query": _without_page(request.GET),
-    }, status=200 if form.is_valid() else 400)  # a bad filter is the caller's error, shown on the form
+    return render(
+        request,
+        "controls/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "total_amount": total,
+            "count": hits.count(),
+            "can_triage": has_perm(request.user, "hits.triage"),
+            "can_run": has_perm(request.user, "controls.run"),
+            "latest_run": selectors.run_list(user=request.user).first(),
+            "reasons": Hit.DismissReason.choices,
+            "query": _without_page(request.GET),
+        },
+        status=200 if form.is_valid() else 400,
+    )  # a bad filter is the caller's error, shown on the form
 
 
 QUEUE_EXPORT_COLUMNS = [
-    gettext_lazy("Hit"), gettext_lazy("Control"), gettext_lazy("Subject type"), gettext_lazy("Subject"),
-    gettext_lazy("Board"), gettext_lazy("Amount at risk (kr)"), gettext_lazy("Severity"), gettext_lazy("Score"),
-    gettext_lazy("Status"), gettext_lazy("Explanation"), gettext_lazy("Raised"),
+    gettext_lazy("Hit"),
+    gettext_lazy("Control"),
+    gettext_lazy("Subject type"),
+    gettext_lazy("Subject"),
+    gettext_lazy("Board"),
+    gettext_lazy("Amount at risk (kr)"),
+    gettext_lazy("Severity"),
+    gettext_lazy("Score"),
+    gettext_lazy("Status"),
+    gettext_lazy("Explanation"),
+    gettext_lazy("Raised"),
 ]
 
 
@@ -146,24 +186,42 @@ def queue_export(request):
     sheet.title = str(_("Review queue"))[:31]
     sheet.append([str(c) for c in QUEUE_EXPORT_COLUMNS])
     for hit in hits.iterator(chunk_size=500):
-        sheet.append([hit.pk, hit.control_id, hit.subject_type, csv_cell(hit.subject_id), csv_cell(hit.board),
-                      float(hit.amount_at_risk), str(hit.get_severity_display()), float(hit.score),
-                      str(hit.get_status_display()), csv_cell(str(explanation(hit))),
-                      timezone.localtime(hit.created_at).strftime("%Y-%m-%d %H:%M")])
+        sheet.append(
+            [
+                hit.pk,
+                hit.control_id,
+                hit.subject_type,
+                csv_cell(hit.subject_id),
+                csv_cell(hit.board),
+                float(hit.amount_at_risk),
+                str(hit.get_severity_display()),
+                float(hit.score),
+                str(hit.get_status_display()),
+                csv_cell(str(explanation(hit))),
+                timezone.localtime(hit.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
     for cell in sheet["F"][1:]:
         cell.number_format = "# ##0.00"
     filters_text = "; ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
     sheet.append([])
     sheet.append([str(_("Filter")), filters_text or str(_("all"))])
     sheet.append([str(_("Exported")), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    log_personal_data(request, object_type="hit export", object_id=filters_text[:100] or "all",
-                      action=AccessLogEntry.Action.EXPORT)
+    log_personal_data(
+        request,
+        object_type="hit export",
+        object_id=filters_text[:100] or "all",
+        action=AccessLogEntry.Action.EXPORT,
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = (
-        f'attachment; filename="granskningskon-{timezone.localdate().isoformat()}.xlsx"')
+        f'attachment; filename="granskningskon-{timezone.localdate().isoformat()}.xlsx"'
+    )
     return response
 
 
@@ -175,7 +233,9 @@ def _without_page(query) -> str:
 
 @require("controls.view")
 def hit_detail(request, pk: int):
-    hit = fetch(request, selectors.hit_list(user=request.user, status=""), perm="controls.view", pk=pk)
+    hit = fetch(
+        request, selectors.hit_list(user=request.user, status=""), perm="controls.view", pk=pk
+    )
     from tillit.analytics.registry import get as get_control
     from tillit.cases.models import CaseHit
 
@@ -185,45 +245,77 @@ def hit_detail(request, pk: int):
         control = None
     case_hit = CaseHit.objects.filter(hit=hit).select_related("case").first()
     comment = hit.events.filter(action__in=["dismissed", "comment"]).order_by("-at", "-id").first()
-    return render(request, "controls/hit_detail.html", {
-        "hit": hit, "control": control, "explanation": explanation(hit), "tables": evidence_tables(hit.evidence),
-        "related": selectors.hit_related(user=request.user, hit=hit)[:50],
-        "events": [(e, EVENT_LABELS.get(e.action, e.action), _reason_label(e)) for e in hit.events.select_related("user")],
-        "case": case_hit.case if case_hit else None, "can_see_case": has_perm(request.user, "cases.view"),
-        "can_triage": has_perm(request.user, "hits.triage") and hit.status == Hit.Status.NEW,
-        # prefixed: the four forms share one page, so their fields need distinct ids for their labels
-        "dismiss_form": DismissForm(prefix="dismiss"), "notify_form": NotifyForm(prefix="notify"),
-        "snooze_form": SnoozeForm(prefix="snooze"),
-        "comment": comment.note if comment else "",
-        "comment_form": (CommentForm(prefix="comment", initial={"note": comment.note if comment else ""})
-                         if hit.status == Hit.Status.DISMISSED and has_perm(request.user, "hits.triage") else None),
-    })
+    return render(
+        request,
+        "controls/hit_detail.html",
+        {
+            "hit": hit,
+            "control": control,
+            "explanation": explanation(hit),
+            "tables": evidence_tables(hit.evidence),
+            "related": selectors.hit_related(user=request.user, hit=hit)[:50],
+            "events": [
+                (e, EVENT_LABELS.get(e.action, e.action), _reason_label(e))
+                for e in hit.events.select_related("user")
+            ],
+            "case": case_hit.case if case_hit else None,
+            "can_see_case": has_perm(request.user, "cases.view"),
+            "can_triage": has_perm(request.user, "hits.triage") and hit.status == Hit.Status.NEW,
+            # prefixed: the four forms share one page, so their fields need distinct ids for their labels
+            "dismiss_form": DismissForm(prefix="dismiss"),
+            "notify_form": NotifyForm(prefix="notify"),
+            "snooze_form": SnoozeForm(prefix="snooze"),
+            "comment": comment.note if comment else "",
+            "comment_form": (
+                CommentForm(prefix="comment", initial={"note": comment.note if comment else ""})
+                if hit.status == Hit.Status.DISMISSED and has_perm(request.user, "hits.triage")
+                else None
+            ),
+        },
+    )
 
 
 @require_POST
 @require("hits.triage")
 def hit_action(request, pk: int, action: str):
-    hit = fetch(request, selectors.hit_list(user=request.user, status=""), perm="hits.triage", pk=pk)
+    hit = fetch(
+        request, selectors.hit_list(user=request.user, status=""), perm="hits.triage", pk=pk
+    )
     if action == "comment" and hit.status == Hit.Status.DISMISSED:
         form = CommentForm(request.POST, prefix="comment")
         if form.is_valid():
             services.hit_comment(hit=hit, user=request.user, note=form.cleaned_data["note"])
-            messages.success(request, _("The comment was changed. The earlier one is kept in the history."))
+            messages.success(
+                request, _("The comment was changed. The earlier one is kept in the history.")
+            )
         else:
             messages.error(request, _("Write the comment."))
         return redirect("controls-hit", pk=hit.pk)
     if hit.status != Hit.Status.NEW and action != "snooze":
         messages.error(request, _("The hit has already been handled."))
         return redirect("controls-hit", pk=hit.pk)
-    form_class = {"dismiss": DismissForm, "notify": NotifyForm, "snooze": SnoozeForm, "case": forms.Form}.get(action)
+    form_class = {
+        "dismiss": DismissForm,
+        "notify": NotifyForm,
+        "snooze": SnoozeForm,
+        "case": forms.Form,
+    }.get(action)
     if form_class is None:
         from django.http import Http404
 
         raise Http404
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
-        messages.error(request, _("Fill in the form: %(errors)s") % {"errors": "; ".join(
-            f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}" for f, e in form.errors.items())})
+        messages.error(
+            request,
+            _("Fill in the form: %(errors)s")
+            % {
+                "errors": "; ".join(
+                    f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}"
+                    for f, e in form.errors.items()
+                )
+            },
+        )
         return redirect("controls-hit", pk=hit.pk)
     data = form.cleaned_data
     if action == "dismiss":
@@ -231,18 +323,29 @@ def hit_action(request, pk: int, action: str):
         messages.success(request, _("The hit was dismissed."))
     elif action == "notify":
         try:
-            services.hit_notify(hit=hit, user=request.user, authority=data["authority"], note=data["note"],
-                                legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206)
+            services.hit_notify(
+                hit=hit,
+                user=request.user,
+                authority=data["authority"],
+                note=data["note"],
+                legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206,
+            )
         except CaseError as error:
             messages.error(request, str(error))
             return redirect("controls-hit", pk=hit.pk)
-        messages.success(request, _("The notification was recorded in the information-sharing ledger."))
+        messages.success(
+            request, _("The notification was recorded in the information-sharing ledger.")
+        )
     elif action == "case":
         services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
         messages.success(request, _("The hit was escalated to a case."))
     else:
         services.hit_snooze(hit=hit, user=request.user, until=data["until"], reason=data["reason"])
-        messages.success(request, _("The control is silenced for this subject until %(date)s.") % {"date": data["until"].isoformat()})
+        messages.success(
+            request,
+            _("The control is silenced for this subject until %(date)s.")
+            % {"date": data["until"].isoformat()},
+        )
     return redirect("controls-hit", pk=hit.pk)
 
 
@@ -252,7 +355,11 @@ def hit_bulk(request):
     ids = [int(i) for i in request.POST.getlist("hit") if i.isdigit()]
     action = request.POST.get("action", "dismiss")
     form = DismissForm(request.POST)
-    if not ids or action not in ("dismiss", "case") or (action == "dismiss" and not form.is_valid()):
+    if (
+        not ids
+        or action not in ("dismiss", "case")
+        or (action == "dismiss" and not form.is_valid())
+    ):
         messages.error(request, _("Choose hits, a reason and write a comment."))
         return redirect("controls-queue")
     hits = selectors.hit_list(user=request.user, status=Hit.Status.NEW).filter(pk__in=ids)
@@ -261,8 +368,12 @@ def hit_bulk(request):
         if action == "case":
             services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
         else:
-            services.hit_dismiss(hit=hit, user=request.user, reason=form.cleaned_data["reason"],
-                                 note=form.cleaned_data["note"])
+            services.hit_dismiss(
+                hit=hit,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
         count += 1
     if action == "case":
         messages.success(request, _("%(count)s hits were escalated to cases.") % {"count": count})
@@ -278,12 +389,23 @@ def control_list(request):
 
     present = set(current_sources(municipality=request.user.municipality))
     configs = services.control_configs(request.user.municipality)
-    rows = [{"control": c, "config": configs.get(c.id), "missing": [d for d in c.inputs if d not in present]}
-            for c in all_controls()]
-    return render(request, "controls/control_list.html", {
-        "rows": rows, "can_run": has_perm(request.user, "controls.run"),
-        "effectiveness": selectors.effectiveness(user=request.user),
-    })
+    rows = [
+        {
+            "control": c,
+            "config": configs.get(c.id),
+            "missing": [d for d in c.inputs if d not in present],
+        }
+        for c in all_controls()
+    ]
+    return render(
+        request,
+        "controls/control_list.html",
+        {
+            "rows": rows,
+            "can_run": has_perm(request.user, "controls.run"),
+            "effectiveness": selectors.effectiveness(user=request.user),
+        },
+    )
 
 
 @require("controls.view")
@@ -299,17 +421,39 @@ def control_detail(request, control_id: str):
     config = services.control_configs(request.user.municipality).get(control.id)
     state = config.state if config else ControlConfig.State.ACTIVE
     steps = services.allowed_steps(config or ControlConfig(state=state))
-    if config and config.state == ControlConfig.State.PENDING and config.requested_by_id == request.user.pk:
-        steps = [s for s in steps if s != ControlConfig.State.ACTIVE]  # four eyes: someone else approves
-    backtests = [r for r in selectors.run_list(user=request.user).filter(dry_run=True, status=Run.Status.DONE)[:50]
-                 if control.id in (r.control_ids or [])][:5]
-    return render(request, "controls/control_detail.html", {
-        "control": control, "config": config, "state": state,
-        "state_label": ControlConfig.State(state).label,
-        "steps": [(s, STEP_LABELS[s]) for s in steps] if has_perm(request.user, "controls.manage") else [],
-        "can_run": has_perm(request.user, "controls.run"), "backtests": backtests,
-        "versions": ControlVersion.objects.filter(municipality=request.user.municipality, control_id=control.id),
-    })
+    if (
+        config
+        and config.state == ControlConfig.State.PENDING
+        and config.requested_by_id == request.user.pk
+    ):
+        steps = [
+            s for s in steps if s != ControlConfig.State.ACTIVE
+        ]  # four eyes: someone else approves
+    backtests = [
+        r
+        for r in selectors.run_list(user=request.user).filter(dry_run=True, status=Run.Status.DONE)[
+            :50
+        ]
+        if control.id in (r.control_ids or [])
+    ][:5]
+    return render(
+        request,
+        "controls/control_detail.html",
+        {
+            "control": control,
+            "config": config,
+            "state": state,
+            "state_label": ControlConfig.State(state).label,
+            "steps": [(s, STEP_LABELS[s]) for s in steps]
+            if has_perm(request.user, "controls.manage")
+            else [],
+            "can_run": has_perm(request.user, "controls.run"),
+            "backtests": backtests,
+            "versions": ControlVersion.objects.filter(
+                municipality=request.user.municipality, control_id=control.id
+            ),
+        },
+    )
 
 
 STEP_LABELS = {
@@ -328,7 +472,9 @@ def control_step(request, control_id: str):
 
     to_state = request.POST.get("state", "")
     try:
-        config = services.control_config(municipality=request.user.municipality, control_id=control_id)
+        config = services.control_config(
+            municipality=request.user.municipality, control_id=control_id
+        )
     except KeyError:
         raise Http404 from None
     if to_state not in ControlConfig.State.values:
@@ -336,18 +482,37 @@ def control_step(request, control_id: str):
     try:
         config = services.control_transition(config=config, user=request.user, to_state=to_state)
     except services.LifecycleError as exc:
-        messages.error(request, _(exc.template) % {
-            k: (ControlConfig.State(v).label if k in ("from", "to") and v in ControlConfig.State.values else v)
-            for k, v in exc.params.items()} if exc.params else _(exc.template))
+        messages.error(
+            request,
+            _(exc.template)
+            % {
+                k: (
+                    ControlConfig.State(v).label
+                    if k in ("from", "to") and v in ControlConfig.State.values
+                    else v
+                )
+                for k, v in exc.params.items()
+            }
+            if exc.params
+            else _(exc.template),
+        )
     else:
-        messages.success(request, _("The control is now: %(state)s.") % {"state": config.get_state_display()})
+        messages.success(
+            request, _("The control is now: %(state)s.") % {"state": config.get_state_display()}
+        )
     return redirect("controls-detail", control_id=control_id)
 
 
 @require("controls.view")
 def run_list(request):
-    return render(request, "controls/run_list.html", {"runs": selectors.run_list(user=request.user)[:50],
-                                                      "can_run": has_perm(request.user, "controls.run")})
+    return render(
+        request,
+        "controls/run_list.html",
+        {
+            "runs": selectors.run_list(user=request.user)[:50],
+            "can_run": has_perm(request.user, "controls.run"),
+        },
+    )
 
 
 @require("controls.view")
@@ -357,11 +522,24 @@ def run_detail(request, pk: int):
     for entry in run.report:
         entry = dict(entry)
         if entry.get("not_applicable"):
-            entry["not_applicable_text"] = render_message(entry["not_applicable"], entry.get("not_applicable_params"))
+            entry["not_applicable_text"] = render_message(
+                entry["not_applicable"], entry.get("not_applicable_params")
+            )
         report.append(entry)
-    template = "controls/run_progress.html" if request.headers.get("HX-Request") else "controls/run_detail.html"
-    return render(request, template, {"run": run, "report": report,
-                                      "finished": run.status in (Run.Status.DONE, Run.Status.FAILED)})
+    template = (
+        "controls/run_progress.html"
+        if request.headers.get("HX-Request")
+        else "controls/run_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "report": report,
+            "finished": run.status in (Run.Status.DONE, Run.Status.FAILED),
+        },
+    )
 
 
 @require_POST
@@ -377,8 +555,11 @@ def run_start(request):
         except KeyError:
             messages.error(request, _("Unknown control %(id)s.") % {"id": control_id})
             return redirect("controls-runs")
-    run = services.run_create(municipality=request.user.municipality, user=request.user,
-                              dry_run=bool(request.POST.get("dry_run")),
-                              control_ids=control_ids or None)
+    run = services.run_create(
+        municipality=request.user.municipality,
+        user=request.user,
+        dry_run=bool(request.POST.get("dry_run")),
+        control_ids=control_ids or None,
+    )
     run_controls_task.enqueue(run.pk)
     return redirect("controls-run", pk=run.pk)

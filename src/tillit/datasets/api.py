@@ -22,7 +22,14 @@ class SnapshotOut(Schema):
 def list_snapshots(request, dataset: str | None = None):
     require_api(request, "data.view")
     return [
-        {"id": s.pk, "dataset": s.dataset, "rows": s.rows, "sha256": s.sha256, "source_name": s.source_name,
-         "imported_at": s.imported_at, "current": s.is_current}
+        {
+            "id": s.pk,
+            "dataset": s.dataset,
+            "rows": s.rows,
+            "sha256": s.sha256,
+            "source_name": s.source_name,
+            "imported_at": s.imported_at,
+            "current": s.is_current,
+        }
         for s in selectors.snapshot_list(user=request.user, dataset=dataset)
     ]

@@ -47,13 +47,21 @@ def _refused(message: str, params: dict):
 
 
 def _cache_path(path: Path, mapping, n: int) -> Path:
-    key = hashlib.sha256(json.dumps([asdict(mapping) if mapping else None, n], sort_keys=True,
-                                    default=str).encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        json.dumps([asdict(mapping) if mapping else None, n], sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
     return path.with_name(f".{path.name}.preview-{key}")
 
 
-def bounded_preview(dataset: str, path: Path, *, mapping=None, n: int = 20, seconds: float | None = None,
-                    memory: int | None = None):
+def bounded_preview(
+    dataset: str,
+    path: Path,
+    *,
+    mapping=None,
+    n: int = 20,
+    seconds: float | None = None,
+    memory: int | None = None,
+):
     seconds = seconds or getattr(settings, "TILLIT_PREVIEW_SECONDS", PREVIEW_SECONDS)
     memory = memory or getattr(settings, "TILLIT_PREVIEW_MEMORY", PREVIEW_MEMORY)
     path = Path(path)
@@ -65,7 +73,9 @@ def bounded_preview(dataset: str, path: Path, *, mapping=None, n: int = 20, seco
             pass
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, dataset, str(path), mapping, n, memory), daemon=True)
+    process = context.Process(
+        target=_child, args=(sender, dataset, str(path), mapping, n, memory), daemon=True
+    )
     process.start()
     sender.close()
     outcome = None
@@ -73,20 +83,31 @@ def bounded_preview(dataset: str, path: Path, *, mapping=None, n: int = 20, seco
         if receiver.poll(seconds):
             outcome = receiver.recv()
     except EOFError:
-        outcome = ("memory", None)  # the child died (killed by the kernel or out of memory) without a word
+        outcome = (
+            "memory",
+            None,
+        )  # the child died (killed by the kernel or out of memory) without a word
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         receiver.close()
     if outcome is None:
-        result = _refused(gettext_noop("Reading the start of the file took more than %(seconds)s seconds, so it was "
-                                       "stopped. Nothing was imported. Save the data as CSV, or split the file."),
-                          {"seconds": int(seconds)})
+        result = _refused(
+            gettext_noop(
+                "Reading the start of the file took more than %(seconds)s seconds, so it was "
+                "stopped. Nothing was imported. Save the data as CSV, or split the file."
+            ),
+            {"seconds": int(seconds)},
+        )
     elif outcome[0] == "memory":
-        result = _refused(gettext_noop("Reading the start of the file needed more than %(mb)s MB of memory, so it "
-                                       "was stopped. Nothing was imported. Save the data as CSV, or split the file."),
-                          {"mb": memory // 1_000_000})
+        result = _refused(
+            gettext_noop(
+                "Reading the start of the file needed more than %(mb)s MB of memory, so it "
+                "was stopped. Nothing was imported. Save the data as CSV, or split the file."
+            ),
+            {"mb": memory // 1_000_000},
+        )
     else:
         result = outcome[1]
     fd = os.open(cache, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -17,8 +17,11 @@ def demo_import(municipality, args) -> None:
         print(_("The demo data is already imported."), flush=True)
         return
     folder = settings.DATA_DIR / "demo-files"
-    print(_("Generating the synthetic municipality (scale %(scale)s) in %(dir)s …") % {"scale": args.scale, "dir": folder},
-          flush=True)
+    print(
+        _("Generating the synthetic municipality (scale %(scale)s) in %(dir)s …")
+        % {"scale": args.scale, "dir": folder},
+        flush=True,
+    )
     generate(folder, scale=args.scale, seed=1)
     for name in DATASETS:
         path = folder / f"{name}.csv"
@@ -29,6 +32,9 @@ def demo_import(municipality, args) -> None:
         except ImportRefused as refused:
             from tillit.lib.messages import render
 
-            print(f"  {name}: {render(refused.attempt.message, refused.attempt.message_params)}", flush=True)
+            print(
+                f"  {name}: {render(refused.attempt.message, refused.attempt.message_params)}",
+                flush=True,
+            )
             continue
         print(f"  {name}: " + _("%(rows)s rows") % {"rows": attempt.snapshot.rows}, flush=True)

@@ -14,11 +14,21 @@ from tillit.analytics.schema import DATASETS
 DATASET_CHOICES = [(name, gettext_lazy(spec.title)) for name, spec in DATASETS.items()]
 
 # Data sets whose rows are personal data: showing their rows writes the access log.
-PERSONAL_DATASETS = frozenset({
-    "population", "benefit_payments", "employees", "company_roles", "care_visits", "care_decisions",
-    "parking_permits", "provider_checks", "placements", "placement_billing",
-    "housing_adaptations",
-})
+PERSONAL_DATASETS = frozenset(
+    {
+        "population",
+        "benefit_payments",
+        "employees",
+        "company_roles",
+        "care_visits",
+        "care_decisions",
+        "parking_permits",
+        "provider_checks",
+        "placements",
+        "placement_billing",
+        "housing_adaptations",
+    }
+)
 
 
 class MappingProfile(MunicipalModel):
@@ -26,7 +36,9 @@ class MappingProfile(MunicipalModel):
 
     name = models.CharField(_("name"), max_length=100)
     dataset = models.CharField(_("data set"), max_length=40, choices=DATASET_CHOICES)
-    columns = models.JSONField(_("column mapping"), default=dict, help_text=_("canonical column → source header"))
+    columns = models.JSONField(
+        _("column mapping"), default=dict, help_text=_("canonical column → source header")
+    )
     unavailable = models.JSONField(_("columns the source lacks"), default=list, blank=True)
     date_format = models.CharField(_("date format"), max_length=40, blank=True)
     decimal = models.CharField(_("decimal separator"), max_length=1, blank=True)
@@ -38,7 +50,9 @@ class MappingProfile(MunicipalModel):
         verbose_name = _("mapping profile")
         verbose_name_plural = _("mapping profiles")
         ordering = ["dataset", "name"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="profile_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="profile_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -65,20 +79,29 @@ class Snapshot(MunicipalModel):
     unavailable_columns = models.JSONField(_("columns the source lacks"), default=list)
     mapping = models.JSONField(_("mapping used"), default=dict)
     profile = models.ForeignKey(MappingProfile, on_delete=models.SET_NULL, null=True, blank=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name=_("imported by"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
-    replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
-    retired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     retired_reason = models.TextField(_("reason for retiring"), blank=True)
     # Withdrawn by the one who imported it (or a coordinator): out of the current data, the file kept, so
     # a coordinator can put it back. A withdrawn snapshot points replaced_by at itself, so every query
     # for the current data leaves it out; the snapshots it had replaced are current again meanwhile.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
     reinstated = models.JSONField(default=list, blank=True)  # ids of the snapshots it had replaced
 
@@ -109,10 +132,14 @@ class ImportAttempt(MunicipalModel):
     dataset = models.CharField(_("data set"), max_length=40, choices=DATASET_CHOICES)
     source_name = models.CharField(_("source file"), max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RUNNING
+    )
     policy = models.CharField(max_length=12, default="reject")
     force = models.BooleanField(default=False)
-    upload_path = models.CharField(max_length=500, blank=True)  # the uploaded file until it is imported
+    upload_path = models.CharField(
+        max_length=500, blank=True
+    )  # the uploaded file until it is imported
     profile = models.ForeignKey(MappingProfile, on_delete=models.SET_NULL, null=True, blank=True)
     mapping = models.JSONField(default=dict, blank=True)  # the mapping confirmed in the preview
     rows_done = models.PositiveIntegerField(default=0)
@@ -125,7 +152,9 @@ class ImportAttempt(MunicipalModel):
     # not numbers, rows kept for the duplicate controls; each {message, params}, translated when shown
     notes = models.JSONField(_("notes"), default=list, blank=True)
     snapshot = models.ForeignKey(Snapshot, on_delete=models.SET_NULL, null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -152,7 +181,9 @@ class EntityJudgement(MunicipalModel):
     record_b = models.CharField(_("other record"), max_length=200)
     same = models.BooleanField(_("the same"))
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("decided by")
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,10 @@ def dataset_overview(*, user) -> list[dict]:
         entry["rows"] += s.rows
         entry["latest"] = max(filter(None, [entry["latest"], s.imported_at]))
     return [
-        {"name": name, "title": spec.title, **current.get(name, {"snapshots": 0, "rows": 0, "latest": None})}
+        {
+            "name": name,
+            "title": spec.title,
+            **current.get(name, {"snapshots": 0, "rows": 0, "latest": None}),
+        }
         for name, spec in DATASETS.items()
     ]

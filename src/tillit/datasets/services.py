@@ -70,9 +70,18 @@ class ProfileError(ValueError):
 
 
 @transaction.atomic
-def profile_save(*, municipality: Municipality, name: str, dataset: str, columns: dict[str, str],
-                 unavailable: list[str], date_format: str = "", decimal: str = "", encoding: str = "",
-                 delimiter: str = "") -> tuple[MappingProfile, bool]:
+def profile_save(
+    *,
+    municipality: Municipality,
+    name: str,
+    dataset: str,
+    columns: dict[str, str],
+    unavailable: list[str],
+    date_format: str = "",
+    decimal: str = "",
+    encoding: str = "",
+    delimiter: str = "",
+) -> tuple[MappingProfile, bool]:
     """Save a mapping profile (the command line's `tillit profiles add`); one of the same name is
     replaced. Columns are checked against the data set; the key may be mapped to the row number
     (ingest.ROW_NUMBER) but not merely marked unavailable."""
@@ -81,31 +90,53 @@ def profile_save(*, municipality: Municipality, name: str, dataset: str, columns
     spec = schema.get(dataset)
     for column in [*columns, *unavailable]:
         if column not in spec.column_names:
-            raise ProfileError(gettext_noop("%(column)s is not a column of the data set %(dataset)s."),
-                               {"column": column, "dataset": dataset})
+            raise ProfileError(
+                gettext_noop("%(column)s is not a column of the data set %(dataset)s."),
+                {"column": column, "dataset": dataset},
+            )
     for column, header in columns.items():
         if header == ROW_NUMBER and column != spec.key:
-            raise ProfileError(gettext_noop("Only the key column %(key)s may be the row number in the file."),
-                               {"key": spec.key or "–"})
+            raise ProfileError(
+                gettext_noop("Only the key column %(key)s may be the row number in the file."),
+                {"key": spec.key or "–"},
+            )
     if spec.key and spec.key in unavailable:
-        raise ProfileError(gettext_noop("The key column %(column)s cannot be marked unavailable: every row needs its "
-                                        "own key. Map it to a column in the file, or let the profile use the row "
-                                        "number in the file instead."), {"column": spec.key})
+        raise ProfileError(
+            gettext_noop(
+                "The key column %(column)s cannot be marked unavailable: every row needs its "
+                "own key. Map it to a column in the file, or let the profile use the row "
+                "number in the file instead."
+            ),
+            {"column": spec.key},
+        )
     if date_format:
         from datetime import date
 
         try:
             date(2025, 1, 31).strftime(date_format)
         except ValueError:
-            raise ProfileError(gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
-                               {"format": date_format}) from None
+            raise ProfileError(
+                gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
+                {"format": date_format},
+            ) from None
         if "%d" not in date_format or "%m" not in date_format:
-            raise ProfileError(gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
-                               {"format": date_format})
+            raise ProfileError(
+                gettext_noop("%(format)s is not a date format (write it like %%d/%%m/%%Y)."),
+                {"format": date_format},
+            )
     profile, created = MappingProfile.objects.update_or_create(
-        municipality=municipality, name=name,
-        defaults={"dataset": dataset, "columns": columns, "unavailable": unavailable, "date_format": date_format,
-                  "decimal": decimal, "encoding": encoding, "delimiter": delimiter})
+        municipality=municipality,
+        name=name,
+        defaults={
+            "dataset": dataset,
+            "columns": columns,
+            "unavailable": unavailable,
+            "date_format": date_format,
+            "decimal": decimal,
+            "encoding": encoding,
+            "delimiter": delimiter,
+        },
+    )
     logger.info("mapping profile saved", extra={"profile": profile.pk, "dataset": dataset})
     return profile, created
 
@@ -161,23 +192,42 @@ def import_file(
     source_name = source_name or path.name
     if attempt is None:
         attempt = ImportAttempt.objects.create(
-            municipality=municipality, dataset=dataset, source_name=source_name, policy=policy, started_by=user,
+            municipality=municipality,
+            dataset=dataset,
+            source_name=source_name,
+            policy=policy,
+            started_by=user,
         )
     from tillit.accounts import jobs
 
-    jobs.begin("import", attempt.pk)  # a heartbeat: a killed import is found and marked failed (security F3)
+    jobs.begin(
+        "import", attempt.pk
+    )  # a heartbeat: a killed import is found and marked failed (security F3)
     attempt.sha256 = file_sha256(path)
     duplicate = Snapshot.objects.filter(
         municipality=municipality, dataset=dataset, sha256=attempt.sha256, retired_at__isnull=True
     ).first()
     if duplicate is not None and not force:
         # each channel names its own way to import anyway: the web its checkbox, the command line --force
-        how = gettext_noop(
-            "This file was already imported as snapshot %(id)s on %(date)s. To import it again, tick “Import even "
-            "if the same file was imported before”.") if user is not None else gettext_noop(
-            "This file was already imported as snapshot %(id)s on %(date)s. Import it again with --force.")
-        return _refuse(attempt, ImportAttempt.Status.DUPLICATE, how,
-                       {"id": duplicate.pk, "date": timezone.localtime(duplicate.imported_at).strftime("%Y-%m-%d")})
+        how = (
+            gettext_noop(
+                "This file was already imported as snapshot %(id)s on %(date)s. To import it again, tick “Import even "
+                "if the same file was imported before”."
+            )
+            if user is not None
+            else gettext_noop(
+                "This file was already imported as snapshot %(id)s on %(date)s. Import it again with --force."
+            )
+        )
+        return _refuse(
+            attempt,
+            ImportAttempt.Status.DUPLICATE,
+            how,
+            {
+                "id": duplicate.pk,
+                "date": timezone.localtime(duplicate.imported_at).strftime("%Y-%m-%d"),
+            },
+        )
 
     out = snapshot_dir(municipality, dataset) / f"{uuid.uuid4().hex}.parquet"
     mapping = mapping if mapping is not None else mapping_from_profile(profile)
@@ -192,19 +242,32 @@ def import_file(
     except Exception:
         logger.exception("import failed", extra={"dataset": dataset, "source": source_name})
         out.unlink(missing_ok=True)
-        return _refuse(attempt, ImportAttempt.Status.REJECTED,
-                       gettext_noop("The file could not be read. Nothing was imported."), {})
+        return _refuse(
+            attempt,
+            ImportAttempt.Status.REJECTED,
+            gettext_noop("The file could not be read. Nothing was imported."),
+            {},
+        )
 
     attempt.errors = [_error_dict(e) for e in list(result.errors)[:MAX_STORED_ERRORS]]
     attempt.error_count = result.error_count
-    attempt.notes = [{"message": n.message, "params": {k: str(v)[:200] for k, v in (n.params or {}).items()}}
-                     for n in result.notes[:50]]
+    attempt.notes = [
+        {"message": n.message, "params": {k: str(v)[:200] for k, v in (n.params or {}).items()}}
+        for n in result.notes[:50]
+    ]
     if not result.ok:
         out.unlink(missing_ok=True)
         first = result.file_errors[0] if result.file_errors else None
-        message, params = (first.message, first.params) if first else (
-            gettext_noop("%(count)s rows have errors, so the file was rejected. Nothing was imported."),
-            {"count": result.error_count})
+        message, params = (
+            (first.message, first.params)
+            if first
+            else (
+                gettext_noop(
+                    "%(count)s rows have errors, so the file was rejected. Nothing was imported."
+                ),
+                {"count": result.error_count},
+            )
+        )
         return _refuse(attempt, ImportAttempt.Status.REJECTED, message, params)
 
     with transaction.atomic():
@@ -212,29 +275,49 @@ def import_file(
         start = period.start if period else result.period_min
         end = period.end if period else result.period_max
         snapshot = Snapshot.objects.create(
-            municipality=municipality, dataset=dataset,
+            municipality=municipality,
+            dataset=dataset,
             mode=Snapshot.Mode.REPLACE if use_replace else Snapshot.Mode.PERIOD,
-            period_from=start, period_to=end, source_name=source_name, sha256=attempt.sha256,
-            rows=result.rows, quarantined_rows=result.quarantined,
+            period_from=start,
+            period_to=end,
+            source_name=source_name,
+            sha256=attempt.sha256,
+            rows=result.rows,
+            quarantined_rows=result.quarantined,
             parquet_path=str(out.relative_to(settings.SNAPSHOT_DIR)),
-            quarantine_path=str(result.quarantine_path.relative_to(settings.SNAPSHOT_DIR)) if getattr(result, "quarantine_path", None) else "",
-            columns=list(result.columns), unavailable_columns=list(result.unavailable),
+            quarantine_path=str(result.quarantine_path.relative_to(settings.SNAPSHOT_DIR))
+            if getattr(result, "quarantine_path", None)
+            else "",
+            columns=list(result.columns),
+            unavailable_columns=list(result.unavailable),
             # the mapping actually used, also when the columns were recognised automatically
-            mapping=_mapping_dict(mapping if mapping is not None else getattr(result, "mapping", None)),
-            profile=profile, imported_by=user,
+            mapping=_mapping_dict(
+                mapping if mapping is not None else getattr(result, "mapping", None)
+            ),
+            profile=profile,
+            imported_by=user,
         )
         current = Snapshot.objects.filter(
-            municipality=municipality, dataset=dataset, retired_at__isnull=True, replaced_by__isnull=True
+            municipality=municipality,
+            dataset=dataset,
+            retired_at__isnull=True,
+            replaced_by__isnull=True,
         ).exclude(pk=snapshot.pk)
         if use_replace:
             replaced = current
         elif start and end:
             # re-importing a period replaces that period's snapshot
-            replaced = current.filter(mode=Snapshot.Mode.PERIOD, period_from__gte=start, period_to__lte=end)
+            replaced = current.filter(
+                mode=Snapshot.Mode.PERIOD, period_from__gte=start, period_to__lte=end
+            )
         else:
             replaced = current.none()
         replaced.update(replaced_by=snapshot)
-        attempt.status = ImportAttempt.Status.QUARANTINED if result.quarantined else ImportAttempt.Status.IMPORTED
+        attempt.status = (
+            ImportAttempt.Status.QUARANTINED
+            if result.quarantined
+            else ImportAttempt.Status.IMPORTED
+        )
         attempt.snapshot = snapshot
         attempt.rows_done = attempt.rows_total = result.rows + result.quarantined
         attempt.finished_at = timezone.now()
@@ -254,13 +337,22 @@ def _supplier_columns(extra_headers: list[str]) -> tuple[str | None, str | None]
         fold,
     )
 
-    orgnr_names = set(aliases_for(schema.get("suppliers"), "orgnr")) | {"supplier orgnr", "leverantorens orgnr"}
+    orgnr_names = set(aliases_for(schema.get("suppliers"), "orgnr")) | {
+        "supplier orgnr",
+        "leverantorens orgnr",
+    }
     name = orgnr = None
     for header in extra_headers:
         folded = fold(header)
-        if orgnr is None and (folded in orgnr_names or "orgnr" in folded.split() or "organisationsnummer" in folded):
+        if orgnr is None and (
+            folded in orgnr_names or "orgnr" in folded.split() or "organisationsnummer" in folded
+        ):
             orgnr = header
-        elif name is None and (_is_name_like(folded) or _is_bare_party(folded)) and not _is_id_like(folded):
+        elif (
+            name is None
+            and (_is_name_like(folded) or _is_bare_party(folded))
+            and not _is_id_like(folded)
+        ):
             name = header
     return name, orgnr
 
@@ -278,12 +370,21 @@ def carry_suppliers_from_invoices(*, attempt: ImportAttempt, user) -> Snapshot |
 
     snapshot = attempt.snapshot
     municipality = attempt.municipality
-    if snapshot is None or Snapshot.objects.filter(municipality=municipality, dataset="suppliers",
-                                                   retired_at__isnull=True, replaced_by__isnull=True).exists():
+    if (
+        snapshot is None
+        or Snapshot.objects.filter(
+            municipality=municipality,
+            dataset="suppliers",
+            retired_at__isnull=True,
+            replaced_by__isnull=True,
+        ).exists()
+    ):
         return None
     path = Path(settings.SNAPSHOT_DIR) / snapshot.parquet_path
     columns = pq.ParquetFile(path).schema_arrow.names
-    name, orgnr = _supplier_columns([c[len(EXTRA_PREFIX):] for c in columns if c.startswith(EXTRA_PREFIX)])
+    name, orgnr = _supplier_columns(
+        [c[len(EXTRA_PREFIX) :] for c in columns if c.startswith(EXTRA_PREFIX)]
+    )
     if name is None or "supplier_id" not in columns:
         return None
     wanted = ["supplier_id", EXTRA_PREFIX + name] + ([EXTRA_PREFIX + orgnr] if orgnr else [])
@@ -292,7 +393,10 @@ def carry_suppliers_from_invoices(*, attempt: ImportAttempt, user) -> Snapshot |
     for row in table:
         key = row["supplier_id"]
         if key and key not in suppliers and row[EXTRA_PREFIX + name]:
-            suppliers[key] = (row[EXTRA_PREFIX + name], row.get(EXTRA_PREFIX + orgnr, "") if orgnr else "")
+            suppliers[key] = (
+                row[EXTRA_PREFIX + name],
+                row.get(EXTRA_PREFIX + orgnr, "") if orgnr else "",
+            )
     if not suppliers:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -302,15 +406,27 @@ def carry_suppliers_from_invoices(*, attempt: ImportAttempt, user) -> Snapshot |
             writer.writerow(["supplier_id", "name", "orgnr"])
             writer.writerows([key, n, o or ""] for key, (n, o) in suppliers.items())
         try:
-            carried = import_file(user=user, municipality=municipality, dataset="suppliers", path=register,
-                                  policy="quarantine", force=True)
+            carried = import_file(
+                user=user,
+                municipality=municipality,
+                dataset="suppliers",
+                path=register,
+                policy="quarantine",
+                force=True,
+            )
         except ImportRefused:
             logger.warning("suppliers from invoices refused", extra={"attempt": attempt.pk})
             return None
-    attempt.notes = [*attempt.notes, {"message": gettext_noop(
-        "The supplier register was empty: %(count)s suppliers with their names and organisation numbers were "
-        "taken from this file into it (snapshot %(id)s)."), "params": {"count": str(len(suppliers)),
-                                                                    "id": str(carried.snapshot.pk)}}]
+    attempt.notes = [
+        *attempt.notes,
+        {
+            "message": gettext_noop(
+                "The supplier register was empty: %(count)s suppliers with their names and organisation numbers were "
+                "taken from this file into it (snapshot %(id)s)."
+            ),
+            "params": {"count": str(len(suppliers)), "id": str(carried.snapshot.pk)},
+        },
+    ]
     attempt.save(update_fields=["notes"])
     return carried.snapshot
 
@@ -325,8 +441,13 @@ def _refuse(attempt: ImportAttempt, status: str, message: str, params: dict) -> 
 
 
 def _error_dict(error) -> dict:
-    return {"row": error.row, "column": error.column, "value": str(error.value)[:200],
-            "message": error.message, "params": {k: str(v)[:200] for k, v in (error.params or {}).items()}}
+    return {
+        "row": error.row,
+        "column": error.column,
+        "value": str(error.value)[:200],
+        "message": error.message,
+        "params": {k: str(v)[:200] for k, v in (error.params or {}).items()},
+    }
 
 
 def _mapping_dict(mapping) -> dict:
@@ -348,8 +469,17 @@ def snapshot_retire(*, user, snapshot: Snapshot, reason: str) -> Snapshot:
     snapshot.save(update_fields=["retired_at", "retired_by", "retired_reason"])
     for rel in (snapshot.parquet_path, snapshot.quarantine_path):
         if rel:
-            transaction.on_commit(lambda p=Path(settings.SNAPSHOT_DIR) / rel: p.unlink(missing_ok=True))
-    logger.info("snapshot retired", extra={"snapshot": snapshot.pk, "by": user.get_username(), "reason": snapshot.retired_reason})
+            transaction.on_commit(
+                lambda p=Path(settings.SNAPSHOT_DIR) / rel: p.unlink(missing_ok=True)
+            )
+    logger.info(
+        "snapshot retired",
+        extra={
+            "snapshot": snapshot.pk,
+            "by": user.get_username(),
+            "reason": snapshot.retired_reason,
+        },
+    )
     return snapshot
 
 
@@ -358,9 +488,15 @@ def can_withdraw(user, snapshot: Snapshot) -> bool:
     from tillit.accounts.access import has_perm
     from tillit.accounts.models import Role
 
-    if snapshot.municipality_id != user.municipality_id or snapshot.retired_at or snapshot.withdrawn_at:
+    if (
+        snapshot.municipality_id != user.municipality_id
+        or snapshot.retired_at
+        or snapshot.withdrawn_at
+    ):
         return False
-    return (has_perm(user, "data.import") and snapshot.imported_by_id == user.pk) or user.role == Role.COORDINATOR
+    return (
+        has_perm(user, "data.import") and snapshot.imported_by_id == user.pk
+    ) or user.role == Role.COORDINATOR
 
 
 @transaction.atomic
@@ -374,9 +510,21 @@ def snapshot_withdraw(*, user, snapshot: Snapshot, reason: str) -> Snapshot:
     earlier = Snapshot.objects.filter(replaced_by=snapshot).exclude(pk=snapshot.pk)
     snapshot.reinstated = list(earlier.values_list("pk", flat=True))
     earlier.update(replaced_by=None)
-    snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.withdrawn_reason = timezone.now(), user, reason.strip()
+    snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.withdrawn_reason = (
+        timezone.now(),
+        user,
+        reason.strip(),
+    )
     snapshot.replaced_by = snapshot
-    snapshot.save(update_fields=["reinstated", "withdrawn_at", "withdrawn_by", "withdrawn_reason", "replaced_by"])
+    snapshot.save(
+        update_fields=[
+            "reinstated",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+            "replaced_by",
+        ]
+    )
     logger.info("snapshot withdrawn", extra={"snapshot": snapshot.pk, "by": user.get_username()})
     return snapshot
 
@@ -391,7 +539,9 @@ def snapshot_reinstate(*, user, snapshot: Snapshot) -> Snapshot:
         raise PermissionError("only a coordinator reinstates a withdrawn snapshot")
     if snapshot.withdrawn_at is None or snapshot.retired_at is not None:
         raise ValueError("the snapshot is not withdrawn")
-    Snapshot.objects.filter(pk__in=snapshot.reinstated, replaced_by__isnull=True).update(replaced_by=snapshot)
+    Snapshot.objects.filter(pk__in=snapshot.reinstated, replaced_by__isnull=True).update(
+        replaced_by=snapshot
+    )
     snapshot.replaced_by = None
     snapshot.withdrawn_at, snapshot.withdrawn_by, snapshot.reinstated = None, None, []
     snapshot.save(update_fields=["replaced_by", "withdrawn_at", "withdrawn_by", "reinstated"])
@@ -413,7 +563,12 @@ def current_sources(*, municipality: Municipality) -> dict:
         entry["unavailable"].update(s.unavailable_columns)
         entry["ids"].append(s.pk)
     return {
-        name: (DatasetSource(paths=e["paths"], key=schema.get(name).key, unavailable=frozenset(e["unavailable"])), e["ids"])
+        name: (
+            DatasetSource(
+                paths=e["paths"], key=schema.get(name).key, unavailable=frozenset(e["unavailable"])
+            ),
+            e["ids"],
+        )
         for name, e in sources.items()
     }
 
@@ -440,16 +595,27 @@ def entity_judge(*, user, kind: str, record_a: str, record_b: str, same: bool, r
     if record_a == record_b:
         raise ValueError(_("A record is always the same as itself; choose two different records."))
     a, b = sorted([record_a, record_b])
-    return EntityJudgement.objects.create(municipality_id=user.municipality_id, kind=kind, record_a=a, record_b=b,
-                                          same=same, reason=reason, decided_by=user)
+    return EntityJudgement.objects.create(
+        municipality_id=user.municipality_id,
+        kind=kind,
+        record_a=a,
+        record_b=b,
+        same=same,
+        reason=reason,
+        decided_by=user,
+    )
 
 
-def entity_judgements(*, municipality, kind: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def entity_judgements(
+    *, municipality, kind: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(same, not_same) pairs for entities.resolve_*: the newest judgement on each pair counts."""
     from tillit.datasets.models import EntityJudgement
 
     newest: dict[tuple[str, str], bool] = {}
-    for j in EntityJudgement.objects.filter(municipality=municipality, kind=kind).order_by("decided_at", "id"):
+    for j in EntityJudgement.objects.filter(municipality=municipality, kind=kind).order_by(
+        "decided_at", "id"
+    ):
         newest[(j.record_a, j.record_b)] = j.same
     same = [pair for pair, is_same in newest.items() if is_same]
     not_same = [pair for pair, is_same in newest.items() if not is_same]
@@ -464,7 +630,9 @@ def supplier_entity_review(*, municipality, limit: int = 200) -> dict:
     from tillit.analytics.engines.duckdb import DuckDBEngine
     from tillit.analytics.entities import org_link_reason, resolve_organisations
 
-    sources = {name: source for name, (source, _ids) in current_sources(municipality=municipality).items()}
+    sources = {
+        name: source for name, (source, _ids) in current_sources(municipality=municipality).items()
+    }
     if "suppliers" not in sources:
         return {"available": False, "pairs": [], "records": 0, "entities": 0}
     engine = DuckDBEngine()
@@ -490,8 +658,21 @@ def supplier_entity_review(*, municipality, limit: int = 200) -> dict:
         if why != "rules" or (a, b) in judged:
             continue
         reason, detail = org_link_reason(by_key[a], by_key[b])
-        pairs.append({"a": by_key[a], "b": by_key[b], "points": points, "reason": reason, "detail": detail,
-                      "entity": resolution.entity_of[a]})
+        pairs.append(
+            {
+                "a": by_key[a],
+                "b": by_key[b],
+                "points": points,
+                "reason": reason,
+                "detail": detail,
+                "entity": resolution.entity_of[a],
+            }
+        )
     pairs.sort(key=lambda p: (-p["points"], p["a"]["key"], p["b"]["key"]))
-    return {"available": True, "pairs": pairs[:limit], "more": max(0, len(pairs) - limit), "records": len(rows),
-            "entities": len(set(resolution.entity_of.values()))}
+    return {
+        "available": True,
+        "pairs": pairs[:limit],
+        "more": max(0, len(pairs) - limit),
+        "records": len(rows),
+        "entities": len(set(resolution.entity_of.values())),
+    }

@@ -13,14 +13,23 @@ def import_attempt_run(attempt_id: int) -> str:
     from tillit.datasets.models import ImportAttempt
     from tillit.datasets.services import ImportRefused, import_file
 
-    attempt = ImportAttempt.objects.select_related("municipality", "profile", "started_by").get(pk=attempt_id)
+    attempt = ImportAttempt.objects.select_related("municipality", "profile", "started_by").get(
+        pk=attempt_id
+    )
     upload = Path(attempt.upload_path)
     mapping = Mapping(**attempt.mapping) if attempt.mapping else None
     try:
         import_file(
-            user=attempt.started_by, municipality=attempt.municipality, dataset=attempt.dataset, path=upload,
-            source_name=attempt.source_name, profile=attempt.profile, mapping=mapping, policy=attempt.policy,
-            force=attempt.force, attempt=attempt,
+            user=attempt.started_by,
+            municipality=attempt.municipality,
+            dataset=attempt.dataset,
+            path=upload,
+            source_name=attempt.source_name,
+            profile=attempt.profile,
+            mapping=mapping,
+            policy=attempt.policy,
+            force=attempt.force,
+            attempt=attempt,
         )
     except ImportRefused:
         return "refused"

@@ -42,7 +42,9 @@ def _profiles(user):
 def dataset_list(request):
     context = {
         "datasets": selectors.dataset_overview(user=request.user),
-        "attempts": scoped(ImportAttempt.objects.all(), request.user).select_related("started_by")[:10],
+        "attempts": scoped(ImportAttempt.objects.all(), request.user).select_related("started_by")[
+            :10
+        ],
         "can_import": has_perm(request.user, "data.import"),
         "form": UploadForm(profiles=_profiles(request.user)),
     }
@@ -81,9 +83,13 @@ def upload(request):
             for chunk in incoming.chunks():
                 fh.write(chunk)
         attempt = ImportAttempt.objects.create(
-            municipality=request.user.municipality, dataset=form.cleaned_data["dataset"],
-            source_name=Path(incoming.name).name, status=ImportAttempt.Status.PENDING,
-            upload_path=str(target), profile=form.cleaned_data["profile"], started_by=request.user,
+            municipality=request.user.municipality,
+            dataset=form.cleaned_data["dataset"],
+            source_name=Path(incoming.name).name,
+            status=ImportAttempt.Status.PENDING,
+            upload_path=str(target),
+            profile=form.cleaned_data["profile"],
+            started_by=request.user,
         )
         url = f"/data/inlasning/{attempt.pk}/"
         if request.headers.get("HX-Request"):
@@ -91,10 +97,17 @@ def upload(request):
             response["HX-Redirect"] = url
             return response
         return redirect(url)
-    response = render(request, "datasets/dataset_list.html", {
-        "datasets": selectors.dataset_overview(user=request.user), "form": form, "can_import": True,
-        "attempts": scoped(ImportAttempt.objects.all(), request.user)[:10],
-    }, status=400 if request.method == "POST" else 200)
+    response = render(
+        request,
+        "datasets/dataset_list.html",
+        {
+            "datasets": selectors.dataset_overview(user=request.user),
+            "form": form,
+            "can_import": True,
+            "attempts": scoped(ImportAttempt.objects.all(), request.user)[:10],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
     if request.method == "POST" and request.headers.get("HX-Request"):
         # htmx does not show a 400: answer 200 and swap in the form with its errors where it stood
         response.status_code = 200
@@ -111,12 +124,21 @@ def attempt_detail(request, pk: int):
         return _preview(request, attempt)
     context = {
         "attempt": attempt,
-        "message": render_message(attempt.message, attempt.message_params) if attempt.message else "",
-        "errors": [{**e, "text": render_message(e["message"], e["params"])} for e in attempt.errors[:200]],
+        "message": render_message(attempt.message, attempt.message_params)
+        if attempt.message
+        else "",
+        "errors": [
+            {**e, "text": render_message(e["message"], e["params"])} for e in attempt.errors[:200]
+        ],
         "notes": [render_message(n["message"], n["params"]) for n in attempt.notes],
-        "finished": attempt.status not in (ImportAttempt.Status.RUNNING, ImportAttempt.Status.PENDING),
+        "finished": attempt.status
+        not in (ImportAttempt.Status.RUNNING, ImportAttempt.Status.PENDING),
     }
-    template = "datasets/attempt_progress.html" if request.headers.get("HX-Request") else "datasets/attempt_detail.html"
+    template = (
+        "datasets/attempt_progress.html"
+        if request.headers.get("HX-Request")
+        else "datasets/attempt_detail.html"
+    )
     return render(request, template, context)
 
 
@@ -131,12 +153,17 @@ def _preview(request, attempt: ImportAttempt):
     # in a child process with a time and memory limit, once per upload and mapping (security F4)
     result = bounded_preview(attempt.dataset, Path(attempt.upload_path), mapping=mapping, n=20)
     if attempt.dataset in PERSONAL_DATASETS:
-        log_personal_data(request, object_type=f"upload:{attempt.dataset}", object_id=str(attempt.pk))
+        log_personal_data(
+            request, object_type=f"upload:{attempt.dataset}", object_id=str(attempt.pk)
+        )
     initial = dict(result.mapping.columns) if getattr(result, "mapping", None) else {}
-    form = ConfirmForm(request.POST or None, dataset=attempt.dataset, headers=list(result.headers),
-                       initial_mapping=initial, initial={
-                           "date_format": (mapping.date_format if mapping else "") or "",
-                           "policy": "reject"})
+    form = ConfirmForm(
+        request.POST or None,
+        dataset=attempt.dataset,
+        headers=list(result.headers),
+        initial_mapping=initial,
+        initial={"date_format": (mapping.date_format if mapping else "") or "", "policy": "reject"},
+    )
     if request.method == "POST":
         if "cancel" in request.POST:
             Path(attempt.upload_path).unlink(missing_ok=True)
@@ -151,16 +178,21 @@ def _preview(request, attempt: ImportAttempt):
             from tillit.analytics.ingest import Mapping
 
             chosen = Mapping(
-                columns=form.mapping_columns(), unavailable=form.unavailable(),
+                columns=form.mapping_columns(),
+                unavailable=form.unavailable(),
                 date_format=form.cleaned_data["date_format"] or None,
-                decimal=mapping.decimal if mapping else None, encoding=mapping.encoding if mapping else None,
+                decimal=mapping.decimal if mapping else None,
+                encoding=mapping.encoding if mapping else None,
                 delimiter=mapping.delimiter if mapping else None,
             )
             if form.cleaned_data["save_as"]:
                 try:
                     attempt.profile = MappingProfile.objects.create(
-                        municipality=attempt.municipality, name=form.cleaned_data["save_as"], dataset=attempt.dataset,
-                        columns=chosen.columns, unavailable=chosen.unavailable,
+                        municipality=attempt.municipality,
+                        name=form.cleaned_data["save_as"],
+                        dataset=attempt.dataset,
+                        columns=chosen.columns,
+                        unavailable=chosen.unavailable,
                         date_format=chosen.date_format or "",
                     )
                 except IntegrityError:
@@ -176,26 +208,50 @@ def _preview(request, attempt: ImportAttempt):
                 import_attempt_run.enqueue(attempt.pk)
                 return redirect("datasets-attempt", pk=attempt.pk)
     rows = [[r.get(c.name, "") for c in DATASETS[attempt.dataset].columns] for r in result.rows]
-    return render(request, "datasets/attempt_preview.html", {
-        "attempt": attempt, "preview": result, "form": form, "columns": DATASETS[attempt.dataset].columns,
-        "rows": rows, "problems": [render_message(p.message, p.params) for p in getattr(result, "problems", [])],
-    })
+    return render(
+        request,
+        "datasets/attempt_preview.html",
+        {
+            "attempt": attempt,
+            "preview": result,
+            "form": form,
+            "columns": DATASETS[attempt.dataset].columns,
+            "rows": rows,
+            "problems": [
+                render_message(p.message, p.params) for p in getattr(result, "problems", [])
+            ],
+        },
+    )
 
 
 @require("data.view")
 def attempt_errors_csv(request, pk: int):
     attempt = fetch(request, ImportAttempt, perm="data.view", pk=pk)
     if attempt.dataset in PERSONAL_DATASETS:
-        log_personal_data(request, object_type=f"import-errors:{attempt.dataset}", object_id=str(attempt.pk),
-                          action="export")
+        log_personal_data(
+            request,
+            object_type=f"import-errors:{attempt.dataset}",
+            object_id=str(attempt.pk),
+            action="export",
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="felrapport-{attempt.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("File"), _("Row"), _("Column"), _("Value"), _("What is wrong")])
     for e in attempt.errors:
-        writer.writerow([csv_cell(v) for v in (attempt.source_name, e["row"], e["column"], e["value"],
-                                               render_message(e["message"], e["params"]))])
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    attempt.source_name,
+                    e["row"],
+                    e["column"],
+                    e["value"],
+                    render_message(e["message"], e["params"]),
+                )
+            ]
+        )
     return response
 
 
@@ -217,8 +273,13 @@ def snapshot_withdraw(request, pk: int):
                 messages.error(request, _("Give a reason for withdrawing the import."))
                 return redirect("datasets-detail", name=snapshot.dataset)
             services.snapshot_withdraw(user=request.user, snapshot=snapshot, reason=reason)
-            messages.success(request, _("The import was withdrawn: its rows are no longer in the data the controls "
-                                        "read. A coordinator can put it back."))
+            messages.success(
+                request,
+                _(
+                    "The import was withdrawn: its rows are no longer in the data the controls "
+                    "read. A coordinator can put it back."
+                ),
+            )
     except PermissionError:
         raise PermissionDenied from None
     except ValueError:
@@ -232,7 +293,9 @@ def snapshot_retire(request, pk: int):
     snapshot = fetch(request, Snapshot, perm="data.retire", pk=pk)
     form = RetireForm(request.POST)
     if form.is_valid():
-        services.snapshot_retire(user=request.user, snapshot=snapshot, reason=form.cleaned_data["reason"])
+        services.snapshot_retire(
+            user=request.user, snapshot=snapshot, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("The snapshot was retired and its data deleted."))
     else:
         messages.error(request, _("Give a reason for retiring the snapshot."))
@@ -241,14 +304,20 @@ def snapshot_retire(request, pk: int):
 
 @require("data.view")
 def profile_list(request):
-    return render(request, "datasets/profile_list.html", {
-        "profiles": _profiles(request.user), "can_edit": has_perm(request.user, "data.import")})
+    return render(
+        request,
+        "datasets/profile_list.html",
+        {"profiles": _profiles(request.user), "can_edit": has_perm(request.user, "data.import")},
+    )
 
 
 @require("data.import")
 def profile_edit(request, pk: int | None = None):
-    profile = fetch(request, MappingProfile, perm="data.import", pk=pk) if pk else MappingProfile(
-        municipality=request.user.municipality)
+    profile = (
+        fetch(request, MappingProfile, perm="data.import", pk=pk)
+        if pk
+        else MappingProfile(municipality=request.user.municipality)
+    )
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,25 +343,46 @@ def entity_review(request):
         form = EntityJudgementForm(request.POST)
         if form.is_valid():
             try:
-                services.entity_judge(user=request.user, kind=EntityJudgement.Kind.ORGANISATION,
-                                      record_a=form.cleaned_data["record_a"], record_b=form.cleaned_data["record_b"],
-                                      same=form.cleaned_data["same"], reason=form.cleaned_data["reason"])
+                services.entity_judge(
+                    user=request.user,
+                    kind=EntityJudgement.Kind.ORGANISATION,
+                    record_a=form.cleaned_data["record_a"],
+                    record_b=form.cleaned_data["record_b"],
+                    same=form.cleaned_data["same"],
+                    reason=form.cleaned_data["reason"],
+                )
             except ValueError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, _("The judgement on %(a)s and %(b)s was saved; every later entity resolution respects it.")
-                                 % {"a": form.cleaned_data["record_a"], "b": form.cleaned_data["record_b"]})
+                messages.success(
+                    request,
+                    _(
+                        "The judgement on %(a)s and %(b)s was saved; every later entity resolution respects it."
+                    )
+                    % {"a": form.cleaned_data["record_a"], "b": form.cleaned_data["record_b"]},
+                )
                 return redirect("datasets-entities")
         else:
-            messages.error(request, _("Choose whether the two records are the same organisation and give the reason."))
+            messages.error(
+                request,
+                _("Choose whether the two records are the same organisation and give the reason."),
+            )
     review = services.supplier_entity_review(municipality=request.user.municipality)
     # supplier records can name sole traders, whose organisation number is a personnummer
-    log_personal_data(request, object_type="supplier_entities", object_id=f"{len(review['pairs'])} pairs")
+    log_personal_data(
+        request, object_type="supplier_entities", object_id=f"{len(review['pairs'])} pairs"
+    )
     for number, pair in enumerate(review["pairs"], start=1):
         # one form per pair, each with its own ids so that every label points at its own field
-        pair["form"] = EntityJudgementForm(initial={"record_a": pair["a"]["key"], "record_b": pair["b"]["key"]},
-                                           auto_id=f"pair{number}-%s")
-    judgements = scoped(EntityJudgement.objects.filter(kind=EntityJudgement.Kind.ORGANISATION),
-                        request.user).select_related("decided_by")[:50]
-    return render(request, "datasets/entity_review.html", {"review": review, "judgements": judgements,
-                                                            "can_judge": can_judge})
+        pair["form"] = EntityJudgementForm(
+            initial={"record_a": pair["a"]["key"], "record_b": pair["b"]["key"]},
+            auto_id=f"pair{number}-%s",
+        )
+    judgements = scoped(
+        EntityJudgement.objects.filter(kind=EntityJudgement.Kind.ORGANISATION), request.user
+    ).select_related("decided_by")[:50]
+    return render(
+        request,
+        "datasets/entity_review.html",
+        {"review": review, "judgements": judgements, "can_judge": can_judge},
+    )

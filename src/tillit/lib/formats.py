@@ -39,7 +39,9 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:  # an instant is shown in Swedish time, wherever the server runs
+        if (
+            value.tzinfo is not None
+        ):  # an instant is shown in Swedish time, wherever the server runs
             from zoneinfo import ZoneInfo
 
             value = value.astimezone(ZoneInfo("Europe/Stockholm"))

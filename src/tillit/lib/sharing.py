@@ -37,10 +37,15 @@ def tillit_version() -> str:
 
 def envelope(*, municipality, kind: str, content: dict) -> dict:
     return {
-        "format": FORMAT, "version": VERSION, "kind": kind,
-        "origin": {"municipality_code": municipality.code, "municipality_name": municipality.name,
-                   "exported_at": timezone.localtime().isoformat(timespec="seconds"),
-                   "tillit_version": tillit_version()},
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": kind,
+        "origin": {
+            "municipality_code": municipality.code,
+            "municipality_name": municipality.name,
+            "exported_at": timezone.localtime().isoformat(timespec="seconds"),
+            "tillit_version": tillit_version(),
+        },
         "content": content,
     }
 
@@ -57,7 +62,9 @@ def read(raw: bytes, *, kinds: Iterable[str]) -> dict:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ShareError(_("The file is not readable JSON (%(error)s).") % {"error": error}) from None
+        raise ShareError(
+            _("The file is not readable JSON (%(error)s).") % {"error": error}
+        ) from None
     check_envelope(data, kinds=kinds)
     return data
 
@@ -68,13 +75,20 @@ def check_envelope(data, *, kinds: Iterable[str]) -> None:
     if data.get("format") != FORMAT:
         raise ShareError(_("The file is not a Tillit sharing file (format is not tillit-share)."))
     if data.get("version") != VERSION:
-        raise ShareError(_("The file has version %(version)s; this installation reads version %(ours)s.")
-                         % {"version": data.get("version"), "ours": VERSION})
+        raise ShareError(
+            _("The file has version %(version)s; this installation reads version %(ours)s.")
+            % {"version": data.get("version"), "ours": VERSION}
+        )
     if data.get("kind") not in tuple(kinds):
-        raise ShareError(_("The file holds a %(kind)s, which cannot be imported here.") % {"kind": data.get("kind")})
+        raise ShareError(
+            _("The file holds a %(kind)s, which cannot be imported here.")
+            % {"kind": data.get("kind")}
+        )
     origin = data.get("origin")
-    if not isinstance(origin, dict) or not all(isinstance(origin.get(k), str) and origin.get(k) for k in
-                                               ("municipality_code", "municipality_name", "exported_at")):
+    if not isinstance(origin, dict) or not all(
+        isinstance(origin.get(k), str) and origin.get(k)
+        for k in ("municipality_code", "municipality_name", "exported_at")
+    ):
         raise ShareError(_("The file does not say which municipality it comes from (origin)."))
     content = data.get("content")
     if not isinstance(content, dict) or not str(content.get("title", "")).strip():

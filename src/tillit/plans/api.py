@@ -81,27 +81,52 @@ class MeasurePatch(Schema):
 def _measure(m: Measure, today: date) -> dict:
     indicator = selectors.indicator_state(m, today)
     return {
-        "id": m.pk, "plan_id": m.area.plan_id, "area": f"{m.area.number} {m.area.title}", "code": m.code,
-        "text": m.text, "responsible": m.responsible, "start": m.start, "deadline": m.deadline,
-        "start_text": m.start_text, "deadline_text": m.deadline_text, "indicator": m.indicator,
-        "indicator_source": m.indicator_source, "indicator_value": indicator["value"],
-        "indicator_stale": indicator["stale"], "target_value": m.target_value, "status": m.status,
-        "progress": selectors.measure_progress(m, indicator), "overdue": m.is_overdue(today), "done_on": m.done_on,
-        "risk_areas": [ra.name for ra in m.risk_areas.all()], "control_ids": list(m.control_ids or []),
+        "id": m.pk,
+        "plan_id": m.area.plan_id,
+        "area": f"{m.area.number} {m.area.title}",
+        "code": m.code,
+        "text": m.text,
+        "responsible": m.responsible,
+        "start": m.start,
+        "deadline": m.deadline,
+        "start_text": m.start_text,
+        "deadline_text": m.deadline_text,
+        "indicator": m.indicator,
+        "indicator_source": m.indicator_source,
+        "indicator_value": indicator["value"],
+        "indicator_stale": indicator["stale"],
+        "target_value": m.target_value,
+        "status": m.status,
+        "progress": selectors.measure_progress(m, indicator),
+        "overdue": m.is_overdue(today),
+        "done_on": m.done_on,
+        "risk_areas": [ra.name for ra in m.risk_areas.all()],
+        "control_ids": list(m.control_ids or []),
     }
 
 
 def _plan(plan: ActionPlan, progress: dict) -> dict:
-    return {"id": plan.pk, "title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
-            "decided": plan.decided, "progress": progress["progress"], "measures": progress["count"],
-            "done": progress["done"], "overdue": len(progress["overdue"]), "origin": plan.origin or {}}
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "decided": plan.decided,
+        "progress": progress["progress"],
+        "measures": progress["count"],
+        "done": progress["done"],
+        "overdue": len(progress["overdue"]),
+        "origin": plan.origin or {},
+    }
 
 
 @router.get("/plans", response=list[PlanOut])
 def list_plans(request):
     require_api(request, "plans.view")
     today = timezone.localdate()
-    return [_plan(p, selectors.plan_progress(p, today)) for p in selectors.plan_list(user=request.user)]
+    return [
+        _plan(p, selectors.plan_progress(p, today)) for p in selectors.plan_list(user=request.user)
+    ]
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
@@ -113,8 +138,15 @@ def get_plan(request, plan_id: int):
     today = timezone.localdate()
     progress = selectors.plan_progress(plan, today)
     out = _plan(plan, progress)
-    out["areas"] = [{"number": a["number"], "title": a["title"], "progress": a["progress"],
-                     "measures": [_measure(r["measure"], today) for r in a["measures"]]} for a in progress["areas"]]
+    out["areas"] = [
+        {
+            "number": a["number"],
+            "title": a["title"],
+            "progress": a["progress"],
+            "measures": [_measure(r["measure"], today) for r in a["measures"]],
+        }
+        for a in progress["areas"]
+    ]
     return out
 
 
@@ -127,14 +159,23 @@ def list_measures(request, plan: int | None = None, status: str = "", overdue: b
         plan_obj = selectors.plan_list(user=request.user).filter(pk=plan).first()
         if plan_obj is None:
             raise HttpError(404, "Not found")
-    measures = selectors.measure_list(user=request.user, plan=plan_obj, status=status, overdue=overdue, today=today)
-    return [_measure(m, today) for m in measures.prefetch_related("risk_areas", "indicator_values")[:2000]]
+    measures = selectors.measure_list(
+        user=request.user, plan=plan_obj, status=status, overdue=overdue, today=today
+    )
+    return [
+        _measure(m, today)
+        for m in measures.prefetch_related("risk_areas", "indicator_values")[:2000]
+    ]
 
 
 @router.get("/measures/{measure_id}", response=MeasureOut)
 def get_measure(request, measure_id: int):
     require_api(request, "plans.view")
-    m = scoped(Measure.objects.select_related("area__plan"), request.user).filter(pk=measure_id).first()
+    m = (
+        scoped(Measure.objects.select_related("area__plan"), request.user)
+        .filter(pk=measure_id)
+        .first()
+    )
     if m is None:
         raise HttpError(404, "Not found")
     return _measure(m, timezone.localdate())
@@ -143,7 +184,11 @@ def get_measure(request, measure_id: int):
 @router.patch("/measures/{measure_id}", response=MeasureOut)
 def patch_measure(request, measure_id: int, body: MeasurePatch):
     require_api(request, "plans.edit")
-    m = scoped(Measure.objects.select_related("area__plan"), request.user).filter(pk=measure_id).first()
+    m = (
+        scoped(Measure.objects.select_related("area__plan"), request.user)
+        .filter(pk=measure_id)
+        .first()
+    )
     if m is None:
         raise HttpError(404, "Not found")
     status = body.status or m.status
@@ -151,8 +196,13 @@ def patch_measure(request, measure_id: int, body: MeasurePatch):
     if status not in Measure.Status.values:
         raise HttpError(422, f"status must be one of {', '.join(Measure.Status.values)}")
     try:
-        services.measure_note_add(measure=m, user=request.user, status=status, progress=progress,
-                                  text=body.note or f"API: {status}, {progress} %")
+        services.measure_note_add(
+            measure=m,
+            user=request.user,
+            status=status,
+            progress=progress,
+            text=body.note or f"API: {status}, {progress} %",
+        )
     except services.PlanError as error:
         raise HttpError(422, str(error)) from None
     m.refresh_from_db()
@@ -163,14 +213,23 @@ def patch_measure(request, measure_id: int, body: MeasurePatch):
 def add_indicator_value(request, measure_id: int, body: IndicatorValueIn):
     """Enter the value of an indicator kept by hand (e.g. from another system), with its date."""
     require_api(request, "plans.edit")
-    m = scoped(Measure.objects.select_related("area__plan"), request.user).filter(pk=measure_id).first()
+    m = (
+        scoped(Measure.objects.select_related("area__plan"), request.user)
+        .filter(pk=measure_id)
+        .first()
+    )
     if m is None:
         raise HttpError(404, "Not found")
     if m.indicator_source != "manual":
         raise HttpError(422, "this indicator is counted by Tillit itself; it takes no values")
     try:
-        services.indicator_value_add(measure=m, user=request.user, value=body.value, measured_on=body.measured_on,
-                                     note=body.note[:500])
+        services.indicator_value_add(
+            measure=m,
+            user=request.user,
+            value=body.value,
+            measured_on=body.measured_on,
+            note=body.note[:500],
+        )
     except services.PlanError as error:
         raise HttpError(422, str(error)) from None
     return _measure(m, timezone.localdate())

@@ -8,19 +8,27 @@ from pathlib import Path
 
 
 def add_commands(sub) -> None:
-    plans = sub.add_parser("plans", help="the action plan: deadline reminders, examples, sharing files")
+    plans = sub.add_parser(
+        "plans", help="the action plan: deadline reminders, examples, sharing files"
+    )
     psub = plans.add_subparsers(dest="plans_command", required=True)
-    p = psub.add_parser("remind", help="make the reminders due today (30, 7 and 1 days before deadlines); run daily")
+    p = psub.add_parser(
+        "remind", help="make the reminders due today (30, 7 and 1 days before deadlines); run daily"
+    )
     p.add_argument("--today", type=date.fromisoformat, help="the date to act as today (YYYY-MM-DD)")
     p.set_defaults(func=cmd_remind)
-    p = psub.add_parser("import-example", help="import a seeded plan (oskarshamn-2026-2028, malmo-2023)")
+    p = psub.add_parser(
+        "import-example", help="import a seeded plan (oskarshamn-2026-2028, malmo-2023)"
+    )
     p.add_argument("key")
     p.set_defaults(func=cmd_import_example)
     p = psub.add_parser("export", help="write a plan as a sharing file (JSON)")
     p.add_argument("plan_id", type=int)
     p.add_argument("--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
-    p = psub.add_parser("import", help="import a sharing file (a plan or a routine) from another municipality")
+    p = psub.add_parser(
+        "import", help="import a sharing file (a plan or a routine) from another municipality"
+    )
     p.add_argument("path", type=Path)
     p.set_defaults(func=cmd_import)
 
@@ -36,11 +44,18 @@ def cmd_remind(args) -> int:
 
     from tillit.plans.services import reminders_send
 
-    made = reminders_send(today=args.today, municipality=_municipality(args) if args.municipality else None)
+    made = reminders_send(
+        today=args.today, municipality=_municipality(args) if args.municipality else None
+    )
     for reminder in made:
-        print(_("Reminder: measure %(code)s is due %(deadline)s (%(days)s days).")
-              % {"code": reminder.measure.code, "deadline": reminder.deadline.isoformat(),
-                 "days": reminder.days_before})
+        print(
+            _("Reminder: measure %(code)s is due %(deadline)s (%(days)s days).")
+            % {
+                "code": reminder.measure.code,
+                "deadline": reminder.deadline.isoformat(),
+                "days": reminder.days_before,
+            }
+        )
     print(_("%(n)s reminders made.") % {"n": len(made)})
     return 0
 
@@ -68,7 +83,9 @@ def cmd_export(args) -> int:
 
     plan = ActionPlan.objects.filter(municipality=_municipality(args), pk=args.plan_id).first()
     if plan is None:
-        raise CommandError(_("There is no plan %(id)s in this municipality.") % {"id": args.plan_id})
+        raise CommandError(
+            _("There is no plan %(id)s in this municipality.") % {"id": args.plan_id}
+        )
     data = share.dumps(share.plan_export(plan))
     if args.output:
         Path(args.output).write_bytes(data)
@@ -84,9 +101,13 @@ def cmd_import(args) -> int:
     from tillit.plans import share
 
     try:
-        obj = share.import_file(municipality=_municipality(args), user=None, raw=args.path.read_bytes())
+        obj = share.import_file(
+            municipality=_municipality(args), user=None, raw=args.path.read_bytes()
+        )
     except (OSError, share.ShareError) as error:
         raise CommandError(_("The file was not imported: %(reason)s") % {"reason": error}) from None
-    print(_("Imported %(title)s from %(origin)s.") % {"title": obj.title,
-                                                      "origin": obj.origin.get("municipality_name", "")})
+    print(
+        _("Imported %(title)s from %(origin)s.")
+        % {"title": obj.title, "origin": obj.origin.get("municipality_name", "")}
+    )
     return 0

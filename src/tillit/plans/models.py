@@ -15,8 +15,12 @@ class ActionPlan(MunicipalModel):
     title = models.CharField(_("title"), max_length=300)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    decided = models.CharField(_("decision"), max_length=300, blank=True,
-                               help_text=_("Who decided the plan and when, e.g. Kommunstyrelsen 2026-05-26 § 99."))
+    decided = models.CharField(
+        _("decision"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who decided the plan and when, e.g. Kommunstyrelsen 2026-05-26 § 99."),
+    )
     description = models.TextField(_("purpose"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     # Where a shared plan came from: the envelope's origin, kept as it was.
@@ -69,37 +73,69 @@ class Measure(MunicipalModel):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
-    area = models.ForeignKey(ActivityArea, on_delete=models.CASCADE, related_name="measures",
-                             verbose_name=_("activity area"))
+    area = models.ForeignKey(
+        ActivityArea,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("activity area"),
+    )
     code = models.CharField(_("number"), max_length=20, help_text=_("For example 4.12."))
     text = models.TextField(_("measure"))
     description = models.TextField(_("description"), blank=True)
     responsible = models.CharField(_("responsible (unit or role)"), max_length=300, blank=True)
-    responsible_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                         verbose_name=_("responsible unit"))
-    responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                         blank=True, related_name="+", verbose_name=_("contact person"))
+    responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     deadline = models.DateField(_("done by"), null=True, blank=True)
     # The plan's own wording where it gives no date ("Hultsfreds kommun ansvarar för tidplanen").
     start_text = models.CharField(_("start as written in the plan"), max_length=200, blank=True)
-    deadline_text = models.CharField(_("deadline as written in the plan"), max_length=200, blank=True)
+    deadline_text = models.CharField(
+        _("deadline as written in the plan"), max_length=200, blank=True
+    )
     indicator = models.CharField(_("indicator"), max_length=500, blank=True)
-    indicator_source = models.CharField(_("indicator value from"), max_length=30, choices=IndicatorSource.choices,
-                                        default=IndicatorSource.MANUAL)
+    indicator_source = models.CharField(
+        _("indicator value from"),
+        max_length=30,
+        choices=IndicatorSource.choices,
+        default=IndicatorSource.MANUAL,
+    )
     indicator_period_months = models.PositiveSmallIntegerField(
-        _("update the indicator every (months)"), default=6,
-        help_text=_("An indicator entered by hand that has not been updated within this period is stale."))
-    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+        _("update the indicator every (months)"),
+        default=6,
+        help_text=_(
+            "An indicator entered by hand that has not been updated within this period is stale."
+        ),
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     control_ids = models.JSONField(_("controls"), default=list, blank=True)
     links = models.JSONField(_("documents"), default=list, blank=True)  # [{"title": .., "url": ..}]
-    risk_areas = models.ManyToManyField("risks.RiskArea", blank=True, related_name="measures",
-                                        verbose_name=_("risk areas"))
-    routines = models.ManyToManyField("Routine", blank=True, related_name="measures",
-                                      verbose_name=_("routines and guidelines"))
+    risk_areas = models.ManyToManyField(
+        "risks.RiskArea", blank=True, related_name="measures", verbose_name=_("risk areas")
+    )
+    routines = models.ManyToManyField(
+        "Routine", blank=True, related_name="measures", verbose_name=_("routines and guidelines")
+    )
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -129,7 +165,9 @@ class MeasureNote(MunicipalModel):
     text = models.TextField(_("progress note"))
     status = models.CharField(_("status"), max_length=20, choices=Measure.Status.choices)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -141,7 +179,9 @@ class IndicatorValue(MunicipalModel):
     measured_on = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     note = models.CharField(_("comment"), max_length=500, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -160,8 +200,11 @@ class Reminder(MunicipalModel):
 
     class Meta:
         ordering = ["-created_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["measure", "deadline", "days_before"],
-                                               name="plans_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "deadline", "days_before"], name="plans_reminder_once"
+            )
+        ]
 
 
 # --- training records ------------------------------------------------------------------------------
@@ -171,7 +214,9 @@ class Course(MunicipalModel):
     title = models.CharField(_("course"), max_length=300)
     description = models.TextField(_("content"), blank=True)
     target_group = models.CharField(_("target group"), max_length=300, blank=True)
-    hours = models.DecimalField(_("length (hours)"), max_digits=6, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(
+        _("length (hours)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -183,7 +228,9 @@ class Course(MunicipalModel):
 
 
 class TrainingOccasion(MunicipalModel):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="occasions", verbose_name=_("course"))
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="occasions", verbose_name=_("course")
+    )
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place or format"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -199,11 +246,23 @@ class TrainingOccasion(MunicipalModel):
 class Attendance(MunicipalModel):
     """How many took part from one unit (or group, such as the elected members): counts, not names."""
 
-    occasion = models.ForeignKey(TrainingOccasion, on_delete=models.CASCADE, related_name="attendance")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("unit"))
-    group = models.CharField(_("group"), max_length=200, blank=True,
-                             help_text=_("Where the participants are not a unit, e.g. elected members."))
+    occasion = models.ForeignKey(
+        TrainingOccasion, on_delete=models.CASCADE, related_name="attendance"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    group = models.CharField(
+        _("group"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the participants are not a unit, e.g. elected members."),
+    )
     participants = models.PositiveIntegerField(_("participants"))
 
     class Meta:
@@ -285,7 +344,9 @@ class StatusReport(MunicipalModel):
     recipients = models.CharField(_("to"), max_length=300, blank=True)
     comment = models.TextField(_("comment from the coordinators"), blank=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     figures = models.JSONField(default=dict, blank=True)
     pdf = models.BinaryField(null=True, blank=True)
     docx = models.BinaryField(null=True, blank=True)
@@ -306,7 +367,9 @@ class StatusReport(MunicipalModel):
 class PlanEvent(MunicipalModel):
     """The audit trail of the plans app: who changed what, when."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     action = models.CharField(max_length=50)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50)
@@ -315,4 +378,3 @@ class PlanEvent(MunicipalModel):
 
     class Meta:
         ordering = ["-at", "-id"]
-

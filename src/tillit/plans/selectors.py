@@ -27,25 +27,38 @@ def deadlines(municipality, start: date, end: date) -> list[dict]:
 
     Each item: label, due (a date), url, kind="measure". Done and cancelled measures are left out.
     """
-    measures = (Measure.objects.filter(municipality=municipality, status__in=ACTIVE,
-                                       deadline__gte=start, deadline__lte=end)
-                .select_related("area__plan").order_by("deadline", "code"))
-    return [{
-        "label": f"{m.code} {m.text}" if len(m.text) <= 120 else f"{m.code} {m.text[:117]}…",
-        "due": m.deadline,
-        "url": reverse("plans-measure", args=[m.pk]),
-        "kind": "measure",
-        "plan": m.area.plan.title,
-        "overdue": m.deadline < timezone.localdate(),
-    } for m in measures]
+    measures = (
+        Measure.objects.filter(
+            municipality=municipality, status__in=ACTIVE, deadline__gte=start, deadline__lte=end
+        )
+        .select_related("area__plan")
+        .order_by("deadline", "code")
+    )
+    return [
+        {
+            "label": f"{m.code} {m.text}" if len(m.text) <= 120 else f"{m.code} {m.text[:117]}…",
+            "due": m.deadline,
+            "url": reverse("plans-measure", args=[m.pk]),
+            "kind": "measure",
+            "plan": m.area.plan.title,
+            "overdue": m.deadline < timezone.localdate(),
+        }
+        for m in measures
+    ]
 
 
 def plan_list(*, user) -> QuerySet[ActionPlan]:
     return scoped(ActionPlan.objects.all(), user)
 
 
-def measure_list(*, user, plan: ActionPlan | None = None, status: str = "", overdue: bool = False,
-                 today: date | None = None) -> QuerySet[Measure]:
+def measure_list(
+    *,
+    user,
+    plan: ActionPlan | None = None,
+    status: str = "",
+    overdue: bool = False,
+    today: date | None = None,
+) -> QuerySet[Measure]:
     measures = scoped(Measure.objects.all(), user).select_related("area__plan")
     if plan is not None:
         measures = measures.filter(area__plan=plan)
@@ -74,7 +87,11 @@ def _count_workshops(municipality, start: date | None, end: date) -> int | None:
         if start:
             qs = qs.filter(**{f"{field}__gte": start})
     if _has_field(workshop, "status"):
-        held = [v for v in ("held", "done", "closed", "finished", "agreed") if v in _choices(workshop, "status")]
+        held = [
+            v
+            for v in ("held", "done", "closed", "finished", "agreed")
+            if v in _choices(workshop, "status")
+        ]
         if held:
             qs = qs.filter(status__in=held)
     return qs.count()
@@ -94,7 +111,9 @@ def _count_tips(municipality, start: date | None, end: date) -> int | None:
         from tillit.tips.models import Channel, Report
     except ImportError:  # the tips app is not installed
         return None
-    qs = Report.objects.filter(municipality=municipality, channel=Channel.TIPS, received_at__date__lte=end)
+    qs = Report.objects.filter(
+        municipality=municipality, channel=Channel.TIPS, received_at__date__lte=end
+    )
     if start:
         qs = qs.filter(received_at__date__gte=start)
     return qs.count()
@@ -127,9 +146,16 @@ def outcomes(municipality, start: date | None, end: date) -> dict:
     cases = Case.objects.filter(municipality=municipality)
     opened = between(cases, "opened_at__date")
     confirmed = opened.filter(
-        Q(recovery_claims__isnull=False) | Q(police_reports__isnull=False) | Q(notifications__isnull=False)
+        Q(recovery_claims__isnull=False)
+        | Q(police_reports__isnull=False)
+        | Q(notifications__isnull=False)
         | Q(sanctions__isnull=False)
-        | Q(other_outcomes__kind__in=[OtherOutcome.Kind.CORRECTED_PAYMENT, OtherOutcome.Kind.CHANGED_DECISION])
+        | Q(
+            other_outcomes__kind__in=[
+                OtherOutcome.Kind.CORRECTED_PAYMENT,
+                OtherOutcome.Kind.CHANGED_DECISION,
+            ]
+        )
     ).distinct()
     notifications = between(Notification.objects.filter(municipality=municipality), "sent_on")
     police = between(PoliceReport.objects.filter(municipality=municipality), "reported_on")
@@ -142,7 +168,9 @@ def outcomes(municipality, start: date | None, end: date) -> dict:
         "other_notifications": notifications.exclude(recipient=Notification.Recipient.SKV).count(),
         "recovery_claims": claims.count(),
         "recovery_amount": str(claims.aggregate(s=Sum("amount"))["s"] or Decimal(0)),
-        "sanctions": between(Sanction.objects.filter(municipality=municipality), "decided_on").count(),
+        "sanctions": between(
+            Sanction.objects.filter(municipality=municipality), "decided_on"
+        ).count(),
     }
 
 
@@ -168,8 +196,12 @@ def computed_indicator(measure: Measure, today: date | None = None) -> Decimal |
     elif source == IndicatorSource.TIPS:
         value = _count_tips(municipality, start, today)
     elif source == IndicatorSource.ROUTINES:
-        qs = Routine.objects.filter(municipality=municipality, retired=False, decided_on__isnull=False,
-                                    decided_on__lte=today)
+        qs = Routine.objects.filter(
+            municipality=municipality,
+            retired=False,
+            decided_on__isnull=False,
+            decided_on__lte=today,
+        )
         value = (qs.filter(decided_on__gte=start) if start else qs).count()
     else:
         figures = outcomes(municipality, start, today)
@@ -192,16 +224,38 @@ def indicator_state(measure: Measure, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     if measure.indicator_source != IndicatorSource.MANUAL:
         value = computed_indicator(measure, today)
-        return {"value": value, "measured_on": today if value is not None else None, "computed": True,
-                "stale": False, "available": value is not None}
-    latest = next(iter(sorted((v for v in measure.indicator_values.all() if v.measured_on <= today),
-                              key=lambda v: (v.measured_on, v.pk), reverse=True)), None)
+        return {
+            "value": value,
+            "measured_on": today if value is not None else None,
+            "computed": True,
+            "stale": False,
+            "available": value is not None,
+        }
+    latest = next(
+        iter(
+            sorted(
+                (v for v in measure.indicator_values.all() if v.measured_on <= today),
+                key=lambda v: (v.measured_on, v.pk),
+                reverse=True,
+            )
+        ),
+        None,
+    )
     started = measure.start is None or measure.start <= today
     period = timedelta(days=round(30.44 * max(1, measure.indicator_period_months)))
-    stale = bool(measure.indicator and measure.is_active and started
-                 and (latest is None or latest.measured_on < today - period))
-    return {"value": latest.value if latest else None, "measured_on": latest.measured_on if latest else None,
-            "computed": False, "stale": stale, "available": True}
+    stale = bool(
+        measure.indicator
+        and measure.is_active
+        and started
+        and (latest is None or latest.measured_on < today - period)
+    )
+    return {
+        "value": latest.value if latest else None,
+        "measured_on": latest.measured_on if latest else None,
+        "computed": False,
+        "stale": stale,
+        "available": True,
+    }
 
 
 # --- progress --------------------------------------------------------------------------------------
@@ -226,8 +280,13 @@ def status_on(measure: Measure, day: date, today: date | None = None) -> tuple[s
     return measure.status, measure.progress
 
 
-def measure_progress(measure: Measure, indicator: dict | None = None, *, status: str | None = None,
-                     progress: int | None = None) -> int:
+def measure_progress(
+    measure: Measure,
+    indicator: dict | None = None,
+    *,
+    status: str | None = None,
+    progress: int | None = None,
+) -> int:
     """Done = 100; otherwise the larger of the progress noted and the indicator's share of its target."""
     status = measure.status if status is None else status
     if status == Measure.Status.DONE:
@@ -253,28 +312,44 @@ def plan_progress(plan: ActionPlan, today: date | None = None) -> dict:
             status, noted = status_on(m, today)
             active = status in ACTIVE
             row = {
-                "measure": m, "code": m.code, "text": m.text, "responsible": m.responsible,
-                "start": m.start, "deadline": m.deadline, "start_text": m.start_text,
-                "deadline_text": m.deadline_text, "status": status,
+                "measure": m,
+                "code": m.code,
+                "text": m.text,
+                "responsible": m.responsible,
+                "start": m.start,
+                "deadline": m.deadline,
+                "start_text": m.start_text,
+                "deadline_text": m.deadline_text,
+                "status": status,
                 "status_label": Measure.Status(status).label,
-                "indicator": m.indicator, "indicator_state": indicator, "target_value": m.target_value,
+                "indicator": m.indicator,
+                "indicator_state": indicator,
+                "target_value": m.target_value,
                 "progress": measure_progress(m, indicator, status=status, progress=noted),
                 "overdue": bool(active and m.deadline and m.deadline < today),
-                "due_soon": bool(active and m.deadline and today <= m.deadline <= today + timedelta(days=30)),
+                "due_soon": bool(
+                    active and m.deadline and today <= m.deadline <= today + timedelta(days=30)
+                ),
             }
             rows.append(row)
         counted = [r["progress"] for r in rows if r["status"] != Measure.Status.CANCELLED]
-        areas.append({
-            "area": area, "number": area.number, "title": area.title, "measures": rows,
-            "progress": round(sum(counted) / len(counted)) if counted else None,
-            "done": sum(1 for r in rows if r["status"] == Measure.Status.DONE),
-            "overdue": sum(1 for r in rows if r["overdue"]),
-            "count": len(rows),
-        })
+        areas.append(
+            {
+                "area": area,
+                "number": area.number,
+                "title": area.title,
+                "measures": rows,
+                "progress": round(sum(counted) / len(counted)) if counted else None,
+                "done": sum(1 for r in rows if r["status"] == Measure.Status.DONE),
+                "overdue": sum(1 for r in rows if r["overdue"]),
+                "count": len(rows),
+            }
+        )
         measures_all.extend(rows)
     with_progress = [a["progress"] for a in areas if a["progress"] is not None]
     return {
-        "plan": plan, "areas": areas,
+        "plan": plan,
+        "areas": areas,
         "progress": round(sum(with_progress) / len(with_progress)) if with_progress else 0,
         "count": len(measures_all),
         "done": sum(1 for r in measures_all if r["status"] == Measure.Status.DONE),
@@ -294,9 +369,12 @@ def routine_list(*, user, include_retired: bool = False) -> QuerySet[Routine]:
 
 def routines_due(municipality, today: date | None = None) -> list[Routine]:
     today = today or timezone.localdate()
-    return [r for r in Routine.objects.filter(municipality=municipality, retired=False,
-                                              next_review__lte=today + timedelta(days=30))
-            .order_by("next_review")]
+    return [
+        r
+        for r in Routine.objects.filter(
+            municipality=municipality, retired=False, next_review__lte=today + timedelta(days=30)
+        ).order_by("next_review")
+    ]
 
 
 def routine_for_case_step(municipality, step: str) -> Routine | None:
@@ -305,14 +383,21 @@ def routine_for_case_step(municipality, step: str) -> Routine | None:
     For the cases app: link each step to the routine that governs it. The most recently decided
     routine that names the step wins.
     """
-    candidates = [r for r in Routine.objects.filter(municipality=municipality, retired=False)
-                  .order_by("-decided_on", "-id") if step in (r.case_steps or [])]
+    candidates = [
+        r
+        for r in Routine.objects.filter(municipality=municipality, retired=False).order_by(
+            "-decided_on", "-id"
+        )
+        if step in (r.case_steps or [])
+    ]
     return candidates[0] if candidates else None
 
 
 def routines_by_case_step(municipality) -> dict[str, Routine]:
     found: dict[str, Routine] = {}
-    for routine in Routine.objects.filter(municipality=municipality, retired=False).order_by("-decided_on", "-id"):
+    for routine in Routine.objects.filter(municipality=municipality, retired=False).order_by(
+        "-decided_on", "-id"
+    ):
         for step in routine.case_steps or []:
             found.setdefault(step, routine)
     return found

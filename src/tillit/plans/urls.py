@@ -12,11 +12,21 @@ urlpatterns = [
     path("handlingsplan/<int:pk>/omraden/", views.area_create, name="plans-area-create"),
     path("handlingsplan/<int:pk>/atgarder/", views.measure_create, name="plans-measure-create"),
     path("handlingsplan/<int:pk>/dela.<str:fmt>", views.plan_share, name="plans-share"),
-    path("handlingsplan/<int:pk>/statusrapporter/", views.report_create, name="plans-report-create"),
+    path(
+        "handlingsplan/<int:pk>/statusrapporter/", views.report_create, name="plans-report-create"
+    ),
     path("handlingsplan/atgard/<int:pk>/", views.measure_detail, name="plans-measure"),
     path("handlingsplan/statusrapport/<int:pk>/", views.report_detail, name="plans-report"),
-    path("handlingsplan/statusrapport/<int:pk>/utfarda/", views.report_issue, name="plans-report-issue"),
-    path("handlingsplan/statusrapport/<int:pk>/rapport.<str:fmt>", views.report_file, name="plans-report-file"),
+    path(
+        "handlingsplan/statusrapport/<int:pk>/utfarda/",
+        views.report_issue,
+        name="plans-report-issue",
+    ),
+    path(
+        "handlingsplan/statusrapport/<int:pk>/rapport.<str:fmt>",
+        views.report_file,
+        name="plans-report-file",
+    ),
     path("utbildningar/", views.training, name="plans-training"),
     path("utbildningar/ny/", views.course_create, name="plans-course-create"),
     path("utbildningar/<int:pk>/", views.course_detail, name="plans-course"),

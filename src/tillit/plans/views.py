@@ -31,12 +31,20 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 def plan_list(request):
     plans = selectors.plan_list(user=request.user)
     rows = [selectors.plan_progress(plan) for plan in plans]
-    return render(request, "plans/plan_list.html", {
-        "rows": rows, "can_edit": has_perm(request.user, "plans.edit"),
-        "seeded": [(key, services.seeded_plan_data(key)["title"]) for key in services.SEEDED_PLANS],
-        "form": forms.PlanForm(), "import_form": forms.ShareImportForm(),
-        "reminders": services.reminders_for(request.user),
-    })
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "rows": rows,
+            "can_edit": has_perm(request.user, "plans.edit"),
+            "seeded": [
+                (key, services.seeded_plan_data(key)["title"]) for key in services.SEEDED_PLANS
+            ],
+            "form": forms.PlanForm(),
+            "import_form": forms.ShareImportForm(),
+            "reminders": services.reminders_for(request.user),
+        },
+    )
 
 
 @require("plans.edit")
@@ -48,7 +56,9 @@ def plan_create(request):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect("plans-list")
-    plan = services.plan_create(municipality=request.user.municipality, user=request.user, **form.cleaned_data)
+    plan = services.plan_create(
+        municipality=request.user.municipality, user=request.user, **form.cleaned_data
+    )
     messages.success(request, _("The plan was created. Add its activity areas and measures."))
     return redirect("plans-detail", pk=plan.pk)
 
@@ -57,12 +67,17 @@ def plan_create(request):
 @require_POST
 def plan_import_seeded(request, key: str):
     try:
-        plan = services.plan_import_seeded(municipality=request.user.municipality, user=request.user, key=key)
+        plan = services.plan_import_seeded(
+            municipality=request.user.municipality, user=request.user, key=key
+        )
     except services.PlanError as error:
         messages.error(request, str(error))
         return redirect("plans-list")
-    messages.success(request, _("The plan %(title)s was imported with %(n)s measures.")
-                     % {"title": plan.title, "n": Measure.objects.filter(area__plan=plan).count()})
+    messages.success(
+        request,
+        _("The plan %(title)s was imported with %(n)s measures.")
+        % {"title": plan.title, "n": Measure.objects.filter(area__plan=plan).count()},
+    )
     return redirect("plans-detail", pk=plan.pk)
 
 
@@ -72,19 +87,37 @@ def plan_detail(request, pk: int):
     today = timezone.localdate()
     can_edit = has_perm(request.user, "plans.edit")
     context = {
-        "plan": plan, "progress": selectors.plan_progress(plan, today), "today": today, "can_edit": can_edit,
+        "plan": plan,
+        "progress": selectors.plan_progress(plan, today),
+        "today": today,
+        "can_edit": can_edit,
         "reports": plan.status_reports.all(),
     }
     if can_edit:
-        context["plan_form"] = forms.PlanForm(auto_id="id_plan_%s", initial={
-            "title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
-            "decided": plan.decided, "description": plan.description})
-        context["area_form"] = forms.AreaForm(initial={"number": str(plan.areas.count() + 1)}, auto_id="id_area_%s")
-        context["measure_form"] = forms.MeasureForm(plan=plan, auto_id="id_new_%s",
-                                                    initial={"status": Measure.Status.PLANNED})
-        context["report_form"] = forms.ReportForm(auto_id="id_report_%s", initial={
-            "as_of": today, "title": _("Status report %(date)s: %(plan)s") % {"date": today.isoformat(),
-                                                                               "plan": plan.title}})
+        context["plan_form"] = forms.PlanForm(
+            auto_id="id_plan_%s",
+            initial={
+                "title": plan.title,
+                "period_start": plan.period_start,
+                "period_end": plan.period_end,
+                "decided": plan.decided,
+                "description": plan.description,
+            },
+        )
+        context["area_form"] = forms.AreaForm(
+            initial={"number": str(plan.areas.count() + 1)}, auto_id="id_area_%s"
+        )
+        context["measure_form"] = forms.MeasureForm(
+            plan=plan, auto_id="id_new_%s", initial={"status": Measure.Status.PLANNED}
+        )
+        context["report_form"] = forms.ReportForm(
+            auto_id="id_report_%s",
+            initial={
+                "as_of": today,
+                "title": _("Status report %(date)s: %(plan)s")
+                % {"date": today.isoformat(), "plan": plan.title},
+            },
+        )
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -112,7 +145,9 @@ def area_create(request, pk: int):
         services.area_create(plan=plan, user=request.user, **form.cleaned_data)
         messages.success(request, _("The activity area was added."))
     else:
-        messages.error(request, _("The activity area was not added: it needs a number and a title."))
+        messages.error(
+            request, _("The activity area was not added: it needs a number and a title.")
+        )
     return redirect("plans-detail", pk=plan.pk)
 
 
@@ -132,7 +167,9 @@ def measure_create(request, pk: int):
         fields, risk_areas, routines = _measure_fields(form.cleaned_data)
         area = fields.pop("area")
         try:
-            measure = services.measure_create(area=area, user=request.user, risk_areas=risk_areas or (), **fields)
+            measure = services.measure_create(
+                area=area, user=request.user, risk_areas=risk_areas or (), **fields
+            )
         except services.PlanError as error:
             form.add_error(None, str(error))
         else:
@@ -140,11 +177,21 @@ def measure_create(request, pk: int):
             messages.success(request, _("Measure %(code)s was added.") % {"code": measure.code})
             return redirect("plans-measure", pk=measure.pk)
     today = timezone.localdate()
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "progress": selectors.plan_progress(plan, today), "today": today, "can_edit": True,
-        "reports": plan.status_reports.all(), "area_form": forms.AreaForm(auto_id="id_area_%s"),
-        "measure_form": form, "report_form": forms.ReportForm(auto_id="id_report_%s", initial={"as_of": today}),
-    }, status=400)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": selectors.plan_progress(plan, today),
+            "today": today,
+            "can_edit": True,
+            "reports": plan.status_reports.all(),
+            "area_form": forms.AreaForm(auto_id="id_area_%s"),
+            "measure_form": form,
+            "report_form": forms.ReportForm(auto_id="id_report_%s", initial={"as_of": today}),
+        },
+        status=400,
+    )
 
 
 @require("plans.view")
@@ -155,14 +202,22 @@ def measure_detail(request, pk: int):
     edit_form = note_form = value_form = None
     if can_edit:
         initial = {f: getattr(measure, f) for f in services.MEASURE_FIELDS if f not in ("links",)}
-        initial.update({"area": measure.area, "links": forms.links_text(measure.links),
-                        "routines": list(measure.routines.all())})
+        initial.update(
+            {
+                "area": measure.area,
+                "links": forms.links_text(measure.links),
+                "routines": list(measure.routines.all()),
+            }
+        )
         if hasattr(measure, "risk_areas"):
             initial["risk_areas"] = list(measure.risk_areas.all())
         edit_form = forms.MeasureForm(plan=plan, initial=initial, auto_id="id_edit_%s")
-        note_form = forms.NoteForm(initial={"status": measure.status, "progress": measure.progress},
-                                   auto_id="id_note_%s")
-        value_form = forms.IndicatorValueForm(initial={"measured_on": timezone.localdate()}, auto_id="id_value_%s")
+        note_form = forms.NoteForm(
+            initial={"status": measure.status, "progress": measure.progress}, auto_id="id_note_%s"
+        )
+        value_form = forms.IndicatorValueForm(
+            initial={"measured_on": timezone.localdate()}, auto_id="id_value_%s"
+        )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -172,25 +227,38 @@ def measure_detail(request, pk: int):
                 edit_form = forms.MeasureForm(request.POST, plan=plan, auto_id="id_edit_%s")
                 if edit_form.is_valid():
                     fields, risk_areas, routines = _measure_fields(edit_form.cleaned_data)
-                    services.measure_update(measure=measure, user=request.user, risk_areas=risk_areas, **fields)
+                    services.measure_update(
+                        measure=measure, user=request.user, risk_areas=risk_areas, **fields
+                    )
                     measure.routines.set(routines)
                     messages.success(request, _("The measure was saved."))
                     return redirect("plans-measure", pk=measure.pk)
             elif action == "note":
                 note_form = forms.NoteForm(request.POST, auto_id="id_note_%s")
                 if note_form.is_valid():
-                    services.measure_note_add(measure=measure, user=request.user, **note_form.cleaned_data)
+                    services.measure_note_add(
+                        measure=measure, user=request.user, **note_form.cleaned_data
+                    )
                     messages.success(request, _("The progress note was saved."))
                     return redirect("plans-measure", pk=measure.pk)
             elif action == "done":
-                services.measure_note_add(measure=measure, user=request.user, status=Measure.Status.DONE,
-                                          progress=100, text=request.POST.get("text") or _("Marked as done."))
-                messages.success(request, _("Measure %(code)s is marked as done.") % {"code": measure.code})
+                services.measure_note_add(
+                    measure=measure,
+                    user=request.user,
+                    status=Measure.Status.DONE,
+                    progress=100,
+                    text=request.POST.get("text") or _("Marked as done."),
+                )
+                messages.success(
+                    request, _("Measure %(code)s is marked as done.") % {"code": measure.code}
+                )
                 return redirect("plans-measure", pk=measure.pk)
             elif action == "value":
                 value_form = forms.IndicatorValueForm(request.POST, auto_id="id_value_%s")
                 if value_form.is_valid():
-                    services.indicator_value_add(measure=measure, user=request.user, **value_form.cleaned_data)
+                    services.indicator_value_add(
+                        measure=measure, user=request.user, **value_form.cleaned_data
+                    )
                     messages.success(request, _("The indicator value was saved."))
                     return redirect("plans-measure", pk=measure.pk)
         except services.PlanError as error:
@@ -198,12 +266,20 @@ def measure_detail(request, pk: int):
         measure.refresh_from_db()
     indicator = selectors.indicator_state(measure)
     context = {
-        "measure": measure, "plan": plan, "can_edit": can_edit, "indicator": indicator,
-        "progress": selectors.measure_progress(measure, indicator), "overdue": measure.is_overdue(),
-        "notes": measure.notes.select_related("author"), "values": measure.indicator_values.all(),
-        "routines": measure.routines.all(), "reminders": measure.reminders.all(),
+        "measure": measure,
+        "plan": plan,
+        "can_edit": can_edit,
+        "indicator": indicator,
+        "progress": selectors.measure_progress(measure, indicator),
+        "overdue": measure.is_overdue(),
+        "notes": measure.notes.select_related("author"),
+        "values": measure.indicator_values.all(),
+        "routines": measure.routines.all(),
+        "reminders": measure.reminders.all(),
         "risk_areas": list(measure.risk_areas.all()) if hasattr(measure, "risk_areas") else None,
-        "edit_form": edit_form, "note_form": note_form, "value_form": value_form,
+        "edit_form": edit_form,
+        "note_form": note_form,
+        "value_form": value_form,
         "can_see_controls": has_perm(request.user, "controls.view"),
     }
     status = 400 if request.method == "POST" else 200
@@ -230,7 +306,9 @@ def plan_share(request, pk: int, fmt: str):
 def _back(request) -> str:
     """Where the import form came from (the plans or the routines page), never another site."""
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("plans-list")
 
@@ -243,17 +321,26 @@ def share_import(request):
         messages.error(request, _("Choose a file to import."))
         return redirect(_back(request))
     try:
-        obj = share.import_file(municipality=request.user.municipality, user=request.user,
-                                raw=form.cleaned_data["file"].read())
+        obj = share.import_file(
+            municipality=request.user.municipality,
+            user=request.user,
+            raw=form.cleaned_data["file"].read(),
+        )
     except share.ShareError as error:
         messages.error(request, _("The file was not imported: %(reason)s") % {"reason": error})
         return redirect(_back(request))
     if isinstance(obj, ActionPlan):
-        messages.success(request, _("The plan was imported from %(origin)s.")
-                         % {"origin": obj.origin.get("municipality_name", "")})
+        messages.success(
+            request,
+            _("The plan was imported from %(origin)s.")
+            % {"origin": obj.origin.get("municipality_name", "")},
+        )
         return redirect("plans-detail", pk=obj.pk)
-    messages.success(request, _("The routine was imported from %(origin)s.")
-                     % {"origin": obj.origin.get("municipality_name", "")})
+    messages.success(
+        request,
+        _("The routine was imported from %(origin)s.")
+        % {"origin": obj.origin.get("municipality_name", "")},
+    )
     return redirect("plans-routine", pk=obj.pk)
 
 
@@ -274,13 +361,29 @@ def report_create(request, pk: int):
 
 @require("plans.view")
 def report_detail(request, pk: int):
-    status_report = fetch(request, StatusReport.objects.select_related("plan"), perm="plans.view", pk=pk)
-    figures = status_report.figures if status_report.is_issued else report.figures(
-        status_report.plan, status_report.as_of, title=status_report.title, recipients=status_report.recipients,
-        comment=status_report.comment)
-    return render(request, "plans/report_detail.html", {
-        "report": status_report, "figures": figures, "can_edit": has_perm(request.user, "plans.edit"),
-    })
+    status_report = fetch(
+        request, StatusReport.objects.select_related("plan"), perm="plans.view", pk=pk
+    )
+    figures = (
+        status_report.figures
+        if status_report.is_issued
+        else report.figures(
+            status_report.plan,
+            status_report.as_of,
+            title=status_report.title,
+            recipients=status_report.recipients,
+            comment=status_report.comment,
+        )
+    )
+    return render(
+        request,
+        "plans/report_detail.html",
+        {
+            "report": status_report,
+            "figures": figures,
+            "can_edit": has_perm(request.user, "plans.edit"),
+        },
+    )
 
 
 @require("plans.edit")
@@ -292,13 +395,18 @@ def report_issue(request, pk: int):
     except report.ReportError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The status report is issued. Its figures and files are frozen as they are now."))
+        messages.success(
+            request,
+            _("The status report is issued. Its figures and files are frozen as they are now."),
+        )
     return redirect("plans-report", pk=status_report.pk)
 
 
 @require("plans.view")
 def report_file(request, pk: int, fmt: str):
-    status_report = fetch(request, StatusReport.objects.select_related("plan"), perm="plans.view", pk=pk)
+    status_report = fetch(
+        request, StatusReport.objects.select_related("plan"), perm="plans.view", pk=pk
+    )
     files = report.report_files(status_report)
     name = f"statusrapport-{status_report.as_of.isoformat()}"
     if fmt == "pdf":
@@ -315,19 +423,31 @@ def report_file(request, pk: int, fmt: str):
 
 @require("plans.view")
 def training(request):
-    courses = scoped(Course.objects.all(), request.user).prefetch_related("occasions__attendance__unit")
-    occasions = scoped(TrainingOccasion.objects.all(), request.user).select_related("course") \
+    courses = scoped(Course.objects.all(), request.user).prefetch_related(
+        "occasions__attendance__unit"
+    )
+    occasions = (
+        scoped(TrainingOccasion.objects.all(), request.user)
+        .select_related("course")
         .prefetch_related("attendance__unit")
+    )
     by_unit: dict[str, int] = {}
     for occasion in occasions:
         for row in occasion.attendance.all():
             by_unit[row.label] = by_unit.get(row.label, 0) + row.participants
     can_edit = has_perm(request.user, "plans.edit")
-    return render(request, "plans/training.html", {
-        "courses": courses, "occasions": occasions, "by_unit": sorted(by_unit.items()),
-        "total": sum(by_unit.values()), "can_edit": can_edit,
-        "course_form": forms.CourseForm() if can_edit else None,
-    })
+    return render(
+        request,
+        "plans/training.html",
+        {
+            "courses": courses,
+            "occasions": occasions,
+            "by_unit": sorted(by_unit.items()),
+            "total": sum(by_unit.values()),
+            "can_edit": can_edit,
+            "course_form": forms.CourseForm() if can_edit else None,
+        },
+    )
 
 
 @require("plans.edit")
@@ -337,7 +457,9 @@ def course_create(request):
     if not form.is_valid():
         messages.error(request, _("The course needs a title."))
         return redirect("plans-training")
-    course = services.course_create(municipality=request.user.municipality, user=request.user, **form.cleaned_data)
+    course = services.course_create(
+        municipality=request.user.municipality, user=request.user, **form.cleaned_data
+    )
     messages.success(request, _("The course was added. Now register its occasions."))
     return redirect("plans-course", pk=course.pk)
 
@@ -346,23 +468,39 @@ def course_create(request):
 def course_detail(request, pk: int):
     course = fetch(request, Course, perm="plans.view", pk=pk)
     can_edit = has_perm(request.user, "plans.edit")
-    form = forms.OccasionForm(request.POST or None, municipality=course.municipality) if can_edit else None
+    form = (
+        forms.OccasionForm(request.POST or None, municipality=course.municipality)
+        if can_edit
+        else None
+    )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.occasion_create(course=course, user=request.user, held_on=form.cleaned_data["held_on"],
-                                         place=form.cleaned_data["place"], attendance=form.attendance())
+                services.occasion_create(
+                    course=course,
+                    user=request.user,
+                    held_on=form.cleaned_data["held_on"],
+                    place=form.cleaned_data["place"],
+                    attendance=form.attendance(),
+                )
             except services.PlanError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("The occasion was registered."))
                 return redirect("plans-course", pk=course.pk)
-    return render(request, "plans/course_detail.html", {
-        "course": course, "occasions": course.occasions.prefetch_related("attendance__unit"), "form": form,
-        "can_edit": can_edit,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "plans/course_detail.html",
+        {
+            "course": course,
+            "occasions": course.occasions.prefetch_related("attendance__unit"),
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- routines --------------------------------------------------------------------------------------
@@ -371,12 +509,20 @@ def course_detail(request, pk: int):
 @require("plans.view")
 def routine_list(request):
     today = timezone.localdate()
-    routines = list(selectors.routine_list(user=request.user, include_retired=request.GET.get("alla") == "1"))
-    return render(request, "plans/routine_list.html", {
-        "routines": [(r, r.review_state(today)) for r in routines], "can_edit": has_perm(request.user, "plans.edit"),
-        "due": [r for r in routines if r.review_state(today)], "import_form": forms.ShareImportForm(),
-        "steps": dict(Routine.CASE_STEPS),
-    })
+    routines = list(
+        selectors.routine_list(user=request.user, include_retired=request.GET.get("alla") == "1")
+    )
+    return render(
+        request,
+        "plans/routine_list.html",
+        {
+            "routines": [(r, r.review_state(today)) for r in routines],
+            "can_edit": has_perm(request.user, "plans.edit"),
+            "due": [r for r in routines if r.review_state(today)],
+            "import_form": forms.ShareImportForm(),
+            "steps": dict(Routine.CASE_STEPS),
+        },
+    )
 
 
 def _routine_fields(form) -> dict:
@@ -388,15 +534,20 @@ def routine_create(request):
     form = forms.RoutineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            routine = services.routine_create(municipality=request.user.municipality, user=request.user,
-                                              **_routine_fields(form))
+            routine = services.routine_create(
+                municipality=request.user.municipality, user=request.user, **_routine_fields(form)
+            )
         except services.PlanError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The routine was added to the library."))
             return redirect("plans-routine", pk=routine.pk)
-    return render(request, "plans/routine_form.html", {"form": form, "routine": None},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "plans/routine_form.html",
+        {"form": form, "routine": None},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require("plans.view")
@@ -419,10 +570,19 @@ def routine_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     steps = dict(Routine.CASE_STEPS)
-    return render(request, "plans/routine_detail.html", {
-        "routine": routine, "form": form, "can_edit": can_edit, "review_state": routine.review_state(),
-        "steps": [steps[s] for s in routine.case_steps if s in steps], "measures": routine.measures.all(),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "plans/routine_detail.html",
+        {
+            "routine": routine,
+            "form": form,
+            "can_edit": can_edit,
+            "review_state": routine.review_state(),
+            "steps": [steps[s] for s in routine.case_steps if s in steps],
+            "measures": routine.measures.all(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require("plans.view")

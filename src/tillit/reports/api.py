@@ -49,41 +49,92 @@ def _period(start: str, end: str) -> tuple[date, date]:
     return first, last
 
 
-@router.get("/overview", summary="The overview's figures: open hits by control family, cases by state, trends")
+@router.get(
+    "/overview",
+    summary="The overview's figures: open hits by control family, cases by state, trends",
+)
 def overview(request):
     require_api(request, "overview.view")
     user = request.user
     hits = selectors.open_hits(user=user)
     cases = selectors.cases_by_state(user=user)
     trends = selectors.trends(user=user)
-    return plain({
-        "open_hits": {"count": hits["count"], "amount_at_risk": hits["amount"],
-                      "families": [{"family": f["family"], "label": f["label"], "count": f["count"],
-                                    "amount_at_risk": f["amount"]} for f in hits["families"]]},
-        "cases_by_state": [{"state": s["state"], "label": s["label"], "count": s["count"]} for s in cases["states"]],
-        "trends": [{"month": r["label"], "hits": r["hits"], "confirmed_cases": r["confirmed_shown"],
-                    "recovered": r["recovered_shown"], "police_reports": r["police_shown"],
-                    "notifications": r["notifications_shown"]} for r in trends["rows"]],
-    })
+    return plain(
+        {
+            "open_hits": {
+                "count": hits["count"],
+                "amount_at_risk": hits["amount"],
+                "families": [
+                    {
+                        "family": f["family"],
+                        "label": f["label"],
+                        "count": f["count"],
+                        "amount_at_risk": f["amount"],
+                    }
+                    for f in hits["families"]
+                ],
+            },
+            "cases_by_state": [
+                {"state": s["state"], "label": s["label"], "count": s["count"]}
+                for s in cases["states"]
+            ],
+            "trends": [
+                {
+                    "month": r["label"],
+                    "hits": r["hits"],
+                    "confirmed_cases": r["confirmed_shown"],
+                    "recovered": r["recovered_shown"],
+                    "police_reports": r["police_shown"],
+                    "notifications": r["notifications_shown"],
+                }
+                for r in trends["rows"]
+            ],
+        }
+    )
 
 
-@router.get("/followup", summary="Irregularities and outcomes per board, and the FUT figures, for a period")
+@router.get(
+    "/followup", summary="Irregularities and outcomes per board, and the FUT figures, for a period"
+)
 def followup(request, start: str = "", end: str = ""):
     require_api(request, "reports.view")
     first, last = _period(start, end)
     data = selectors.followup(user=request.user, start=first, end=last)
     households = selectors.households_per_month(user=request.user, start=first, end=last)
-    return plain({
-        "start": first, "end": last, "boards": data["rows"], "totals": data["totals"], "fut": data["fut"],
-        "households_per_month": [{"period": h["period"], "households": h["households"]} for h in households or []],
-        "definitions": data["definitions"],
-    })
+    return plain(
+        {
+            "start": first,
+            "end": last,
+            "boards": data["rows"],
+            "totals": data["totals"],
+            "fut": data["fut"],
+            "households_per_month": [
+                {"period": h["period"], "households": h["households"]} for h in households or []
+            ],
+            "definitions": data["definitions"],
+        }
+    )
 
 
-@router.get("/effectiveness", summary="Per control: hits, dismissals by reason, escalated, confirmed, precision")
+@router.get(
+    "/effectiveness",
+    summary="Per control: hits, dismissals by reason, escalated, confirmed, precision",
+)
 def effectiveness(request):
     require_api(request, "controls.view")
     data = selectors.effectiveness(user=request.user)
-    keys = ("control_id", "total", "open", "dismissed", "escalated", "confirmed", "precision", "reasons",
-            "open_amount", "escalated_amount", "over_firing", "missing")
+    keys = (
+        "control_id",
+        "total",
+        "open",
+        "dismissed",
+        "escalated",
+        "confirmed",
+        "precision",
+        "reasons",
+        "open_amount",
+        "escalated_amount",
+        "over_firing",
+        "missing",
+    )
     return plain({"controls": [{k: r[k] for k in keys} for r in data["rows"]]})

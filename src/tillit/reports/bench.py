@@ -20,10 +20,28 @@ import sys
 import time
 
 BENCH_CODE = "9998"
-CONTROLS = ["INV-DUP-EXACT", "INV-DUP-FUZZY", "INV-SPLIT", "PAY-DUP", "PAY-REMINDER", "SUP-STATUS", "SUP-NEW",
-            "ACC-CHANGE", "ACC-GIRO-MIX", "ACC-DEVIATING", "ACC-SHARED", "EMP-SUPPLIER", "GRANT-DOUBLE",
-            "BEN-SHARED-ACCOUNT", "BEN-CROWDED", "BEN-ADDRESS", "CARE-OVERLAP", "CARE-LONG-DAY", "PERMIT-DECEASED",
-            "LEDGER-MANUAL-ODD"]
+CONTROLS = [
+    "INV-DUP-EXACT",
+    "INV-DUP-FUZZY",
+    "INV-SPLIT",
+    "PAY-DUP",
+    "PAY-REMINDER",
+    "SUP-STATUS",
+    "SUP-NEW",
+    "ACC-CHANGE",
+    "ACC-GIRO-MIX",
+    "ACC-DEVIATING",
+    "ACC-SHARED",
+    "EMP-SUPPLIER",
+    "GRANT-DOUBLE",
+    "BEN-SHARED-ACCOUNT",
+    "BEN-CROWDED",
+    "BEN-ADDRESS",
+    "CARE-OVERLAP",
+    "CARE-LONG-DAY",
+    "PERMIT-DECEASED",
+    "LEDGER-MANUAL-ODD",
+]
 
 
 def _say(message: str) -> None:
@@ -43,7 +61,8 @@ def _fill(municipality, run, hits: int) -> None:
     if connection.vendor == "postgresql":
         controls = "ARRAY[" + ",".join(f"'{c}'" for c in CONTROLS) + "]"
         with connection.cursor() as cursor:
-            cursor.execute(f"""
+            cursor.execute(
+                f"""
                 INSERT INTO controls_hit (municipality_id, control_id, control_version, fingerprint, first_run_id,
                     last_run_id, engine, sql, params, snapshot_ids, subject_type, subject_id, board, risk_areas,
                     amount_at_risk, severity, score, explanation_template, explanation_params, evidence,
@@ -54,16 +73,33 @@ def _fill(municipality, run, hits: int) -> None:
                     jsonb_build_array('payments:P' || (i / 3)), 'new', '', false,
                     now() - ((i %% 365) || ' days')::interval, now()
                 FROM generate_series(%s::bigint, %s::bigint - 1) AS i
-            """, [municipality.pk, run.pk, run.pk, have, hits])  # noqa: S608 - constants only
+            """,
+                [municipality.pk, run.pk, run.pk, have, hits],
+            )  # noqa: S608 - constants only
             cursor.execute("ANALYZE controls_hit")
         return
     batch = []
     for i in range(have, hits):
-        batch.append(Hit(
-            municipality=municipality, control_id=CONTROLS[i % len(CONTROLS)], control_version=1,
-            fingerprint=f"bench-{i}", first_run=run, last_run=run, engine="duckdb", sql="", subject_type="supplier",
-            subject_id=str(10000 + i % 5000), board="Socialnämnden", amount_at_risk=100 + (i * 7919) % 200000,
-            severity="hög", score=i % 1000, explanation_template="", evidence_keys=[f"payments:P{i // 3}"]))
+        batch.append(
+            Hit(
+                municipality=municipality,
+                control_id=CONTROLS[i % len(CONTROLS)],
+                control_version=1,
+                fingerprint=f"bench-{i}",
+                first_run=run,
+                last_run=run,
+                engine="duckdb",
+                sql="",
+                subject_type="supplier",
+                subject_id=str(10000 + i % 5000),
+                board="Socialnämnden",
+                amount_at_risk=100 + (i * 7919) % 200000,
+                severity="hög",
+                score=i % 1000,
+                explanation_template="",
+                evidence_keys=[f"payments:P{i // 3}"],
+            )
+        )
         if len(batch) == 10_000:
             Hit.objects.bulk_create(batch)
             batch = []
@@ -84,12 +120,17 @@ def bench_web(hits: int, repeat: int = 10) -> dict:
     from tillit.controls.models import Run
 
     municipality = Municipality.objects.filter(code=BENCH_CODE).first() or municipality_create(
-        code=BENCH_CODE, name="Benchkommun", boards=["Socialnämnden", "Tekniska nämnden"])
+        code=BENCH_CODE, name="Benchkommun", boards=["Socialnämnden", "Tekniska nämnden"]
+    )
     user = User.objects.filter(username="bench-coordinator").first() or user_create(
-        municipality=municipality, username="bench-coordinator", password=secrets.token_urlsafe(24),
-        role="coordinator")
+        municipality=municipality,
+        username="bench-coordinator",
+        password=secrets.token_urlsafe(24),
+        role="coordinator",
+    )
     run = Run.objects.filter(municipality=municipality).first() or Run.objects.create(
-        municipality=municipality, status=Run.Status.DONE, controls_total=len(CONTROLS))
+        municipality=municipality, status=Run.Status.DONE, controls_total=len(CONTROLS)
+    )
     _fill(municipality, run, hits)
     from tillit.reports.summary import refresh
 
@@ -97,7 +138,9 @@ def bench_web(hits: int, repeat: int = 10) -> dict:
     with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()
@@ -110,14 +153,21 @@ def bench_web(hits: int, repeat: int = 10) -> dict:
                 raise SystemExit(f"bench: the overview answered {response.status_code}")
     from tillit.controls.models import Hit
 
-    return {"hits": Hit.objects.filter(municipality=municipality, status="new").count(), "vendor": connection.vendor,
-            "first_s": timings[0], "median_s": statistics.median(timings[1:]), "max_s": max(timings[1:]),
-            "repeat": repeat, "summary_s": summary_s}
+    return {
+        "hits": Hit.objects.filter(municipality=municipality, status="new").count(),
+        "vendor": connection.vendor,
+        "first_s": timings[0],
+        "median_s": statistics.median(timings[1:]),
+        "max_s": max(timings[1:]),
+        "repeat": repeat,
+        "summary_s": summary_s,
+    }
 
 
 def report_web(result: dict) -> str:
-    return (f"Overview (GET /, coordinator) with {result['hits']:,} open hits on {result['vendor']}: "
-            f"median {result['median_s'] * 1000:.0f} ms over {result['repeat']} requests "
-            f"(slowest {result['max_s'] * 1000:.0f} ms; first request of the process {result['first_s'] * 1000:.0f} ms). "
-            f"Recomputing the summary of open hits (the worker's task after a change): {result['summary_s']:.1f} s."
-            ).replace(",", " ")
+    return (
+        f"Overview (GET /, coordinator) with {result['hits']:,} open hits on {result['vendor']}: "
+        f"median {result['median_s'] * 1000:.0f} ms over {result['repeat']} requests "
+        f"(slowest {result['max_s'] * 1000:.0f} ms; first request of the process {result['first_s'] * 1000:.0f} ms). "
+        f"Recomputing the summary of open hits (the worker's task after a change): {result['summary_s']:.1f} s."
+    ).replace(",", " ")

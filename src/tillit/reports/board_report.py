@@ -69,86 +69,243 @@ def report_data(*, user, start: date, end: date) -> Report:
     households = selectors.households_per_month(user=user, start=start, end=end, suppress=True)
     t = follow["totals"]
     sections = []
-    sections.append(Section(_("Summary"), text=[
-        _("This report describes the work against welfare crime and unlawful influence in %(municipality)s "
-          "from %(start)s to %(end)s: what the controls found, how the cases ended and what was recovered.")
-        % {"municipality": user.municipality.name, "start": start.isoformat(), "end": end.isoformat()},
-        _("Counts from 1 to 4 are shown as “<5” so that no one can be identified."),
-    ], tables=[Table([_("Figure"), _("Value")], [
-        [_("Hits raised in the period"), t["hits"]],
-        [_("Cases opened in the period"), t["cases"]],
-        [_("Police reports sent"), t["police"]],
-        [_("Notifications to Skatteverket"), t["notifications_skv"]],
-        [_("Notifications to other authorities"), t["notifications_other"]],
-        [_("Recovery claims decided"), t["claims_decided"]],
-        [_("Recovery claims decided, kr"), t["claims_amount"]],
-        [_("Paid back, kr"), t["claims_paid"]],
-        [_("Written off, kr"), t["claims_written_off"]],
-        [_("Sanctions against providers"), t["sanctions"]],
-        [_("Stopped before payment, kr"), t["stopped"]],
-        [_("Open hits today"), selectors.shown(hits["count"], False)],
-        [_("Amount at risk in open hits today, kr"), hits["amount"]],
-    ])]))
+    sections.append(
+        Section(
+            _("Summary"),
+            text=[
+                _(
+                    "This report describes the work against welfare crime and unlawful influence in %(municipality)s "
+                    "from %(start)s to %(end)s: what the controls found, how the cases ended and what was recovered."
+                )
+                % {
+                    "municipality": user.municipality.name,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                },
+                _("Counts from 1 to 4 are shown as “<5” so that no one can be identified."),
+            ],
+            tables=[
+                Table(
+                    [_("Figure"), _("Value")],
+                    [
+                        [_("Hits raised in the period"), t["hits"]],
+                        [_("Cases opened in the period"), t["cases"]],
+                        [_("Police reports sent"), t["police"]],
+                        [_("Notifications to Skatteverket"), t["notifications_skv"]],
+                        [_("Notifications to other authorities"), t["notifications_other"]],
+                        [_("Recovery claims decided"), t["claims_decided"]],
+                        [_("Recovery claims decided, kr"), t["claims_amount"]],
+                        [_("Paid back, kr"), t["claims_paid"]],
+                        [_("Written off, kr"), t["claims_written_off"]],
+                        [_("Sanctions against providers"), t["sanctions"]],
+                        [_("Stopped before payment, kr"), t["stopped"]],
+                        [_("Open hits today"), selectors.shown(hits["count"], False)],
+                        [_("Amount at risk in open hits today, kr"), hits["amount"]],
+                    ],
+                )
+            ],
+        )
+    )
     per_board = follow["rows"] + [{**t, "board": _("Total")}]
-    sections.append(Section(_("Irregularities and outcomes per board"), tables=[
-        Table([_("Board"), _("Hits"), _("Cases opened"), _("Police reports"), _("Notifications to Skatteverket"),
-               _("Notifications to others"), _("Sanctions")],
-              [[r["board"], r["hits"], r["cases"], r["police"], r["notifications_skv"], r["notifications_other"],
-                r["sanctions"]] for r in per_board]),
-        Table([_("Board"), _("Recovery claims decided"), _("Claimed"), _("Paid back"), _("Written off"),
-               _("Stopped before payment")],
-              [[r["board"], r["claims_decided"], r["claims_amount"], r["claims_paid"], r["claims_written_off"],
-                r["stopped"]] for r in per_board], amounts={2, 3, 4, 5}, title=_("Recovery claims")),
-    ]))
-    sections.append(Section(_("Open hits by control family"), text=[
-        _("Hits not yet assessed on the day the report was made. The amount at risk counts hits with the same "
-          "evidence once.")], tables=[Table(
-            [_("Control family"), _("Hits"), _("Amount at risk")],
-            [[f["label"], selectors.shown(f["count"], False), f["amount"]] for f in hits["families"]]
-            + [[_("Total"), selectors.shown(hits["count"], False), hits["amount"]]], amounts={2})]))
-    sections.append(Section(_("Cases by state"), tables=[Table(
-        [_("State"), _("Cases")], [[s["label"], s["count"]] for s in cases["states"]])]))
+    sections.append(
+        Section(
+            _("Irregularities and outcomes per board"),
+            tables=[
+                Table(
+                    [
+                        _("Board"),
+                        _("Hits"),
+                        _("Cases opened"),
+                        _("Police reports"),
+                        _("Notifications to Skatteverket"),
+                        _("Notifications to others"),
+                        _("Sanctions"),
+                    ],
+                    [
+                        [
+                            r["board"],
+                            r["hits"],
+                            r["cases"],
+                            r["police"],
+                            r["notifications_skv"],
+                            r["notifications_other"],
+                            r["sanctions"],
+                        ]
+                        for r in per_board
+                    ],
+                ),
+                Table(
+                    [
+                        _("Board"),
+                        _("Recovery claims decided"),
+                        _("Claimed"),
+                        _("Paid back"),
+                        _("Written off"),
+                        _("Stopped before payment"),
+                    ],
+                    [
+                        [
+                            r["board"],
+                            r["claims_decided"],
+                            r["claims_amount"],
+                            r["claims_paid"],
+                            r["claims_written_off"],
+                            r["stopped"],
+                        ]
+                        for r in per_board
+                    ],
+                    amounts={2, 3, 4, 5},
+                    title=_("Recovery claims"),
+                ),
+            ],
+        )
+    )
+    sections.append(
+        Section(
+            _("Open hits by control family"),
+            text=[
+                _(
+                    "Hits not yet assessed on the day the report was made. The amount at risk counts hits with the same "
+                    "evidence once."
+                )
+            ],
+            tables=[
+                Table(
+                    [_("Control family"), _("Hits"), _("Amount at risk")],
+                    [
+                        [f["label"], selectors.shown(f["count"], False), f["amount"]]
+                        for f in hits["families"]
+                    ]
+                    + [[_("Total"), selectors.shown(hits["count"], False), hits["amount"]]],
+                    amounts={2},
+                )
+            ],
+        )
+    )
+    sections.append(
+        Section(
+            _("Cases by state"),
+            tables=[
+                Table([_("State"), _("Cases")], [[s["label"], s["count"]] for s in cases["states"]])
+            ],
+        )
+    )
     rows = trend["rows"]
-    sections.append(Section(
-        _("Trends by month"),
-        tables=[Table([_("Month"), _("Hits raised"), _("Confirmed cases"), _("Police reports"), _("Notifications")],
-                      [[r["label"], r["hits"], r["confirmed_shown"], r["police_shown"], r["notifications_shown"]]
-                       for r in rows])],
-        chart=([r["label"][2:] for r in rows], [(_("Hits raised"), [r["hits"] for r in rows])])))
+    sections.append(
+        Section(
+            _("Trends by month"),
+            tables=[
+                Table(
+                    [
+                        _("Month"),
+                        _("Hits raised"),
+                        _("Confirmed cases"),
+                        _("Police reports"),
+                        _("Notifications"),
+                    ],
+                    [
+                        [
+                            r["label"],
+                            r["hits"],
+                            r["confirmed_shown"],
+                            r["police_shown"],
+                            r["notifications_shown"],
+                        ]
+                        for r in rows
+                    ],
+                )
+            ],
+            chart=([r["label"][2:] for r in rows], [(_("Hits raised"), [r["hits"] for r in rows])]),
+        )
+    )
     fut = follow["fut"]
-    fut_section = Section(_("Financial assistance (FUT)"), tables=[Table([_("Figure"), _("Value")], [
-        [_("Hits screened"), fut["screened"]], [_("Cases investigated"), fut["investigated"]],
-        [_("Police reports"), fut["police"]], [_("Claims linked to suspected crime, kr"), fut["claims_crime"]],
-    ])])
+    fut_section = Section(
+        _("Financial assistance (FUT)"),
+        tables=[
+            Table(
+                [_("Figure"), _("Value")],
+                [
+                    [_("Hits screened"), fut["screened"]],
+                    [_("Cases investigated"), fut["investigated"]],
+                    [_("Police reports"), fut["police"]],
+                    [_("Claims linked to suspected crime, kr"), fut["claims_crime"]],
+                ],
+            )
+        ],
+    )
     if households:
-        fut_section.tables.append(Table([_("Month"), _("Households receiving financial assistance")],
-                                        [[h["period"], h["households"]] for h in households],
-                                        title=_("Households receiving financial assistance")))
+        fut_section.tables.append(
+            Table(
+                [_("Month"), _("Households receiving financial assistance")],
+                [[h["period"], h["households"]] for h in households],
+                title=_("Households receiving financial assistance"),
+            )
+        )
     sections.append(fut_section)
     risks = sources.top_risks(user.municipality, n=5)
-    sections.append(Section(_("Top risks"), text=[] if risks else [_("No risk area has been assessed yet.")],
-                            tables=[Table([_("Risk area"), _("Probability"), _("Consequence"), _("Priority")],
-                                          [[r["name"], r["probability"], r["consequence"], str(r["priority"]).replace(".", ",")]
-                                           for r in risks])] if risks else []))
-    sections.append(Section(_("Definitions"), text=[
-        f"{title}: {follow['definitions'][key]}" for key, title in (
-            ("hits", _("Hits")), ("cases", _("Cases opened")), ("police", _("Police reports")),
-            ("notifications_skv", _("Notifications to Skatteverket")),
-            ("notifications_other", _("Notifications to others")),
-            ("claims_decided", _("Recovery claims decided")), ("claims_paid", _("Paid back")),
-            ("claims_written_off", _("Written off")), ("sanctions", _("Sanctions")),
-            ("stopped", _("Stopped before payment")), ("screened", _("Hits screened")),
-            ("investigated", _("Cases investigated")), ("claims_crime", _("Claims linked to suspected crime")),
-            ("households", _("Households")))]))
-    return Report(municipality=user.municipality.name,
-                  title=_("Situation report: welfare crime and unlawful influence"),
-                  start=start, end=end, made=timezone.localdate(), sections=sections)
+    sections.append(
+        Section(
+            _("Top risks"),
+            text=[] if risks else [_("No risk area has been assessed yet.")],
+            tables=[
+                Table(
+                    [_("Risk area"), _("Probability"), _("Consequence"), _("Priority")],
+                    [
+                        [
+                            r["name"],
+                            r["probability"],
+                            r["consequence"],
+                            str(r["priority"]).replace(".", ","),
+                        ]
+                        for r in risks
+                    ],
+                )
+            ]
+            if risks
+            else [],
+        )
+    )
+    sections.append(
+        Section(
+            _("Definitions"),
+            text=[
+                f"{title}: {follow['definitions'][key]}"
+                for key, title in (
+                    ("hits", _("Hits")),
+                    ("cases", _("Cases opened")),
+                    ("police", _("Police reports")),
+                    ("notifications_skv", _("Notifications to Skatteverket")),
+                    ("notifications_other", _("Notifications to others")),
+                    ("claims_decided", _("Recovery claims decided")),
+                    ("claims_paid", _("Paid back")),
+                    ("claims_written_off", _("Written off")),
+                    ("sanctions", _("Sanctions")),
+                    ("stopped", _("Stopped before payment")),
+                    ("screened", _("Hits screened")),
+                    ("investigated", _("Cases investigated")),
+                    ("claims_crime", _("Claims linked to suspected crime")),
+                    ("households", _("Households")),
+                )
+            ],
+        )
+    )
+    return Report(
+        municipality=user.municipality.name,
+        title=_("Situation report: welfare crime and unlawful influence"),
+        start=start,
+        end=end,
+        made=timezone.localdate(),
+        sections=sections,
+    )
 
 
 def _subtitle(report: Report) -> str:
     return _("%(municipality)s · period %(start)s – %(end)s · made %(made)s") % {
-        "municipality": report.municipality, "start": report.start.isoformat(), "end": report.end.isoformat(),
-        "made": report.made.isoformat()}
+        "municipality": report.municipality,
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "made": report.made.isoformat(),
+    }
 
 
 def filename(report: Report, ext: str) -> str:
@@ -170,13 +327,28 @@ def to_pdf(report: Report) -> bytes:
 
     brand = colors.HexColor("#0b4f8a")
     sheet = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10, leading=14)
+    body = ParagraphStyle(
+        "body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10, leading=14
+    )
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
     small_right = ParagraphStyle("small_right", parent=small, alignment=2)
-    h1 = ParagraphStyle("h1", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=20, leading=24,
-                        textColor=brand, alignment=0)
-    h2 = ParagraphStyle("h2", parent=sheet["Heading2"], fontName="Helvetica-Bold", fontSize=13, textColor=brand,
-                        spaceBefore=10)
+    h1 = ParagraphStyle(
+        "h1",
+        parent=sheet["Title"],
+        fontName="Helvetica-Bold",
+        fontSize=20,
+        leading=24,
+        textColor=brand,
+        alignment=0,
+    )
+    h2 = ParagraphStyle(
+        "h2",
+        parent=sheet["Heading2"],
+        fontName="Helvetica-Bold",
+        fontSize=13,
+        textColor=brand,
+        spaceBefore=10,
+    )
     buffer = io.BytesIO()
 
     def footer(canvas, doc):
@@ -187,10 +359,25 @@ def to_pdf(report: Report) -> bytes:
         canvas.drawRightString(192 * mm, 10 * mm, _("Page %(n)s") % {"n": doc.page})
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=report.title, author=report.municipality)
-    story = [Paragraph(_escape(report.municipality), ParagraphStyle("muni", parent=body, textColor=colors.HexColor("#4a4a4a"))),
-             Paragraph(_escape(report.title), h1), Paragraph(_escape(_subtitle(report)), body), Spacer(1, 6 * mm)]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=report.title,
+        author=report.municipality,
+    )
+    story = [
+        Paragraph(
+            _escape(report.municipality),
+            ParagraphStyle("muni", parent=body, textColor=colors.HexColor("#4a4a4a")),
+        ),
+        Paragraph(_escape(report.title), h1),
+        Paragraph(_escape(_subtitle(report)), body),
+        Spacer(1, 6 * mm),
+    ]
     for section in report.sections:
         head = [Paragraph(_escape(section.heading), h2)]
         head += [Paragraph(_escape(text), body) for text in section.text]
@@ -221,20 +408,38 @@ def to_pdf(report: Report) -> bytes:
         for table in section.tables:
             if table.title:
                 story.append(Paragraph(f"<b>{_escape(table.title)}</b>", body))
-            data = [[Paragraph(_escape(h), small if i == 0 else small_right) for i, h in enumerate(table.headers)]]
+            data = [
+                [
+                    Paragraph(_escape(h), small if i == 0 else small_right)
+                    for i, h in enumerate(table.headers)
+                ]
+            ]
             for row in table.rows:
-                data.append([Paragraph(_escape(cell_text(v, kr=i in table.amounts)), small if i == 0 else small_right)
-                             for i, v in enumerate(row)])
+                data.append(
+                    [
+                        Paragraph(
+                            _escape(cell_text(v, kr=i in table.amounts)),
+                            small if i == 0 else small_right,
+                        )
+                        for i, v in enumerate(row)
+                    ]
+                )
             width = 174 * mm
             first = width * (0.26 if len(table.headers) > 4 else 0.6)
             rest = (width - first) / max(1, len(table.headers) - 1)
-            pdf_table = PdfTable(data, colWidths=[first] + [rest] * (len(table.headers) - 1), repeatRows=1)
-            pdf_table.setStyle(TableStyle([
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7eff7")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, brand),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            pdf_table = PdfTable(
+                data, colWidths=[first] + [rest] * (len(table.headers) - 1), repeatRows=1
+            )
+            pdf_table.setStyle(
+                TableStyle(
+                    [
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7eff7")),
+                        ("LINEBELOW", (0, 0), (-1, 0), 0.8, brand),
+                        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story.extend([pdf_table, Spacer(1, 4 * mm)])
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

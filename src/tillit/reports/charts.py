@@ -46,7 +46,7 @@ def _nice_max(value: float) -> float:
     import math
 
     exponent = math.floor(math.log10(value))
-    base = 10 ** exponent
+    base = 10**exponent
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * base:
             return step * base
@@ -64,18 +64,29 @@ def _nice_step(value: float) -> int:
         base *= 10
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_class: str) -> SafeString:
+def _svg(
+    width: int, height: int, title: str, desc: str, body: list[str], css_class: str
+) -> SafeString:
     ident = f"c{abs(hash((title, desc))) % 10**8}"
     return mark_safe(  # noqa: S308 - every text below went through escape()
         f'<svg class="chart {css_class}" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="{ident}-t {ident}-d" font-family="{escape(FONT)}" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
-        + "".join(body) + "</svg>"
+        + "".join(body)
+        + "</svg>"
     )
 
 
-def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | int | Decimal]]], *, title: str,
-            desc: str, width: int = 560, height: int = 220, kr: bool = False) -> SafeString:
+def columns(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | int | Decimal]]],
+    *,
+    title: str,
+    desc: str,
+    width: int = 560,
+    height: int = 220,
+    kr: bool = False,
+) -> SafeString:
     """Grouped columns per month (or any category), a y axis with three grid lines and a legend."""
     left, right, top, bottom = 56, 8, 28 if len(series) > 1 else 10, 34
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -86,9 +97,11 @@ def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | 
         value = y_max * k / 4
         y = top + plot_h - plot_h * k / 4
         label = short_number(value) if kr else format_integer(round(value))
-        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">'
-                    f"{escape(label)}</text>")
+        body.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
     n = max(1, len(labels))
     slot = plot_w / n
     bar_w = max(2.0, (slot * 0.72) / max(1, len(series)))
@@ -97,20 +110,26 @@ def columns(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | 
         for i, v in enumerate(values):
             h = plot_h * float(v) / y_max if y_max else 0
             x = left + i * slot + slot * 0.14 + s * bar_w
-            body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                        f'fill="{colour}"/>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"/>'
+            )
     every = 1 if n <= 12 else 2
     for i, label in enumerate(labels):
         if i % every:
             continue
         x = left + i * slot + slot / 2
-        body.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="12" '
-                    f'fill="{INK}">{escape(label)}</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="12" '
+            f'fill="{INK}">{escape(label)}</text>'
+        )
     if len(series) > 1:
         x = left
         for s, (name, _values) in enumerate(series):
             colour = PALETTE[s % len(PALETTE)]
-            body.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'
-                        f'<text x="{x + 16}" y="14" font-size="13" fill="{INK}">{escape(name)}</text>')
+            body.append(
+                f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'
+                f'<text x="{x + 16}" y="14" font-size="13" fill="{INK}">{escape(name)}</text>'
+            )
             x += 26 + 7 * len(name)
     return _svg(width, height, title, desc, body, "chart-columns")

@@ -64,7 +64,9 @@ class Graph:
     edges: list[Edge] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # data sets not imported
     truncated: int = 0  # nodes left out to keep the map readable
-    crowded: list[tuple[str, int]] = field(default_factory=list)  # (attribute, entities) left out as too common
+    crowded: list[tuple[str, int]] = field(
+        default_factory=list
+    )  # (attribute, entities) left out as too common
 
     def add(self, node: Node) -> Node:
         found = self.nodes.get(node.id)
@@ -160,9 +162,15 @@ _ATTRIBUTE_SQL = {
         FROM company_roles r JOIN (SELECT DISTINCT recipient_orgnr, recipient_name FROM grants) g
             ON g.recipient_orgnr = r.orgnr""",
 }
-_NEEDS = {"supplier_accounts": ("supplier_accounts", "suppliers"), "invoices": ("invoices", "suppliers"),
-          "suppliers": ("suppliers",), "grants": ("grants",), "benefit_payments": ("benefit_payments",),
-          "employees": ("employees",), "company_roles": ("company_roles", "suppliers", "grants")}
+_NEEDS = {
+    "supplier_accounts": ("supplier_accounts", "suppliers"),
+    "invoices": ("invoices", "suppliers"),
+    "suppliers": ("suppliers",),
+    "grants": ("grants",),
+    "benefit_payments": ("benefit_payments",),
+    "employees": ("employees",),
+    "company_roles": ("company_roles", "suppliers", "grants"),
+}
 
 HOUSEHOLDS_BOARD = "board:Ekonomiskt bistånd"
 
@@ -170,8 +178,15 @@ HOUSEHOLDS_BOARD = "board:Ekonomiskt bistånd"
 class FlowReader:
     """The current snapshots in one DuckDB connection, with the unified attribute table."""
 
-    DATASETS = ("suppliers", "supplier_accounts", "invoices", "grants", "benefit_payments", "employees",
-                "company_roles")
+    DATASETS = (
+        "suppliers",
+        "supplier_accounts",
+        "invoices",
+        "grants",
+        "benefit_payments",
+        "employees",
+        "company_roles",
+    )
 
     def __init__(self, sources: dict[str, Any]) -> None:
         from tillit.analytics.engines.duckdb import DuckDBEngine
@@ -181,8 +196,10 @@ class FlowReader:
         for name in self.DATASETS:
             self.engine.register(name, sources.get(name))
         parts = [sql for name, sql in _ATTRIBUTE_SQL.items() if name in self.present]
-        union = "\nUNION ALL\n".join(f"SELECT * FROM ({p})" for p in parts) or \
-            "SELECT NULL, NULL, NULL, NULL, NULL, NULL WHERE false"
+        union = (
+            "\nUNION ALL\n".join(f"SELECT * FROM ({p})" for p in parts)
+            or "SELECT NULL, NULL, NULL, NULL, NULL, NULL WHERE false"
+        )
         self.engine.con.execute(
             "CREATE TEMP TABLE links AS SELECT DISTINCT * FROM (" + union + ") AS u"
             "(entity, entity_kind, entity_label, attr, attr_kind, attr_label) WHERE attr IS NOT NULL"
@@ -195,7 +212,9 @@ class FlowReader:
         return self.engine.execute(sql, params or {}).to_pylist()
 
     # money: (board, entity, kind, label, kr) within the period
-    def money(self, start: date, end: date, *, board: str = "", entities: list[str] | None = None) -> list[dict]:
+    def money(
+        self, start: date, end: date, *, board: str = "", entities: list[str] | None = None
+    ) -> list[dict]:
         parts = []
         if "invoices" in self.present:
             parts.append("""SELECT 'board:' || coalesce(i.board, '?') AS board, 'supplier:' || i.supplier_id AS entity,
@@ -213,7 +232,11 @@ class FlowReader:
                 FROM benefit_payments WHERE paid_date BETWEEN $start AND $end GROUP BY 1, 2, 3""")
         if not parts:
             return []
-        sql = "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS m(board, entity, kind, label, kr) WHERE true"
+        sql = (
+            "SELECT * FROM ("
+            + " UNION ALL ".join(parts)
+            + ") AS m(board, entity, kind, label, kr) WHERE true"
+        )
         params: dict[str, Any] = {"start": start, "end": end}
         if board:
             sql += " AND board = $board"
@@ -234,28 +257,43 @@ class FlowReader:
         return sorted(r["board"] for r in self.rows(" UNION ".join(parts)))
 
     def attributes_of(self, entities: list[str]) -> list[dict]:
-        return self.rows("""SELECT l.*, (SELECT count(DISTINCT entity) FROM links x WHERE x.attr = l.attr) AS sharing
-            FROM links l WHERE list_contains($e, l.entity)""", {"e": entities})
+        return self.rows(
+            """SELECT l.*, (SELECT count(DISTINCT entity) FROM links x WHERE x.attr = l.attr) AS sharing
+            FROM links l WHERE list_contains($e, l.entity)""",
+            {"e": entities},
+        )
 
     def sharing(self, attrs: list[str]) -> list[dict]:
         return self.rows("SELECT * FROM links WHERE list_contains($a, attr)", {"a": attrs})
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
-        return self.rows("""SELECT entity, any_value(entity_kind) AS kind, any_value(entity_label) AS label
+        return self.rows(
+            """SELECT entity, any_value(entity_kind) AS kind, any_value(entity_label) AS label
             FROM links WHERE entity_kind IN ('supplier', 'association')
               AND (lower(entity_label) LIKE $q OR lower(entity) LIKE $q)
-            GROUP BY entity ORDER BY label LIMIT $n""", {"q": f"%{text.lower()}%", "n": limit})
+            GROUP BY entity ORDER BY label LIMIT $n""",
+            {"q": f"%{text.lower()}%", "n": limit},
+        )
 
     def label(self, entity: str) -> tuple[str, str] | None:
-        found = self.rows("SELECT entity_kind, entity_label FROM links WHERE entity = $e LIMIT 1", {"e": entity})
+        found = self.rows(
+            "SELECT entity_kind, entity_label FROM links WHERE entity = $e LIMIT 1", {"e": entity}
+        )
         return (found[0]["entity_kind"], found[0]["entity_label"]) if found else None
 
 
 # --- the two views ------------------------------------------------------------------------------
 
 
-def flows(reader: FlowReader, *, start: date, end: date, board: str = "", min_amount: Decimal = Decimal(0),
-          limit: int = 12) -> Graph:
+def flows(
+    reader: FlowReader,
+    *,
+    start: date,
+    end: date,
+    board: str = "",
+    min_amount: Decimal = Decimal(0),
+    limit: int = 12,
+) -> Graph:
     """Boards -> their largest counterparties in the period, households as one node; shared attributes."""
     graph = Graph()
     per_board: dict[str, list[dict]] = defaultdict(list)
@@ -268,7 +306,11 @@ def flows(reader: FlowReader, *, start: date, end: date, board: str = "", min_am
         households = [r for r in rows if r["kind"] == "household"]
         if households:
             kr = sum((Decimal(str(r["kr"] or 0)) for r in households), Decimal(0))
-            node = graph.add(Node(f"households:{b.key}", "households", "", amount=kr, detail=str(len(households))))
+            node = graph.add(
+                Node(
+                    f"households:{b.key}", "households", "", amount=kr, detail=str(len(households))
+                )
+            )
             graph.edge(b.id, node.id, "money", kr)
         others = [r for r in rows if r["kind"] != "household"]
         big = [r for r in others if Decimal(str(r["kr"] or 0)) >= min_amount][:limit]
@@ -278,10 +320,12 @@ def flows(reader: FlowReader, *, start: date, end: date, board: str = "", min_am
             node.amount += kr
             graph.edge(b.id, node.id, "money", kr)
             shown.append(r["entity"])
-        rest = others[len(big):]
+        rest = others[len(big) :]
         if rest:
             kr = sum((Decimal(str(r["kr"] or 0)) for r in rest), Decimal(0))
-            node = graph.add(Node(f"others:{b.key}", "others", "", amount=kr, detail=str(len(rest))))
+            node = graph.add(
+                Node(f"others:{b.key}", "others", "", amount=kr, detail=str(len(rest)))
+            )
             graph.edge(b.id, node.id, "money", kr)
     _shared_among(reader, graph, sorted(set(shown)))
     return graph
@@ -301,13 +345,22 @@ def _shared_among(reader: FlowReader, graph: Graph, entities: list[str]) -> None
         if rows[0]["sharing"] > MAX_SHARED:
             graph.crowded.append((rows[0]["attr_label"], rows[0]["sharing"]))
             continue
-        a = graph.add(Node(attr, rows[0]["attr_kind"], rows[0]["attr_label"], detail=str(rows[0]["sharing"])))
+        a = graph.add(
+            Node(attr, rows[0]["attr_kind"], rows[0]["attr_label"], detail=str(rows[0]["sharing"]))
+        )
         for r in rows:
             graph.edge(r["entity"], a.id, "shares")
 
 
-def neighbourhood(reader: FlowReader, subjects: list[str], *, start: date, end: date,
-                  expand: list[str] | None = None, min_amount: Decimal = Decimal(0)) -> Graph:
+def neighbourhood(
+    reader: FlowReader,
+    subjects: list[str],
+    *,
+    start: date,
+    end: date,
+    expand: list[str] | None = None,
+    min_amount: Decimal = Decimal(0),
+) -> Graph:
     """The subjects, what they share with whom, and the boards that paid them in the period."""
     graph = Graph()
     for s in subjects:
@@ -319,15 +372,25 @@ def neighbourhood(reader: FlowReader, subjects: list[str], *, start: date, end: 
     frontier = [s for s in subjects] + [e for e in (expand or []) if e not in subjects]
     done: set[str] = set()
     for _round in range(2):  # the subjects, then what was asked to be expanded
-        entities = [e for e in frontier if e not in done and not e.startswith(("account:", "address:", "person:"))]
-        attrs = [e for e in frontier if e not in done and e.startswith(("account:", "address:", "person:"))]
+        entities = [
+            e
+            for e in frontier
+            if e not in done and not e.startswith(("account:", "address:", "person:"))
+        ]
+        attrs = [
+            e
+            for e in frontier
+            if e not in done and e.startswith(("account:", "address:", "person:"))
+        ]
         done |= set(frontier)
         for row in reader.attributes_of(entities) if entities else []:
             if row["sharing"] > MAX_SHARED:
                 graph.crowded.append((row["attr_label"], row["sharing"]))
                 continue
             graph.add(Node(row["entity"], row["entity_kind"], row["entity_label"]))
-            a = graph.add(Node(row["attr"], row["attr_kind"], row["attr_label"], detail=str(row["sharing"])))
+            a = graph.add(
+                Node(row["attr"], row["attr_kind"], row["attr_label"], detail=str(row["sharing"]))
+            )
             graph.edge(row["entity"], a.id, "shares")
             attrs.append(row["attr"])
         for row in reader.sharing(sorted(set(attrs))) if attrs else []:
@@ -364,7 +427,9 @@ class Placed:
     h: float = 30
 
 
-def layout(graph: Graph, width: int = 1000) -> tuple[list[Placed], list[tuple[Placed, Placed, Edge, float]], int]:
+def layout(
+    graph: Graph, width: int = 1000
+) -> tuple[list[Placed], list[tuple[Placed, Placed, Edge, float]], int]:
     columns: dict[int, list[Node]] = {0: [], 1: [], 2: []}
     order: dict[str, int] = {}
     for i, group in enumerate(graph.components()):
@@ -380,7 +445,9 @@ def layout(graph: Graph, width: int = 1000) -> tuple[list[Placed], list[tuple[Pl
     for e in graph.edges:
         if e.kind == "shares" and e.source in pos1:
             links[e.target].append(pos1[e.source])
-    columns[2].sort(key=lambda n: (sum(links[n.id]) / len(links[n.id]) if links[n.id] else 10**6, n.label))
+    columns[2].sort(
+        key=lambda n: (sum(links[n.id]) / len(links[n.id]) if links[n.id] else 10**6, n.label)
+    )
     xs = {0: 10, 1: width * 0.37, 2: width * 0.73}
     ws = {0: width * 0.285, 1: width * 0.29, 2: width * 0.26}
     gap = 40

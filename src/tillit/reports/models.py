@@ -18,7 +18,11 @@ class HitSummary(MunicipalModel):
     data = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality"], name="hit_summary_one_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"], name="hit_summary_one_per_municipality"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -25,13 +25,26 @@ def plan_indicators(municipality) -> list[dict]:
     from tillit.plans.models import Measure
 
     rows = []
-    measures = (Measure.objects.filter(municipality=municipality).exclude(indicator="")
-                .select_related("area").prefetch_related("indicator_values").order_by("area__number", "code", "id"))
+    measures = (
+        Measure.objects.filter(municipality=municipality)
+        .exclude(indicator="")
+        .select_related("area")
+        .prefetch_related("indicator_values")
+        .order_by("area__number", "code", "id")
+    )
     for measure in measures:
         state = plans_selectors.indicator_state(measure)
-        rows.append({"name": measure.indicator, "measure": str(measure), "value": state["value"],
-                     "target": measure.target_value, "measured_on": state["measured_on"], "stale": state["stale"],
-                     "url": _measure_url(measure)})
+        rows.append(
+            {
+                "name": measure.indicator,
+                "measure": str(measure),
+                "value": state["value"],
+                "target": measure.target_value,
+                "measured_on": state["measured_on"],
+                "stale": state["stale"],
+                "url": _measure_url(measure),
+            }
+        )
     return rows
 
 

@@ -41,18 +41,43 @@ def stamp(municipality, today: date | None = None) -> str:
     def newest(model) -> int:
         return model.objects.filter(municipality=municipality).aggregate(m=Max("id"))["m"] or 0
 
-    run = Run.objects.filter(municipality=municipality).order_by("-id").values("id", "status", "finished_at").first()
-    run_part = f"{run['id']}.{run['status']}.{run['finished_at'] and run['finished_at'].timestamp()}" if run else "0"
-    return ":".join(str(x) for x in (newest(Hit), newest(HitEvent), newest(Snooze), newest(CaseHit), run_part,
-                                     (today or timezone.localdate()).isoformat()))
+    run = (
+        Run.objects.filter(municipality=municipality)
+        .order_by("-id")
+        .values("id", "status", "finished_at")
+        .first()
+    )
+    run_part = (
+        f"{run['id']}.{run['status']}.{run['finished_at'] and run['finished_at'].timestamp()}"
+        if run
+        else "0"
+    )
+    return ":".join(
+        str(x)
+        for x in (
+            newest(Hit),
+            newest(HitEvent),
+            newest(Snooze),
+            newest(CaseHit),
+            run_part,
+            (today or timezone.localdate()).isoformat(),
+        )
+    )
 
 
 def open_hits_queryset(municipality):
-    snoozed = Snooze.objects.filter(municipality_id=OuterRef("municipality_id"), control_id=OuterRef("control_id"),
-                                    subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id"),
-                                    until__gte=timezone.localdate())
-    return (Hit.objects.filter(municipality=municipality, status=Hit.Status.NEW, shadow=False)
-            .exclude(Exists(snoozed)).order_by())
+    snoozed = Snooze.objects.filter(
+        municipality_id=OuterRef("municipality_id"),
+        control_id=OuterRef("control_id"),
+        subject_type=OuterRef("subject_type"),
+        subject_id=OuterRef("subject_id"),
+        until__gte=timezone.localdate(),
+    )
+    return (
+        Hit.objects.filter(municipality=municipality, status=Hit.Status.NEW, shadow=False)
+        .exclude(Exists(snoozed))
+        .order_by()
+    )
 
 
 def family_expression():
@@ -64,23 +89,37 @@ def compute(municipality, today: date | None = None) -> dict:
     """The figures, aggregated in the database."""
     today = today or timezone.localdate()
     hits = open_hits_queryset(municipality)
-    by_evidence = (hits.annotate(family=family_expression()).values("family", "evidence_keys")
-                   .annotate(n=Count("id"), amount=Max("amount_at_risk")))
+    by_evidence = (
+        hits.annotate(family=family_expression())
+        .values("family", "evidence_keys")
+        .annotate(n=Count("id"), amount=Max("amount_at_risk"))
+    )
     sql, params = by_evidence.query.sql_with_params()
-    total_sql, total_params = hits.values("evidence_keys").annotate(amount=Max("amount_at_risk")).query.sql_with_params()
+    total_sql, total_params = (
+        hits.values("evidence_keys").annotate(amount=Max("amount_at_risk")).query.sql_with_params()
+    )
     with connections[hits.db].cursor() as cursor:
-        cursor.execute(f"SELECT family, SUM(n), SUM(amount), COUNT(*) FROM ({sql}) AS g GROUP BY family",  # noqa: S608
-                       params)
-        families = [{"family": f, "count": int(n), "amount": str(Decimal(str(a or 0))), "groups": int(g)}
-                    for f, n, a, g in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT family, SUM(n), SUM(amount), COUNT(*) FROM ({sql}) AS g GROUP BY family",  # noqa: S608
+            params,
+        )
+        families = [
+            {"family": f, "count": int(n), "amount": str(Decimal(str(a or 0))), "groups": int(g)}
+            for f, n, a, g in cursor.fetchall()
+        ]
         cursor.execute(f"SELECT SUM(amount) FROM ({total_sql}) AS t", total_params)  # noqa: S608
         total = Decimal(str(cursor.fetchone()[0] or 0))
     first = (today.replace(day=1) - timedelta(days=400)).replace(day=1)
     since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
     months = {}
-    raised = (Hit.objects.filter(municipality=municipality, shadow=False, created_at__gte=since).order_by()
-              .annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("id"))
-              .values_list("month", "n"))
+    raised = (
+        Hit.objects.filter(municipality=municipality, shadow=False, created_at__gte=since)
+        .order_by()
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
     for month, n in raised:
         key = (month.date() if hasattr(month, "date") else month).strftime("%Y-%m")
         months[key] = months.get(key, 0) + n
@@ -93,12 +132,21 @@ def refresh(municipality) -> HitSummary:
     started = time.perf_counter()
     data = compute(municipality)
     seconds = time.perf_counter() - started
-    values = {"stamp": current, "computed_at": timezone.now(), "seconds": seconds, "data": data,
-              "refresh_requested_at": None}
+    values = {
+        "stamp": current,
+        "computed_at": timezone.now(),
+        "seconds": seconds,
+        "data": data,
+        "refresh_requested_at": None,
+    }
     try:
         with transaction.atomic():
-            summary, _created = HitSummary.objects.update_or_create(municipality=municipality, defaults=values)
-    except IntegrityError:  # two requests made the first summary at once: the other one's row is as good
+            summary, _created = HitSummary.objects.update_or_create(
+                municipality=municipality, defaults=values
+            )
+    except (
+        IntegrityError
+    ):  # two requests made the first summary at once: the other one's row is as good
         HitSummary.objects.filter(municipality=municipality).update(**values)
         summary = HitSummary.objects.get(municipality=municipality)
     return summary
@@ -120,7 +168,10 @@ def current(municipality) -> tuple[dict, datetime | None]:
         return summary.data, None
     if summary is None or summary.seconds < INLINE_SECONDS:
         return refresh(municipality).data, None
-    due = summary.refresh_requested_at is None or summary.refresh_requested_at < timezone.now() - REFRESH_AGAIN_AFTER
+    due = (
+        summary.refresh_requested_at is None
+        or summary.refresh_requested_at < timezone.now() - REFRESH_AGAIN_AFTER
+    )
     if due:
         HitSummary.objects.filter(pk=summary.pk).update(refresh_requested_at=timezone.now())
         transaction.on_commit(lambda: refresh_task.enqueue(municipality.pk))

@@ -26,21 +26,36 @@ def overview(request):
     labels = [r["label"][2:] for r in rows]  # "25-11": the year is in the table
     charts = {
         "hits": charts_lib.columns(
-            labels, [(_("Hits raised"), [r["hits"] for r in rows])],
+            labels,
+            [(_("Hits raised"), [r["hits"] for r in rows])],
             title=_("Hits raised per month"),
-            desc=_("Column chart of the last twelve months; the figures are in the table below.")),
+            desc=_("Column chart of the last twelve months; the figures are in the table below."),
+        ),
         "outcomes": charts_lib.columns(
-            labels, [(_("Police reports"), [r["police"] for r in rows]),
-                     (_("Notifications"), [r["notifications"] for r in rows]),
-                     (_("Confirmed cases"), [r["confirmed"] for r in rows])],
+            labels,
+            [
+                (_("Police reports"), [r["police"] for r in rows]),
+                (_("Notifications"), [r["notifications"] for r in rows]),
+                (_("Confirmed cases"), [r["confirmed"] for r in rows]),
+            ],
             title=_("Outcomes per month"),
-            desc=_("Column chart of the last twelve months; the figures are in the table below."))
-        if figures["trends"]["full"] else None,
+            desc=_("Column chart of the last twelve months; the figures are in the table below."),
+        )
+        if figures["trends"]["full"]
+        else None,
     }
-    return render(request, "reports/overview.html", {
-        "figures": figures, "charts": charts,
-        "can": {p.replace(".", "_"): has_perm(request.user, p) for p in ("controls.view", "cases.view", "controls.run", "reports.view")},
-    })
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "figures": figures,
+            "charts": charts,
+            "can": {
+                p.replace(".", "_"): has_perm(request.user, p)
+                for p in ("controls.view", "cases.view", "controls.run", "reports.view")
+            },
+        },
+    )
 
 
 @require("reports.view")
@@ -53,16 +68,27 @@ def reports_list(request):
     report = board_report.report_data(user=request.user, start=start, end=end)
     writers = {
         "pdf": (board_report.to_pdf, "application/pdf"),
-        "docx": (board_report.to_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx": (board_report.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "docx": (
+            board_report.to_docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        "xlsx": (
+            board_report.to_xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     }
     if fmt in writers and not errors:
         write, content_type = writers[fmt]
         response = HttpResponse(write(report), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{board_report.filename(report, fmt)}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{board_report.filename(report, fmt)}"'
+        )
         return response
-    return render(request, "reports/board_report.html", {"report": report, "errors": errors, "start": start,
-                                                          "end": end})
+    return render(
+        request,
+        "reports/board_report.html",
+        {"report": report, "errors": errors, "start": start, "end": end},
+    )
 
 
 def section(request, key: str):
@@ -101,7 +127,9 @@ def period_from(request) -> tuple[date, date, list[str]]:
         try:
             value = date.fromisoformat(text)
         except ValueError:
-            errors.append(_("The date “%(value)s” is not a date (write it as 2025-01-31).") % {"value": text})
+            errors.append(
+                _("The date “%(value)s” is not a date (write it as 2025-01-31).") % {"value": text}
+            )
             continue
         if name == "start":
             start = value
@@ -124,10 +152,26 @@ def figures(request):
     if households:
         chart = charts_lib.columns(
             [h["period"][2:] for h in households],
-            [(_("Households"), [h["raw"] if not isinstance(h["households"], Suppressed) else 0 for h in households])],
+            [
+                (
+                    _("Households"),
+                    [
+                        h["raw"] if not isinstance(h["households"], Suppressed) else 0
+                        for h in households
+                    ],
+                )
+            ],
             title=_("Households receiving financial assistance per month"),
-            desc=_("Column chart; the figures are in the table below."))
-    return render(request, "reports/figures.html", {
-        "f": data, "households": households, "chart": chart, "errors": errors,
-        "indicators": sources.plan_indicators(request.user.municipality),
-    })
+            desc=_("Column chart; the figures are in the table below."),
+        )
+    return render(
+        request,
+        "reports/figures.html",
+        {
+            "f": data,
+            "households": households,
+            "chart": chart,
+            "errors": errors,
+            "indicators": sources.plan_indicators(request.user.municipality),
+        },
+    )

@@ -82,24 +82,39 @@ class AssessmentIn(Schema):
 
 def _assessment(a: RiskAssessment) -> dict:
     return {
-        "id": a.pk, "risk_area": a.risk_area.code, "assessed_on": a.assessed_on,
+        "id": a.pk,
+        "risk_area": a.risk_area.code,
+        "assessed_on": a.assessed_on,
         "board": a.board.name if a.board_id else "",
-        "gross_probability": a.gross_probability, "gross_consequence": a.gross_consequence,
-        "gross_score": a.gross_score, "net_probability": a.net_probability, "net_consequence": a.net_consequence,
-        "net_score": a.net_score, "target_probability": a.target_probability,
-        "target_consequence": a.target_consequence, "target_score": a.target_score,
-        "unlawful_influence": a.unlawful_influence, "ic_deviations": a.ic_deviations,
-        "gross_motivation": a.gross_motivation, "net_motivation": a.net_motivation,
-        "target_motivation": a.target_motivation, "changes": list(a.changes or []),
+        "gross_probability": a.gross_probability,
+        "gross_consequence": a.gross_consequence,
+        "gross_score": a.gross_score,
+        "net_probability": a.net_probability,
+        "net_consequence": a.net_consequence,
+        "net_score": a.net_score,
+        "target_probability": a.target_probability,
+        "target_consequence": a.target_consequence,
+        "target_score": a.target_score,
+        "unlawful_influence": a.unlawful_influence,
+        "ic_deviations": a.ic_deviations,
+        "gross_motivation": a.gross_motivation,
+        "net_motivation": a.net_motivation,
+        "target_motivation": a.target_motivation,
+        "changes": list(a.changes or []),
     }
 
 
 def _area(area: RiskArea, current: RiskAssessment | None, priority) -> dict:
     return {
-        "id": area.pk, "code": area.code, "name": area.name, "motivation": area.description,
+        "id": area.pk,
+        "code": area.code,
+        "name": area.name,
+        "motivation": area.description,
         "owner_boards": [b.name for b in area.owner_boards.all()],
         "organisation": area.organisation.name if area.organisation_id else "",
-        "exposure_kr": area.exposure_kr, "retired": area.retired, "priority": priority,
+        "exposure_kr": area.exposure_kr,
+        "retired": area.retired,
+        "priority": priority,
         "current": _assessment(current) if current else None,
     }
 
@@ -110,7 +125,10 @@ def list_risk_areas(request, retired: bool = False):
     municipality = request.user.municipality
     current = selectors.current_assessments(municipality)
     priority = {r["id"]: r["priority"] for r in selectors.ranked(municipality)}
-    areas = scoped(RiskArea.objects.prefetch_related("owner_boards").select_related("organisation"), request.user)
+    areas = scoped(
+        RiskArea.objects.prefetch_related("owner_boards").select_related("organisation"),
+        request.user,
+    )
     if not retired:
         areas = areas.filter(retired=False)
     return [_area(a, current.get(a.pk), priority.get(a.pk)) for a in areas]
@@ -140,9 +158,14 @@ def create_risk_area(request, payload: RiskAreaIn):
     if payload.exposure_kr is not None and payload.exposure_kr < 0:
         raise HttpError(400, "exposure_kr cannot be negative")
     try:
-        area = services.risk_area_create(municipality=municipality, name=payload.name, code=payload.code,
-                                         description=payload.motivation, exposure_kr=payload.exposure_kr,
-                                         owner_boards=boards)
+        area = services.risk_area_create(
+            municipality=municipality,
+            name=payload.name,
+            code=payload.code,
+            description=payload.motivation,
+            exposure_kr=payload.exposure_kr,
+            owner_boards=boards,
+        )
     except services.RiskError as error:
         raise HttpError(400, str(error)) from None
     return 201, _area(area, None, None)
@@ -175,7 +198,9 @@ def create_assessment(request, payload: AssessmentIn):
     if values["ic_deviations"] < 0:
         raise HttpError(400, "ic_deviations cannot be negative")
     try:
-        a = services.assessment_create(risk_area=area, user=request.user, assessed_on=assessed_on, **values)
+        a = services.assessment_create(
+            risk_area=area, user=request.user, assessed_on=assessed_on, **values
+        )
     except services.RiskError as error:
         raise HttpError(400, str(error)) from None
     return 201, _assessment(a)

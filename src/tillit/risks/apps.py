@@ -10,7 +10,11 @@ class RisksConfig(AppConfig):
 
         from tillit.accounts.models import Municipality
 
-        post_save.connect(_new_municipality, sender=Municipality, dispatch_uid="risks-catalogue-for-new-municipality")
+        post_save.connect(
+            _new_municipality,
+            sender=Municipality,
+            dispatch_uid="risks-catalogue-for-new-municipality",
+        )
 
 
 def _new_municipality(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:

@@ -6,9 +6,13 @@ from __future__ import annotations
 def add_commands(sub) -> None:
     risks = sub.add_parser("risks", help="the risk analysis")
     rsub = risks.add_subparsers(dest="risks_command", required=True)
-    p = rsub.add_parser("load-catalogue", help="add the default catalogue's risk areas the municipality lacks")
+    p = rsub.add_parser(
+        "load-catalogue", help="add the default catalogue's risk areas the municipality lacks"
+    )
     p.set_defaults(func=cmd_load_catalogue)
-    p = rsub.add_parser("export-catalogue", help="write the municipality's risk catalogue as a sharing file (JSON)")
+    p = rsub.add_parser(
+        "export-catalogue", help="write the municipality's risk catalogue as a sharing file (JSON)"
+    )
     p.add_argument("--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export_catalogue)
 
@@ -21,7 +25,10 @@ def cmd_load_catalogue(args) -> int:
 
     municipality = resolve_municipality(getattr(args, "municipality", None))
     added = catalogue_load(municipality=municipality)
-    print(_("%(n)s risk areas were added to %(municipality)s.") % {"n": added, "municipality": municipality.name})
+    print(
+        _("%(n)s risk areas were added to %(municipality)s.")
+        % {"n": added, "municipality": municipality.name}
+    )
     return 0
 
 

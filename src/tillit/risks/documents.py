@@ -25,7 +25,13 @@ class Doc:
         return self
 
     def table(self, header: list[str], rows: list[list]) -> Doc:
-        self.blocks.append(("table", [str(h) for h in header], [["" if c is None else str(c) for c in r] for r in rows]))
+        self.blocks.append(
+            (
+                "table",
+                [str(h) for h in header],
+                [["" if c is None else str(c) for c in r] for r in rows],
+            )
+        )
         return self
 
 
@@ -88,14 +94,20 @@ def to_pdf(doc: Doc, *, landscape: bool = False) -> bytes:
         else:
             _kind, header, rows = block
             data = [[Paragraph(f"<b>{xml_escape(h)}</b>", small) for h in header]]
-            data += [[Paragraph(xml_escape(c).replace("\n", "<br/>"), small) for c in r] for r in rows]
+            data += [
+                [Paragraph(xml_escape(c).replace("\n", "<br/>"), small) for c in r] for r in rows
+            ]
             width = (size[0] - 72) / max(len(header), 1)
             table = Table(data, colWidths=[width] * len(header), repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story.append(table)
             story.append(Spacer(1, 8))
     pdf.build(story)

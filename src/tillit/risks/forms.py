@@ -21,7 +21,9 @@ class KrField(forms.CharField):
         try:
             amount = Decimal(cleaned)
         except InvalidOperation:
-            raise forms.ValidationError(_("Write the amount in kronor, e.g. 1 234 567,50.")) from None
+            raise forms.ValidationError(
+                _("Write the amount in kronor, e.g. 1 234 567,50.")
+            ) from None
         if amount < 0:
             raise forms.ValidationError(_("The amount cannot be negative."))
         return amount.quantize(Decimal("0.01"))
@@ -29,22 +31,35 @@ class KrField(forms.CharField):
 
 class RiskAreaForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     exposure_kr = KrField(label=_("Budget/outcome exposed (kr)"), required=False)
-    owner_boards = forms.ModelMultipleChoiceField(label=_("Owner boards"), queryset=Board.objects.none(),
-                                                  required=False, widget=forms.CheckboxSelectMultiple)
-    organisation = forms.ModelChoiceField(label=_("Municipal company"), queryset=Organisation.objects.none(),
-                                          required=False)
+    owner_boards = forms.ModelMultipleChoiceField(
+        label=_("Owner boards"),
+        queryset=Board.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Municipal company"), queryset=Organisation.objects.none(), required=False
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_boards"].queryset = Board.objects.filter(municipality=municipality)
-        self.fields["organisation"].queryset = Organisation.objects.filter(municipality=municipality)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            municipality=municipality
+        )
 
 
 class RiskAreaCreateForm(RiskAreaForm):
-    code = forms.CharField(label=_("Code"), max_length=20, required=False,
-                           help_text=_("Leave empty for the next free code (R48, R49 …)."))
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty for the next free code (R48, R49 …)."),
+    )
     field_order = ["code", "name"]
 
 
@@ -62,50 +77,93 @@ class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     gross_probability = forms.TypedChoiceField(label=_("Gross probability"), coerce=int)
     gross_consequence = forms.TypedChoiceField(label=_("Gross consequence"), coerce=int)
-    gross_motivation = forms.CharField(label=_("Motivation of the gross risk"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    gross_foundation = forms.ChoiceField(label=_("How well-founded is the gross risk"), choices=Foundation.choices,
-                                         initial=Foundation.WEAK)
-    net_probability = forms.TypedChoiceField(label=_("Net probability"), coerce=int, required=False, empty_value=None)
-    net_consequence = forms.TypedChoiceField(label=_("Net consequence"), coerce=int, required=False, empty_value=None)
-    net_motivation = forms.CharField(label=_("Motivation of the net risk"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
-    net_foundation = forms.ChoiceField(label=_("How well-founded is the net risk"), choices=Foundation.choices,
-                                       initial=Foundation.WEAK)
-    target_probability = forms.TypedChoiceField(label=_("Target probability"), coerce=int, required=False,
-                                                empty_value=None)
-    target_consequence = forms.TypedChoiceField(label=_("Target consequence"), coerce=int, required=False,
-                                                empty_value=None)
-    target_motivation = forms.CharField(label=_("Motivation of the target risk"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
-    target_foundation = forms.ChoiceField(label=_("How well-founded is the target risk"), choices=Foundation.choices,
-                                          initial=Foundation.WEAK)
+    gross_motivation = forms.CharField(
+        label=_("Motivation of the gross risk"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    gross_foundation = forms.ChoiceField(
+        label=_("How well-founded is the gross risk"),
+        choices=Foundation.choices,
+        initial=Foundation.WEAK,
+    )
+    net_probability = forms.TypedChoiceField(
+        label=_("Net probability"), coerce=int, required=False, empty_value=None
+    )
+    net_consequence = forms.TypedChoiceField(
+        label=_("Net consequence"), coerce=int, required=False, empty_value=None
+    )
+    net_motivation = forms.CharField(
+        label=_("Motivation of the net risk"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    net_foundation = forms.ChoiceField(
+        label=_("How well-founded is the net risk"),
+        choices=Foundation.choices,
+        initial=Foundation.WEAK,
+    )
+    target_probability = forms.TypedChoiceField(
+        label=_("Target probability"), coerce=int, required=False, empty_value=None
+    )
+    target_consequence = forms.TypedChoiceField(
+        label=_("Target consequence"), coerce=int, required=False, empty_value=None
+    )
+    target_motivation = forms.CharField(
+        label=_("Motivation of the target risk"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target_foundation = forms.ChoiceField(
+        label=_("How well-founded is the target risk"),
+        choices=Foundation.choices,
+        initial=Foundation.WEAK,
+    )
     unlawful_influence = forms.TypedChoiceField(label=_("Risk of unlawful influence"), coerce=int)
-    ic_deviations = forms.IntegerField(label=_("Deviations in last year's internal control"), min_value=0, initial=0)
-    ic_deviations_note = forms.CharField(label=_("About the deviations"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 2}))
+    ic_deviations = forms.IntegerField(
+        label=_("Deviations in last year's internal control"), min_value=0, initial=0
+    )
+    ic_deviations_note = forms.CharField(
+        label=_("About the deviations"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, scale, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
         for prefix, blank in (("gross", False), ("net", True), ("target", True)):
-            self.fields[f"{prefix}_probability"].choices = _scale_choices(scale.probability, scale.steps, blank=blank)
-            self.fields[f"{prefix}_consequence"].choices = _scale_choices(scale.consequence, scale.steps, blank=blank)
+            self.fields[f"{prefix}_probability"].choices = _scale_choices(
+                scale.probability, scale.steps, blank=blank
+            )
+            self.fields[f"{prefix}_consequence"].choices = _scale_choices(
+                scale.consequence, scale.steps, blank=blank
+            )
         self.fields["unlawful_influence"].choices = _scale_choices([], scale.steps, blank=False)
 
 
 class SettingsForm(forms.Form):
     scale_max = forms.IntegerField(label=_("Steps on the scale"), min_value=2, max_value=10)
-    probability_labels = forms.CharField(label=_("Probability wording, one step a line"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 4}))
-    consequence_labels = forms.CharField(label=_("Consequence wording, one step a line"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 4}))
-    weight_vor = forms.DecimalField(label=_("Weight of the VoR value"), min_value=0, max_digits=5, decimal_places=2)
-    weight_exposure = forms.DecimalField(label=_("Weight of the exposure in kr"), min_value=0, max_digits=5,
-                                         decimal_places=2)
-    weight_influence = forms.DecimalField(label=_("Weight of unlawful influence"), min_value=0, max_digits=5,
-                                          decimal_places=2)
-    stale_after_days = forms.IntegerField(label=_("An assessment is stale after (days)"), min_value=1)
+    probability_labels = forms.CharField(
+        label=_("Probability wording, one step a line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consequence_labels = forms.CharField(
+        label=_("Consequence wording, one step a line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    weight_vor = forms.DecimalField(
+        label=_("Weight of the VoR value"), min_value=0, max_digits=5, decimal_places=2
+    )
+    weight_exposure = forms.DecimalField(
+        label=_("Weight of the exposure in kr"), min_value=0, max_digits=5, decimal_places=2
+    )
+    weight_influence = forms.DecimalField(
+        label=_("Weight of unlawful influence"), min_value=0, max_digits=5, decimal_places=2
+    )
+    stale_after_days = forms.IntegerField(
+        label=_("An assessment is stale after (days)"), min_value=1
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +177,9 @@ class SettingsForm(forms.Form):
         for name in ("probability_labels", "consequence_labels"):
             lines = [line.strip() for line in (data.get(name) or "").splitlines() if line.strip()]
             if steps and lines and len(lines) != steps:
-                self.add_error(name, _("Give one wording for each of the %(n)s steps, or none.") % {"n": steps})
+                self.add_error(
+                    name, _("Give one wording for each of the %(n)s steps, or none.") % {"n": steps}
+                )
             data[name] = lines
         return data
 
@@ -131,13 +191,22 @@ def _municipal(field, model, municipality, **filters):
 class AnalysisForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False,
-                                   empty_label=_("The municipal board (whole municipality)"))
-    organisation = forms.ModelChoiceField(label=_("Municipal company"), queryset=Organisation.objects.none(),
-                                          required=False)
-    risk_areas = forms.ModelMultipleChoiceField(label=_("Risk areas"), queryset=None, required=False,
-                                                widget=forms.CheckboxSelectMultiple,
-                                                help_text=_("Leave empty for every active risk area."))
+    board = forms.ModelChoiceField(
+        label=_("Board"),
+        queryset=Board.objects.none(),
+        required=False,
+        empty_label=_("The municipal board (whole municipality)"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Municipal company"), queryset=Organisation.objects.none(), required=False
+    )
+    risk_areas = forms.ModelMultipleChoiceField(
+        label=_("Risk areas"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every active risk area."),
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         from tillit.risks.models import RiskArea
@@ -158,10 +227,13 @@ class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
-    risk_areas = forms.ModelMultipleChoiceField(label=_("Risk areas"), queryset=None,
-                                                widget=forms.CheckboxSelectMultiple)
-    participants = forms.CharField(label=_("Participants (a name or a role, one a line)"),
-                                   widget=forms.Textarea(attrs={"rows": 4}))
+    risk_areas = forms.ModelMultipleChoiceField(
+        label=_("Risk areas"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    participants = forms.CharField(
+        label=_("Participants (a name or a role, one a line)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         from tillit.risks.models import RiskArea
@@ -175,7 +247,9 @@ class WorkshopForm(forms.Form):
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     org_number = forms.CharField(label=_("Organisation number"), max_length=20, required=False)
-    owner_board = forms.ModelChoiceField(label=_("Owner board"), queryset=Board.objects.none(), required=False)
+    owner_board = forms.ModelChoiceField(
+        label=_("Owner board"), queryset=Board.objects.none(), required=False
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,12 +260,18 @@ class PositionForm(forms.Form):
     title = forms.CharField(label=_("Position"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
     board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
-    power = forms.MultipleChoiceField(label=_("Decision power over"), widget=forms.CheckboxSelectMultiple)
-    reason = forms.CharField(label=_("Why it is a risk position"), widget=forms.Textarea(attrs={"rows": 2}))
-    routine = forms.MultipleChoiceField(label=_("Background-check routine"), widget=forms.CheckboxSelectMultiple,
-                                        required=False)
-    interval_months = forms.IntegerField(label=_("Check again after (months)"), min_value=1, max_value=120,
-                                         initial=12)
+    power = forms.MultipleChoiceField(
+        label=_("Decision power over"), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("Why it is a risk position"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    routine = forms.MultipleChoiceField(
+        label=_("Background-check routine"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    interval_months = forms.IntegerField(
+        label=_("Check again after (months)"), min_value=1, max_value=120, initial=12
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         from tillit.risks.positions import CHECK_KINDS, POWERS
@@ -203,8 +283,12 @@ class PositionForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
-    kinds = forms.MultipleChoiceField(label=_("What was checked"), widget=forms.CheckboxSelectMultiple)
+    checked_on = forms.DateField(
+        label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("What was checked"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, **kwargs):
         from tillit.risks.positions import CHECK_KINDS
@@ -219,7 +303,9 @@ class RuleReviewForm(forms.Form):
     reference = forms.CharField(label=_("Decision or reference"), max_length=200, required=False)
     board = forms.ModelChoiceField(label=_("Board"), queryset=Board.objects.none(), required=False)
     reviewed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,9 +316,14 @@ class RuleReviewForm(forms.Form):
 class FindingForm(forms.Form):
     section = forms.CharField(label=_("Section of the rules"), max_length=100, required=False)
     step = forms.ChoiceField(label=_("Step of the method"))
-    opening = forms.CharField(label=_("Opening for fraud"), widget=forms.Textarea(attrs={"rows": 2}))
-    suggestion = forms.CharField(label=_("Suggested change or measure"), widget=forms.Textarea(attrs={"rows": 2}),
-                                 required=False)
+    opening = forms.CharField(
+        label=_("Opening for fraud"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    suggestion = forms.CharField(
+        label=_("Suggested change or measure"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         from tillit.risks.rules import STEPS
@@ -243,7 +334,9 @@ class FindingForm(forms.Form):
 
 class ControlPlanItemForm(forms.Form):
     risk_area = forms.ModelChoiceField(label=_("Risk area"), queryset=None)
-    activity = forms.CharField(label=_("Control activity"), widget=forms.Textarea(attrs={"rows": 2}))
+    activity = forms.CharField(
+        label=_("Control activity"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     method = forms.CharField(label=_("Method"), max_length=200)
     frequency = forms.CharField(label=_("Frequency"), max_length=100)
     responsible = forms.CharField(label=_("Responsible"), max_length=200)
@@ -255,14 +348,19 @@ class ControlPlanItemForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         _municipal(self.fields["risk_area"], RiskArea, municipality, retired=False)
-        self.fields["control_id"].choices = [("", "–")] + [(c.id, f"{c.id} {c.title}") for c in all_controls()]
+        self.fields["control_id"].choices = [("", "–")] + [
+            (c.id, f"{c.id} {c.title}") for c in all_controls()
+        ]
 
 
 class OperativeAnalysisForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    questions = forms.CharField(label=_("Questions, one a line (empty: the standard questions)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 5}))
+    questions = forms.CharField(
+        label=_("Questions, one a line (empty: the standard questions)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,16 +26,27 @@ class RiskSettings(MunicipalModel):
     scale_max = models.PositiveSmallIntegerField(_("steps on the scale"), default=4)
     probability_labels = models.JSONField(_("probability wording"), default=list, blank=True)
     consequence_labels = models.JSONField(_("consequence wording"), default=list, blank=True)
-    weight_vor = models.DecimalField(_("weight of the VoR value"), max_digits=5, decimal_places=2, default=Decimal("0.50"))
-    weight_exposure = models.DecimalField(_("weight of the exposure"), max_digits=5, decimal_places=2, default=Decimal("0.30"))
-    weight_influence = models.DecimalField(_("weight of unlawful influence"), max_digits=5, decimal_places=2,
-                                           default=Decimal("0.20"))
-    stale_after_days = models.PositiveIntegerField(_("an assessment is stale after (days)"), default=400)
+    weight_vor = models.DecimalField(
+        _("weight of the VoR value"), max_digits=5, decimal_places=2, default=Decimal("0.50")
+    )
+    weight_exposure = models.DecimalField(
+        _("weight of the exposure"), max_digits=5, decimal_places=2, default=Decimal("0.30")
+    )
+    weight_influence = models.DecimalField(
+        _("weight of unlawful influence"), max_digits=5, decimal_places=2, default=Decimal("0.20")
+    )
+    stale_after_days = models.PositiveIntegerField(
+        _("an assessment is stale after (days)"), default=400
+    )
 
     class Meta:
         verbose_name = _("risk settings")
         verbose_name_plural = _("risk settings")
-        constraints = [models.UniqueConstraint(fields=["municipality"], name="risksettings_one_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"], name="risksettings_one_per_municipality"
+            )
+        ]
 
 
 class Organisation(MunicipalModel):
@@ -43,15 +54,23 @@ class Organisation(MunicipalModel):
 
     name = models.CharField(_("name"), max_length=200)
     org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
-    owner_board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("owner board"))
+    owner_board = models.ForeignKey(
+        Board,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner board"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("municipal company")
         verbose_name_plural = _("municipal companies")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="risk_org_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="risk_org_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -61,12 +80,23 @@ class RiskArea(MunicipalModel):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("motivation"), blank=True)
-    owner_boards = models.ManyToManyField(Board, blank=True, related_name="risk_areas", verbose_name=_("owner boards"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="risk_areas", verbose_name=_("municipal company"))
-    exposure_kr = models.DecimalField(_("budget/outcome exposed (kr)"), max_digits=16, decimal_places=2,
-                                      null=True, blank=True)
-    catalogue_number = models.PositiveSmallIntegerField(_("number in the catalogue"), null=True, blank=True)
+    owner_boards = models.ManyToManyField(
+        Board, blank=True, related_name="risk_areas", verbose_name=_("owner boards")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_areas",
+        verbose_name=_("municipal company"),
+    )
+    exposure_kr = models.DecimalField(
+        _("budget/outcome exposed (kr)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    catalogue_number = models.PositiveSmallIntegerField(
+        _("number in the catalogue"), null=True, blank=True
+    )
     origin = models.CharField(_("origin"), max_length=200, blank=True)
     retired = models.BooleanField(_("no longer used"), default=False)
     retired_at = models.DateTimeField(null=True, blank=True)
@@ -77,7 +107,9 @@ class RiskArea(MunicipalModel):
         verbose_name = _("risk area")
         verbose_name_plural = _("risk areas")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="riskarea_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="riskarea_unique_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -93,16 +125,44 @@ class RiskAnalysis(MunicipalModel):
 
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name=_("board"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("municipal company"))
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
-                               verbose_name=_("rolled out from"))
-    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                    verbose_name=_("copied from"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="analyses", verbose_name=_("risk areas"))
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipal company"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("rolled out from"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    risk_areas = models.ManyToManyField(
+        RiskArea, blank=True, related_name="analyses", verbose_name=_("risk areas")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,34 +178,73 @@ class RiskAssessment(MunicipalModel):
     """One valuation of one risk area on one date. Never edited: a new valuation is a new row, so the
     rows of a risk area are its history."""
 
-    risk_area = models.ForeignKey(RiskArea, on_delete=models.CASCADE, related_name="assessments",
-                                  verbose_name=_("risk area"))
-    analysis = models.ForeignKey(RiskAnalysis, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="assessments", verbose_name=_("analysis"))
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("board"))
+    risk_area = models.ForeignKey(
+        RiskArea, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("risk area")
+    )
+    analysis = models.ForeignKey(
+        RiskAnalysis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("analysis"),
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
+    )
     assessed_on = models.DateField(_("date"))
     gross_probability = models.PositiveSmallIntegerField(_("gross probability"))
     gross_consequence = models.PositiveSmallIntegerField(_("gross consequence"))
     gross_motivation = models.TextField(_("motivation of the gross risk"), blank=True)
-    gross_foundation = models.CharField(_("how well-founded (gross)"), max_length=10, choices=Foundation.choices,
-                                        default=Foundation.WEAK)
+    gross_foundation = models.CharField(
+        _("how well-founded (gross)"),
+        max_length=10,
+        choices=Foundation.choices,
+        default=Foundation.WEAK,
+    )
     net_probability = models.PositiveSmallIntegerField(_("net probability"), null=True, blank=True)
     net_consequence = models.PositiveSmallIntegerField(_("net consequence"), null=True, blank=True)
     net_motivation = models.TextField(_("motivation of the net risk"), blank=True)
-    net_foundation = models.CharField(_("how well-founded (net)"), max_length=10, choices=Foundation.choices,
-                                      default=Foundation.WEAK)
-    target_probability = models.PositiveSmallIntegerField(_("target probability"), null=True, blank=True)
-    target_consequence = models.PositiveSmallIntegerField(_("target consequence"), null=True, blank=True)
+    net_foundation = models.CharField(
+        _("how well-founded (net)"),
+        max_length=10,
+        choices=Foundation.choices,
+        default=Foundation.WEAK,
+    )
+    target_probability = models.PositiveSmallIntegerField(
+        _("target probability"), null=True, blank=True
+    )
+    target_consequence = models.PositiveSmallIntegerField(
+        _("target consequence"), null=True, blank=True
+    )
     target_motivation = models.TextField(_("motivation of the target risk"), blank=True)
-    target_foundation = models.CharField(_("how well-founded (target)"), max_length=10, choices=Foundation.choices,
-                                         default=Foundation.WEAK)
-    unlawful_influence = models.PositiveSmallIntegerField(_("risk of unlawful influence"), default=1)
-    ic_deviations = models.PositiveIntegerField(_("deviations in last year's internal control"), default=0)
+    target_foundation = models.CharField(
+        _("how well-founded (target)"),
+        max_length=10,
+        choices=Foundation.choices,
+        default=Foundation.WEAK,
+    )
+    unlawful_influence = models.PositiveSmallIntegerField(
+        _("risk of unlawful influence"), default=1
+    )
+    ic_deviations = models.PositiveIntegerField(
+        _("deviations in last year's internal control"), default=0
+    )
     ic_deviations_note = models.TextField(_("about the deviations"), blank=True)
     changes = models.JSONField(_("changed since the copied analysis"), default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("assessed by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +287,7 @@ class RiskAssessment(MunicipalModel):
 
 # --- workshops ---------------------------------------------------------------------------------
 
+
 class Workshop(MunicipalModel):
     """A standardised workshop (Oskarshamn 4.1–4.2): each participant scores alone, then the group
     sees the spread and agrees a consensus with a motivation."""
@@ -199,15 +299,37 @@ class Workshop(MunicipalModel):
 
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date"))
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("board"))
-    analysis = models.ForeignKey(RiskAnalysis, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="workshops", verbose_name=_("analysis"))
-    risk_areas = models.ManyToManyField(RiskArea, related_name="workshops", verbose_name=_("risk areas"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCORING)
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
+    )
+    analysis = models.ForeignKey(
+        RiskAnalysis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        verbose_name=_("analysis"),
+    )
+    risk_areas = models.ManyToManyField(
+        RiskArea, related_name="workshops", verbose_name=_("risk areas")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCORING
+    )
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("facilitator"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facilitator"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -222,8 +344,14 @@ class Workshop(MunicipalModel):
 class WorkshopParticipant(MunicipalModel):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     name = models.CharField(_("name or role"), max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     token = models.CharField(max_length=64, unique=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -235,15 +363,21 @@ class WorkshopParticipant(MunicipalModel):
 
 
 class WorkshopScore(MunicipalModel):
-    participant = models.ForeignKey(WorkshopParticipant, on_delete=models.CASCADE, related_name="scores")
+    participant = models.ForeignKey(
+        WorkshopParticipant, on_delete=models.CASCADE, related_name="scores"
+    )
     risk_area = models.ForeignKey(RiskArea, on_delete=models.CASCADE, related_name="+")
     probability = models.PositiveSmallIntegerField(_("probability"))
     consequence = models.PositiveSmallIntegerField(_("consequence"))
-    unlawful_influence = models.PositiveSmallIntegerField(_("risk of unlawful influence"), default=1)
+    unlawful_influence = models.PositiveSmallIntegerField(
+        _("risk of unlawful influence"), default=1
+    )
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["participant", "risk_area"], name="workshopscore_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "risk_area"], name="workshopscore_once")
+        ]
 
 
 class WorkshopConsensus(MunicipalModel):
@@ -251,16 +385,23 @@ class WorkshopConsensus(MunicipalModel):
     risk_area = models.ForeignKey(RiskArea, on_delete=models.CASCADE, related_name="+")
     probability = models.PositiveSmallIntegerField(_("probability"))
     consequence = models.PositiveSmallIntegerField(_("consequence"))
-    unlawful_influence = models.PositiveSmallIntegerField(_("risk of unlawful influence"), default=1)
+    unlawful_influence = models.PositiveSmallIntegerField(
+        _("risk of unlawful influence"), default=1
+    )
     motivation = models.TextField(_("motivation"))
     proposed_measures = models.TextField(_("proposed measures"), blank=True)
-    assessment = models.ForeignKey(RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assessment = models.ForeignKey(
+        RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workshop", "risk_area"], name="workshopconsensus_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "risk_area"], name="workshopconsensus_once")
+        ]
 
 
 # --- operative risk analyses per department ------------------------------------------------------
+
 
 class OperativeAnalysis(MunicipalModel):
     """A template of questions per operation, answered by each department, compiled into one mapping."""
@@ -281,17 +422,27 @@ class OperativeAnalysis(MunicipalModel):
 
 
 class OperativeAnswer(MunicipalModel):
-    analysis = models.ForeignKey(OperativeAnalysis, on_delete=models.CASCADE, related_name="answers")
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("department"))
+    analysis = models.ForeignKey(
+        OperativeAnalysis, on_delete=models.CASCADE, related_name="answers"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
     department = models.CharField(_("department"), max_length=200)
     operation = models.CharField(_("operation"), max_length=200)
     answers = models.JSONField(_("answers"), default=dict)
-    risk_areas = models.ManyToManyField(RiskArea, blank=True, related_name="operative_answers",
-                                        verbose_name=_("risk areas found"))
+    risk_areas = models.ManyToManyField(
+        RiskArea, blank=True, related_name="operative_answers", verbose_name=_("risk areas found")
+    )
     answered_on = models.DateField(_("date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["department", "operation"]
@@ -299,13 +450,20 @@ class OperativeAnswer(MunicipalModel):
 
 # --- risk positions and background checks ---------------------------------------------------------
 
+
 class RiskPosition(MunicipalModel):
     """A position (not a person) with decision power over payments, appointments or procurement."""
 
     title = models.CharField(_("position"), max_length=200)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("board"))
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
+    )
     power = models.JSONField(_("decision power over"), default=list)
     reason = models.TextField(_("why it is a risk position"))
     routine = models.JSONField(_("background-check routine"), default=list)
@@ -328,8 +486,12 @@ class BackgroundCheck(MunicipalModel):
     position = models.ForeignKey(RiskPosition, on_delete=models.CASCADE, related_name="checks")
     checked_on = models.DateField(_("checked on"))
     kinds = models.JSONField(_("what was checked"), default=list)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("checked by"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -338,17 +500,25 @@ class BackgroundCheck(MunicipalModel):
 
 # --- crime-proofing of the municipality's own rules -------------------------------------------------
 
+
 class RuleReview(MunicipalModel):
     """A regulation analysed for the openings it gives to fraud (Brå's method of crime-proofing)."""
 
     title = models.CharField(_("regulation"), max_length=200)
     reference = models.CharField(_("decision or reference"), max_length=200, blank=True)
-    board = models.ForeignKey(Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("board"))
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
+    )
     reviewed_on = models.DateField(_("date"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -366,8 +536,14 @@ class RuleFinding(MunicipalModel):
     opening = models.TextField(_("opening for fraud"))
     step = models.CharField(_("Brå step"), max_length=20)
     suggestion = models.TextField(_("suggested change or measure"), blank=True)
-    risk_area = models.ForeignKey(RiskArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                  verbose_name=_("risk area"))
+    risk_area = models.ForeignKey(
+        RiskArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("risk area"),
+    )
     measure_ref = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -376,13 +552,20 @@ class RuleFinding(MunicipalModel):
 
 # --- internal control plan ----------------------------------------------------------------------------
 
+
 class ControlPlanItem(MunicipalModel):
     """One row of a board's internkontrollplan (Kommunallagen 6 kap. 6 §)."""
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+", verbose_name=_("board"))
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="+", verbose_name=_("board")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    risk_area = models.ForeignKey(RiskArea, on_delete=models.PROTECT, related_name="control_plan_items",
-                                  verbose_name=_("risk area"))
+    risk_area = models.ForeignKey(
+        RiskArea,
+        on_delete=models.PROTECT,
+        related_name="control_plan_items",
+        verbose_name=_("risk area"),
+    )
     activity = models.TextField(_("control activity"))
     method = models.CharField(_("method"), max_length=200)
     frequency = models.CharField(_("frequency"), max_length=100)

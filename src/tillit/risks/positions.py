@@ -27,21 +27,39 @@ CHECK_KINDS = [
 
 
 @transaction.atomic
-def position_create(*, municipality, title: str, reason: str, power: list[str], routine: list[str], unit: str = "",
-                    board=None, interval_months: int = 12) -> RiskPosition:
+def position_create(
+    *,
+    municipality,
+    title: str,
+    reason: str,
+    power: list[str],
+    routine: list[str],
+    unit: str = "",
+    board=None,
+    interval_months: int = 12,
+) -> RiskPosition:
     if not (title or "").strip():
         raise RiskError(_("The position needs a title."))
     if not (reason or "").strip():
         raise RiskError(_("Say why the position is a risk position."))
     if not power:
         raise RiskError(_("Choose what the position has decision power over."))
-    return RiskPosition.objects.create(municipality=municipality, title=title.strip(), reason=reason.strip(),
-                                       power=list(power), routine=list(routine), unit=unit, board=board,
-                                       interval_months=interval_months)
+    return RiskPosition.objects.create(
+        municipality=municipality,
+        title=title.strip(),
+        reason=reason.strip(),
+        power=list(power),
+        routine=list(routine),
+        unit=unit,
+        board=board,
+        interval_months=interval_months,
+    )
 
 
 @transaction.atomic
-def check_record(*, position: RiskPosition, checked_on: date, kinds: list[str], user) -> BackgroundCheck:
+def check_record(
+    *, position: RiskPosition, checked_on: date, kinds: list[str], user
+) -> BackgroundCheck:
     """Records that a background check was made: the date, what kinds, by whom. Nothing else."""
     if checked_on > timezone.localdate():
         raise RiskError(_("The date of the check cannot be in the future."))
@@ -49,8 +67,13 @@ def check_record(*, position: RiskPosition, checked_on: date, kinds: list[str], 
     kinds = [k for k in kinds if k in known]
     if not kinds:
         raise RiskError(_("Tick what was checked."))
-    return BackgroundCheck.objects.create(municipality=position.municipality, position=position,
-                                          checked_on=checked_on, kinds=kinds, checked_by=user)
+    return BackgroundCheck.objects.create(
+        municipality=position.municipality,
+        position=position,
+        checked_on=checked_on,
+        kinds=kinds,
+        checked_by=user,
+    )
 
 
 def check_due(position: RiskPosition, *, today: date | None = None) -> date | None:
@@ -72,7 +95,9 @@ def without_current_check(municipality, *, today: date | None = None) -> list[Ri
     """Risk positions never checked, or whose last check is older than their interval."""
     today = today or timezone.localdate()
     out = []
-    for position in RiskPosition.objects.filter(municipality=municipality, retired=False).prefetch_related("checks"):
+    for position in RiskPosition.objects.filter(
+        municipality=municipality, retired=False
+    ).prefetch_related("checks"):
         due = check_due(position)
         if due is None or due < today:
             out.append(position)

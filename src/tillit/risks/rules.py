@@ -24,22 +24,45 @@ STEPS = [
 
 
 @transaction.atomic
-def review_create(*, municipality, title: str, reviewed_on: date, reference: str = "", board=None, summary: str = "",
-                  user=None) -> RuleReview:
+def review_create(
+    *,
+    municipality,
+    title: str,
+    reviewed_on: date,
+    reference: str = "",
+    board=None,
+    summary: str = "",
+    user=None,
+) -> RuleReview:
     if not (title or "").strip():
         raise RiskError(_("Name the regulation that is reviewed."))
-    return RuleReview.objects.create(municipality=municipality, title=title.strip(), reviewed_on=reviewed_on,
-                                     reference=reference, board=board, summary=summary, created_by=user)
+    return RuleReview.objects.create(
+        municipality=municipality,
+        title=title.strip(),
+        reviewed_on=reviewed_on,
+        reference=reference,
+        board=board,
+        summary=summary,
+        created_by=user,
+    )
 
 
 @transaction.atomic
-def finding_add(*, review: RuleReview, opening: str, step: str, section: str = "", suggestion: str = "") -> RuleFinding:
+def finding_add(
+    *, review: RuleReview, opening: str, step: str, section: str = "", suggestion: str = ""
+) -> RuleFinding:
     if not (opening or "").strip():
         raise RiskError(_("Describe the opening for fraud."))
     if step not in dict(STEPS):
         raise RiskError(_("Choose the step of the method the finding belongs to."))
-    return RuleFinding.objects.create(municipality=review.municipality, review=review, opening=opening.strip(),
-                                      step=step, section=section, suggestion=suggestion)
+    return RuleFinding.objects.create(
+        municipality=review.municipality,
+        review=review,
+        opening=opening.strip(),
+        step=step,
+        section=section,
+        suggestion=suggestion,
+    )
 
 
 @transaction.atomic
@@ -50,11 +73,15 @@ def finding_to_risk(*, finding: RuleFinding, name: str = "", existing=None):
     review = finding.review
     if existing is None:
         area = risk_area_create(
-            municipality=finding.municipality, name=name or _("%(rule)s: %(opening)s") % {
-                "rule": review.title, "opening": finding.opening[:120]},
+            municipality=finding.municipality,
+            name=name
+            or _("%(rule)s: %(opening)s")
+            % {"rule": review.title, "opening": finding.opening[:120]},
             description=finding.opening + ("\n" + finding.suggestion if finding.suggestion else ""),
             owner_boards=[review.board] if review.board else [],
-            origin=_("Crime-proofing of %(rule)s, %(date)s") % {"rule": review.title, "date": review.reviewed_on})
+            origin=_("Crime-proofing of %(rule)s, %(date)s")
+            % {"rule": review.title, "date": review.reviewed_on},
+        )
     else:
         area = existing
     finding.risk_area = area

@@ -16,10 +16,18 @@ from tillit.risks.models import RiskArea, RiskAssessment, RiskSettings
 # The wording Swedish municipalities use on the default 1–4 scale (English source strings; the
 # Swedish catalogue gives osannolik, mindre sannolik, möjlig, sannolik and försumbar, lindrig,
 # kännbar, allvarlig).
-DEFAULT_PROBABILITY = [gettext_noop("unlikely"), gettext_noop("less likely"), gettext_noop("possible"),
-                       gettext_noop("likely")]
-DEFAULT_CONSEQUENCE = [gettext_noop("negligible"), gettext_noop("mild"), gettext_noop("noticeable"),
-                       gettext_noop("serious")]
+DEFAULT_PROBABILITY = [
+    gettext_noop("unlikely"),
+    gettext_noop("less likely"),
+    gettext_noop("possible"),
+    gettext_noop("likely"),
+]
+DEFAULT_CONSEQUENCE = [
+    gettext_noop("negligible"),
+    gettext_noop("mild"),
+    gettext_noop("noticeable"),
+    gettext_noop("serious"),
+]
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,14 @@ def scale_for(municipality) -> Scale:
     return Scale(steps=steps, probability=prob, consequence=cons)
 
 
-def current_assessments(municipality, *, on: date | None = None, board=None,
-                        organisation=None) -> dict[int, RiskAssessment]:
+def current_assessments(
+    municipality, *, on: date | None = None, board=None, organisation=None
+) -> dict[int, RiskAssessment]:
     """The latest assessment of each active risk area (on or before `on`), keyed by risk area id.
     With `board`, only that board's assessments count; with `organisation`, only that company's areas."""
-    qs = RiskAssessment.objects.filter(municipality=municipality, risk_area__retired=False).select_related("risk_area")
+    qs = RiskAssessment.objects.filter(
+        municipality=municipality, risk_area__retired=False
+    ).select_related("risk_area")
     if organisation is not None:
         qs = qs.filter(risk_area__organisation=organisation)
     if on is not None:
@@ -92,9 +103,13 @@ def priority_formula(municipality) -> dict:
         "text": _(
             "priority = 100 × (%(wv)s × VoR/%(max_vor)s + %(we)s × exposure/largest exposure "
             "+ %(wi)s × unlawful influence/%(max)s) / (%(wv)s + %(we)s + %(wi)s)"
-        ) % {
-            "wv": _num(cfg.weight_vor), "we": _num(cfg.weight_exposure), "wi": _num(cfg.weight_influence),
-            "max_vor": (cfg.scale_max or 4) ** 2, "max": cfg.scale_max or 4,
+        )
+        % {
+            "wv": _num(cfg.weight_vor),
+            "we": _num(cfg.weight_exposure),
+            "wi": _num(cfg.weight_influence),
+            "max_vor": (cfg.scale_max or 4) ** 2,
+            "max": cfg.scale_max or 4,
         },
     }
 
@@ -103,7 +118,9 @@ def _num(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
-def priority_score(assessment: RiskAssessment, *, max_exposure: Decimal | None, cfg: RiskSettings) -> Decimal:
+def priority_score(
+    assessment: RiskAssessment, *, max_exposure: Decimal | None, cfg: RiskSettings
+) -> Decimal:
     """0–100: the weighted mean of the VoR value, the exposure in kr (relative to the largest in the
     municipality) and the unlawful-influence risk, each scaled to 0–1."""
     steps = cfg.scale_max or 4
@@ -111,7 +128,11 @@ def priority_score(assessment: RiskAssessment, *, max_exposure: Decimal | None, 
     exposure = assessment.risk_area.exposure_kr or Decimal(0)
     exp = (Decimal(exposure) / max_exposure) if max_exposure else Decimal(0)
     infl = Decimal(min(assessment.unlawful_influence or 0, steps)) / Decimal(steps)
-    wv, we, wi = Decimal(cfg.weight_vor), Decimal(cfg.weight_exposure), Decimal(cfg.weight_influence)
+    wv, we, wi = (
+        Decimal(cfg.weight_vor),
+        Decimal(cfg.weight_exposure),
+        Decimal(cfg.weight_influence),
+    )
     total = wv + we + wi
     if total <= 0:
         return Decimal(0)
@@ -127,22 +148,24 @@ def ranked(municipality, *, on: date | None = None, board=None, organisation=Non
     rows = []
     for a in current.values():
         area = a.risk_area
-        rows.append({
-            "id": area.id,
-            "code": area.code,
-            "name": area.name,
-            "probability": a.probability,
-            "consequence": a.consequence,
-            "score": a.score,
-            "gross_score": a.gross_score,
-            "net_score": a.net_score,
-            "target_score": a.target_score,
-            "unlawful_influence": a.unlawful_influence,
-            "exposure_kr": area.exposure_kr,
-            "priority": priority_score(a, max_exposure=max_exposure, cfg=cfg),
-            "assessed_on": a.assessed_on,
-            "url": reverse("risk-area-detail", args=[area.id]),
-        })
+        rows.append(
+            {
+                "id": area.id,
+                "code": area.code,
+                "name": area.name,
+                "probability": a.probability,
+                "consequence": a.consequence,
+                "score": a.score,
+                "gross_score": a.gross_score,
+                "net_score": a.net_score,
+                "target_score": a.target_score,
+                "unlawful_influence": a.unlawful_influence,
+                "exposure_kr": area.exposure_kr,
+                "priority": priority_score(a, max_exposure=max_exposure, cfg=cfg),
+                "assessed_on": a.assessed_on,
+                "url": reverse("risk-area-detail", args=[area.id]),
+            }
+        )
     rows.sort(key=lambda r: (-r["priority"], -r["score"], r["code"]))
     return rows
 
@@ -176,15 +199,22 @@ def heat_map(municipality, on: date | None = None, *, board=None, organisation=N
         total += 1
     rows = []
     for p in range(steps, 0, -1):
-        rows.append({
-            "probability": p,
-            "label": scale.probability_label(p),
-            "cells": [
-                {"consequence": c, "count": cells[(p, c)]["count"], "codes": cells[(p, c)]["codes"],
-                 "level": level(p * c, steps), "level_label": level_label(p * c, steps)}
-                for c in range(1, steps + 1)
-            ],
-        })
+        rows.append(
+            {
+                "probability": p,
+                "label": scale.probability_label(p),
+                "cells": [
+                    {
+                        "consequence": c,
+                        "count": cells[(p, c)]["count"],
+                        "codes": cells[(p, c)]["codes"],
+                        "level": level(p * c, steps),
+                        "level_label": level_label(p * c, steps),
+                    }
+                    for c in range(1, steps + 1)
+                ],
+            }
+        )
     return {
         "steps": steps,
         "probabilities": list(range(steps, 0, -1)),
@@ -210,7 +240,10 @@ def level(score: int, steps: int = 4) -> str:
 
 def level_label(score: int, steps: int = 4) -> str:
     return {
-        "low": _("low risk"), "medium": _("medium risk"), "high": _("high risk"), "very-high": _("very high risk"),
+        "low": _("low risk"),
+        "medium": _("medium risk"),
+        "high": _("high risk"),
+        "very-high": _("very high risk"),
     }[level(score, steps)]
 
 
@@ -247,15 +280,26 @@ def evidence(*, user, area: RiskArea, since: date | None = None) -> dict:
         hits = hits | hit_list(user=user, risk_area=other, status="")
     if since is not None:
         hits = hits.filter(created_at__date__gte=since)
-    per_control = list(hits.order_by().values("control_id").annotate(n=Count("id"), amount=Sum("amount_at_risk"))
-                       .order_by("control_id"))
+    per_control = list(
+        hits.order_by()
+        .values("control_id")
+        .annotate(n=Count("id"), amount=Sum("amount_at_risk"))
+        .order_by("control_id")
+    )
     cases = Case.objects.filter(municipality_id=user.municipality_id, risk_area__in=names)
     if since is not None:
         cases = cases.filter(opened_at__date__gte=since)
     confirmed = cases.filter(
-        Q(recovery_claims__isnull=False) | Q(police_reports__isnull=False) | Q(notifications__isnull=False)
+        Q(recovery_claims__isnull=False)
+        | Q(police_reports__isnull=False)
+        | Q(notifications__isnull=False)
         | Q(sanctions__isnull=False)
-        | Q(other_outcomes__kind__in=[OtherOutcome.Kind.CORRECTED_PAYMENT, OtherOutcome.Kind.CHANGED_DECISION])
+        | Q(
+            other_outcomes__kind__in=[
+                OtherOutcome.Kind.CORRECTED_PAYMENT,
+                OtherOutcome.Kind.CHANGED_DECISION,
+            ]
+        )
     ).distinct()
     return {
         "controls": serving,
@@ -265,6 +309,8 @@ def evidence(*, user, area: RiskArea, since: date | None = None) -> dict:
         "cases": cases.count(),
         "cases_amount": cases.aggregate(s=Sum("amount_concerned"))["s"] or Decimal(0),
         "confirmed": confirmed.count(),
-        "confirmed_amount": Case.objects.filter(pk__in=confirmed.values("pk")).aggregate(s=Sum("amount_concerned"))["s"]
+        "confirmed_amount": Case.objects.filter(pk__in=confirmed.values("pk")).aggregate(
+            s=Sum("amount_concerned")
+        )["s"]
         or Decimal(0),
     }

@@ -23,7 +23,9 @@ class RiskError(ValueError):
 
 def catalogue_data() -> dict:
     """The default catalogue (Oskarshamn's 47 potential risk areas), shipped with the package."""
-    text = resources.files("tillit.risks").joinpath("data/catalogue.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("tillit.risks").joinpath("data/catalogue.json").read_text(encoding="utf-8")
+    )
     return json.loads(text)
 
 
@@ -33,9 +35,16 @@ def catalogue_load(*, municipality) -> int:
     data = catalogue_data()
     have = set(RiskArea.objects.filter(municipality=municipality).values_list("code", flat=True))
     new = [
-        RiskArea(municipality=municipality, code=row["code"], name=row["name"], description=row["motivation"],
-                 catalogue_number=row["number"], origin=data["source"])
-        for row in data["risk_areas"] if row["code"] not in have
+        RiskArea(
+            municipality=municipality,
+            code=row["code"],
+            name=row["name"],
+            description=row["motivation"],
+            catalogue_number=row["number"],
+            origin=data["source"],
+        )
+        for row in data["risk_areas"]
+        if row["code"] not in have
     ]
     RiskArea.objects.bulk_create(new)
     return len(new)
@@ -49,32 +58,58 @@ def ensure_catalogue(municipality) -> None:
 
 def next_code(municipality, prefix: str = "R") -> str:
     numbers = []
-    for code in RiskArea.objects.filter(municipality=municipality, code__startswith=prefix).values_list("code", flat=True):
-        tail = code[len(prefix):]
+    for code in RiskArea.objects.filter(
+        municipality=municipality, code__startswith=prefix
+    ).values_list("code", flat=True):
+        tail = code[len(prefix) :]
         if tail.isdigit():
             numbers.append(int(tail))
     return f"{prefix}{(max(numbers) + 1 if numbers else 1):02d}"
 
 
 @transaction.atomic
-def risk_area_create(*, municipality, name: str, code: str = "", description: str = "",
-                     exposure_kr: Decimal | None = None, owner_boards=(), organisation=None,
-                     origin: str = "") -> RiskArea:
+def risk_area_create(
+    *,
+    municipality,
+    name: str,
+    code: str = "",
+    description: str = "",
+    exposure_kr: Decimal | None = None,
+    owner_boards=(),
+    organisation=None,
+    origin: str = "",
+) -> RiskArea:
     name = (name or "").strip()
     if not name:
         raise RiskError(_("The risk area needs a name."))
     code = (code or "").strip() or next_code(municipality)
     if RiskArea.objects.filter(municipality=municipality, code=code).exists():
-        raise RiskError(_("The code %(code)s is already used by another risk area.") % {"code": code})
-    area = RiskArea.objects.create(municipality=municipality, code=code, name=name, description=description,
-                                   exposure_kr=exposure_kr, organisation=organisation, origin=origin)
+        raise RiskError(
+            _("The code %(code)s is already used by another risk area.") % {"code": code}
+        )
+    area = RiskArea.objects.create(
+        municipality=municipality,
+        code=code,
+        name=name,
+        description=description,
+        exposure_kr=exposure_kr,
+        organisation=organisation,
+        origin=origin,
+    )
     area.owner_boards.set(owner_boards)
     return area
 
 
 @transaction.atomic
-def risk_area_update(*, area: RiskArea, name: str, description: str, exposure_kr: Decimal | None,
-                     owner_boards=(), organisation=None) -> RiskArea:
+def risk_area_update(
+    *,
+    area: RiskArea,
+    name: str,
+    description: str,
+    exposure_kr: Decimal | None,
+    owner_boards=(),
+    organisation=None,
+) -> RiskArea:
     name = (name or "").strip()
     if not name:
         raise RiskError(_("The risk area needs a name."))
@@ -98,59 +133,104 @@ def risk_area_retire(*, area: RiskArea, retired: bool = True) -> RiskArea:
 # --- assessments ---------------------------------------------------------------------------
 
 SCORE_FIELDS = [
-    "gross_probability", "gross_consequence", "net_probability", "net_consequence",
-    "target_probability", "target_consequence", "unlawful_influence",
+    "gross_probability",
+    "gross_consequence",
+    "net_probability",
+    "net_consequence",
+    "target_probability",
+    "target_consequence",
+    "unlawful_influence",
 ]
 COMPARED_FIELDS = SCORE_FIELDS + [
-    "gross_motivation", "gross_foundation", "net_motivation", "net_foundation", "target_motivation",
-    "target_foundation", "ic_deviations", "ic_deviations_note",
+    "gross_motivation",
+    "gross_foundation",
+    "net_motivation",
+    "net_foundation",
+    "target_motivation",
+    "target_foundation",
+    "ic_deviations",
+    "ic_deviations_note",
 ]
 
 
 @transaction.atomic
-def assessment_create(*, risk_area: RiskArea, user=None, assessed_on: date | None = None, analysis=None,
-                      board=None, **values) -> RiskAssessment:
+def assessment_create(
+    *,
+    risk_area: RiskArea,
+    user=None,
+    assessed_on: date | None = None,
+    analysis=None,
+    board=None,
+    **values,
+) -> RiskAssessment:
     """A new valuation (the earlier ones stay as history). Fields that differ from the previous
     valuation of the same area are recorded in `changes`."""
     municipality = risk_area.municipality
     steps = scale_for(municipality).steps
     labels = {
-        "gross_probability": _("gross probability"), "gross_consequence": _("gross consequence"),
-        "net_probability": _("net probability"), "net_consequence": _("net consequence"),
-        "target_probability": _("target probability"), "target_consequence": _("target consequence"),
+        "gross_probability": _("gross probability"),
+        "gross_consequence": _("gross consequence"),
+        "net_probability": _("net probability"),
+        "net_consequence": _("net consequence"),
+        "target_probability": _("target probability"),
+        "target_consequence": _("target consequence"),
         "unlawful_influence": _("risk of unlawful influence"),
     }
     for field in SCORE_FIELDS:
         value = values.get(field)
         if value in (None, ""):
             if field in ("gross_probability", "gross_consequence"):
-                raise RiskError(_("%(field)s is missing for %(area)s.") % {"field": labels[field], "area": risk_area})
+                raise RiskError(
+                    _("%(field)s is missing for %(area)s.")
+                    % {"field": labels[field], "area": risk_area}
+                )
             values[field] = None if field != "unlawful_influence" else 1
             continue
         try:
             value = int(value)
         except (TypeError, ValueError):
-            raise RiskError(_("%(field)s for %(area)s must be a whole number from 1 to %(max)s.")
-                            % {"field": labels[field], "area": risk_area, "max": steps}) from None
+            raise RiskError(
+                _("%(field)s for %(area)s must be a whole number from 1 to %(max)s.")
+                % {"field": labels[field], "area": risk_area, "max": steps}
+            ) from None
         if not 1 <= value <= steps:
-            raise RiskError(_("%(field)s for %(area)s must be a whole number from 1 to %(max)s.")
-                            % {"field": labels[field], "area": risk_area, "max": steps})
+            raise RiskError(
+                _("%(field)s for %(area)s must be a whole number from 1 to %(max)s.")
+                % {"field": labels[field], "area": risk_area, "max": steps}
+            )
         values[field] = value
-    for a, b in (("net_probability", "net_consequence"), ("target_probability", "target_consequence")):
+    for a, b in (
+        ("net_probability", "net_consequence"),
+        ("target_probability", "target_consequence"),
+    ):
         if (values.get(a) is None) != (values.get(b) is None):
-            raise RiskError(_("Give both probability and consequence, or neither, for %(what)s of %(area)s.")
-                            % {"what": _("net risk") if a.startswith("net") else _("target risk"), "area": risk_area})
+            raise RiskError(
+                _("Give both probability and consequence, or neither, for %(what)s of %(area)s.")
+                % {
+                    "what": _("net risk") if a.startswith("net") else _("target risk"),
+                    "area": risk_area,
+                }
+            )
     if board is None and analysis is not None:
         board = analysis.board
-    previous = (RiskAssessment.objects.filter(risk_area=risk_area, board=board)
-                .order_by("-assessed_on", "-created_at", "-id").first())
+    previous = (
+        RiskAssessment.objects.filter(risk_area=risk_area, board=board)
+        .order_by("-assessed_on", "-created_at", "-id")
+        .first()
+    )
     assessment = RiskAssessment(
-        municipality=municipality, risk_area=risk_area, analysis=analysis, board=board, created_by=user,
+        municipality=municipality,
+        risk_area=risk_area,
+        analysis=analysis,
+        board=board,
+        created_by=user,
         assessed_on=assessed_on or timezone.localdate(),
         **{k: v for k, v in values.items() if k in COMPARED_FIELDS},
     )
     if previous is not None:
-        assessment.changes = [f for f in COMPARED_FIELDS if getattr(previous, f) != getattr(assessment, f)]
+        assessment.changes = [
+            f for f in COMPARED_FIELDS if getattr(previous, f) != getattr(assessment, f)
+        ]
     assessment.save()
     if analysis is not None:
         analysis.risk_areas.add(risk_area)
@@ -183,7 +263,9 @@ class Flag:
     message: str
 
 
-def quality_flags(assessment: RiskAssessment, *, today: date | None = None, measures: list | None = None) -> list[Flag]:
+def quality_flags(
+    assessment: RiskAssessment, *, today: date | None = None, measures: list | None = None
+) -> list[Flag]:
     """What a reviewer should look at: net above gross, a lowered risk with no measure behind it, staleness."""
     today = today or timezone.localdate()
     flags = []
@@ -191,27 +273,55 @@ def quality_flags(assessment: RiskAssessment, *, today: date | None = None, meas
     net = assessment.net_score
     target = assessment.target_score
     if net is not None and net > gross:
-        flags.append(Flag("net-above-gross", _("The net risk (%(net)s) is above the gross risk (%(gross)s): existing "
-                                               "measures cannot make a risk larger.") % {"net": net, "gross": gross}))
+        flags.append(
+            Flag(
+                "net-above-gross",
+                _(
+                    "The net risk (%(net)s) is above the gross risk (%(gross)s): existing "
+                    "measures cannot make a risk larger."
+                )
+                % {"net": net, "gross": gross},
+            )
+        )
     if plans_have_measures():
         if measures is None:
             measures = measures_for(assessment.risk_area)
-        lowered = (net is not None and net < gross) or (target is not None and target < (net if net is not None else gross))
+        lowered = (net is not None and net < gross) or (
+            target is not None and target < (net if net is not None else gross)
+        )
         if lowered and not measures:
-            flags.append(Flag("no-measure", _("The risk is lowered but no measure in the action plan is linked to "
-                                              "this risk area.")))
+            flags.append(
+                Flag(
+                    "no-measure",
+                    _(
+                        "The risk is lowered but no measure in the action plan is linked to "
+                        "this risk area."
+                    ),
+                )
+            )
     stale_after = risk_settings(assessment.municipality).stale_after_days or 400
     if assessment.assessed_on < today - timedelta(days=stale_after):
-        flags.append(Flag("stale", _("The assessment is older than %(days)s days.") % {"days": stale_after}))
+        flags.append(
+            Flag("stale", _("The assessment is older than %(days)s days.") % {"days": stale_after})
+        )
     return flags
 
 
 # --- settings --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def settings_update(*, municipality, scale_max: int, probability_labels: list[str], consequence_labels: list[str],
-                    weight_vor: Decimal, weight_exposure: Decimal, weight_influence: Decimal,
-                    stale_after_days: int) -> RiskSettings:
+def settings_update(
+    *,
+    municipality,
+    scale_max: int,
+    probability_labels: list[str],
+    consequence_labels: list[str],
+    weight_vor: Decimal,
+    weight_exposure: Decimal,
+    weight_influence: Decimal,
+    stale_after_days: int,
+) -> RiskSettings:
     if not 2 <= scale_max <= 10:
         raise RiskError(_("The scale must have from 2 to 10 steps."))
     for w in (weight_vor, weight_exposure, weight_influence):
@@ -223,7 +333,11 @@ def settings_update(*, municipality, scale_max: int, probability_labels: list[st
     cfg.scale_max = scale_max
     cfg.probability_labels = probability_labels
     cfg.consequence_labels = consequence_labels
-    cfg.weight_vor, cfg.weight_exposure, cfg.weight_influence = weight_vor, weight_exposure, weight_influence
+    cfg.weight_vor, cfg.weight_exposure, cfg.weight_influence = (
+        weight_vor,
+        weight_exposure,
+        weight_influence,
+    )
     cfg.stale_after_days = stale_after_days
     cfg.save()
     return cfg
@@ -231,12 +345,20 @@ def settings_update(*, municipality, scale_max: int, probability_labels: list[st
 
 # --- analyses: copy, roll out, roll up --------------------------------------------------------
 
+
 @transaction.atomic
-def analysis_create(*, municipality, name: str, year: int, board=None, organisation=None, risk_areas=()) -> RiskAnalysis:
+def analysis_create(
+    *, municipality, name: str, year: int, board=None, organisation=None, risk_areas=()
+) -> RiskAnalysis:
     if not (name or "").strip():
         raise RiskError(_("The analysis needs a name."))
-    analysis = RiskAnalysis.objects.create(municipality=municipality, name=name.strip(), year=year, board=board,
-                                           organisation=organisation)
+    analysis = RiskAnalysis.objects.create(
+        municipality=municipality,
+        name=name.strip(),
+        year=year,
+        board=board,
+        organisation=organisation,
+    )
     analysis.risk_areas.set(risk_areas)
     return analysis
 
@@ -249,23 +371,37 @@ def latest_in(analysis: RiskAnalysis) -> dict[int, RiskAssessment]:
 
 
 @transaction.atomic
-def analysis_copy(*, analysis: RiskAnalysis, year: int, name: str = "", user=None,
-                  assessed_on: date | None = None) -> RiskAnalysis:
+def analysis_copy(
+    *, analysis: RiskAnalysis, year: int, name: str = "", user=None, assessed_on: date | None = None
+) -> RiskAnalysis:
     """Starts a new year's analysis from an earlier one: the same risk areas, and each area's last
     valuation carried over as the starting point (unchanged, so `changes` is empty until revalued)."""
     if not name:
         head, _sep, tail = analysis.name.rpartition(" ")
         name = f"{head} {year}" if head and tail.isdigit() else f"{analysis.name} {year}"
     new = RiskAnalysis.objects.create(
-        municipality=analysis.municipality, name=name, year=year, board=analysis.board, organisation=analysis.organisation, copied_from=analysis)
+        municipality=analysis.municipality,
+        name=name,
+        year=year,
+        board=analysis.board,
+        organisation=analysis.organisation,
+        copied_from=analysis,
+    )
     new.risk_areas.set(analysis.risk_areas.filter(retired=False))
     when = assessed_on or timezone.localdate()
     for old in latest_in(analysis).values():
         if old.risk_area.retired:
             continue
         RiskAssessment.objects.create(
-            municipality=old.municipality, risk_area=old.risk_area, analysis=new, board=old.board, created_by=user,
-            assessed_on=when, changes=[], **{f: getattr(old, f) for f in COMPARED_FIELDS})
+            municipality=old.municipality,
+            risk_area=old.risk_area,
+            analysis=new,
+            board=old.board,
+            created_by=user,
+            assessed_on=when,
+            changes=[],
+            **{f: getattr(old, f) for f in COMPARED_FIELDS},
+        )
     return new
 
 
@@ -277,7 +413,9 @@ def changes_since_copy(analysis: RiskAnalysis) -> dict[int, list[str]]:
     out = {}
     for area_id, now in latest_in(analysis).items():
         old = before.get(area_id)
-        out[area_id] = [f for f in COMPARED_FIELDS if old is None or getattr(old, f) != getattr(now, f)]
+        out[area_id] = [
+            f for f in COMPARED_FIELDS if old is None or getattr(old, f) != getattr(now, f)
+        ]
     return out
 
 
@@ -290,15 +428,22 @@ def analysis_roll_out(*, analysis: RiskAnalysis, boards) -> list[RiskAnalysis]:
     for board in boards:
         if board.pk in existing or board.municipality_id != analysis.municipality_id:
             continue
-        child = RiskAnalysis.objects.create(municipality=analysis.municipality, name=f"{analysis.name} – {board.name}",
-                                            year=analysis.year, board=board, parent=analysis)
+        child = RiskAnalysis.objects.create(
+            municipality=analysis.municipality,
+            name=f"{analysis.name} – {board.name}",
+            year=analysis.year,
+            board=board,
+            parent=analysis,
+        )
         child.risk_areas.set(analysis.risk_areas.all())
         children.append(child)
     return children
 
 
 @transaction.atomic
-def analysis_roll_up(*, analysis: RiskAnalysis, user=None, assessed_on: date | None = None) -> list[RiskAssessment]:
+def analysis_roll_up(
+    *, analysis: RiskAnalysis, user=None, assessed_on: date | None = None
+) -> list[RiskAssessment]:
     """The boards' valuations brought back to the municipal level: for each risk area the highest
     valuation among the boards (the worst case counts), with every board's values in the motivation."""
     per_area: dict[int, list[RiskAssessment]] = {}
@@ -309,16 +454,29 @@ def analysis_roll_up(*, analysis: RiskAnalysis, user=None, assessed_on: date | N
     for rows in per_area.values():
         worst = max(rows, key=lambda a: (a.score, a.gross_score, a.unlawful_influence))
         lines = [
-            _("%(board)s: gross %(gross)s, net %(net)s, unlawful influence %(infl)s") % {
-                "board": a.board.name if a.board else "–", "gross": a.gross_score,
-                "net": a.net_score if a.net_score is not None else "–", "infl": a.unlawful_influence}
+            _("%(board)s: gross %(gross)s, net %(net)s, unlawful influence %(infl)s")
+            % {
+                "board": a.board.name if a.board else "–",
+                "gross": a.gross_score,
+                "net": a.net_score if a.net_score is not None else "–",
+                "infl": a.unlawful_influence,
+            }
             for a in sorted(rows, key=lambda a: a.board.name if a.board else "")
         ]
         values = {f: getattr(worst, f) for f in COMPARED_FIELDS}
         values["unlawful_influence"] = max(a.unlawful_influence for a in rows)
         values["ic_deviations"] = sum(a.ic_deviations for a in rows)
-        values["net_motivation"] = (_("Rolled up from the boards (the highest valuation counts).") + "\n"
-                                    + "\n".join(lines))
-        created.append(assessment_create(risk_area=worst.risk_area, user=user, assessed_on=assessed_on,
-                                         analysis=analysis, board=analysis.board, **values))
+        values["net_motivation"] = (
+            _("Rolled up from the boards (the highest valuation counts).") + "\n" + "\n".join(lines)
+        )
+        created.append(
+            assessment_create(
+                risk_area=worst.risk_area,
+                user=user,
+                assessed_on=assessed_on,
+                analysis=analysis,
+                board=analysis.board,
+                **values,
+            )
+        )
     return created

@@ -27,12 +27,23 @@ from tillit.risks.models import OperativeAnalysis, RiskArea
 from tillit.risks.selectors import current_assessments, scale_for
 
 KINDS = ("risk-catalogue", "analysis-template")
-VALUATION_FIELDS = ("gross_probability", "gross_consequence", "net_probability", "net_consequence",
-                    "target_probability", "target_consequence", "unlawful_influence")
+VALUATION_FIELDS = (
+    "gross_probability",
+    "gross_consequence",
+    "net_probability",
+    "net_consequence",
+    "target_probability",
+    "target_consequence",
+    "unlawful_influence",
+)
 
 
 def schema() -> dict:
-    return json.loads(resources.files("tillit.risks").joinpath("data/share-schema.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("tillit.risks")
+        .joinpath("data/share-schema.json")
+        .read_text(encoding="utf-8")
+    )
 
 
 def catalogue_export(municipality, *, with_valuations: bool = True) -> dict:
@@ -40,16 +51,29 @@ def catalogue_export(municipality, *, with_valuations: bool = True) -> dict:
     current = current_assessments(municipality) if with_valuations else {}
     scale = scale_for(municipality)
     areas = []
-    for area in RiskArea.objects.filter(municipality=municipality, retired=False).prefetch_related("owner_boards"):
-        row = {"code": area.code, "name": clean(area.name), "motivation": clean(area.description),
-               "owner_boards": [b.name for b in area.owner_boards.all()]}
+    for area in RiskArea.objects.filter(municipality=municipality, retired=False).prefetch_related(
+        "owner_boards"
+    ):
+        row = {
+            "code": area.code,
+            "name": clean(area.name),
+            "motivation": clean(area.description),
+            "owner_boards": [b.name for b in area.owner_boards.all()],
+        }
         a = current.get(area.pk)
         if a is not None:
-            row["valuation"] = {"assessed_on": a.assessed_on.isoformat(), **{f: getattr(a, f) for f in VALUATION_FIELDS}}
+            row["valuation"] = {
+                "assessed_on": a.assessed_on.isoformat(),
+                **{f: getattr(a, f) for f in VALUATION_FIELDS},
+            }
         areas.append(row)
     content = {
         "title": _("Risk catalogue of %(municipality)s") % {"municipality": municipality.name},
-        "scale": {"steps": scale.steps, "probability": scale.probability, "consequence": scale.consequence},
+        "scale": {
+            "steps": scale.steps,
+            "probability": scale.probability,
+            "consequence": scale.consequence,
+        },
         "risk_areas": areas,
     }
     return envelope(municipality=municipality, kind="risk-catalogue", content=content)
@@ -57,8 +81,10 @@ def catalogue_export(municipality, *, with_valuations: bool = True) -> dict:
 
 def template_export(analysis: OperativeAnalysis) -> dict:
     clean = Scrubber(User.objects.filter(municipality=analysis.municipality))
-    content = {"title": clean(analysis.name),
-               "questions": [{"key": q["key"], "text": clean(q["text"])} for q in analysis.questions]}
+    content = {
+        "title": clean(analysis.name),
+        "questions": [{"key": q["key"], "text": clean(q["text"])} for q in analysis.questions],
+    }
     return envelope(municipality=analysis.municipality, kind="analysis-template", content=content)
 
 
@@ -67,28 +93,55 @@ def readable(data: dict) -> Doc:
     origin = data["origin"]
     content = data["content"]
     doc = Doc(content["title"])
-    doc.para(_("Shared by %(name)s (%(code)s), exported %(at)s. Tillit sharing file, version %(v)s.") % {
-        "name": origin["municipality_name"], "code": origin["municipality_code"], "at": origin["exported_at"][:10],
-        "v": data["version"]})
+    doc.para(
+        _("Shared by %(name)s (%(code)s), exported %(at)s. Tillit sharing file, version %(v)s.")
+        % {
+            "name": origin["municipality_name"],
+            "code": origin["municipality_code"],
+            "at": origin["exported_at"][:10],
+            "v": data["version"],
+        }
+    )
     if data["kind"] == "risk-catalogue":
         rows = []
         for a in content["risk_areas"]:
             v = a.get("valuation") or {}
-            gross = (v["gross_probability"] * v["gross_consequence"]) if v.get("gross_probability") else "–"
-            rows.append([a["code"], a["name"], a.get("motivation", ""), ", ".join(a.get("owner_boards", [])), gross])
-        doc.table([_("Code"), _("Risk area"), _("Motivation"), _("Owner boards"), _("Gross VoR value")], rows)
+            gross = (
+                (v["gross_probability"] * v["gross_consequence"])
+                if v.get("gross_probability")
+                else "–"
+            )
+            rows.append(
+                [
+                    a["code"],
+                    a["name"],
+                    a.get("motivation", ""),
+                    ", ".join(a.get("owner_boards", [])),
+                    gross,
+                ]
+            )
+        doc.table(
+            [_("Code"), _("Risk area"), _("Motivation"), _("Owner boards"), _("Gross VoR value")],
+            rows,
+        )
     else:
-        doc.table([_("No."), _("Question")], [[i, q["text"]] for i, q in enumerate(content["questions"], 1)])
+        doc.table(
+            [_("No."), _("Question")],
+            [[i, q["text"]] for i, q in enumerate(content["questions"], 1)],
+        )
     return doc
 
 
 # --- import -----------------------------------------------------------------------------------------
 
+
 def _score(value, where: str):
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-        raise ShareError(_("%(where)s: a score must be a whole number from 1 to 10.") % {"where": where})
+        raise ShareError(
+            _("%(where)s: a score must be a whole number from 1 to 10.") % {"where": where}
+        )
     return value
 
 
@@ -103,17 +156,28 @@ def validate(data) -> None:
         seen = set()
         for i, area in enumerate(areas, 1):
             where = _("Risk area %(n)s") % {"n": i}
-            if not isinstance(area, dict) or not str(area.get("code", "")).strip() or not str(area.get("name", "")).strip():
+            if (
+                not isinstance(area, dict)
+                or not str(area.get("code", "")).strip()
+                or not str(area.get("name", "")).strip()
+            ):
                 raise ShareError(_("%(where)s has no code or name.") % {"where": where})
             if len(str(area["code"])) > 20 or len(str(area["name"])) > 200:
-                raise ShareError(_("%(where)s: the code or the name is too long.") % {"where": where})
+                raise ShareError(
+                    _("%(where)s: the code or the name is too long.") % {"where": where}
+                )
             if area["code"] in seen:
-                raise ShareError(_("%(where)s: the code %(code)s appears twice.") % {"where": where, "code": area["code"]})
+                raise ShareError(
+                    _("%(where)s: the code %(code)s appears twice.")
+                    % {"where": where, "code": area["code"]}
+                )
             seen.add(area["code"])
             valuation = area.get("valuation")
             if valuation is not None:
                 if not isinstance(valuation, dict):
-                    raise ShareError(_("%(where)s: the valuation is not readable.") % {"where": where})
+                    raise ShareError(
+                        _("%(where)s: the valuation is not readable.") % {"where": where}
+                    )
                 for f in VALUATION_FIELDS:
                     _score(valuation.get(f), where)
     else:
@@ -121,7 +185,11 @@ def validate(data) -> None:
         if not isinstance(questions, list) or not questions:
             raise ShareError(_("The template in the file has no questions."))
         for i, q in enumerate(questions, 1):
-            if not isinstance(q, dict) or not str(q.get("text", "")).strip() or not str(q.get("key", "")).strip():
+            if (
+                not isinstance(q, dict)
+                or not str(q.get("text", "")).strip()
+                or not str(q.get("key", "")).strip()
+            ):
                 raise ShareError(_("Question %(n)s in the file has no key or text.") % {"n": i})
 
 
@@ -134,7 +202,10 @@ def parse(raw: bytes) -> dict:
 def origin_text(data: dict) -> str:
     o = data["origin"]
     return _("Shared by %(name)s (%(code)s), exported %(at)s") % {
-        "name": o["municipality_name"], "code": o["municipality_code"], "at": o["exported_at"][:10]}
+        "name": o["municipality_name"],
+        "code": o["municipality_code"],
+        "at": o["exported_at"][:10],
+    }
 
 
 @transaction.atomic
@@ -150,13 +221,23 @@ def import_file(*, municipality, raw: bytes) -> dict:
     content = data["content"]
     if data["kind"] == "analysis-template":
         try:
-            analysis = analysis_create(municipality=municipality, name=content["title"][:200],
-                                       year=timezone.localdate().year, questions=content["questions"], origin=origin)
+            analysis = analysis_create(
+                municipality=municipality,
+                name=content["title"][:200],
+                year=timezone.localdate().year,
+                questions=content["questions"],
+                origin=origin,
+            )
         except RiskError as error:
             raise ShareError(str(error)) from None
         return {"kind": data["kind"], "analysis": analysis, "added": 0, "skipped": 0}
-    have_codes = set(RiskArea.objects.filter(municipality=municipality).values_list("code", flat=True))
-    have_names = {n.lower() for n in RiskArea.objects.filter(municipality=municipality).values_list("name", flat=True)}
+    have_codes = set(
+        RiskArea.objects.filter(municipality=municipality).values_list("code", flat=True)
+    )
+    have_names = {
+        n.lower()
+        for n in RiskArea.objects.filter(municipality=municipality).values_list("name", flat=True)
+    }
     added = skipped = 0
     for area in content["risk_areas"]:
         if area["name"].strip().lower() in have_names:
@@ -166,8 +247,13 @@ def import_file(*, municipality, raw: bytes) -> dict:
         if code in have_codes:
             code = ""  # the next free code
         try:
-            new = risk_area_create(municipality=municipality, name=area["name"].strip(), code=code,
-                                   description=str(area.get("motivation") or ""), origin=origin)
+            new = risk_area_create(
+                municipality=municipality,
+                name=area["name"].strip(),
+                code=code,
+                description=str(area.get("motivation") or ""),
+                origin=origin,
+            )
         except RiskError as error:
             raise ShareError(str(error)) from None
         have_codes.add(new.code)

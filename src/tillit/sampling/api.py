@@ -38,12 +38,24 @@ class SampleOut(Schema):
 def _sample(s: Sample) -> dict:
     ev = services.evaluation(s)
     result = ev["result"] or {}
-    return {"id": s.pk, "title": s.title, "method": s.method, "seed": s.seed, "confidence": s.confidence,
-            "tolerable_misstatement": s.tolerable_misstatement, "population_size": s.population_size,
-            "population_total": s.population_total, "sample_size": s.sample_size, "interval": s.interval,
-            "filters": s.filters or {}, "drawn_at": s.drawn_at, "examined": ev["examined"],
-            "deviations": ev["deviations"], "projected_misstatement": result.get("projected_misstatement"),
-            "upper_limit": result.get("upper_limit")}
+    return {
+        "id": s.pk,
+        "title": s.title,
+        "method": s.method,
+        "seed": s.seed,
+        "confidence": s.confidence,
+        "tolerable_misstatement": s.tolerable_misstatement,
+        "population_size": s.population_size,
+        "population_total": s.population_total,
+        "sample_size": s.sample_size,
+        "interval": s.interval,
+        "filters": s.filters or {},
+        "drawn_at": s.drawn_at,
+        "examined": ev["examined"],
+        "deviations": ev["deviations"],
+        "projected_misstatement": result.get("projected_misstatement"),
+        "upper_limit": result.get("upper_limit"),
+    }
 
 
 @router.get("/samples", response=list[SampleOut])

@@ -17,7 +17,9 @@ def _decimal(text: str) -> Decimal:
 
 
 def add_commands(sub) -> None:
-    sample = sub.add_parser("sample", help="samples (stickprov) of attested invoices: draw, list, show, export")
+    sample = sub.add_parser(
+        "sample", help="samples (stickprov) of attested invoices: draw, list, show, export"
+    )
     ssub = sample.add_subparsers(dest="sample_command", required=True)
     p = ssub.add_parser("draw", help="draw a sample from the current invoices")
     p.add_argument("--method", choices=["mus", "srs"], default="mus")
@@ -27,8 +29,12 @@ def add_commands(sub) -> None:
     p.add_argument("--expected", type=_decimal, help="expected misstatement in kronor")
     p.add_argument("--size", type=int, help="sample size (SRS; replaces the computed size for MUS)")
     p.add_argument("--board", action="append", default=[], help="a board (repeat for several)")
-    p.add_argument("--from", dest="period_from", type=date.fromisoformat, help="first invoice date YYYY-MM-DD")
-    p.add_argument("--to", dest="period_to", type=date.fromisoformat, help="last invoice date YYYY-MM-DD")
+    p.add_argument(
+        "--from", dest="period_from", type=date.fromisoformat, help="first invoice date YYYY-MM-DD"
+    )
+    p.add_argument(
+        "--to", dest="period_to", type=date.fromisoformat, help="last invoice date YYYY-MM-DD"
+    )
     p.add_argument("--min-amount", type=_decimal)
     p.add_argument("--seed", type=int, help="a recorded seed: the same draw again")
     p.set_defaults(func=cmd_draw)
@@ -58,7 +64,9 @@ def _sample(args):
 
     sample = Sample.objects.filter(municipality=_municipality(args), pk=args.sample_id).first()
     if sample is None:
-        raise CommandError(_("There is no sample %(id)s in this municipality.") % {"id": args.sample_id})
+        raise CommandError(
+            _("There is no sample %(id)s in this municipality.") % {"id": args.sample_id}
+        )
     return sample
 
 
@@ -71,15 +79,32 @@ def cmd_draw(args) -> int:
 
     try:
         sample = sample_draw(
-            municipality=_municipality(args), user=None, title=args.title, method=args.method,
-            confidence=Decimal(args.confidence) / 100, tolerable_misstatement=args.tolerable,
-            expected_misstatement=args.expected, sample_size=args.size, boards=args.board,
-            period_from=args.period_from, period_to=args.period_to, min_amount=args.min_amount, seed=args.seed)
+            municipality=_municipality(args),
+            user=None,
+            title=args.title,
+            method=args.method,
+            confidence=Decimal(args.confidence) / 100,
+            tolerable_misstatement=args.tolerable,
+            expected_misstatement=args.expected,
+            sample_size=args.size,
+            boards=args.board,
+            period_from=args.period_from,
+            period_to=args.period_to,
+            min_amount=args.min_amount,
+            seed=args.seed,
+        )
     except SampleError as error:
         raise CommandError(str(error)) from None
-    print(_("Sample %(id)s drawn: %(n)s invoices of %(population)s (%(total)s), seed %(seed)s.") % {
-        "id": sample.pk, "n": sample.sample_size, "population": sample.population_size,
-        "total": format_amount(sample.population_total), "seed": sample.seed})
+    print(
+        _("Sample %(id)s drawn: %(n)s invoices of %(population)s (%(total)s), seed %(seed)s.")
+        % {
+            "id": sample.pk,
+            "n": sample.sample_size,
+            "population": sample.population_size,
+            "total": format_amount(sample.population_total),
+            "seed": sample.seed,
+        }
+    )
     return 0
 
 
@@ -91,8 +116,10 @@ def cmd_list(args) -> int:
     for s in Sample.objects.filter(municipality=_municipality(args)):
         ev = evaluation(s)
         upper = format_amount(ev["result"]["upper_limit"]) if ev["result"] else "–"
-        print(f"{s.pk}\t{format_date(s.drawn_at)}\t{s.method}\t{s.title}\t{ev['examined']}/{ev['total']}\t"
-              f"{ev['deviations']}\t{upper}")
+        print(
+            f"{s.pk}\t{format_date(s.drawn_at)}\t{s.method}\t{s.title}\t{ev['examined']}/{ev['total']}\t"
+            f"{ev['deviations']}\t{upper}"
+        )
     return 0
 
 
@@ -102,8 +129,13 @@ def cmd_show(args) -> int:
 
     sample = _sample(args)
     data = report.figures(sample)
-    log_command(municipality=sample.municipality, object_type="sample", object_id=str(sample.pk),
-                command=f"tillit sample show {sample.pk}", action="view")
+    log_command(
+        municipality=sample.municipality,
+        object_type="sample",
+        object_id=str(sample.pk),
+        command=f"tillit sample show {sample.pk}",
+        action="view",
+    )
     print(data["title"])
     for k, v in data["parameters"] + data["results"]:
         print(f"{k}: {v}")
@@ -123,7 +155,11 @@ def cmd_export(args) -> int:
     data = report.figures(sample)
     content = report.render_pdf(data) if args.format == "pdf" else report.render_xlsx(data)
     args.output.write_bytes(content)
-    log_command(municipality=sample.municipality, object_type="sample report", object_id=str(sample.pk),
-                command=f"tillit sample export {sample.pk} --format {args.format}")
+    log_command(
+        municipality=sample.municipality,
+        object_type="sample report",
+        object_id=str(sample.pk),
+        command=f"tillit sample export {sample.pk} --format {args.format}",
+    )
     print(_("The report was written to %(path)s.") % {"path": args.output})
     return 0

@@ -23,10 +23,12 @@ class Sample(MunicipalModel):
     method = models.CharField(_("method"), max_length=3, choices=Method.choices)
     seed = models.BigIntegerField(_("random seed"))
     confidence = models.DecimalField(_("confidence level"), max_digits=4, decimal_places=2)
-    tolerable_misstatement = models.DecimalField(_("tolerable misstatement"), max_digits=18, decimal_places=2,
-                                                 null=True, blank=True)
-    expected_misstatement = models.DecimalField(_("expected misstatement"), max_digits=18, decimal_places=2,
-                                                default=Decimal(0))
+    tolerable_misstatement = models.DecimalField(
+        _("tolerable misstatement"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    expected_misstatement = models.DecimalField(
+        _("expected misstatement"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
     requested_size = models.PositiveIntegerField(_("requested sample size"), null=True, blank=True)
     # the population's definition: boards, invoice-date period, lowest amount
     filters = models.JSONField(_("population"), default=dict)
@@ -34,10 +36,20 @@ class Sample(MunicipalModel):
     population_size = models.PositiveIntegerField(_("population size"))
     population_total = models.DecimalField(_("population total"), max_digits=18, decimal_places=2)
     sample_size = models.PositiveIntegerField(_("sample size"))
-    interval = models.DecimalField(_("sampling interval"), max_digits=24, decimal_places=6, null=True, blank=True)
-    random_start = models.DecimalField(_("random start"), max_digits=24, decimal_places=6, null=True, blank=True)
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("drawn by"))
+    interval = models.DecimalField(
+        _("sampling interval"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    random_start = models.DecimalField(
+        _("random start"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drawn by"),
+    )
     drawn_at = models.DateTimeField(_("drawn"), auto_now_add=True)
 
     class Meta:
@@ -76,23 +88,43 @@ class SampleItem(MunicipalModel):
     # the item is at or above the sampling interval: always drawn, its difference counted as it is
     top_stratum = models.BooleanField(_("at or above the interval"), default=False)
     row = models.JSONField(_("evidence"), default=dict)
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True, default="")
-    deviation_type = models.CharField(_("kind of deviation"), max_length=20, choices=DeviationType.choices,
-                                      blank=True)
-    audited_amount = models.DecimalField(_("audited amount"), max_digits=18, decimal_places=2, null=True,
-                                         blank=True)
+    result = models.CharField(
+        _("result"), max_length=10, choices=Result.choices, blank=True, default=""
+    )
+    deviation_type = models.CharField(
+        _("kind of deviation"), max_length=20, choices=DeviationType.choices, blank=True
+    )
+    audited_amount = models.DecimalField(
+        _("audited amount"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                             verbose_name=_("case"))
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
 
     class Meta:
         verbose_name = _("sample item")
         verbose_name_plural = _("sample items")
         ordering = ["sample", "position"]
-        constraints = [models.UniqueConstraint(fields=["sample", "position"], name="sample_item_unique_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sample", "position"], name="sample_item_unique_position"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sample_id}:{self.position} {self.key}"

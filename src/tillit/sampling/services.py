@@ -30,8 +30,14 @@ def _jsonable(value):
     return str(value)
 
 
-def population(*, municipality, boards: list[str] | None = None, period_from: date | None = None,
-               period_to: date | None = None, min_amount: Decimal | None = None) -> tuple[list[dict], list[int]]:
+def population(
+    *,
+    municipality,
+    boards: list[str] | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    min_amount: Decimal | None = None,
+) -> tuple[list[dict], list[int]]:
     """Attested invoices with a positive amount of the chosen boards and period, from the current
     snapshots (read with DuckDB as the controls read them), ordered by invoice id; credit notes are
     outside. Returns the rows and the snapshot ids they come from."""
@@ -42,7 +48,12 @@ def population(*, municipality, boards: list[str] | None = None, period_from: da
     if "invoices" not in sources:
         return [], []
     source, ids = sources["invoices"]
-    where = ["amount > 0", "attested_by IS NOT NULL", "trim(attested_by) <> ''", "invoice_id IS NOT NULL"]
+    where = [
+        "amount > 0",
+        "attested_by IS NOT NULL",
+        "trim(attested_by) <> ''",
+        "invoice_id IS NOT NULL",
+    ]
     params: dict = {}
     if boards:
         where.append("board IN (SELECT unnest($boards))")
@@ -63,7 +74,9 @@ def population(*, municipality, boards: list[str] | None = None, period_from: da
     rows = []
     for row in table.to_pylist():
         row.pop(SOURCE_COLUMN, None)
-        rows.append({k: _jsonable(v) for k, v in row.items() if not k.endswith(("_valid", "_flag"))})
+        rows.append(
+            {k: _jsonable(v) for k, v in row.items() if not k.endswith(("_valid", "_flag"))}
+        )
     return rows, ids
 
 
@@ -72,10 +85,22 @@ def population_summary(rows: list[dict]) -> tuple[int, Decimal]:
 
 
 @transaction.atomic
-def sample_draw(*, municipality, user, title: str, method: str, confidence: Decimal,
-                tolerable_misstatement: Decimal | None = None, expected_misstatement: Decimal | None = None,
-                sample_size: int | None = None, boards: list[str] | None = None, period_from: date | None = None,
-                period_to: date | None = None, min_amount: Decimal | None = None, seed: int | None = None) -> Sample:
+def sample_draw(
+    *,
+    municipality,
+    user,
+    title: str,
+    method: str,
+    confidence: Decimal,
+    tolerable_misstatement: Decimal | None = None,
+    expected_misstatement: Decimal | None = None,
+    sample_size: int | None = None,
+    boards: list[str] | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    min_amount: Decimal | None = None,
+    seed: int | None = None,
+) -> Sample:
     """Draw and store a sample. Without a seed, a new one is made and recorded."""
     if method not in Sample.Method.values:
         raise SampleError(_("Choose monetary-unit or simple random sampling."))
@@ -84,19 +109,32 @@ def sample_draw(*, municipality, user, title: str, method: str, confidence: Deci
         raise SampleError(_("The confidence level must be 95 or 90 per cent."))
     if period_from and period_to and period_from > period_to:
         raise SampleError(_("The period ends before it starts."))
-    rows, snapshot_ids = population(municipality=municipality, boards=boards, period_from=period_from,
-                                    period_to=period_to, min_amount=min_amount)
+    rows, snapshot_ids = population(
+        municipality=municipality,
+        boards=boards,
+        period_from=period_from,
+        period_to=period_to,
+        min_amount=min_amount,
+    )
     size, total = population_summary(rows)
     if size == 0:
-        raise SampleError(_("The population is empty: no attested invoices with a positive amount match the "
-                            "boards and the period."))
+        raise SampleError(
+            _(
+                "The population is empty: no attested invoices with a positive amount match the "
+                "boards and the period."
+            )
+        )
     if seed is None:
         seed = secrets.randbelow(2**62)
     amounts = [Decimal(r["amount"]) for r in rows]
     if method == Sample.Method.MUS:
         if tolerable_misstatement is None or tolerable_misstatement <= 0:
-            raise SampleError(_("Give the tolerable misstatement in kronor (above zero) for monetary-unit "
-                                "sampling."))
+            raise SampleError(
+                _(
+                    "Give the tolerable misstatement in kronor (above zero) for monetary-unit "
+                    "sampling."
+                )
+            )
         n = sample_size or stats.mus_sample_size(total, tolerable_misstatement, confidence)
         draw = stats.mus_draw(amounts, n, seed)
     else:
@@ -105,29 +143,57 @@ def sample_draw(*, municipality, user, title: str, method: str, confidence: Deci
         n = min(sample_size, size)
         draw = stats.srs_draw(size, n, seed)
     sample = Sample.objects.create(
-        municipality=municipality, title=title[:200] or _("Sample of attested invoices"), method=method, seed=seed,
-        confidence=confidence, tolerable_misstatement=tolerable_misstatement,
-        expected_misstatement=expected_misstatement or Decimal(0), requested_size=sample_size,
-        filters={"boards": list(boards or []), "period_from": period_from.isoformat() if period_from else None,
-                 "period_to": period_to.isoformat() if period_to else None,
-                 "min_amount": str(min_amount) if min_amount is not None else None},
-        snapshot_ids=snapshot_ids, population_size=size, population_total=total, sample_size=n,
-        interval=draw.interval, random_start=draw.start, drawn_by=user)
-    SampleItem.objects.bulk_create([
-        SampleItem(municipality=municipality, sample=sample, position=pos, key=str(rows[i]["invoice_id"]),
-                   supplier_id=str(rows[i].get("supplier_id") or ""), board=str(rows[i].get("board") or ""),
-                   book_amount=amounts[i], top_stratum=i in draw.top, row=rows[i])
-        for pos, i in enumerate(draw.indices, start=1)])
+        municipality=municipality,
+        title=title[:200] or _("Sample of attested invoices"),
+        method=method,
+        seed=seed,
+        confidence=confidence,
+        tolerable_misstatement=tolerable_misstatement,
+        expected_misstatement=expected_misstatement or Decimal(0),
+        requested_size=sample_size,
+        filters={
+            "boards": list(boards or []),
+            "period_from": period_from.isoformat() if period_from else None,
+            "period_to": period_to.isoformat() if period_to else None,
+            "min_amount": str(min_amount) if min_amount is not None else None,
+        },
+        snapshot_ids=snapshot_ids,
+        population_size=size,
+        population_total=total,
+        sample_size=n,
+        interval=draw.interval,
+        random_start=draw.start,
+        drawn_by=user,
+    )
+    SampleItem.objects.bulk_create(
+        [
+            SampleItem(
+                municipality=municipality,
+                sample=sample,
+                position=pos,
+                key=str(rows[i]["invoice_id"]),
+                supplier_id=str(rows[i].get("supplier_id") or ""),
+                board=str(rows[i].get("board") or ""),
+                book_amount=amounts[i],
+                top_stratum=i in draw.top,
+                row=rows[i],
+            )
+            for pos, i in enumerate(draw.indices, start=1)
+        ]
+    )
     return sample
 
 
 def redraw_keys(sample: Sample) -> list[str]:
     """The invoice keys the recorded seed and parameters select from the current data (for an auditor)."""
     f = sample.filters or {}
-    rows, _ids = population(municipality=sample.municipality, boards=f.get("boards") or None,
-                            period_from=date.fromisoformat(f["period_from"]) if f.get("period_from") else None,
-                            period_to=date.fromisoformat(f["period_to"]) if f.get("period_to") else None,
-                            min_amount=Decimal(f["min_amount"]) if f.get("min_amount") else None)
+    rows, _ids = population(
+        municipality=sample.municipality,
+        boards=f.get("boards") or None,
+        period_from=date.fromisoformat(f["period_from"]) if f.get("period_from") else None,
+        period_to=date.fromisoformat(f["period_to"]) if f.get("period_to") else None,
+        min_amount=Decimal(f["min_amount"]) if f.get("min_amount") else None,
+    )
     amounts = [Decimal(r["amount"]) for r in rows]
     if sample.method == Sample.Method.MUS:
         draw = stats.mus_draw(amounts, sample.sample_size, sample.seed)
@@ -137,8 +203,15 @@ def redraw_keys(sample: Sample) -> list[str]:
 
 
 @transaction.atomic
-def item_record(*, item: SampleItem, user, result: str, deviation_type: str = "",
-                audited_amount: Decimal | None = None, note: str = "") -> SampleItem:
+def item_record(
+    *,
+    item: SampleItem,
+    user,
+    result: str,
+    deviation_type: str = "",
+    audited_amount: Decimal | None = None,
+    note: str = "",
+) -> SampleItem:
     """Record an item's result: no remark, or a deviation with its kind, the audited amount and a note."""
     if result == SampleItem.Result.CORRECT:
         item.deviation_type, item.audited_amount = "", item.book_amount
@@ -146,7 +219,9 @@ def item_record(*, item: SampleItem, user, result: str, deviation_type: str = ""
         if deviation_type not in SampleItem.DeviationType.values:
             raise SampleError(_("Choose the kind of deviation."))
         if audited_amount is None:
-            raise SampleError(_("Give the audited amount: what the invoice should have been (0 if nothing)."))
+            raise SampleError(
+                _("Give the audited amount: what the invoice should have been (0 if nothing).")
+            )
         if not note.strip():
             raise SampleError(_("Describe the deviation in the note."))
         item.deviation_type, item.audited_amount = deviation_type, audited_amount
@@ -162,14 +237,24 @@ def evaluation(sample: Sample) -> dict:
     """The projection from the items examined so far; `complete` says whether every item is examined."""
     items = list(sample.items.all())
     examined = [i for i in items if i.result]
-    out = {"examined": len(examined), "total": len(items), "complete": len(examined) == len(items),
-           "deviations": sum(1 for i in examined if i.result == SampleItem.Result.DEVIATION),
-           "found": sum(((i.difference or Decimal(0)) for i in examined), Decimal(0)), "result": None}
+    out = {
+        "examined": len(examined),
+        "total": len(items),
+        "complete": len(examined) == len(items),
+        "deviations": sum(1 for i in examined if i.result == SampleItem.Result.DEVIATION),
+        "found": sum(((i.difference or Decimal(0)) for i in examined), Decimal(0)),
+        "result": None,
+    }
     if not examined:
         return out
-    rows = [stats.Examined(book=i.book_amount,
-                           audited=i.audited_amount if i.audited_amount is not None else i.book_amount,
-                           top=i.top_stratum) for i in examined]
+    rows = [
+        stats.Examined(
+            book=i.book_amount,
+            audited=i.audited_amount if i.audited_amount is not None else i.book_amount,
+            top=i.top_stratum,
+        )
+        for i in examined
+    ]
     if sample.method == Sample.Method.MUS:
         result = stats.mus_evaluate(rows, sample.interval, sample.confidence)
         tolerable = sample.tolerable_misstatement
@@ -196,17 +281,41 @@ def item_open_case(*, item: SampleItem, user):
     if item.case_id:
         return item.case
     sample = item.sample
-    board = Board.objects.filter(municipality_id=item.municipality_id, name=item.board).first() if item.board else None
-    description = _("Sample %(sample)s (%(method)s, seed %(seed)s), item %(n)s: invoice %(key)s, book amount "
-                    "%(book)s, audited amount %(audited)s. Kind of deviation: %(kind)s. %(note)s") % {
-        "sample": sample.title, "method": sample.get_method_display(), "seed": sample.seed, "n": item.position,
-        "key": item.key, "book": _kr(item.book_amount), "audited": _kr(item.audited_amount),
-        "kind": item.get_deviation_type_display(), "note": item.note}
-    subjects = [{"kind": CaseSubject.Kind.COMPANY, "identifier": item.supplier_id}] if item.supplier_id else []
-    case = case_create(municipality=item.municipality, user=user, source=Source.SAMPLE,
-                       title=_("Sample deviation: invoice %(key)s") % {"key": item.key},
-                       case_type=CaseType.SUPPLIER, subjects=subjects, board=board,
-                       amount_concerned=max(item.difference or Decimal(0), Decimal(0)), description=description)
+    board = (
+        Board.objects.filter(municipality_id=item.municipality_id, name=item.board).first()
+        if item.board
+        else None
+    )
+    description = _(
+        "Sample %(sample)s (%(method)s, seed %(seed)s), item %(n)s: invoice %(key)s, book amount "
+        "%(book)s, audited amount %(audited)s. Kind of deviation: %(kind)s. %(note)s"
+    ) % {
+        "sample": sample.title,
+        "method": sample.get_method_display(),
+        "seed": sample.seed,
+        "n": item.position,
+        "key": item.key,
+        "book": _kr(item.book_amount),
+        "audited": _kr(item.audited_amount),
+        "kind": item.get_deviation_type_display(),
+        "note": item.note,
+    }
+    subjects = (
+        [{"kind": CaseSubject.Kind.COMPANY, "identifier": item.supplier_id}]
+        if item.supplier_id
+        else []
+    )
+    case = case_create(
+        municipality=item.municipality,
+        user=user,
+        source=Source.SAMPLE,
+        title=_("Sample deviation: invoice %(key)s") % {"key": item.key},
+        case_type=CaseType.SUPPLIER,
+        subjects=subjects,
+        board=board,
+        amount_concerned=max(item.difference or Decimal(0), Decimal(0)),
+        description=description,
+    )
     item.case = case
     item.save(update_fields=["case"])
     return case

@@ -96,7 +96,12 @@ def mus_draw(amounts: list[Decimal], n: int, seed: int) -> Draw:
             point += interval
         if hit or amount >= interval:
             chosen.append(i)
-    return Draw(indices=chosen, top={i for i in chosen if amounts[i] >= interval}, interval=interval, start=start)
+    return Draw(
+        indices=chosen,
+        top={i for i in chosen if amounts[i] >= interval},
+        interval=interval,
+        start=start,
+    )
 
 
 def srs_draw(population_size: int, n: int, seed: int) -> Draw:
@@ -147,14 +152,27 @@ def mus_evaluate(items: list[Examined], interval: Decimal, confidence: Decimal |
         step = factors[rank] - factors[rank - 1] - 1
         allowance = projected * step
         incremental += allowance
-        projected_rows.append({"rank": rank, "tainting": tainting, "projected": projected,
-                               "factor": factors[rank], "step": step, "allowance": allowance})
+        projected_rows.append(
+            {
+                "rank": rank,
+                "tainting": tainting,
+                "projected": projected,
+                "factor": factors[rank],
+                "step": step,
+                "allowance": allowance,
+            }
+        )
     projected_total = sum((r["projected"] for r in projected_rows), Decimal(0)) + top_over
     return {
-        "factor": factors[0], "basic_precision": basic, "taintings": projected_rows,
-        "top_stratum_misstatement": top_over, "projected_misstatement": projected_total,
-        "incremental_allowance": incremental, "upper_limit": basic + projected_total + incremental,
-        "understatement": under, "deviations": len(taintings) + (1 if top_over else 0),
+        "factor": factors[0],
+        "basic_precision": basic,
+        "taintings": projected_rows,
+        "top_stratum_misstatement": top_over,
+        "projected_misstatement": projected_total,
+        "incremental_allowance": incremental,
+        "upper_limit": basic + projected_total + incremental,
+        "understatement": under,
+        "deviations": len(taintings) + (1 if top_over else 0),
     }
 
 
@@ -166,7 +184,9 @@ def _binomial_cdf(k: int, n: int, p: float) -> float:
     lp, lq = math.log(p), math.log1p(-p)
     total = 0.0
     for j in range(k + 1):
-        total += math.exp(math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * lp + (n - j) * lq)
+        total += math.exp(
+            math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * lp + (n - j) * lq
+        )
     return min(total, 1.0)
 
 
@@ -201,8 +221,13 @@ def srs_evaluate(items: list[Examined], population_size: int, confidence: Decima
     projected = mean * population_size
     upper = (mean + z * sd / math.sqrt(n) * fpc) * population_size
     return {
-        "examined": n, "deviations": k, "rate": k / n, "rate_upper": clopper_pearson_upper(k, n, conf),
-        "mean_difference": Decimal(repr(mean)).quantize(CENT), "sd": sd, "z": z,
+        "examined": n,
+        "deviations": k,
+        "rate": k / n,
+        "rate_upper": clopper_pearson_upper(k, n, conf),
+        "mean_difference": Decimal(repr(mean)).quantize(CENT),
+        "sd": sd,
+        "z": z,
         "projected_misstatement": Decimal(repr(projected)).quantize(CENT),
         "upper_limit": Decimal(repr(upper)).quantize(CENT),
     }

@@ -41,18 +41,29 @@ class TipOut(Schema):
 
 def _out(report: Report) -> dict:
     return {
-        "id": report.pk, "reference": report.reference, "channel": report.channel, "category": report.category,
-        "status": report.status, "received_at": report.received_at, "acknowledged_at": report.acknowledged_at,
-        "feedback_at": report.feedback_at, "closed_at": report.closed_at, "acknowledgement_due": dl.ack_due(report),
-        "feedback_due": dl.feedback_due(report), "retain_until": report.retain_until,
-        "case_number": report.case.number if report.case_id else "", "has_unscanned_files": report.unscanned_files,
+        "id": report.pk,
+        "reference": report.reference,
+        "channel": report.channel,
+        "category": report.category,
+        "status": report.status,
+        "received_at": report.received_at,
+        "acknowledged_at": report.acknowledged_at,
+        "feedback_at": report.feedback_at,
+        "closed_at": report.closed_at,
+        "acknowledgement_due": dl.ack_due(report),
+        "feedback_due": dl.feedback_due(report),
+        "retain_until": report.retain_until,
+        "case_number": report.case.number if report.case_id else "",
+        "has_unscanned_files": report.unscanned_files,
     }
 
 
 def _channels(request) -> list[str]:
     if not (has_perm(request.user, "tips.view") or has_perm(request.user, "whistleblowing.view")):
         raise HttpError(403, "Forbidden")
-    return [c for c in selectors.channels_of(request.user) if has_perm(request.user, CHANNEL_PERM[c])]
+    return [
+        c for c in selectors.channels_of(request.user) if has_perm(request.user, CHANNEL_PERM[c])
+    ]
 
 
 @router.get("/tips", response=list[TipOut])
@@ -64,17 +75,27 @@ def list_tips(request, channel: str = ""):
         if channel not in Channel.values:
             raise HttpError(400, "Unknown channel")
         channels = [c for c in channels if c == channel]
-    reports = list(Report.objects.filter(municipality_id=request.user.municipality_id, channel__in=channels)
-                   .select_related("case")[:1000])
-    log_personal_data(request, object_type="tips list", object_id=channel or ",".join(channels) or "none")
+    reports = list(
+        Report.objects.filter(
+            municipality_id=request.user.municipality_id, channel__in=channels
+        ).select_related("case")[:1000]
+    )
+    log_personal_data(
+        request, object_type="tips list", object_id=channel or ",".join(channels) or "none"
+    )
     return [_out(r) for r in reports]
 
 
 @router.get("/tips/{tip_id}", response=TipOut)
 def get_tip(request, tip_id: int):
     channels = _channels(request)
-    report = (Report.objects.filter(municipality_id=request.user.municipality_id, channel__in=channels, pk=tip_id)
-              .select_related("case").first())
+    report = (
+        Report.objects.filter(
+            municipality_id=request.user.municipality_id, channel__in=channels, pk=tip_id
+        )
+        .select_related("case")
+        .first()
+    )
     if report is None:
         raise HttpError(404, "Not found")
     require_api(request, CHANNEL_PERM[report.channel])

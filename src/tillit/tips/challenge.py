@@ -32,7 +32,9 @@ def _load_key(municipality_id: int, channel: str) -> str:
 
 
 def load_steps(municipality_id: int, channel: str) -> int:
-    return min(4, services.throttle_count(_load_key(municipality_id, channel), LOAD_WINDOW) // LOAD_STEP)
+    return min(
+        4, services.throttle_count(_load_key(municipality_id, channel), LOAD_WINDOW) // LOAD_STEP
+    )
 
 
 def overloaded(municipality_id: int, channel: str) -> bool:
@@ -42,8 +44,17 @@ def overloaded(municipality_id: int, channel: str) -> bool:
 def issue(municipality_id: int, channel: str) -> tuple[str, int]:
     steps = load_steps(municipality_id, channel)
     difficulty = BASE_DIFFICULTY + 2 * steps
-    token = signing.dumps({"m": municipality_id, "c": channel, "r": secrets.token_hex(8), "d": difficulty,
-                           "w": BASE_WAIT_SECONDS * 2**steps, "t": int(timezone.now().timestamp())}, salt=SALT)
+    token = signing.dumps(
+        {
+            "m": municipality_id,
+            "c": channel,
+            "r": secrets.token_hex(8),
+            "d": difficulty,
+            "w": BASE_WAIT_SECONDS * 2**steps,
+            "t": int(timezone.now().timestamp()),
+        },
+        salt=SALT,
+    )
     return token, difficulty
 
 
@@ -64,7 +75,11 @@ def check(token: str, nonce: str, municipality_id: int, channel: str) -> dict:
     except signing.BadSignature:
         raise services.TipError(_("The form has expired. Send it again.")) from None
     now = int(timezone.now().timestamp())
-    if payload.get("m") != municipality_id or payload.get("c") != channel or now - payload["t"] > MAX_AGE:
+    if (
+        payload.get("m") != municipality_id
+        or payload.get("c") != channel
+        or now - payload["t"] > MAX_AGE
+    ):
         raise services.TipError(_("The form has expired. Send it again."))
     if services.throttle_count(f"pow:{payload['r']}", MAX_AGE):
         raise services.TipError(_("This form has already been sent."))
@@ -74,8 +89,12 @@ def check(token: str, nonce: str, municipality_id: int, channel: str) -> dict:
             return payload
     if now - payload["t"] >= payload["w"]:
         return payload
-    raise services.TipError(_("The form was sent very quickly after it was opened. Wait a few seconds and send "
-                              "it again; what you wrote is kept below."))
+    raise services.TipError(
+        _(
+            "The form was sent very quickly after it was opened. Wait a few seconds and send "
+            "it again; what you wrote is kept below."
+        )
+    )
 
 
 def consume(payload: dict) -> None:

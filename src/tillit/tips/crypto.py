@@ -83,7 +83,9 @@ class Wrapped:
 
 
 def derive(secret: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
-    return nacl.pwhash.argon2id.kdf(KEY_BYTES, secret.encode(), bytes(salt), opslimit=opslimit, memlimit=memlimit)
+    return nacl.pwhash.argon2id.kdf(
+        KEY_BYTES, secret.encode(), bytes(salt), opslimit=opslimit, memlimit=memlimit
+    )
 
 
 def wrap_with_password(private_key: bytes, password: str) -> Wrapped:

@@ -37,19 +37,25 @@ class ChannelMember(MunicipalModel):
         RECEIVER = "receiver", _("receiver")
         CUSTODIAN = "custodian", _("identity custodian")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tip_duties")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tip_duties"
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     duty = models.CharField(_("duty"), max_length=20, choices=Duty.choices, default=Duty.RECEIVER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "channel", "duty"], name="tips_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel", "duty"], name="tips_member_unique")
+        ]
 
 
 class UserKey(models.Model):
     """A user's X25519 key pair; the private key is encrypted with a key derived from their password."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tips_key")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tips_key"
+    )
     public_key = models.BinaryField()
     salt = models.BinaryField()
     opslimit = models.PositiveIntegerField()
@@ -69,7 +75,9 @@ class RecoveryKey(MunicipalModel):
 
     public_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     active = models.BooleanField(default=True)
 
 
@@ -83,8 +91,12 @@ class RecoveryShare(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recovery_key", "index"], name="tips_share_unique_index"),
-            models.UniqueConstraint(fields=["recovery_key", "holder"], name="tips_share_unique_holder"),
+            models.UniqueConstraint(
+                fields=["recovery_key", "index"], name="tips_share_unique_index"
+            ),
+            models.UniqueConstraint(
+                fields=["recovery_key", "holder"], name="tips_share_unique_holder"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,13 +126,17 @@ class KeyRecovery(MunicipalModel):
 
 class KeyRecoveryApproval(models.Model):
     recovery = models.ForeignKey(KeyRecovery, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     index = models.PositiveSmallIntegerField()
     sealed_share = models.BinaryField()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["recovery", "approver"], name="tips_approval_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["recovery", "approver"], name="tips_approval_unique")
+        ]
 
     def __str__(self) -> str:
         return f"KeyRecoveryApproval {self.pk}"
@@ -142,8 +158,12 @@ class Report(MunicipalModel):
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     reference = models.CharField(_("reference"), max_length=20)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     received_at = models.DateTimeField(_("received"))
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     feedback_at = models.DateTimeField(_("feedback given"), null=True, blank=True)
@@ -154,17 +174,25 @@ class Report(MunicipalModel):
     lookup = models.CharField(max_length=4, db_index=True)
     code_hash = models.CharField(max_length=200)
     reporter_salt = models.BinaryField()
-    reporter_key = models.BinaryField()  # the data key, wrapped with a key derived from the receipt code
+    reporter_key = (
+        models.BinaryField()
+    )  # the data key, wrapped with a key derived from the receipt code
     content = models.BinaryField()  # JSON of the answers, encrypted with the data key
     has_identity = models.BooleanField(default=False)
     unscanned_files = models.BooleanField(default=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-received_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "reference"], name="tips_report_unique_ref")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="tips_report_unique_ref"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -178,7 +206,9 @@ class ReportKey(models.Model):
     sealed_key = models.BinaryField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "user_key"], name="tips_reportkey_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user_key"], name="tips_reportkey_unique")
+        ]
 
     def __str__(self) -> str:
         return f"ReportKey {self.pk}"
@@ -192,8 +222,9 @@ class Message(MunicipalModel):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=10, choices=Sender.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField()
     ciphertext = models.BinaryField()
 
@@ -208,7 +239,9 @@ class Attachment(MunicipalModel):
         UNSCANNED = "unscanned", _("not scanned (no virus scanner installed)")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     from_reporter = models.BooleanField(default=True)
     at = models.DateTimeField()
     # File name, type and SHA-256 of the plaintext, encrypted with the data key.
@@ -237,7 +270,9 @@ class VaultKey(models.Model):
     sealed_key = models.BinaryField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["vault", "user_key"], name="tips_vaultkey_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["vault", "user_key"], name="tips_vaultkey_unique")
+        ]
 
     def __str__(self) -> str:
         return f"VaultKey {self.pk}"
@@ -250,12 +285,15 @@ class VaultRequest(MunicipalModel):
         REFUSED = "refused", _("refused")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="vault_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"))
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -271,7 +309,9 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "kind"], name="tips_reminder_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="tips_reminder_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Reminder {self.pk}"
@@ -282,7 +322,9 @@ class TipEvent(MunicipalModel):
 
     report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, related_name="events")
     reference = models.CharField(max_length=20)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     action = models.CharField(max_length=40)
     detail = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField()
@@ -299,7 +341,9 @@ class Throttle(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="tips_throttle_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="tips_throttle_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Throttle {self.pk}"
@@ -318,9 +362,12 @@ class Complaint(MunicipalModel):
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
     service = models.CharField(_("service"), max_length=100, blank=True)
     text = models.TextField(_("complaint"))
-    source = models.CharField(_("from"), max_length=10, choices=Source.choices, default=Source.PUBLIC)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+")
+    source = models.CharField(
+        _("from"), max_length=10, choices=Source.choices, default=Source.PUBLIC
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     received_at = models.DateTimeField(_("received"))
 
     class Meta:

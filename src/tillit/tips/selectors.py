@@ -19,19 +19,30 @@ def deadlines(municipality, start: date, end: date) -> list[dict]:
     """
     reports = Report.objects.filter(
         municipality=municipality, deleted_at__isnull=True, closed_at__isnull=True
-    ).only("id", "channel", "reference", "received_at", "acknowledged_at", "feedback_at", "closed_at",
-           "deleted_at", "municipality_id")
+    ).only(
+        "id",
+        "channel",
+        "reference",
+        "received_at",
+        "acknowledged_at",
+        "feedback_at",
+        "closed_at",
+        "deleted_at",
+        "municipality_id",
+    )
     out = []
     for report in reports:
         for kind, due in dl.open_deadlines(report):
             if start <= due <= end:
                 what = _("acknowledge receipt") if kind == "ack" else _("give feedback")
-                out.append({
-                    "label": f"{report.reference}: {what}",
-                    "due": due,
-                    "url": reverse("tips-report", args=[report.pk]),
-                    "kind": "tips",
-                })
+                out.append(
+                    {
+                        "label": f"{report.reference}: {what}",
+                        "due": due,
+                        "url": reverse("tips-report", args=[report.pk]),
+                        "kind": "tips",
+                    }
+                )
     out.sort(key=lambda d: (d["due"], d["label"]))
     return out
 
@@ -39,12 +50,17 @@ def deadlines(municipality, start: date, end: date) -> list[dict]:
 def channels_of(user, duty: str = ChannelMember.Duty.RECEIVER) -> list[str]:
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(ChannelMember.objects.filter(user=user, duty=duty, municipality_id=user.municipality_id)
-                .values_list("channel", flat=True))
+    return list(
+        ChannelMember.objects.filter(
+            user=user, duty=duty, municipality_id=user.municipality_id
+        ).values_list("channel", flat=True)
+    )
 
 
 def inbox(user, channel: str) -> QuerySet:
-    return Report.objects.filter(municipality_id=user.municipality_id, channel=channel).select_related("case")
+    return Report.objects.filter(
+        municipality_id=user.municipality_id, channel=channel
+    ).select_related("case")
 
 
 def complaints_for(municipality_id: int, orgnr: str) -> QuerySet:
@@ -60,8 +76,11 @@ def complaint_counts(municipality_id: int, orgnrs) -> dict[str, int]:
     from tillit.tips.services import normalise_orgnr
 
     wanted = {normalise_orgnr(o): o for o in orgnrs if o}
-    rows = (Complaint.objects.filter(municipality_id=municipality_id, orgnr__in=list(wanted))
-            .values("orgnr").annotate(n=Count("id")))
+    rows = (
+        Complaint.objects.filter(municipality_id=municipality_id, orgnr__in=list(wanted))
+        .values("orgnr")
+        .annotate(n=Count("id"))
+    )
     return {wanted[r["orgnr"]]: r["n"] for r in rows}
 
 

@@ -53,15 +53,22 @@ def board_statistics(municipality, year: int) -> list[dict]:
             share = f"{round(100 * n_cases / len(reports))} %"
         elif 0 < n_cases < SUPPRESS_BELOW:
             share = _("fewer than 5")
-        rows.append({
-            "channel": Channel(channel).label,
-            "month": f"{year}-{month:02d}",
-            "received": shown(len(reports)),
-            "ack_days": _median_days([_days(r.received_at, r.acknowledged_at) for r in reports if r.acknowledged_at]),
-            "feedback_days": _median_days([_days(r.received_at, r.feedback_at) for r in reports if r.feedback_at])
-            if channel == Channel.WHISTLEBLOWING else "–",
-            "cases": shown(n_cases),
-            "share": share,
-            "outcomes": [(label, shown(count)) for label, count in sorted(outcomes.items())],
-        })
+        rows.append(
+            {
+                "channel": Channel(channel).label,
+                "month": f"{year}-{month:02d}",
+                "received": shown(len(reports)),
+                "ack_days": _median_days(
+                    [_days(r.received_at, r.acknowledged_at) for r in reports if r.acknowledged_at]
+                ),
+                "feedback_days": _median_days(
+                    [_days(r.received_at, r.feedback_at) for r in reports if r.feedback_at]
+                )
+                if channel == Channel.WHISTLEBLOWING
+                else "–",
+                "cases": shown(n_cases),
+                "share": share,
+                "outcomes": [(label, shown(count)) for label, count in sorted(outcomes.items())],
+            }
+        )
     return rows

@@ -29,14 +29,42 @@ SCENARIOS_ELSEWHERE = frozenset({"care", "ledger"})
 # Controls whose synthetic municipality has no decoy yet: each is a gap to close (a near miss the
 # rule must not flag, injected by the generator next to the case). The list may only shrink: a
 # control that gains a decoy must leave it, and a new control cannot join it.
-WITHOUT_DECOY = frozenset({
-    "ACC-CHANGE", "ACC-DEVIATING", "ACC-GIRO-MIX", "ACC-SHARED", "BEN-ADDRESS", "BEN-COMPANY", "BEN-CROWDED",
-    "BEN-DOUBLE-HOUSEHOLD", "BEN-EMPLOYED", "BEN-SHARED-ACCOUNT", "CARE-LONG-DAY", "CARE-OVER-GRANTED",
-    "EMP-ATTEST", "EMP-SUPPLIER", "GRANT-CONFLICT", "GRANT-NETWORK", "GRANT-STATUS", "INV-BENFORD",
-    "INV-HOLIDAY", "INV-NO-CHECK", "INV-NO-CONTRACT", "INV-ROUND", "INV-SAME-NO-OTHER-SUPPLIER", "INV-SEQ",
-    "INV-SPLIT", "LEDGER-MANUAL-ODD", "PAY-REMINDER", "SUP-NEW-LARGE", "SUP-ORGNR", "SUP-STATUS",
-    "X-BEN-TWO-MUNICIPALITIES", "X-SUP-SAME-INVOICE",
-})
+WITHOUT_DECOY = frozenset(
+    {
+        "ACC-CHANGE",
+        "ACC-DEVIATING",
+        "ACC-GIRO-MIX",
+        "ACC-SHARED",
+        "BEN-ADDRESS",
+        "BEN-COMPANY",
+        "BEN-CROWDED",
+        "BEN-DOUBLE-HOUSEHOLD",
+        "BEN-EMPLOYED",
+        "BEN-SHARED-ACCOUNT",
+        "CARE-LONG-DAY",
+        "CARE-OVER-GRANTED",
+        "EMP-ATTEST",
+        "EMP-SUPPLIER",
+        "GRANT-CONFLICT",
+        "GRANT-NETWORK",
+        "GRANT-STATUS",
+        "INV-BENFORD",
+        "INV-HOLIDAY",
+        "INV-NO-CHECK",
+        "INV-NO-CONTRACT",
+        "INV-ROUND",
+        "INV-SAME-NO-OTHER-SUPPLIER",
+        "INV-SEQ",
+        "INV-SPLIT",
+        "LEDGER-MANUAL-ODD",
+        "PAY-REMINDER",
+        "SUP-NEW-LARGE",
+        "SUP-ORGNR",
+        "SUP-STATUS",
+        "X-BEN-TWO-MUNICIPALITIES",
+        "X-SUP-SAME-INVOICE",
+    }
+)
 # the size of WITHOUT_DECOY when it was written: it must never grow
 WITHOUT_DECOY_AT_MOST = 32
 
@@ -48,7 +76,13 @@ def module_name(control_id: str) -> str:
 
 
 def _texts(control) -> list[str]:
-    texts = [control.title, control.rationale, control.why, control.legal_ground, *control.explanations]
+    texts = [
+        control.title,
+        control.rationale,
+        control.why,
+        control.legal_ground,
+        *control.explanations,
+    ]
     texts += [p.description for p in control.params.values() if p.description]
     texts += [c.reason for c in control.not_applicable_checks]
     return texts
@@ -78,7 +112,8 @@ def test_the_control_is_complete(control, swedish, synthetic):
         missing.append(f"a golden test in tests/analytics/controls/{golden.name}")
     scenarios = SCENARIOS_DIR / f"{module_name(control.id)}.py"
     if module_name(control.id) not in SCENARIOS_ELSEWHERE and (
-            not scenarios.exists() or control.id not in scenarios.read_text(encoding="utf-8")):
+        not scenarios.exists() or control.id not in scenarios.read_text(encoding="utf-8")
+    ):
         missing.append(f"its injected case in analytics/generate/scenarios/{scenarios.name}")
     synth = synthetic(1)
     if not synth.cases(control.id):

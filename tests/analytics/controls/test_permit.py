@@ -15,11 +15,27 @@ _run = run_control
 
 @engines()
 def test_parking_permit_valid_after_death(tmp_path, engine):
-    hits = _run(tmp_path, engine, "PERMIT-DECEASED",
-                population=[{"personnummer": C1, "status": "avliden", "status_date": D(2025, 2, 11)},
-                            {"personnummer": C2, "status": "avliden", "status_date": D(2025, 7, 2)}],
-                parking_permits=[{"permit_id": "P1", "holder": C1, "valid_from": D(2024, 6, 1),
-                                  "valid_to": D(2027, 5, 31)},
-                                 {"permit_id": "P2", "holder": C2, "valid_from": D(2023, 5, 1),
-                                  "valid_to": D(2025, 7, 2)}])
+    hits = _run(
+        tmp_path,
+        engine,
+        "PERMIT-DECEASED",
+        population=[
+            {"personnummer": C1, "status": "avliden", "status_date": D(2025, 2, 11)},
+            {"personnummer": C2, "status": "avliden", "status_date": D(2025, 7, 2)},
+        ],
+        parking_permits=[
+            {
+                "permit_id": "P1",
+                "holder": C1,
+                "valid_from": D(2024, 6, 1),
+                "valid_to": D(2027, 5, 31),
+            },
+            {
+                "permit_id": "P2",
+                "holder": C2,
+                "valid_from": D(2023, 5, 1),
+                "valid_to": D(2025, 7, 2),
+            },
+        ],
+    )
     assert [h.evidence_keys for h in hits] == [["parking_permits:P1", f"population:{C1}"]]

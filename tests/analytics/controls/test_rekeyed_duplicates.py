@@ -19,5 +19,9 @@ def test_every_injected_duplicate_is_found_within_three_hits_per_thousand_invoic
     assert Counter(i.kind for i in result.injected) == {kind: 10 for kind in KINDS}
     assert [(i.kind, i.number, i.rekeyed) for i in result.missed] == []
     assert result.invoices == 189_520
-    assert set(result.hits) == {"INV-DUP-EXACT", "INV-DUP-FUZZY", "INV-SAME-NO-OTHER-SUPPLIER"}  # no payments
+    assert set(result.hits) == {
+        "INV-DUP-EXACT",
+        "INV-DUP-FUZZY",
+        "INV-SAME-NO-OTHER-SUPPLIER",
+    }  # no payments
     assert result.per_thousand <= 3.0, result.hits

@@ -41,8 +41,13 @@ def test_duckdb_and_spark_raise_the_same_fingerprints(synthetic_run, spark_sessi
 
     duck, spark = DuckDBEngine(), SparkEngine(session=spark_session)
     try:
-        by_engine = [{c.control_id: sorted((h.fingerprint, h.amount_at_risk) for h in c.hits)
-                      for c in synthetic_run(seed, eng).controls} for eng in (duck, spark)]
+        by_engine = [
+            {
+                c.control_id: sorted((h.fingerprint, h.amount_at_risk) for h in c.hits)
+                for c in synthetic_run(seed, eng).controls
+            }
+            for eng in (duck, spark)
+        ]
     finally:
         duck.close()
         spark.close()

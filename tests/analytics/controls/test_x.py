@@ -16,7 +16,9 @@ CONTROLS = ["X-BEN-TWO-MUNICIPALITIES", "X-SUP-SAME-INVOICE"]
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
-    return generate_national(tmp_path_factory.mktemp("national"), municipalities=12, scale=0.02, seed=7, key=KEY)
+    return generate_national(
+        tmp_path_factory.mktemp("national"), municipalities=12, scale=0.02, seed=7, key=KEY
+    )
 
 
 def test_codes_are_distinct_four_digit_codes():
@@ -37,7 +39,10 @@ def test_each_municipality_hands_in_its_own_files_with_no_identifier_in_them(nat
 
 
 def _run(national, engine):
-    sources = {name: DatasetSource(paths=[str(p) for p in paths], key=None) for name, paths in national.files.items()}
+    sources = {
+        name: DatasetSource(paths=[str(p) for p in paths], key=None)
+        for name, paths in national.files.items()
+    }
     return run_controls(sources, CONTROLS, engine=engine)
 
 
@@ -57,8 +62,10 @@ def test_duckdb_and_spark_raise_the_same_fingerprints(national, spark_session):
 
     spark = SparkEngine(session=spark_session)
     try:
-        by_engine = [sorted((h.fingerprint, h.amount_at_risk) for h in _run(national, eng).hits)
-                     for eng in ("duckdb", spark)]
+        by_engine = [
+            sorted((h.fingerprint, h.amount_at_risk) for h in _run(national, eng).hits)
+            for eng in ("duckdb", spark)
+        ]
     finally:
         spark.close()
     assert by_engine[0] == by_engine[1]

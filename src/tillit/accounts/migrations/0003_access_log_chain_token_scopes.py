@@ -17,47 +17,55 @@ _0002 = import_module("tillit.accounts.migrations.0002_access_log_append_only")
 
 class append_only:  # noqa: N801 - reads like the module it wraps
     create = staticmethod(_0002._run({"sqlite": _0002.SQLITE, "postgresql": _0002.POSTGRES}))
-    drop = staticmethod(_0002._run({"sqlite": _0002.SQLITE_REVERSE, "postgresql": _0002.POSTGRES_REVERSE}))
+    drop = staticmethod(
+        _0002._run({"sqlite": _0002.SQLITE_REVERSE, "postgresql": _0002.POSTGRES_REVERSE})
+    )
 
 
 def _existing_tokens(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
     expires = django.utils.timezone.now() + timedelta(days=90)
-    ApiToken.objects.all().update(scopes=["hits:read", "cases:read", "data:read"], expires_at=expires)
+    ApiToken.objects.all().update(
+        scopes=["hits:read", "cases:read", "data:read"], expires_at=expires
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
+        ("accounts", "0002_access_log_append_only"),
     ]
 
     operations = [
         migrations.RunPython(append_only.drop, append_only.create),
         migrations.AddField(
-            model_name='accesslogentry',
-            name='prev_hash',
+            model_name="accesslogentry",
+            name="prev_hash",
             field=models.CharField(blank=True, max_length=64, null=True),
         ),
         migrations.AddField(
-            model_name='accesslogentry',
-            name='row_hash',
+            model_name="accesslogentry",
+            name="row_hash",
             field=models.CharField(blank=True, max_length=64, null=True),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='expires'),
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="expires"),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='scopes',
-            field=models.JSONField(blank=True, default=list, verbose_name='scopes'),
+            model_name="apitoken",
+            name="scopes",
+            field=models.JSONField(blank=True, default=list, verbose_name="scopes"),
         ),
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='time'),
+            model_name="accesslogentry",
+            name="at",
+            field=models.DateTimeField(
+                db_index=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="time",
+            ),
         ),
         migrations.RunPython(_existing_tokens, migrations.RunPython.noop),
         migrations.RunPython(append_only.create, append_only.drop),

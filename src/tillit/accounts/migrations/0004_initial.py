@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_access_log_chain_token_scopes'),
+        ("accounts", "0003_access_log_chain_token_scopes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='action',
-            field=models.CharField(choices=[('view', 'viewed'), ('export', 'exported'), ('search', 'searched'), ('change', 'changed')], default='view', max_length=10, verbose_name='action'),
+            model_name="accesslogentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "viewed"),
+                    ("export", "exported"),
+                    ("search", "searched"),
+                    ("change", "changed"),
+                ],
+                default="view",
+                max_length=10,
+                verbose_name="action",
+            ),
         ),
     ]

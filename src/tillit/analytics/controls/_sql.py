@@ -1,4 +1,4 @@
-'''SQL fragments that more than one control module splices into its query: the one place they live.
+"""SQL fragments that more than one control module splices into its query: the one place they live.
 
 Each fragment is written out in every query that uses it, so that the SQL an auditor reads (and
 the SQL a hit stores) is whole. A fragment used by one module only stays in that module.
@@ -18,7 +18,7 @@ are left out of the list. Weekends are found by counting days from a known Monda
 engines compute alike (their day-of-week functions number the days differently).
 
 This module registers no control (the registry skips modules whose name starts with "_").
-'''
+"""
 
 from __future__ import annotations
 
@@ -27,9 +27,23 @@ from datetime import date
 import holidays
 
 NUMBER_NORM = "ltrim(regexp_replace(upper({col}), '[^0-9A-Z]', '', 'g'), '0')"
-NUMBER_FUZZY = "ltrim(translate(regexp_replace(upper({col}), '[^0-9A-Z]', '', 'g'), 'OILSBZ', '011582'), '0')"
-LEGAL_FORM_WORDS = ("ab", "aktiebolag", "hb", "kb", "ek", "för", "ekonomisk", "handelsbolag", "kommanditbolag",
-                    "förening", "föreningen", "ideell")
+NUMBER_FUZZY = (
+    "ltrim(translate(regexp_replace(upper({col}), '[^0-9A-Z]', '', 'g'), 'OILSBZ', '011582'), '0')"
+)
+LEGAL_FORM_WORDS = (
+    "ab",
+    "aktiebolag",
+    "hb",
+    "kb",
+    "ek",
+    "för",
+    "ekonomisk",
+    "handelsbolag",
+    "kommanditbolag",
+    "förening",
+    "föreningen",
+    "ideell",
+)
 NAME_NORM = (
     "array_to_string(list_sort(list_filter(string_split(regexp_replace(lower({col}), "
     "'[^0-9a-zàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ]', ' ', 'g'), ' '), "

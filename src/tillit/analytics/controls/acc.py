@@ -20,30 +20,44 @@ from tillit.analytics.registry import Control, Param, register
 ACCOUNT_RISK_AREAS = ("Fakturahantering", "Uppläggning av leverantörer")
 
 
-register(Control(
-    id="ACC-CHANGE",
-    version=1,
-    title=_("Bank account changed before a payment"),
-    rationale=_("A payment to a supplier within a few days after the supplier's bank account was changed, or a "
-                "payment to an account that was not registered for the supplier on the payment date."),
-    why=_("Invoice fraud by impersonation works by asking the municipality to pay a known supplier to a new "
-          "account: a letter or e-mail with \"new payment details\", followed quickly by a large invoice. A real "
-          "change is checked with the supplier by telephone before the first payment. Example: Västkust Städ AB's "
-          "bankgiro is changed on 1 April 2025 and 64 480,25 kr is paid to the new account on 22 April. A "
-          "supplier's first registered account is not a change."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=ACCOUNT_RISK_AREAS,
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account"),
-            "supplier_accounts": ("supplier_id", "bank_account", "valid_from")},
-    optional_inputs=("invoices", "suppliers"),
-    params={"window_days": Param(30, min=1, max=365,
-                                 description=_("Number of days after an account change in which payments are "
-                                               "flagged."))},
-    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="ACC-CHANGE",
+        version=1,
+        title=_("Bank account changed before a payment"),
+        rationale=_(
+            "A payment to a supplier within a few days after the supplier's bank account was changed, or a "
+            "payment to an account that was not registered for the supplier on the payment date."
+        ),
+        why=_(
+            "Invoice fraud by impersonation works by asking the municipality to pay a known supplier to a new "
+            'account: a letter or e-mail with "new payment details", followed quickly by a large invoice. A real '
+            "change is checked with the supplier by telephone before the first payment. Example: Västkust Städ AB's "
+            "bankgiro is changed on 1 April 2025 and 64 480,25 kr is paid to the new account on 22 April. A "
+            "supplier's first registered account is not a change."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=ACCOUNT_RISK_AREAS,
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "payments": ("payment_id", "payment_date", "amount", "bank_account"),
+            "supplier_accounts": ("supplier_id", "bank_account", "valid_from"),
+        },
+        optional_inputs=("invoices", "suppliers"),
+        params={
+            "window_days": Param(
+                30,
+                min=1,
+                max=365,
+                description=_(
+                    "Number of days after an account change in which payments are flagged."
+                ),
+            )
+        },
+        evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 accounts AS (
     SELECT supplier_id, bank_account, valid_from, valid_to,
@@ -85,37 +99,53 @@ LEFT JOIN changed AS c ON c.supplier_id = f.supplier_id
 WHERE f.reason IS NOT NULL
 GROUP BY f.supplier_id, s.name
 """,
-    explanation={
-        "unregistered": _("%(supplier_name)s was paid %(paid)s from %(first_payment)s (number of payments: "
-                          "%(payments)s), to the account %(unregistered_account)s, which was not registered for "
-                          "the supplier on the payment date."),
-        "changed": _("%(supplier_name)s's bank account was changed on %(changed_on)s and the supplier was paid "
-                     "%(paid)s from %(first_payment)s (number of payments: %(payments)s), shortly after the "
-                     "change."),
-    },
-))
+        explanation={
+            "unregistered": _(
+                "%(supplier_name)s was paid %(paid)s from %(first_payment)s (number of payments: "
+                "%(payments)s), to the account %(unregistered_account)s, which was not registered for "
+                "the supplier on the payment date."
+            ),
+            "changed": _(
+                "%(supplier_name)s's bank account was changed on %(changed_on)s and the supplier was paid "
+                "%(paid)s from %(first_payment)s (number of payments: %(payments)s), shortly after the "
+                "change."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="ACC-DEVIATING",
-    version=1,
-    title=_("Deviating account"),
-    rationale=_("A payment to another account than the one the supplier's last five payments went to."),
-    why=_("A supplier is normally paid to the same account year after year; the first payment to a different "
-          "one deserves a look at who changed it and why. Example: Syd Omsorg AB's last six payments went to "
-          "bankgiro 5050-1055, and on 16 September 2025 118 760,00 kr is paid to another bankgiro. Suppliers "
-          "with fewer than five earlier payments are not examined."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=ACCOUNT_RISK_AREAS,
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
-    optional_inputs=("invoices", "suppliers"),
-    params={"payments": Param(5, min=2, max=50,
-                              description=_("Number of earlier payments that must all have gone to one account."))},
-    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="ACC-DEVIATING",
+        version=1,
+        title=_("Deviating account"),
+        rationale=_(
+            "A payment to another account than the one the supplier's last five payments went to."
+        ),
+        why=_(
+            "A supplier is normally paid to the same account year after year; the first payment to a different "
+            "one deserves a look at who changed it and why. Example: Syd Omsorg AB's last six payments went to "
+            "bankgiro 5050-1055, and on 16 September 2025 118 760,00 kr is paid to another bankgiro. Suppliers "
+            "with fewer than five earlier payments are not examined."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=ACCOUNT_RISK_AREAS,
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
+        optional_inputs=("invoices", "suppliers"),
+        params={
+            "payments": Param(
+                5,
+                min=2,
+                max=50,
+                description=_("Number of earlier payments that must all have gone to one account."),
+            )
+        },
+        evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 history AS (
     -- each payment beside the accounts of the supplier's $payments payments before it
@@ -143,30 +173,40 @@ FROM history AS c
 LEFT JOIN suppliers AS s ON s.supplier_id = c.supplier_id
 WHERE c.earlier = $payments AND c.account_min = c.account_max AND c.bank_account <> c.account_min
 """,
-    explanation=_("%(supplier_name)s was paid %(amount)s on %(payment_date)s to %(bank_account)s; its last "
-                  "%(earlier)s payments all went to %(usual_account)s."),
-))
+        explanation=_(
+            "%(supplier_name)s was paid %(amount)s on %(payment_date)s to %(bank_account)s; its last "
+            "%(earlier)s payments all went to %(usual_account)s."
+        ),
+    )
+)
 
 
-register(Control(
-    id="ACC-GIRO-MIX",
-    version=1,
-    title=_("Bankgiro instead of plusgiro"),
-    rationale=_("A payment to a bankgiro whose digits are those of a plusgiro registered for the supplier, or to "
-                "a plusgiro with the digits of the supplier's bankgiro."),
-    why=_("Bankgiro and plusgiro numbers look alike, and a payment entered with the wrong type reaches whoever "
-          "holds that number in the other system. One municipality lost 3.7 million kronor this way. Example: "
-          "Åsa Buss AB is registered with plusgiro 4711-8, and 87 312,40 kr is paid to bankgiro 4711-8."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=ACCOUNT_RISK_AREAS,
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account"),
-            "supplier_accounts": ("supplier_id", "bank_account")},
-    optional_inputs=("invoices", "suppliers"),
-    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="ACC-GIRO-MIX",
+        version=1,
+        title=_("Bankgiro instead of plusgiro"),
+        rationale=_(
+            "A payment to a bankgiro whose digits are those of a plusgiro registered for the supplier, or to "
+            "a plusgiro with the digits of the supplier's bankgiro."
+        ),
+        why=_(
+            "Bankgiro and plusgiro numbers look alike, and a payment entered with the wrong type reaches whoever "
+            "holds that number in the other system. One municipality lost 3.7 million kronor this way. Example: "
+            "Åsa Buss AB is registered with plusgiro 4711-8, and 87 312,40 kr is paid to bankgiro 4711-8."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=ACCOUNT_RISK_AREAS,
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "payments": ("payment_id", "payment_date", "amount", "bank_account"),
+            "supplier_accounts": ("supplier_id", "bank_account"),
+        },
+        optional_inputs=("invoices", "suppliers"),
+        evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 registered AS (
     SELECT DISTINCT supplier_id, bank_account, substr(bank_account, 1, 3) AS kind, substr(bank_account, 4) AS digits
@@ -191,36 +231,50 @@ LEFT JOIN suppliers AS s ON s.supplier_id = p.supplier_id
 WHERE NOT EXISTS (SELECT 1 FROM supplier_accounts AS a
                   WHERE a.supplier_id = p.supplier_id AND a.bank_account = p.bank_account)
 """,
-    explanation={
-        "bankgiro_for_plusgiro": _("%(supplier_name)s was paid %(amount)s on %(payment_date)s to bankgiro "
-                                   "%(bank_account)s, which has the digits of its registered plusgiro "
-                                   "%(registered_account)s."),
-        "plusgiro_for_bankgiro": _("%(supplier_name)s was paid %(amount)s on %(payment_date)s to plusgiro "
-                                   "%(bank_account)s, which has the digits of its registered bankgiro "
-                                   "%(registered_account)s."),
-    },
-))
+        explanation={
+            "bankgiro_for_plusgiro": _(
+                "%(supplier_name)s was paid %(amount)s on %(payment_date)s to bankgiro "
+                "%(bank_account)s, which has the digits of its registered plusgiro "
+                "%(registered_account)s."
+            ),
+            "plusgiro_for_bankgiro": _(
+                "%(supplier_name)s was paid %(amount)s on %(payment_date)s to plusgiro "
+                "%(bank_account)s, which has the digits of its registered bankgiro "
+                "%(registered_account)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="ACC-SHARED",
-    version=1,
-    title=_("Shared bank account"),
-    rationale=_("One bank account registered for several suppliers, or for a supplier and an employee, at "
-                "overlapping times."),
-    why=_("Two companies rarely share an account, and a supplier paid to an employee's salary account is paying "
-          "the employee. Both are ways to route municipal money to one person through several names. Example: "
-          "Holmby Konsult HB is registered with the same bank account as an administrator's salary account, and "
-          "is paid 46 250,00 kr."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=ACCOUNT_RISK_AREAS,
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"supplier_accounts": ("supplier_id", "bank_account", "valid_from")},
-    optional_inputs=("employees", "payments", "suppliers"),
-    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="ACC-SHARED",
+        version=1,
+        title=_("Shared bank account"),
+        rationale=_(
+            "One bank account registered for several suppliers, or for a supplier and an employee, at "
+            "overlapping times."
+        ),
+        why=_(
+            "Two companies rarely share an account, and a supplier paid to an employee's salary account is paying "
+            "the employee. Both are ways to route municipal money to one person through several names. Example: "
+            "Holmby Konsult HB is registered with the same bank account as an administrator's salary account, and "
+            "is paid 46 250,00 kr."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=ACCOUNT_RISK_AREAS,
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"supplier_accounts": ("supplier_id", "bank_account", "valid_from")},
+        optional_inputs=("employees", "payments", "suppliers"),
+        evidence={
+            "payments": PAYMENT_EVIDENCE,
+            "suppliers": SUPPLIER_EVIDENCE,
+            "employees": EMPLOYEE_EVIDENCE,
+        },
+        sql="""
 WITH sa AS (
     SELECT supplier_id, bank_account, valid_from, coalesce(valid_to, DATE '9999-12-31') AS valid_to
     FROM supplier_accounts
@@ -268,12 +322,17 @@ SELECT 'supplier' AS subject_type,
 FROM shared AS s
 LEFT JOIN paid AS p ON p.bank_account = s.bank_account
 """,
-    explanation={
-        "suppliers": _("The bank account %(bank_account)s is registered for %(holders)s suppliers at the same time "
-                       "(from %(shared_from)s); %(paid)s has been paid to it since then (number of payments: "
-                       "%(payments)s)."),
-        "employee": _("The bank account %(bank_account)s is registered both for a supplier and as an employee's "
-                      "account (from %(shared_from)s); %(paid)s has been paid to it since then (number of "
-                      "payments: %(payments)s)."),
-    },
-))
+        explanation={
+            "suppliers": _(
+                "The bank account %(bank_account)s is registered for %(holders)s suppliers at the same time "
+                "(from %(shared_from)s); %(paid)s has been paid to it since then (number of payments: "
+                "%(payments)s)."
+            ),
+            "employee": _(
+                "The bank account %(bank_account)s is registered both for a supplier and as an employee's "
+                "account (from %(shared_from)s); %(paid)s has been paid to it since then (number of "
+                "payments: %(payments)s)."
+            ),
+        },
+    )
+)

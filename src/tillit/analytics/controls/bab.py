@@ -12,31 +12,62 @@ from tillit.analytics.controls._sql import ADDRESS_NORM, POSTAL_NORM
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-HOUSING_LAW = _("Housing Adaptation Grants Act (2018:222) sec. 1 and 5 (a grant for adaptations needed for the "
-                "applicant's own permanent home); Local Government Act (2017:725) ch. 6 sec. 6 (internal control).")
-ADAPTATION_EVIDENCE = ("applicant", "address", "postal_code", "apartment", "work_type", "contractor_orgnr", "amount",
-                       "decided_date", "paid_date")
+HOUSING_LAW = _(
+    "Housing Adaptation Grants Act (2018:222) sec. 1 and 5 (a grant for adaptations needed for the "
+    "applicant's own permanent home); Local Government Act (2017:725) ch. 6 sec. 6 (internal control)."
+)
+ADAPTATION_EVIDENCE = (
+    "applicant",
+    "address",
+    "postal_code",
+    "apartment",
+    "work_type",
+    "contractor_orgnr",
+    "amount",
+    "decided_date",
+    "paid_date",
+)
 
-register(Control(
-    id="BAB-REPEAT",
-    version=1,
-    title=_("The same adaptation twice"),
-    rationale=_("Two housing adaptation grants for the same work at the same address and apartment within 24 months, "
-                "whoever applied."),
-    why=_("An adaptation, such as removed thresholds or a rebuilt bathroom, stays in the home; the same work paid "
-          "again soon after at the same address means that the first was never done, was done badly, or that the "
-          "contractor invoiced it twice. Example: the thresholds of Storgatan 12, apartment 1102, are removed for "
-          "one resident in February 2024 and again for the next one 19 months later."),
-    legal_ground=HOUSING_LAW,
-    risk_areas=("Bostadsanpassning",),
-    severity="medel",
-    case_type="benefit",
-    subject_type="address",
-    inputs={"housing_adaptations": ("grant_id", "address", "postal_code", "work_type", "amount", "decided_date")},
-    params={"months": Param(24, min=1, max=120,
-                            description=_("Two grants for the same work within this many months are a hit."))},
-    evidence={"housing_adaptations": ADAPTATION_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BAB-REPEAT",
+        version=1,
+        title=_("The same adaptation twice"),
+        rationale=_(
+            "Two housing adaptation grants for the same work at the same address and apartment within 24 months, "
+            "whoever applied."
+        ),
+        why=_(
+            "An adaptation, such as removed thresholds or a rebuilt bathroom, stays in the home; the same work paid "
+            "again soon after at the same address means that the first was never done, was done badly, or that the "
+            "contractor invoiced it twice. Example: the thresholds of Storgatan 12, apartment 1102, are removed for "
+            "one resident in February 2024 and again for the next one 19 months later."
+        ),
+        legal_ground=HOUSING_LAW,
+        risk_areas=("Bostadsanpassning",),
+        severity="medel",
+        case_type="benefit",
+        subject_type="address",
+        inputs={
+            "housing_adaptations": (
+                "grant_id",
+                "address",
+                "postal_code",
+                "work_type",
+                "amount",
+                "decided_date",
+            )
+        },
+        params={
+            "months": Param(
+                24,
+                min=1,
+                max=120,
+                description=_("Two grants for the same work within this many months are a hit."),
+            )
+        },
+        evidence={"housing_adaptations": ADAPTATION_EVIDENCE},
+        sql=f"""
 WITH g AS (
     SELECT grant_id, applicant, address, postal_code, apartment, contractor_orgnr, amount, decided_date,
            lower(trim(work_type)) AS work_type,
@@ -86,43 +117,66 @@ FROM ranked AS r
 JOIN contractors AS c ON c.place_key = r.place_key
 GROUP BY r.place_key, c.same_contractor
 """,
-    explanation={
-        "repeat": _("%(address)s was granted the same adaptation, %(work_type)s, %(grants)s times within %(months)s "
-                    "months between %(first_date)s and %(last_date)s (together %(total)s); %(repeated)s was granted "
-                    "after the first."),
-        "repeat_apartment": _("%(address)s, apartment %(apartment)s, was granted the same adaptation, %(work_type)s, "
-                              "%(grants)s times within %(months)s months between %(first_date)s and %(last_date)s "
-                              "(together %(total)s); %(repeated)s was granted after the first."),
-        "same_contractor": _("%(address)s was granted the same adaptation, %(work_type)s, %(grants)s times within "
-                             "%(months)s months between %(first_date)s and %(last_date)s (together %(total)s), the "
-                             "same contractor paid more than once; %(repeated)s was granted after the first."),
-        "same_contractor_apartment": _("%(address)s, apartment %(apartment)s, was granted the same adaptation, "
-                                       "%(work_type)s, %(grants)s times within %(months)s months between "
-                                       "%(first_date)s and %(last_date)s (together %(total)s), the same contractor "
-                                       "paid more than once; %(repeated)s was granted after the first."),
-    },
-))
+        explanation={
+            "repeat": _(
+                "%(address)s was granted the same adaptation, %(work_type)s, %(grants)s times within %(months)s "
+                "months between %(first_date)s and %(last_date)s (together %(total)s); %(repeated)s was granted "
+                "after the first."
+            ),
+            "repeat_apartment": _(
+                "%(address)s, apartment %(apartment)s, was granted the same adaptation, %(work_type)s, "
+                "%(grants)s times within %(months)s months between %(first_date)s and %(last_date)s "
+                "(together %(total)s); %(repeated)s was granted after the first."
+            ),
+            "same_contractor": _(
+                "%(address)s was granted the same adaptation, %(work_type)s, %(grants)s times within "
+                "%(months)s months between %(first_date)s and %(last_date)s (together %(total)s), the "
+                "same contractor paid more than once; %(repeated)s was granted after the first."
+            ),
+            "same_contractor_apartment": _(
+                "%(address)s, apartment %(apartment)s, was granted the same adaptation, "
+                "%(work_type)s, %(grants)s times within %(months)s months between "
+                "%(first_date)s and %(last_date)s (together %(total)s), the same contractor "
+                "paid more than once; %(repeated)s was granted after the first."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="BAB-NOT-REGISTERED",
-    version=1,
-    title=_("Housing adaptation where the applicant does not live"),
-    rationale=_("The applicant was not registered at the adaptation's address on the decision date, or had died "
-                "or emigrated before the grant was paid."),
-    why=_("The grant is for the applicant's own permanent home; an adaptation of an address where the applicant "
-          "is not registered may be for someone else's home or a home the applicant has left, and a grant paid "
-          "after the applicant died or emigrated helps no one it was meant for. Example: a ramp is granted for "
-          "Parkvägen 4 while the applicant has been registered at Ekvägen 9 since 2023."),
-    legal_ground=HOUSING_LAW,
-    risk_areas=("Bostadsanpassning", "Folkbokföring"),
-    severity="medel",
-    case_type="benefit",
-    subject_type="person",
-    inputs={"housing_adaptations": ("grant_id", "applicant", "address", "postal_code", "amount", "decided_date"),
-            "population": ("personnummer", "status")},
-    evidence={"housing_adaptations": ADAPTATION_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BAB-NOT-REGISTERED",
+        version=1,
+        title=_("Housing adaptation where the applicant does not live"),
+        rationale=_(
+            "The applicant was not registered at the adaptation's address on the decision date, or had died "
+            "or emigrated before the grant was paid."
+        ),
+        why=_(
+            "The grant is for the applicant's own permanent home; an adaptation of an address where the applicant "
+            "is not registered may be for someone else's home or a home the applicant has left, and a grant paid "
+            "after the applicant died or emigrated helps no one it was meant for. Example: a ramp is granted for "
+            "Parkvägen 4 while the applicant has been registered at Ekvägen 9 since 2023."
+        ),
+        legal_ground=HOUSING_LAW,
+        risk_areas=("Bostadsanpassning", "Folkbokföring"),
+        severity="medel",
+        case_type="benefit",
+        subject_type="person",
+        inputs={
+            "housing_adaptations": (
+                "grant_id",
+                "applicant",
+                "address",
+                "postal_code",
+                "amount",
+                "decided_date",
+            ),
+            "population": ("personnummer", "status"),
+        },
+        evidence={"housing_adaptations": ADAPTATION_EVIDENCE},
+        sql=f"""
 WITH g AS (
     SELECT h.grant_id, h.applicant, h.address, h.postal_code, h.amount, h.decided_date, h.paid_date,
            p.address AS registered_address, p.status_date,
@@ -152,13 +206,20 @@ SELECT 'person' AS subject_type,
 FROM flagged
 WHERE reason IS NOT NULL
 """,
-    explanation={
-        "elsewhere": _("Grant %(grant_id)s of %(amount)s, decided on %(decided_date)s, adapts %(address)s, where the "
-                       "applicant %(applicant)s was not registered on that day (registered address: "
-                       "%(registered_address)s)."),
-        "avliden": _("Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the applicant "
-                     "%(applicant)s died on %(status_date)s."),
-        "utvandrad": _("Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the "
-                       "applicant %(applicant)s emigrated on %(status_date)s."),
-    },
-))
+        explanation={
+            "elsewhere": _(
+                "Grant %(grant_id)s of %(amount)s, decided on %(decided_date)s, adapts %(address)s, where the "
+                "applicant %(applicant)s was not registered on that day (registered address: "
+                "%(registered_address)s)."
+            ),
+            "avliden": _(
+                "Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the applicant "
+                "%(applicant)s died on %(status_date)s."
+            ),
+            "utvandrad": _(
+                "Grant %(grant_id)s of %(amount)s for %(address)s was paid on %(paid_date)s, after the "
+                "applicant %(applicant)s emigrated on %(status_date)s."
+            ),
+        },
+    )
+)

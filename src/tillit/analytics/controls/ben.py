@@ -21,35 +21,63 @@ from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
 BENEFIT_AREAS = ("Ekonomiskt bistånd (försörjningsstöd)", "Folkbokföring")
-BENEFIT_EVIDENCE = ("household_id", "period", "amount", "paid_date", "bank_account", "address", "postal_code",
-                    "apartment", "household_size")
-BENEFIT_LAW = _("Social Services Act (2001:453) ch. 4 sec. 1 and ch. 9 sec. 1–2 (recovery); Act (2007:612) on "
-                "benefit crime.")
-BIRTH_DATE = ("coalesce({p}.birth_date, make_date(CAST(substr({p}.personnummer, 1, 4) AS INTEGER), "
-              "CAST(substr({p}.personnummer, 5, 2) AS INTEGER), "
-              "CAST(substr({p}.personnummer, 7, 2) AS INTEGER) % 60))")
+BENEFIT_EVIDENCE = (
+    "household_id",
+    "period",
+    "amount",
+    "paid_date",
+    "bank_account",
+    "address",
+    "postal_code",
+    "apartment",
+    "household_size",
+)
+BENEFIT_LAW = _(
+    "Social Services Act (2001:453) ch. 4 sec. 1 and ch. 9 sec. 1–2 (recovery); Act (2007:612) on "
+    "benefit crime."
+)
+BIRTH_DATE = (
+    "coalesce({p}.birth_date, make_date(CAST(substr({p}.personnummer, 1, 4) AS INTEGER), "
+    "CAST(substr({p}.personnummer, 5, 2) AS INTEGER), "
+    "CAST(substr({p}.personnummer, 7, 2) AS INTEGER) % 60))"
+)
 MONTH_START = "CAST({col} || '-01' AS DATE)"
-POPULATION_EVIDENCE = ("name", "address", "postal_code", "apartment", "registered_from", "status", "status_date")
+POPULATION_EVIDENCE = (
+    "name",
+    "address",
+    "postal_code",
+    "apartment",
+    "registered_from",
+    "status",
+    "status_date",
+)
 EMPLOYEE_EVIDENCE = ("name", "unit", "role", "employed_from", "employed_to")
 
 
-register(Control(
-    id="BEN-SHARED-ACCOUNT",
-    version=1,
-    title=_("Several households, one account"),
-    rationale=_("One bank account receives economic assistance for two or more households for the same month."),
-    why=_("Each household's assistance goes to an account the household controls; when one account receives "
-          "the assistance of two households, one of them is not a household of its own, or someone collects "
-          "the money of others. Example: households H-00012 and H-00013 are both paid to the same account for "
-          "March, April and May 2025."),
-    legal_ground=BENEFIT_LAW,
-    risk_areas=BENEFIT_AREAS,
-    severity="hög",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "period", "amount", "bank_account")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="BEN-SHARED-ACCOUNT",
+        version=1,
+        title=_("Several households, one account"),
+        rationale=_(
+            "One bank account receives economic assistance for two or more households for the same month."
+        ),
+        why=_(
+            "Each household's assistance goes to an account the household controls; when one account receives "
+            "the assistance of two households, one of them is not a household of its own, or someone collects "
+            "the money of others. Example: households H-00012 and H-00013 are both paid to the same account for "
+            "March, April and May 2025."
+        ),
+        legal_ground=BENEFIT_LAW,
+        risk_areas=BENEFIT_AREAS,
+        severity="hög",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "period", "amount", "bank_account")
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE},
+        sql="""
 WITH paid AS (
     SELECT payment_id, household_id, period, amount, bank_account
     FROM benefit_payments
@@ -83,34 +111,52 @@ JOIN shared AS s ON s.bank_account = p.bank_account AND s.period = p.period
 JOIN at_risk AS r ON r.bank_account = p.bank_account
 GROUP BY p.bank_account
 """,
-    explanation=_("The account %(bank_account)s received economic assistance for %(households)s households in the "
-                  "same months (%(first_period)s to %(last_period)s)."),
-))
+        explanation=_(
+            "The account %(bank_account)s received economic assistance for %(households)s households in the "
+            "same months (%(first_period)s to %(last_period)s)."
+        ),
+    )
+)
 
 
-register(Control(
-    id="BEN-CROWDED",
-    version=1,
-    title=_("Many adults in one flat"),
-    rationale=_("For a paid month, more adults than the limit are registered at the paid household's address and "
-                "flat, or adults registered there are applicants or co-applicants of two or more households paid "
-                "for that month."),
-    why=_("Addresses are rented out for registration only: many adults registered in one flat, or several "
-          "households claiming assistance from the same flat as separate households, point to false registration "
-          "or to a false separation. Example: seven adults are registered in flat 1201 at Storgatan 4, where a "
-          "one-person household is paid assistance for April to June 2025."),
-    legal_ground=_("Population Registration Act (1991:481) sec. 6–7; Social Services Act (2001:453) ch. 4 sec. 1; "
-                   "Act (2007:612) on benefit crime."),
-    risk_areas=BENEFIT_AREAS,
-    severity="medel",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
-            "population": ("personnummer", "address", "postal_code")},
-    params={"max_adults": Param(6, min=2, max=50,
-                                description=_("Largest number of adults registered in one flat without a hit."))},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BEN-CROWDED",
+        version=1,
+        title=_("Many adults in one flat"),
+        rationale=_(
+            "For a paid month, more adults than the limit are registered at the paid household's address and "
+            "flat, or adults registered there are applicants or co-applicants of two or more households paid "
+            "for that month."
+        ),
+        why=_(
+            "Addresses are rented out for registration only: many adults registered in one flat, or several "
+            "households claiming assistance from the same flat as separate households, point to false registration "
+            "or to a false separation. Example: seven adults are registered in flat 1201 at Storgatan 4, where a "
+            "one-person household is paid assistance for April to June 2025."
+        ),
+        legal_ground=_(
+            "Population Registration Act (1991:481) sec. 6–7; Social Services Act (2001:453) ch. 4 sec. 1; "
+            "Act (2007:612) on benefit crime."
+        ),
+        risk_areas=BENEFIT_AREAS,
+        severity="medel",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
+            "population": ("personnummer", "address", "postal_code"),
+        },
+        params={
+            "max_adults": Param(
+                6,
+                min=2,
+                max=50,
+                description=_("Largest number of adults registered in one flat without a hit."),
+            )
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
+        sql=f"""
 WITH registered AS (
     SELECT personnummer,
            {ADDRESS_NORM.format(col="address")} || '|' || {POSTAL_NORM.format(col="postal_code")} || '|'
@@ -187,36 +233,50 @@ FROM flagged AS f
 JOIN people AS pe ON pe.place = f.place
 GROUP BY f.place
 """,
-    explanation={
-        "crowded": _("%(adults)s adults are registered at %(address)s, where economic assistance was paid for "
-                     "%(first_period)s to %(last_period)s."),
-        "households": _("Adults registered at %(address)s are applicants in %(households)s households paid for the "
-                        "same months (%(first_period)s to %(last_period)s)."),
-    },
-))
+        explanation={
+            "crowded": _(
+                "%(adults)s adults are registered at %(address)s, where economic assistance was paid for "
+                "%(first_period)s to %(last_period)s."
+            ),
+            "households": _(
+                "Adults registered at %(address)s are applicants in %(households)s households paid for the "
+                "same months (%(first_period)s to %(last_period)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="BEN-ADDRESS",
-    version=1,
-    title=_("Address differs from the population register"),
-    rationale=_("The address in the economic assistance differs from the applicant's registered address in the "
-                "same month."),
-    why=_("Assistance is the responsibility of the municipality where the person lives, and the rent the "
-          "assistance pays is for that home; an address in the case file that is not the registered one means "
-          "that the person lives elsewhere, possibly in another municipality, or that the rent paid is not "
-          "the applicant's. Example: assistance for February to May 2025 names Storgatan 4, flat 1302, while the "
-          "applicant is registered at Ringvägen 9."),
-    legal_ground=_("Population Registration Act (1991:481) sec. 6; Social Services Act (2001:453) ch. 2 sec. 1; "
-                   "Act (2007:612) on benefit crime."),
-    risk_areas=BENEFIT_AREAS,
-    severity="medel",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "address"),
-            "population": ("personnummer", "address")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BEN-ADDRESS",
+        version=1,
+        title=_("Address differs from the population register"),
+        rationale=_(
+            "The address in the economic assistance differs from the applicant's registered address in the "
+            "same month."
+        ),
+        why=_(
+            "Assistance is the responsibility of the municipality where the person lives, and the rent the "
+            "assistance pays is for that home; an address in the case file that is not the registered one means "
+            "that the person lives elsewhere, possibly in another municipality, or that the rent paid is not "
+            "the applicant's. Example: assistance for February to May 2025 names Storgatan 4, flat 1302, while the "
+            "applicant is registered at Ringvägen 9."
+        ),
+        legal_ground=_(
+            "Population Registration Act (1991:481) sec. 6; Social Services Act (2001:453) ch. 2 sec. 1; "
+            "Act (2007:612) on benefit crime."
+        ),
+        risk_areas=BENEFIT_AREAS,
+        severity="medel",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "address"),
+            "population": ("personnummer", "address"),
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
+        sql=f"""
 WITH differing AS (
     SELECT b.payment_id, b.household_id, b.applicant, b.period, b.amount, b.address AS benefit_address,
            p.address AS registered_address
@@ -240,30 +300,40 @@ SELECT 'household' AS subject_type,
 FROM differing
 GROUP BY household_id, applicant
 """,
-    explanation=_("Economic assistance for %(first_period)s to %(last_period)s names the address %(benefit_address)s; "
-                  "the applicant is registered at %(registered_address)s."),
-))
+        explanation=_(
+            "Economic assistance for %(first_period)s to %(last_period)s names the address %(benefit_address)s; "
+            "the applicant is registered at %(registered_address)s."
+        ),
+    )
+)
 
 
-register(Control(
-    id="BEN-DECEASED",
-    version=1,
-    title=_("Payment after death or emigration"),
-    rationale=_("Economic assistance paid for a month after the month in which the applicant or co-applicant was "
-                "registered as deceased or emigrated."),
-    why=_("Assistance is for the living household's needs month by month; a payment for a month after a death or "
-          "an emigration reaches someone who has no right to it, often a relative who kept the account. Example: "
-          "the applicant died on 17 April 2025 and assistance was paid for May and June; April itself is not a "
-          "hit, nor is a payment made after the death for a month before it."),
-    legal_ground=BENEFIT_LAW,
-    risk_areas=BENEFIT_AREAS,
-    severity="hög",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
-            "population": ("personnummer", "status", "status_date")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BEN-DECEASED",
+        version=1,
+        title=_("Payment after death or emigration"),
+        rationale=_(
+            "Economic assistance paid for a month after the month in which the applicant or co-applicant was "
+            "registered as deceased or emigrated."
+        ),
+        why=_(
+            "Assistance is for the living household's needs month by month; a payment for a month after a death or "
+            "an emigration reaches someone who has no right to it, often a relative who kept the account. Example: "
+            "the applicant died on 17 April 2025 and assistance was paid for May and June; April itself is not a "
+            "hit, nor is a payment made after the death for a month before it."
+        ),
+        legal_ground=BENEFIT_LAW,
+        risk_areas=BENEFIT_AREAS,
+        severity="hög",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
+            "population": ("personnummer", "status", "status_date"),
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE, "population": POPULATION_EVIDENCE},
+        sql=f"""
 WITH persons AS (
     SELECT payment_id, household_id, period, amount, applicant AS personnummer, 'applicant' AS role
     FROM benefit_payments WHERE amount > 0
@@ -293,35 +363,51 @@ SELECT 'household' AS subject_type,
 FROM after
 GROUP BY household_id, personnummer, status, status_date
 """,
-    explanation={
-        "avliden_applicant": _("The applicant died on %(status_date)s, and economic assistance was paid for "
-                               "%(first_period)s to %(last_period)s (number of payments: %(months)s)."),
-        "avliden_co_applicant": _("The co-applicant died on %(status_date)s, and economic assistance was paid for "
-                                  "%(first_period)s to %(last_period)s (number of payments: %(months)s)."),
-        "utvandrad_applicant": _("The applicant emigrated on %(status_date)s, and economic assistance was paid for "
-                                 "%(first_period)s to %(last_period)s (number of payments: %(months)s)."),
-        "utvandrad_co_applicant": _("The co-applicant emigrated on %(status_date)s, and economic assistance was paid "
-                                    "for %(first_period)s to %(last_period)s (number of payments: %(months)s)."),
-    },
-))
+        explanation={
+            "avliden_applicant": _(
+                "The applicant died on %(status_date)s, and economic assistance was paid for "
+                "%(first_period)s to %(last_period)s (number of payments: %(months)s)."
+            ),
+            "avliden_co_applicant": _(
+                "The co-applicant died on %(status_date)s, and economic assistance was paid for "
+                "%(first_period)s to %(last_period)s (number of payments: %(months)s)."
+            ),
+            "utvandrad_applicant": _(
+                "The applicant emigrated on %(status_date)s, and economic assistance was paid for "
+                "%(first_period)s to %(last_period)s (number of payments: %(months)s)."
+            ),
+            "utvandrad_co_applicant": _(
+                "The co-applicant emigrated on %(status_date)s, and economic assistance was paid "
+                "for %(first_period)s to %(last_period)s (number of payments: %(months)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="BEN-DOUBLE-HOUSEHOLD",
-    version=1,
-    title=_("One person in two households"),
-    rationale=_("One personnummer is applicant or co-applicant in two households paid for the same month."),
-    why=_("A person belongs to one household; being counted in two raises both households' norms and doubles the "
-          "assistance paid for that person. Example: a person is co-applicant of household H-00031 and of "
-          "household H-00032 for February to April 2025."),
-    legal_ground=BENEFIT_LAW,
-    risk_areas=BENEFIT_AREAS,
-    severity="hög",
-    case_type="benefit",
-    subject_type="person",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="BEN-DOUBLE-HOUSEHOLD",
+        version=1,
+        title=_("One person in two households"),
+        rationale=_(
+            "One personnummer is applicant or co-applicant in two households paid for the same month."
+        ),
+        why=_(
+            "A person belongs to one household; being counted in two raises both households' norms and doubles the "
+            "assistance paid for that person. Example: a person is co-applicant of household H-00031 and of "
+            "household H-00032 for February to April 2025."
+        ),
+        legal_ground=BENEFIT_LAW,
+        risk_areas=BENEFIT_AREAS,
+        severity="hög",
+        case_type="benefit",
+        subject_type="person",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount")
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE},
+        sql="""
 WITH persons AS (
     SELECT payment_id, household_id, period, amount, applicant AS personnummer
     FROM benefit_payments WHERE amount > 0
@@ -345,29 +431,39 @@ SELECT 'person' AS subject_type,
 FROM flagged
 GROUP BY personnummer
 """,
-    explanation=_("One person is applicant or co-applicant in the households %(households)s, paid for the same "
-                  "months (%(first_period)s to %(last_period)s)."),
-))
+        explanation=_(
+            "One person is applicant or co-applicant in the households %(households)s, paid for the same "
+            "months (%(first_period)s to %(last_period)s)."
+        ),
+    )
+)
 
 
-register(Control(
-    id="BEN-EMPLOYED",
-    version=1,
-    title=_("Assistance and salary at the same time"),
-    rationale=_("The applicant is employed by the municipality in a month for which economic assistance was paid."),
-    why=_("Income from work reduces or removes the right to assistance; the municipality knows its own employees' "
-          "salaries, so a paid month in which the applicant also drew a municipal salary should match an income "
-          "declared in the application. Example: an assistant nurse employed by the municipality since 2019 is "
-          "paid assistance for March to June 2025."),
-    legal_ground=BENEFIT_LAW,
-    risk_areas=("Ekonomiskt bistånd (försörjningsstöd)",),
-    severity="medel",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
-            "employees": ("employee_id", "personnummer")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="BEN-EMPLOYED",
+        version=1,
+        title=_("Assistance and salary at the same time"),
+        rationale=_(
+            "The applicant is employed by the municipality in a month for which economic assistance was paid."
+        ),
+        why=_(
+            "Income from work reduces or removes the right to assistance; the municipality knows its own employees' "
+            "salaries, so a paid month in which the applicant also drew a municipal salary should match an income "
+            "declared in the application. Example: an assistant nurse employed by the municipality since 2019 is "
+            "paid assistance for March to June 2025."
+        ),
+        legal_ground=BENEFIT_LAW,
+        risk_areas=("Ekonomiskt bistånd (försörjningsstöd)",),
+        severity="medel",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
+            "employees": ("employee_id", "personnummer"),
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
+        sql=f"""
 WITH employed AS (
     SELECT b.payment_id, b.household_id, b.period, b.amount, e.employee_id, e.role
     FROM benefit_payments AS b
@@ -386,32 +482,42 @@ SELECT 'household' AS subject_type,
 FROM employed
 GROUP BY household_id, employee_id
 """,
-    explanation=_("The applicant was employed by the municipality (%(role)s) in the months %(first_period)s to "
-                  "%(last_period)s, for which economic assistance was paid."),
-))
+        explanation=_(
+            "The applicant was employed by the municipality (%(role)s) in the months %(first_period)s to "
+            "%(last_period)s, for which economic assistance was paid."
+        ),
+    )
+)
 
 
-register(Control(
-    id="BEN-COMPANY",
-    version=1,
-    title=_("Assistance and a tie to a company"),
-    rationale=_("The applicant holds a role in a company that the municipality paid in the same year as the "
-                "assistance."),
-    why=_("A person who owns or runs a company that invoices the municipality has income or assets that the "
-          "application must declare; a company on the supplier list and its owner on economic assistance in the "
-          "same year is a combination to verify. Example: the owner of a company the social welfare board paid "
-          "in May and August 2025 receives assistance for April to July 2025."),
-    legal_ground=BENEFIT_LAW,
-    risk_areas=("Ekonomiskt bistånd (försörjningsstöd)", "Uppläggning av leverantörer"),
-    severity="medel",
-    case_type="benefit",
-    subject_type="household",
-    inputs={"benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
+register(
+    Control(
+        id="BEN-COMPANY",
+        version=1,
+        title=_("Assistance and a tie to a company"),
+        rationale=_(
+            "The applicant holds a role in a company that the municipality paid in the same year as the "
+            "assistance."
+        ),
+        why=_(
+            "A person who owns or runs a company that invoices the municipality has income or assets that the "
+            "application must declare; a company on the supplier list and its owner on economic assistance in the "
+            "same year is a combination to verify. Example: the owner of a company the social welfare board paid "
+            "in May and August 2025 receives assistance for April to July 2025."
+        ),
+        legal_ground=BENEFIT_LAW,
+        risk_areas=("Ekonomiskt bistånd (försörjningsstöd)", "Uppläggning av leverantörer"),
+        severity="medel",
+        case_type="benefit",
+        subject_type="household",
+        inputs={
+            "benefit_payments": ("payment_id", "household_id", "applicant", "period", "amount"),
             "company_roles": ("orgnr", "personnummer", "role"),
             "suppliers": ("supplier_id", "orgnr"),
-            "invoices": ("invoice_id", "supplier_id", "invoice_date", "amount")},
-    evidence={"benefit_payments": BENEFIT_EVIDENCE},
-    sql=f"""
+            "invoices": ("invoice_id", "supplier_id", "invoice_date", "amount"),
+        },
+        evidence={"benefit_payments": BENEFIT_EVIDENCE},
+        sql=f"""
 WITH ties AS (
     SELECT DISTINCT b.household_id, b.applicant, r.role, s.supplier_id, s.name AS company,
            substr(b.period, 1, 4) AS year
@@ -451,6 +557,9 @@ JOIN assistance AS a ON a.household_id = c.household_id AND a.year = c.year
 JOIN ties AS t ON t.household_id = c.household_id AND t.supplier_id = c.supplier_id AND t.year = c.year
 GROUP BY c.household_id, c.supplier_id, c.year, a.paid, a.payment_keys, c.invoice_keys, c.invoiced
 """,
-    explanation=_("The applicant is %(role)s of %(company)s, which invoiced the municipality %(invoiced)s in "
-                  "%(year)s, the year the household was paid %(paid)s in economic assistance."),
-))
+        explanation=_(
+            "The applicant is %(role)s of %(company)s, which invoiced the municipality %(invoiced)s in "
+            "%(year)s, the year the household was paid %(paid)s in economic assistance."
+        ),
+    )
+)

@@ -16,27 +16,38 @@ from tillit.analytics.controls._sql import ADDRESS_NORM, PAID, POSTAL_NORM
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, register
 
-register(Control(
-    id="EMP-SUPPLIER",
-    version=1,
-    title=_("Employee with a tie to a supplier"),
-    rationale=_("An employee or elected representative who holds a role in a supplier (owner, board member, "
-                "signatory, beneficial owner) while the supplier was paid, or who shares a home address or a bank "
-                "account with a supplier."),
-    why=_("Staff and politicians may own companies, but the municipality must know when it pays them, because "
-          "the person can influence orders, attestation and control. Undeclared ties are the core of unlawful "
-          "influence. Example: a politician on the social welfare board is the beneficial owner of Hammar "
-          "Omsorgspartner AB, which the board pays 125 043,92 kr."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest); Public Employment "
-                   "Act (1994:260) sec. 7 (secondary occupations)."),
-    risk_areas=("Bisysslor", "Inköp", "Upphandling"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="employee",
-    inputs={"employees": ("employee_id", "personnummer"), "suppliers": ("supplier_id", "name")},
-    optional_inputs=("company_roles", "payments", "invoices", "supplier_accounts"),
-    evidence={"employees": EMPLOYEE_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="EMP-SUPPLIER",
+        version=1,
+        title=_("Employee with a tie to a supplier"),
+        rationale=_(
+            "An employee or elected representative who holds a role in a supplier (owner, board member, "
+            "signatory, beneficial owner) while the supplier was paid, or who shares a home address or a bank "
+            "account with a supplier."
+        ),
+        why=_(
+            "Staff and politicians may own companies, but the municipality must know when it pays them, because "
+            "the person can influence orders, attestation and control. Undeclared ties are the core of unlawful "
+            "influence. Example: a politician on the social welfare board is the beneficial owner of Hammar "
+            "Omsorgspartner AB, which the board pays 125 043,92 kr."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest); Public Employment "
+            "Act (1994:260) sec. 7 (secondary occupations)."
+        ),
+        risk_areas=("Bisysslor", "Inköp", "Upphandling"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="employee",
+        inputs={"employees": ("employee_id", "personnummer"), "suppliers": ("supplier_id", "name")},
+        optional_inputs=("company_roles", "payments", "invoices", "supplier_accounts"),
+        evidence={
+            "employees": EMPLOYEE_EVIDENCE,
+            "suppliers": SUPPLIER_EVIDENCE,
+            "payments": PAYMENT_EVIDENCE,
+        },
+        sql=f"""
 WITH {PAID},
 ties AS (
     -- a role in the supplier, valid on the payment date, while employed
@@ -91,36 +102,50 @@ JOIN employees AS e ON e.employee_id = t.employee_id
 LEFT JOIN suppliers AS s ON s.supplier_id = t.supplier_id
 LEFT JOIN amounts AS a ON a.employee_id = t.employee_id AND a.supplier_id = t.supplier_id
 """,
-    explanation={
-        "role": _("%(employee)s (%(unit)s) is %(role)s of %(supplier_name)s, which was paid %(paid)s while both "
-                  "the role and the employment were valid."),
-        "account": _("%(supplier_name)s is registered with the bank account of %(employee)s (%(unit)s) and was "
-                     "paid %(paid)s."),
-        "address": _("%(supplier_name)s is registered at the home address of %(employee)s (%(unit)s) and was "
-                     "paid %(paid)s."),
-    },
-))
+        explanation={
+            "role": _(
+                "%(employee)s (%(unit)s) is %(role)s of %(supplier_name)s, which was paid %(paid)s while both "
+                "the role and the employment were valid."
+            ),
+            "account": _(
+                "%(supplier_name)s is registered with the bank account of %(employee)s (%(unit)s) and was "
+                "paid %(paid)s."
+            ),
+            "address": _(
+                "%(supplier_name)s is registered at the home address of %(employee)s (%(unit)s) and was "
+                "paid %(paid)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="EMP-ATTEST",
-    version=1,
-    title=_("Conflict of interest in attestation"),
-    rationale=_("An invoice attested or registered by an employee who holds a role in the supplier, or attested "
-                "by the same person who registered it."),
-    why=_("Attestation is the check that the municipality got what it pays for, so it must be made by someone "
-          "independent of the supplier and of the person who entered the invoice. Example: an engineer at the "
-          "technical board owns Näsby Bygg & Fastighet AB and attests three of its invoices himself."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 28–32 and ch. 6 sec. 6; the municipality's "
-                   "attestation rules."),
-    risk_areas=("Fakturahantering", "Bisysslor"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="employee",
-    inputs={"invoices": ("invoice_id", "supplier_id", "amount", "attested_by")},
-    optional_inputs=("employees", "company_roles", "suppliers"),
-    evidence={"invoices": INVOICE_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="EMP-ATTEST",
+        version=1,
+        title=_("Conflict of interest in attestation"),
+        rationale=_(
+            "An invoice attested or registered by an employee who holds a role in the supplier, or attested "
+            "by the same person who registered it."
+        ),
+        why=_(
+            "Attestation is the check that the municipality got what it pays for, so it must be made by someone "
+            "independent of the supplier and of the person who entered the invoice. Example: an engineer at the "
+            "technical board owns Näsby Bygg & Fastighet AB and attests three of its invoices himself."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 28–32 and ch. 6 sec. 6; the municipality's "
+            "attestation rules."
+        ),
+        risk_areas=("Fakturahantering", "Bisysslor"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="employee",
+        inputs={"invoices": ("invoice_id", "supplier_id", "amount", "attested_by")},
+        optional_inputs=("employees", "company_roles", "suppliers"),
+        evidence={"invoices": INVOICE_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
+        sql="""
 WITH roles AS (
     -- employees with a role in a supplier (matched on the supplier's valid organisation number)
     SELECT e.employee_id, s.supplier_id, r.role,
@@ -166,9 +191,14 @@ SELECT h.subject_type, h.subject_id, h.amount_at_risk, h.evidence_keys, h.explan
 FROM (SELECT * FROM role_hits UNION ALL SELECT * FROM self_hits) AS h
 LEFT JOIN employees AS e ON e.employee_id = h.subject_id
 """,
-    explanation={
-        "role": _("%(employee)s, %(role)s of %(supplier_name)s, attested or registered %(invoices)s of its "
-                  "invoices (the amount at risk is their total)."),
-        "self": _("%(employee)s both registered and attested the invoice from %(supplier_name)s."),
-    },
-))
+        explanation={
+            "role": _(
+                "%(employee)s, %(role)s of %(supplier_name)s, attested or registered %(invoices)s of its "
+                "invoices (the amount at risk is their total)."
+            ),
+            "self": _(
+                "%(employee)s both registered and attested the invoice from %(supplier_name)s."
+            ),
+        },
+    )
+)

@@ -16,30 +16,47 @@ from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
 GRANT_AREAS = ("Föreningsbidrag/IOP-avtal",)
-GRANT_EVIDENCE = ("board", "recipient_orgnr", "recipient_name", "amount", "period_from", "period_to", "purpose",
-                  "decided_date", "paid_date", "bank_account")
-GRANT_LAW = _("Local Government Act (2017:725) ch. 2 sec. 1–2 and ch. 6 sec. 6; the municipality's rules for "
-              "association grants.")
+GRANT_EVIDENCE = (
+    "board",
+    "recipient_orgnr",
+    "recipient_name",
+    "amount",
+    "period_from",
+    "period_to",
+    "purpose",
+    "decided_date",
+    "paid_date",
+    "bank_account",
+)
+GRANT_LAW = _(
+    "Local Government Act (2017:725) ch. 2 sec. 1–2 and ch. 6 sec. 6; the municipality's rules for "
+    "association grants."
+)
 
 
-register(Control(
-    id="GRANT-DOUBLE",
-    version=1,
-    title=_("Double financing"),
-    rationale=_("The same recipient granted money by two or more boards for overlapping periods."),
-    why=_("Boards decide on grants each in their own system, so an association can apply to the culture and "
-          "leisure board and to the social welfare board for the same activity and be paid twice. Example: "
-          "Föreningen Trygga Möten i Syd receives an operating grant for 2025 from the social welfare board, "
-          "240 000 kr, and from the culture and leisure board, 185 000 kr. Two associations with different "
-          "organisation numbers and accounts are different recipients however alike their names."),
-    legal_ground=GRANT_LAW,
-    risk_areas=GRANT_AREAS,
-    severity="hög",
-    case_type="grant",
-    subject_type="association",
-    inputs={"grants": ("grant_id", "board", "amount", "period_from", "period_to")},
-    evidence={"grants": GRANT_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="GRANT-DOUBLE",
+        version=1,
+        title=_("Double financing"),
+        rationale=_(
+            "The same recipient granted money by two or more boards for overlapping periods."
+        ),
+        why=_(
+            "Boards decide on grants each in their own system, so an association can apply to the culture and "
+            "leisure board and to the social welfare board for the same activity and be paid twice. Example: "
+            "Föreningen Trygga Möten i Syd receives an operating grant for 2025 from the social welfare board, "
+            "240 000 kr, and from the culture and leisure board, 185 000 kr. Two associations with different "
+            "organisation numbers and accounts are different recipients however alike their names."
+        ),
+        legal_ground=GRANT_LAW,
+        risk_areas=GRANT_AREAS,
+        severity="hög",
+        case_type="grant",
+        subject_type="association",
+        inputs={"grants": ("grant_id", "board", "amount", "period_from", "period_to")},
+        evidence={"grants": GRANT_EVIDENCE},
+        sql=f"""
 WITH g AS (
     SELECT grant_id, board, recipient_orgnr, recipient_orgnr_valid, recipient_name, amount, period_from,
            coalesce(period_to, period_from) AS period_to, bank_account,
@@ -76,39 +93,53 @@ FROM pairs AS p
 JOIN g AS a ON a.grant_id = p.a_id
 JOIN g AS b ON b.grant_id = p.b_id
 """,
-    explanation={
-        "orgnr": _("%(name_a)s was granted %(amount_a)s by %(board_a)s and %(amount_b)s by %(board_b)s for "
-                   "overlapping periods (%(overlap_from)s to %(overlap_to)s)."),
-        "account": _("%(name_a)s (%(board_a)s, %(amount_a)s) and %(name_b)s (%(board_b)s, %(amount_b)s) were granted "
-                     "money to the same account %(bank_account)s for overlapping periods (%(overlap_from)s to "
-                     "%(overlap_to)s)."),
-        "name": _("%(name_a)s (%(board_a)s, %(amount_a)s) and %(name_b)s (%(board_b)s, %(amount_b)s) have the same "
-                  "name, one of them without a valid organisation number, and were granted money for overlapping "
-                  "periods (%(overlap_from)s to %(overlap_to)s)."),
-    },
-))
+        explanation={
+            "orgnr": _(
+                "%(name_a)s was granted %(amount_a)s by %(board_a)s and %(amount_b)s by %(board_b)s for "
+                "overlapping periods (%(overlap_from)s to %(overlap_to)s)."
+            ),
+            "account": _(
+                "%(name_a)s (%(board_a)s, %(amount_a)s) and %(name_b)s (%(board_b)s, %(amount_b)s) were granted "
+                "money to the same account %(bank_account)s for overlapping periods (%(overlap_from)s to "
+                "%(overlap_to)s)."
+            ),
+            "name": _(
+                "%(name_a)s (%(board_a)s, %(amount_a)s) and %(name_b)s (%(board_b)s, %(amount_b)s) have the same "
+                "name, one of them without a valid organisation number, and were granted money for overlapping "
+                "periods (%(overlap_from)s to %(overlap_to)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="GRANT-CONFLICT",
-    version=1,
-    title=_("Conflict of interest in grants"),
-    rationale=_("A board member or signatory of the recipient is an employee or an elected member of the board "
-                "that granted the money."),
-    why=_("Whoever sits on both sides of a grant decision has a conflict of interest and must step aside; an "
-          "undeclared double role is the typical route for unlawful influence over grants. Example: a member of "
-          "the culture and leisure board sits on the board of an association that the culture and leisure board "
-          "grants 142 000 kr."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest)."),
-    risk_areas=("Föreningsbidrag/IOP-avtal", "Bisysslor"),
-    severity="hög",
-    case_type="grant",
-    subject_type="association",
-    inputs={"grants": ("grant_id", "board", "recipient_orgnr", "amount"),
+register(
+    Control(
+        id="GRANT-CONFLICT",
+        version=1,
+        title=_("Conflict of interest in grants"),
+        rationale=_(
+            "A board member or signatory of the recipient is an employee or an elected member of the board "
+            "that granted the money."
+        ),
+        why=_(
+            "Whoever sits on both sides of a grant decision has a conflict of interest and must step aside; an "
+            "undeclared double role is the typical route for unlawful influence over grants. Example: a member of "
+            "the culture and leisure board sits on the board of an association that the culture and leisure board "
+            "grants 142 000 kr."
+        ),
+        legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest)."),
+        risk_areas=("Föreningsbidrag/IOP-avtal", "Bisysslor"),
+        severity="hög",
+        case_type="grant",
+        subject_type="association",
+        inputs={
+            "grants": ("grant_id", "board", "recipient_orgnr", "amount"),
             "company_roles": ("orgnr", "personnummer", "role"),
-            "employees": ("employee_id", "personnummer", "unit")},
-    evidence={"grants": GRANT_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
-    sql="""
+            "employees": ("employee_id", "personnummer", "unit"),
+        },
+        evidence={"grants": GRANT_EVIDENCE, "employees": EMPLOYEE_EVIDENCE},
+        sql="""
 SELECT 'association' AS subject_type,
        g.recipient_orgnr AS subject_id,
        g.amount AS amount_at_risk,
@@ -131,36 +162,52 @@ WHERE g.recipient_orgnr_valid
 GROUP BY g.grant_id, g.recipient_orgnr, g.recipient_name, g.board, g.amount, g.decided_date, e.employee_id,
          e.name, e.politician
 """,
-    explanation={
-        "politician": _("%(person)s, an elected member of %(board)s, is %(role)s of %(recipient_name)s, to which "
-                        "%(board)s granted %(amount)s (decided %(decided_date)s)."),
-        "employee": _("%(person)s, employed at %(board)s, is %(role)s of %(recipient_name)s, to which %(board)s "
-                      "granted %(amount)s (decided %(decided_date)s)."),
-    },
-))
+        explanation={
+            "politician": _(
+                "%(person)s, an elected member of %(board)s, is %(role)s of %(recipient_name)s, to which "
+                "%(board)s granted %(amount)s (decided %(decided_date)s)."
+            ),
+            "employee": _(
+                "%(person)s, employed at %(board)s, is %(role)s of %(recipient_name)s, to which %(board)s "
+                "granted %(amount)s (decided %(decided_date)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="GRANT-NETWORK",
-    version=1,
-    title=_("Associations with the same representatives"),
-    rationale=_("One person sits on the board of, or signs for, three or more associations that received grants "
-                "in the same year; or associations share a bank account."),
-    why=_("Associations that exist mainly to receive grants are often run as a group by the same few people, "
-          "with money moving between them; one person behind many granted associations, or one account for "
-          "several, points to such a network. Example: one person sits on the boards of four associations that "
-          "each receive activity grants for the spring of 2025."),
-    legal_ground=GRANT_LAW,
-    risk_areas=GRANT_AREAS,
-    severity="medel",
-    case_type="grant",
-    subject_type="person",
-    inputs={"grants": ("grant_id", "recipient_orgnr", "amount", "period_from")},
-    optional_inputs=("company_roles",),
-    params={"min_associations": Param(3, min=2, max=50,
-                                      description=_("Fewest granted associations with one representative."))},
-    evidence={"grants": GRANT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="GRANT-NETWORK",
+        version=1,
+        title=_("Associations with the same representatives"),
+        rationale=_(
+            "One person sits on the board of, or signs for, three or more associations that received grants "
+            "in the same year; or associations share a bank account."
+        ),
+        why=_(
+            "Associations that exist mainly to receive grants are often run as a group by the same few people, "
+            "with money moving between them; one person behind many granted associations, or one account for "
+            "several, points to such a network. Example: one person sits on the boards of four associations that "
+            "each receive activity grants for the spring of 2025."
+        ),
+        legal_ground=GRANT_LAW,
+        risk_areas=GRANT_AREAS,
+        severity="medel",
+        case_type="grant",
+        subject_type="person",
+        inputs={"grants": ("grant_id", "recipient_orgnr", "amount", "period_from")},
+        optional_inputs=("company_roles",),
+        params={
+            "min_associations": Param(
+                3,
+                min=2,
+                max=50,
+                description=_("Fewest granted associations with one representative."),
+            )
+        },
+        evidence={"grants": GRANT_EVIDENCE},
+        sql="""
 WITH g AS (
     SELECT grant_id, recipient_orgnr, recipient_name, amount, bank_account,
            year(coalesce(period_from, decided_date)) AS year
@@ -193,32 +240,44 @@ by_account AS (
 SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, associations, year, shared, total
 FROM (SELECT * FROM by_person UNION ALL SELECT * FROM by_account) AS hits
 """,
-    explanation={
-        "person": _("%(shared)s sits on the board of, or signs for, %(associations)s associations that were granted "
-                    "%(total)s for %(year)s."),
-        "account": _("%(associations)s associations that were granted %(total)s for %(year)s share the bank account "
-                     "%(shared)s."),
-    },
-))
+        explanation={
+            "person": _(
+                "%(shared)s sits on the board of, or signs for, %(associations)s associations that were granted "
+                "%(total)s for %(year)s."
+            ),
+            "account": _(
+                "%(associations)s associations that were granted %(total)s for %(year)s share the bank account "
+                "%(shared)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="GRANT-STATUS",
-    version=1,
-    title=_("Grant to a deregistered recipient"),
-    rationale=_("A grant decided while the recipient was deregistered, in bankruptcy or in liquidation."),
-    why=_("An association or company that has been deregistered or is being wound up cannot carry out the "
-          "activity the grant is for, and the money goes to whoever still controls the account. Example: an "
-          "association deregistered on 4 November 2024 is granted 55 000 kr in February 2025."),
-    legal_ground=GRANT_LAW,
-    risk_areas=GRANT_AREAS,
-    severity="hög",
-    case_type="grant",
-    subject_type="association",
-    inputs={"grants": ("grant_id", "recipient_orgnr", "amount", "decided_date"),
-            "supplier_status": ("orgnr", "checked_date", "status")},
-    evidence={"grants": GRANT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="GRANT-STATUS",
+        version=1,
+        title=_("Grant to a deregistered recipient"),
+        rationale=_(
+            "A grant decided while the recipient was deregistered, in bankruptcy or in liquidation."
+        ),
+        why=_(
+            "An association or company that has been deregistered or is being wound up cannot carry out the "
+            "activity the grant is for, and the money goes to whoever still controls the account. Example: an "
+            "association deregistered on 4 November 2024 is granted 55 000 kr in February 2025."
+        ),
+        legal_ground=GRANT_LAW,
+        risk_areas=GRANT_AREAS,
+        severity="hög",
+        case_type="grant",
+        subject_type="association",
+        inputs={
+            "grants": ("grant_id", "recipient_orgnr", "amount", "decided_date"),
+            "supplier_status": ("orgnr", "checked_date", "status"),
+        },
+        evidence={"grants": GRANT_EVIDENCE},
+        sql="""
 WITH at_decision AS (
     -- the newest register status dated (status_date, else checked_date) on or before the decision
     SELECT g.grant_id, g.recipient_orgnr, g.recipient_name, g.amount, g.board, g.decided_date,
@@ -243,6 +302,9 @@ SELECT 'association' AS subject_type,
 FROM at_decision
 WHERE rn = 1 AND status IN ('avregistrerad', 'konkurs', 'likvidation')
 """,
-    explanation=_("%(board)s granted %(recipient_name)s %(amount)s on %(decided_date)s, when its register status "
-                  "was %(status)s (since %(status_on)s)."),
-))
+        explanation=_(
+            "%(board)s granted %(recipient_name)s %(amount)s on %(decided_date)s, when its register status "
+            "was %(status)s (since %(status_on)s)."
+        ),
+    )
+)

@@ -19,13 +19,13 @@ from decimal import Decimal
 
 from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, SUPPLIER_EVIDENCE
 from tillit.analytics.controls._sql import (
-            NAME_NORM,
-            NUMBER_FUZZY,
-            NUMBER_NORM,
-            SAME_AMOUNT,
-            SUPPLIER_KEY,
-            is_holiday_sql,
-            is_weekend_sql,
+    NAME_NORM,
+    NUMBER_FUZZY,
+    NUMBER_NORM,
+    SAME_AMOUNT,
+    SUPPLIER_KEY,
+    is_holiday_sql,
+    is_weekend_sql,
 )
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
@@ -34,42 +34,68 @@ from tillit.analytics.registry import Control, Param, register
 # same length, exactly two differing positions, and those two are neighbours holding each
 # other's character.
 _DIFFERING = "list_filter(range(1, length(a.number_fuzzy) + 1), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1))"
-_SWAPPED = ("list_filter(range(1, length(a.number_fuzzy)), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1) "
-            "AND substr(a.number_fuzzy, i, 1) = substr(b.number_fuzzy, i + 1, 1) "
-            "AND substr(a.number_fuzzy, i + 1, 1) = substr(b.number_fuzzy, i, 1))")
-LIMIT = Param(Decimal("700000"), min=Decimal("0"),
-              description=_("The direct-procurement limit, in kronor."))
-PROCUREMENT_LAW = _("Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct procurement limit) and "
-                    "ch. 19 sec. 8 (the value of purchases of the same kind is added up).")
-ROUTINE_LIMIT = Param(Decimal("100000"), min=Decimal("0"),
-                      description=_("The municipality's own routine limit, in kronor (0: not used)."))
+_SWAPPED = (
+    "list_filter(range(1, length(a.number_fuzzy)), lambda i: substr(a.number_fuzzy, i, 1) <> substr(b.number_fuzzy, i, 1) "
+    "AND substr(a.number_fuzzy, i, 1) = substr(b.number_fuzzy, i + 1, 1) "
+    "AND substr(a.number_fuzzy, i + 1, 1) = substr(b.number_fuzzy, i, 1))"
+)
+LIMIT = Param(
+    Decimal("700000"), min=Decimal("0"), description=_("The direct-procurement limit, in kronor.")
+)
+PROCUREMENT_LAW = _(
+    "Public Procurement Act (2016:1145) ch. 19 sec. 7 (direct procurement limit) and "
+    "ch. 19 sec. 8 (the value of purchases of the same kind is added up)."
+)
+ROUTINE_LIMIT = Param(
+    Decimal("100000"),
+    min=Decimal("0"),
+    description=_("The municipality's own routine limit, in kronor (0: not used)."),
+)
 # a duplicate worth a coordinator's time: groups whose amount at risk is below it are not raised (issue 17)
-MATERIALITY = Param(Decimal("500"), min=Decimal("0"),
-                    description=_("Smallest amount at risk of a group raised as a hit, in kronor."))
-CONTRACT_EVIDENCE = ("supplier_orgnr", "valid_from", "valid_to", "value", "procurement", "category", "board",
-                     "checked_date")
+MATERIALITY = Param(
+    Decimal("500"),
+    min=Decimal("0"),
+    description=_("Smallest amount at risk of a group raised as a hit, in kronor."),
+)
+CONTRACT_EVIDENCE = (
+    "supplier_orgnr",
+    "valid_from",
+    "valid_to",
+    "value",
+    "procurement",
+    "category",
+    "board",
+    "checked_date",
+)
 
 
-register(Control(
-    id="INV-DUP-EXACT",
-    version=2,
-    title=_("Duplicate invoices, exact"),
-    rationale=_("Two or more invoices from the same supplier with the same invoice number and the same amount."),
-    why=_("A supplier's invoice number identifies one claim, so the same number and amount twice means the "
-          "claim was entered twice: a resent paper copy, an invoice arriving both as e-invoice and PDF, or a "
-          "deliberate second claim. Example: Bygg & Montage AB (556677-8899) sends invoice 2024-0117 for "
-          "48 750 kr in March and again, as 20240117, in April; both are attested and 48 750 kr is paid twice. "
-          "A credit note from the supplier that cancels one of them removes the hit."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Inköp"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_amount": MATERIALITY},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-DUP-EXACT",
+        version=2,
+        title=_("Duplicate invoices, exact"),
+        rationale=_(
+            "Two or more invoices from the same supplier with the same invoice number and the same amount."
+        ),
+        why=_(
+            "A supplier's invoice number identifies one claim, so the same number and amount twice means the "
+            "claim was entered twice: a resent paper copy, an invoice arriving both as e-invoice and PDF, or a "
+            "deliberate second claim. Example: Bygg & Montage AB (556677-8899) sends invoice 2024-0117 for "
+            "48 750 kr in March and again, as 20240117, in April; both are attested and 48 750 kr is paid twice. "
+            "A credit note from the supplier that cancels one of them removes the hit."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering", "Inköp"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")
+        },
+        optional_inputs=("suppliers",),
+        params={"min_amount": MATERIALITY},
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 WITH {SUPPLIER_KEY},
 {SAME_AMOUNT},
 inv AS (
@@ -133,42 +159,60 @@ LEFT JOIN credited AS c ON c.supplier_key = d.supplier_key AND c.number_norm = d
 WHERE d.documents - coalesce(array_length(c.credit_note_ids), 0) >= 2
   AND d.amount * (d.documents - coalesce(array_length(c.credit_note_ids), 0) - 1) >= $min_amount
 """,
-    explanation={
-        "duplicate": _("%(count)s invoices from %(supplier_name)s have the same invoice number %(invoice_number)s "
-                       "and the same amount, %(amount)s each: %(invoice_ids)s."),
-        "partly_credited": _("%(count)s invoices from %(supplier_name)s have the same invoice number "
-                             "%(invoice_number)s and the same amount, %(amount)s each: %(invoice_ids)s. The credit "
-                             "notes %(credit_note_ids)s cancel only %(credit_notes)s of them."),
-    },
-))
+        explanation={
+            "duplicate": _(
+                "%(count)s invoices from %(supplier_name)s have the same invoice number %(invoice_number)s "
+                "and the same amount, %(amount)s each: %(invoice_ids)s."
+            ),
+            "partly_credited": _(
+                "%(count)s invoices from %(supplier_name)s have the same invoice number "
+                "%(invoice_number)s and the same amount, %(amount)s each: %(invoice_ids)s. The credit "
+                "notes %(credit_note_ids)s cancel only %(credit_notes)s of them."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="INV-DUP-FUZZY",
-    version=2,
-    title=_("Duplicate invoices, similar"),
-    rationale=_("Two invoices with the same amount from the same supplier, or from two supplier records that "
-                "share an organisation number, a bank account or a name, whose invoice numbers are the same once "
-                "look-alike characters are read alike, differ by two swapped characters or by a short added "
-                "prefix or suffix; or two invoices from the same supplier with the same amount and date."),
-    why=_("A duplicate claim rarely comes back character for character: the number is retyped from paper "
-          "(O for 0, B for 8), two digits are swapped, a suffix such as -1 or A is added, or the same invoice "
-          "is sent under a second supplier record. Exact comparison misses all of these. Example: Österlens "
-          "Elteknik AB's invoice B10457 for 17 950,40 kr in April is entered again as 810457 in May, and both "
-          "are paid. Recurring invoices such as rent with consecutive numbers on different dates, and a "
-          "duplicate cancelled by a credit note from the supplier, are not hits."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Inköp", "Uppläggning av leverantörer"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
-    optional_inputs=("suppliers", "supplier_accounts"),
-    params={"window_days": Param(90, min=1, max=730,
-                                 description=_("Largest number of days between the two invoice dates.")),
-            "min_amount": MATERIALITY},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-DUP-FUZZY",
+        version=2,
+        title=_("Duplicate invoices, similar"),
+        rationale=_(
+            "Two invoices with the same amount from the same supplier, or from two supplier records that "
+            "share an organisation number, a bank account or a name, whose invoice numbers are the same once "
+            "look-alike characters are read alike, differ by two swapped characters or by a short added "
+            "prefix or suffix; or two invoices from the same supplier with the same amount and date."
+        ),
+        why=_(
+            "A duplicate claim rarely comes back character for character: the number is retyped from paper "
+            "(O for 0, B for 8), two digits are swapped, a suffix such as -1 or A is added, or the same invoice "
+            "is sent under a second supplier record. Exact comparison misses all of these. Example: Österlens "
+            "Elteknik AB's invoice B10457 for 17 950,40 kr in April is entered again as 810457 in May, and both "
+            "are paid. Recurring invoices such as rent with consecutive numbers on different dates, and a "
+            "duplicate cancelled by a credit note from the supplier, are not hits."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering", "Inköp", "Uppläggning av leverantörer"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")
+        },
+        optional_inputs=("suppliers", "supplier_accounts"),
+        params={
+            "window_days": Param(
+                90,
+                min=1,
+                max=730,
+                description=_("Largest number of days between the two invoice dates."),
+            ),
+            "min_amount": MATERIALITY,
+        },
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 WITH {SUPPLIER_KEY},
 links AS (
     -- the facts beside the identity (valid orgnr or the record itself) that tie supplier records
@@ -317,45 +361,63 @@ FROM kept AS k
 JOIN members AS g ON g.subject_id = k.subject_id AND g.amount = k.amount
 WHERE k.rank = 1 AND k.amount * (array_length(g.invoice_ids) - 1) >= $min_amount
 """,
-    explanation={
-        "same_number": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
-                         "have the same amount, %(amount)s, and the same number once look-alike characters, "
-                         "punctuation and leading zeros are disregarded."),
-        "transposed": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
-                        "have the same amount, %(amount)s, and numbers that differ only by two swapped "
-                        "neighbouring characters."),
-        "extended": _("Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
-                      "have the same amount, %(amount)s, and one number is the other with a short prefix or "
-                      "suffix added."),
-        "same_day": _("Invoices %(number_a)s and %(number_b)s from %(supplier_name)s have the same amount, "
-                      "%(amount)s, and the same invoice date, %(date_a)s."),
-    },
-))
+        explanation={
+            "same_number": _(
+                "Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                "have the same amount, %(amount)s, and the same number once look-alike characters, "
+                "punctuation and leading zeros are disregarded."
+            ),
+            "transposed": _(
+                "Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                "have the same amount, %(amount)s, and numbers that differ only by two swapped "
+                "neighbouring characters."
+            ),
+            "extended": _(
+                "Invoices %(number_a)s (%(date_a)s) and %(number_b)s (%(date_b)s) from %(supplier_name)s "
+                "have the same amount, %(amount)s, and one number is the other with a short prefix or "
+                "suffix added."
+            ),
+            "same_day": _(
+                "Invoices %(number_a)s and %(number_b)s from %(supplier_name)s have the same amount, "
+                "%(amount)s, and the same invoice date, %(date_a)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="INV-SPLIT",
-    version=1,
-    title=_("Split purchases"),
-    rationale=_("Invoices from one supplier to one board without a contract, each below the direct-procurement "
-                "limit, that together exceed it within a rolling window; the municipality's lower routine limit "
-                "raises the same hit with medium severity."),
-    why=_("Splitting a purchase into several orders keeps each below the limit where it must be procured, and "
-          "the procurement act adds purchases of the same kind together for exactly this reason. Example: Hedby "
-          "Markarbeten AB sends the technical board four invoices between 5 and 28 May 2025, each about "
-          "200 000 kr and together 776 687 kr, without any contract."),
-    legal_ground=PROCUREMENT_LAW,
-    risk_areas=("Inköp", "Upphandling"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount", "board")},
-    optional_inputs=("suppliers",),
-    params={"window_days": Param(30, min=1, max=365,
-                                 description=_("Length of the rolling window, in days.")),
-            "limit": LIMIT, "routine_limit": ROUTINE_LIMIT},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="INV-SPLIT",
+        version=1,
+        title=_("Split purchases"),
+        rationale=_(
+            "Invoices from one supplier to one board without a contract, each below the direct-procurement "
+            "limit, that together exceed it within a rolling window; the municipality's lower routine limit "
+            "raises the same hit with medium severity."
+        ),
+        why=_(
+            "Splitting a purchase into several orders keeps each below the limit where it must be procured, and "
+            "the procurement act adds purchases of the same kind together for exactly this reason. Example: Hedby "
+            "Markarbeten AB sends the technical board four invoices between 5 and 28 May 2025, each about "
+            "200 000 kr and together 776 687 kr, without any contract."
+        ),
+        legal_ground=PROCUREMENT_LAW,
+        risk_areas=("Inköp", "Upphandling"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount", "board")},
+        optional_inputs=("suppliers",),
+        params={
+            "window_days": Param(
+                30, min=1, max=365, description=_("Length of the rolling window, in days.")
+            ),
+            "limit": LIMIT,
+            "routine_limit": ROUTINE_LIMIT,
+        },
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql="""
 WITH inv AS (
     SELECT invoice_id, supplier_id, board, invoice_date, amount
     FROM invoices
@@ -416,37 +478,47 @@ FROM flagged AS f
 LEFT JOIN suppliers AS s ON s.supplier_id = f.supplier_id
 GROUP BY f.supplier_id, s.name, f.board, f.tier, f.largest_window
 """,
-    explanation={
-        "limit": _("%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
-                   "%(first_date)s and %(last_date)s, each below %(threshold)s but %(largest_window)s within one "
-                   "window."),
-        "routine_limit": _("%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
-                           "%(first_date)s and %(last_date)s, each below the routine limit %(threshold)s but "
-                           "%(largest_window)s within one window."),
-    },
-))
+        explanation={
+            "limit": _(
+                "%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
+                "%(first_date)s and %(last_date)s, each below %(threshold)s but %(largest_window)s within one "
+                "window."
+            ),
+            "routine_limit": _(
+                "%(supplier_name)s invoiced %(board)s %(invoices)s times without a contract between "
+                "%(first_date)s and %(last_date)s, each below the routine limit %(threshold)s but "
+                "%(largest_window)s within one window."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="INV-NO-CONTRACT",
-    version=1,
-    title=_("Purchases without a contract"),
-    rationale=_("A supplier whose invoices without a contract add up, within one calendar year, to more than the "
-                "direct-procurement limit."),
-    why=_("Above the limit a purchase must be procured; a supplier paid more than that in a year without any "
-          "contract has been bought from unlawfully, whatever the reason, and the lack of a contract means that "
-          "prices and deliveries were never agreed in writing. Example: Ekeby Konsult AB invoices the building "
-          "board about 68 000 kr a month in 2025, 748 000 kr in the year, without a contract."),
-    legal_ground=PROCUREMENT_LAW,
-    risk_areas=("Inköp", "Upphandling"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount")},
-    optional_inputs=("suppliers", "contracts"),
-    params={"limit": LIMIT},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-NO-CONTRACT",
+        version=1,
+        title=_("Purchases without a contract"),
+        rationale=_(
+            "A supplier whose invoices without a contract add up, within one calendar year, to more than the "
+            "direct-procurement limit."
+        ),
+        why=_(
+            "Above the limit a purchase must be procured; a supplier paid more than that in a year without any "
+            "contract has been bought from unlawfully, whatever the reason, and the lack of a contract means that "
+            "prices and deliveries were never agreed in writing. Example: Ekeby Konsult AB invoices the building "
+            "board about 68 000 kr a month in 2025, 748 000 kr in the year, without a contract."
+        ),
+        legal_ground=PROCUREMENT_LAW,
+        risk_areas=("Inköp", "Upphandling"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date", "amount")},
+        optional_inputs=("suppliers", "contracts"),
+        params={"limit": LIMIT},
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 WITH {SUPPLIER_KEY},
 inv AS (
     -- without contract: no contract_id, and no contract with the supplier's organisation number
@@ -475,35 +547,56 @@ LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
 GROUP BY i.supplier_key, i.year
 HAVING sum(i.amount) > $limit
 """,
-    explanation=_("%(supplier_name)s was paid %(total)s in %(year)s for invoices without a contract (number of "
-                  "invoices: %(invoices)s), more than the direct-procurement limit %(threshold)s."),
-))
+        explanation=_(
+            "%(supplier_name)s was paid %(total)s in %(year)s for invoices without a contract (number of "
+            "invoices: %(invoices)s), more than the direct-procurement limit %(threshold)s."
+        ),
+    )
+)
 
 
-register(Control(
-    id="INV-NO-CHECK",
-    version=1,
-    title=_("Contract with an unchecked counterparty"),
-    rationale=_("A contract, or a direct purchase without contract, above the routine limit, where the supplier "
-                "was not checked (F-tax, VAT, debts, register status) on or before the contract's start or the "
-                "invoice date."),
-    why=_("The check of a counterparty is worth something only before the municipality binds itself; a check "
-          "made months after the contract was signed, or never, lets a company with tax debts or without F-tax "
-          "win business. Example: Glimåkra Bygg AB's contract of 1 450 000 kr starts on 1 February 2025, and the "
-          "first check of the company is dated 10 April."),
-    legal_ground=_("Public Procurement Act (2016:1145) ch. 13 (exclusion of suppliers); the municipality's "
-                   "routine for checking suppliers."),
-    risk_areas=("Upphandling", "Inköp", "Uppläggning av leverantörer"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"suppliers": ("supplier_id", "orgnr")},
-    optional_inputs=("contracts", "invoices", "supplier_status"),
-    params={"routine_limit": Param(Decimal("100000"), min=Decimal("0"),
-                                   description=_("Contracts and direct purchases above this amount, in kronor, "
-                                                 "must be preceded by a check."))},
-    evidence={"contracts": CONTRACT_EVIDENCE, "invoices": INVOICE_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="INV-NO-CHECK",
+        version=1,
+        title=_("Contract with an unchecked counterparty"),
+        rationale=_(
+            "A contract, or a direct purchase without contract, above the routine limit, where the supplier "
+            "was not checked (F-tax, VAT, debts, register status) on or before the contract's start or the "
+            "invoice date."
+        ),
+        why=_(
+            "The check of a counterparty is worth something only before the municipality binds itself; a check "
+            "made months after the contract was signed, or never, lets a company with tax debts or without F-tax "
+            "win business. Example: Glimåkra Bygg AB's contract of 1 450 000 kr starts on 1 February 2025, and the "
+            "first check of the company is dated 10 April."
+        ),
+        legal_ground=_(
+            "Public Procurement Act (2016:1145) ch. 13 (exclusion of suppliers); the municipality's "
+            "routine for checking suppliers."
+        ),
+        risk_areas=("Upphandling", "Inköp", "Uppläggning av leverantörer"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"suppliers": ("supplier_id", "orgnr")},
+        optional_inputs=("contracts", "invoices", "supplier_status"),
+        params={
+            "routine_limit": Param(
+                Decimal("100000"),
+                min=Decimal("0"),
+                description=_(
+                    "Contracts and direct purchases above this amount, in kronor, "
+                    "must be preceded by a check."
+                ),
+            )
+        },
+        evidence={
+            "contracts": CONTRACT_EVIDENCE,
+            "invoices": INVOICE_EVIDENCE,
+            "suppliers": SUPPLIER_EVIDENCE,
+        },
+        sql="""
 WITH sup AS (
     SELECT orgnr, min(supplier_id) AS supplier_id, min(name) AS name
     FROM suppliers WHERE orgnr_valid GROUP BY orgnr
@@ -544,43 +637,69 @@ SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key,
        start_date, amount, first_checked
 FROM (SELECT * FROM by_contract UNION ALL SELECT * FROM by_invoice) AS hits
 """,
-    explanation={
-        "contract_late": _("Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
-                           "%(start_date)s; the supplier was first checked on %(first_checked)s."),
-        "contract_never": _("Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
-                            "%(start_date)s; the supplier has never been checked."),
-        "direct_late": _("%(supplier_name)s was bought from without a contract for %(amount)s from %(start_date)s; "
-                         "the supplier was first checked on %(first_checked)s."),
-        "direct_never": _("%(supplier_name)s was bought from without a contract for %(amount)s from "
-                          "%(start_date)s; the supplier has never been checked."),
-    },
-))
+        explanation={
+            "contract_late": _(
+                "Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
+                "%(start_date)s; the supplier was first checked on %(first_checked)s."
+            ),
+            "contract_never": _(
+                "Contract %(reference)s with %(supplier_name)s, worth %(amount)s, started on "
+                "%(start_date)s; the supplier has never been checked."
+            ),
+            "direct_late": _(
+                "%(supplier_name)s was bought from without a contract for %(amount)s from %(start_date)s; "
+                "the supplier was first checked on %(first_checked)s."
+            ),
+            "direct_never": _(
+                "%(supplier_name)s was bought from without a contract for %(amount)s from "
+                "%(start_date)s; the supplier has never been checked."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="INV-SEQ",
-    version=1,
-    title=_("Consecutive invoice numbers"),
-    rationale=_("A supplier whose invoices to the municipality, in date order, carry consecutive numbers over a "
-                "long run: the municipality looks like its only customer."),
-    why=_("A company with many customers numbers its invoices in one series for all of them, so the "
-          "municipality sees gaps. When every invoice is the previous one plus one, the company sells to no one "
-          "else, which fits a company set up to invoice the municipality, or one owned by someone inside it. "
-          "Example: Bergsjö Fastighetsservice AB's ten invoices in 2025 are numbered 1001 to 1010. A supplier "
-          "with a monthly rent series beside its other invoices is not a hit."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; a pattern for the analyst, not proof of "
-                   "anything on its own."),
-    risk_areas=("Fakturahantering", "Inköp"),
-    severity="låg",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_invoices": Param(6, min=3, max=1000, description=_("Fewest invoices examined per supplier.")),
-            "min_share": Param(Decimal("0.8"), min=Decimal("0"), max=Decimal("1"),
-                               description=_("Smallest share of invoices that follow the previous one by one."))},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-SEQ",
+        version=1,
+        title=_("Consecutive invoice numbers"),
+        rationale=_(
+            "A supplier whose invoices to the municipality, in date order, carry consecutive numbers over a "
+            "long run: the municipality looks like its only customer."
+        ),
+        why=_(
+            "A company with many customers numbers its invoices in one series for all of them, so the "
+            "municipality sees gaps. When every invoice is the previous one plus one, the company sells to no one "
+            "else, which fits a company set up to invoice the municipality, or one owned by someone inside it. "
+            "Example: Bergsjö Fastighetsservice AB's ten invoices in 2025 are numbered 1001 to 1010. A supplier "
+            "with a monthly rent series beside its other invoices is not a hit."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 6; a pattern for the analyst, not proof of "
+            "anything on its own."
+        ),
+        risk_areas=("Fakturahantering", "Inköp"),
+        severity="låg",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")
+        },
+        optional_inputs=("suppliers",),
+        params={
+            "min_invoices": Param(
+                6, min=3, max=1000, description=_("Fewest invoices examined per supplier.")
+            ),
+            "min_share": Param(
+                Decimal("0.8"),
+                min=Decimal("0"),
+                max=Decimal("1"),
+                description=_("Smallest share of invoices that follow the previous one by one."),
+            ),
+        },
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 WITH inv AS (
     SELECT invoice_id, supplier_id, invoice_date,
            try_cast(nullif({NUMBER_NORM.format(col="invoice_number")}, '') AS BIGINT) AS number_value
@@ -624,34 +743,53 @@ FROM flagged AS p
 JOIN evidence AS e ON e.supplier_id = p.supplier_id
 LEFT JOIN suppliers AS s ON s.supplier_id = p.supplier_id
 """,
-    explanation=_("%(in_sequence)s of %(supplier_name)s's %(invoices)s invoices follow each other by number "
-                  "(%(first_number)s to %(last_number)s): the municipality may be its only customer."),
-))
+        explanation=_(
+            "%(in_sequence)s of %(supplier_name)s's %(invoices)s invoices follow each other by number "
+            "(%(first_number)s to %(last_number)s): the municipality may be its only customer."
+        ),
+    )
+)
 
 
-register(Control(
-    id="INV-ROUND",
-    version=1,
-    title=_("Round amounts and amounts just below a limit"),
-    rationale=_("A supplier with a large share of invoices in whole thousands of kronor, and invoices just below "
-                "the direct-procurement limit or the routine limit (90–100 % of it)."),
-    why=_("Real prices, hours and VAT give amounts with odd kronor and öre; invented invoices are often round. An "
-          "amount just below a limit is chosen to avoid the procurement or the extra check that the limit "
-          "triggers. Example: Högby Entreprenad AB invoices 689 450,20 kr, 98 % of the 700 000 kr limit."),
-    legal_ground=PROCUREMENT_LAW,
-    risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
-    severity="låg",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_invoices": Param(10, min=1, max=10000,
-                                  description=_("Fewest invoices per supplier for the share of round amounts.")),
-            "min_round_share": Param(Decimal("0.3"), min=Decimal("0"), max=Decimal("1"),
-                                     description=_("Smallest share of whole thousands that raises a hit.")),
-            "limit": LIMIT, "routine_limit": ROUTINE_LIMIT},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="INV-ROUND",
+        version=1,
+        title=_("Round amounts and amounts just below a limit"),
+        rationale=_(
+            "A supplier with a large share of invoices in whole thousands of kronor, and invoices just below "
+            "the direct-procurement limit or the routine limit (90–100 % of it)."
+        ),
+        why=_(
+            "Real prices, hours and VAT give amounts with odd kronor and öre; invented invoices are often round. An "
+            "amount just below a limit is chosen to avoid the procurement or the extra check that the limit "
+            "triggers. Example: Högby Entreprenad AB invoices 689 450,20 kr, 98 % of the 700 000 kr limit."
+        ),
+        legal_ground=PROCUREMENT_LAW,
+        risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
+        severity="låg",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
+        optional_inputs=("suppliers",),
+        params={
+            "min_invoices": Param(
+                10,
+                min=1,
+                max=10000,
+                description=_("Fewest invoices per supplier for the share of round amounts."),
+            ),
+            "min_round_share": Param(
+                Decimal("0.3"),
+                min=Decimal("0"),
+                max=Decimal("1"),
+                description=_("Smallest share of whole thousands that raises a hit."),
+            ),
+            "limit": LIMIT,
+            "routine_limit": ROUTINE_LIMIT,
+        },
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql="""
 WITH inv AS (
     SELECT invoice_id, supplier_id, invoice_number, invoice_date, amount
     FROM invoices
@@ -684,13 +822,18 @@ SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key,
        round_invoices, invoice_number, amount, threshold
 FROM (SELECT * FROM round_share UNION ALL SELECT * FROM below_limit) AS hits
 """,
-    explanation={
-        "round_share": _("%(round_invoices)s of %(supplier_name)s's %(invoices)s invoices are in whole thousands of "
-                         "kronor."),
-        "below_limit": _("Invoice %(invoice_number)s from %(supplier_name)s is for %(amount)s, just below the limit "
-                         "of %(threshold)s."),
-    },
-))
+        explanation={
+            "round_share": _(
+                "%(round_invoices)s of %(supplier_name)s's %(invoices)s invoices are in whole thousands of "
+                "kronor."
+            ),
+            "below_limit": _(
+                "Invoice %(invoice_number)s from %(supplier_name)s is for %(amount)s, just below the limit "
+                "of %(threshold)s."
+            ),
+        },
+    )
+)
 
 
 # Nigrini (2012), table 7.1: mean absolute deviation limits for the first-two-digits and first-digit tests.
@@ -698,39 +841,69 @@ FROM (SELECT * FROM round_share UNION ALL SELECT * FROM below_limit) AS hits
 # distribution still show a MAD of about 0.004 from sampling alone, far above 0.0022. A group is
 # therefore nonconforming only when its MAD also exceeds noise_factor times the MAD expected from
 # sampling at its size (for 185 083 amounts that is 0.00018, so Nigrini's verdicts stand).
-register(Control(
-    id="INV-BENFORD",
-    version=1,
-    title=_("Deviation from Benford's law"),
-    rationale=_("The first two digits of a supplier's or a board's invoice amounts compared with Benford's law: "
-                "the mean absolute deviation above Nigrini's limit for nonconformity. A diagnostic for the analyst, "
-                "never a case on its own. Small groups deviate by chance, so the deviation must also clearly exceed what "
-                "chance gives a group of that size."),
-    why=_("In amounts that arise naturally, low first digits are more common than high ones in a known "
-          "proportion (Benford's law). Invented amounts, amounts kept under a limit or split purchases crowd a "
-          "few digit pairs and break the pattern. Example: Sydkust Konsultgrupp AB's 320 invoices all lie "
-          "between 40 000 and 49 999 kr, so the digit pairs 40–49 hold everything."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; Nigrini, Benford's Law (Wiley 2012), "
-                   "ch. 7 for the limits."),
-    risk_areas=("Fakturahantering",),
-    severity="låg",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_invoices": Param(300, min=50, max=1000000,
-                                  description=_("Fewest invoices per supplier or board for the test.")),
-            "max_mad": Param(Decimal("0.0022"), min=Decimal("0"), max=Decimal("1"),
-                             description=_("Mean absolute deviation of the first-two-digits test above which the "
-                                           "amounts are nonconforming (Nigrini: 0.0022).")),
-            "max_mad_first": Param(Decimal("0.015"), min=Decimal("0"), max=Decimal("1"),
-                                   description=_("Nonconformity limit of the first-digit test, shown beside it "
-                                                 "(Nigrini: 0.015).")),
-            "noise_factor": Param(Decimal("1.5"), min=Decimal("0"), max=Decimal("10"),
-                                  description=_("How many times the deviation that chance alone gives a group of "
-                                                "this size the deviation must also exceed."))},
-    evidence={"suppliers": SUPPLIER_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="INV-BENFORD",
+        version=1,
+        title=_("Deviation from Benford's law"),
+        rationale=_(
+            "The first two digits of a supplier's or a board's invoice amounts compared with Benford's law: "
+            "the mean absolute deviation above Nigrini's limit for nonconformity. A diagnostic for the analyst, "
+            "never a case on its own. Small groups deviate by chance, so the deviation must also clearly exceed what "
+            "chance gives a group of that size."
+        ),
+        why=_(
+            "In amounts that arise naturally, low first digits are more common than high ones in a known "
+            "proportion (Benford's law). Invented amounts, amounts kept under a limit or split purchases crowd a "
+            "few digit pairs and break the pattern. Example: Sydkust Konsultgrupp AB's 320 invoices all lie "
+            "between 40 000 and 49 999 kr, so the digit pairs 40–49 hold everything."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 6; Nigrini, Benford's Law (Wiley 2012), "
+            "ch. 7 for the limits."
+        ),
+        risk_areas=("Fakturahantering",),
+        severity="låg",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"invoices": ("invoice_id", "supplier_id", "amount")},
+        optional_inputs=("suppliers",),
+        params={
+            "min_invoices": Param(
+                300,
+                min=50,
+                max=1000000,
+                description=_("Fewest invoices per supplier or board for the test."),
+            ),
+            "max_mad": Param(
+                Decimal("0.0022"),
+                min=Decimal("0"),
+                max=Decimal("1"),
+                description=_(
+                    "Mean absolute deviation of the first-two-digits test above which the "
+                    "amounts are nonconforming (Nigrini: 0.0022)."
+                ),
+            ),
+            "max_mad_first": Param(
+                Decimal("0.015"),
+                min=Decimal("0"),
+                max=Decimal("1"),
+                description=_(
+                    "Nonconformity limit of the first-digit test, shown beside it (Nigrini: 0.015)."
+                ),
+            ),
+            "noise_factor": Param(
+                Decimal("1.5"),
+                min=Decimal("0"),
+                max=Decimal("10"),
+                description=_(
+                    "How many times the deviation that chance alone gives a group of "
+                    "this size the deviation must also exceed."
+                ),
+            ),
+        },
+        evidence={"suppliers": SUPPLIER_EVIDENCE},
+        sql="""
 WITH digits AS (
     -- the first two significant digits, read from the exact decimal (0.05 -> 50, 1 234,50 -> 12)
     SELECT supplier_id, board,
@@ -793,41 +966,56 @@ JOIN noise AS s ON s.subject_type = m.subject_type AND s.subject_id = m.subject_
 LEFT JOIN suppliers AS sp ON m.subject_type = 'supplier' AND sp.supplier_id = m.subject_id
 WHERE m.mad > $max_mad AND m.mad > $noise_factor * s.expected_mad
 """,
-    explanation={
-        "supplier": _("The first two digits of %(name)s's %(invoices)s invoice amounts deviate from Benford's law: "
-                      "mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. The "
-                      "first-digit test gives %(mad_first)s."),
-        "board": _("The first two digits of the %(invoices)s invoice amounts of %(name)s deviate from Benford's "
-                   "law: mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. "
-                   "The first-digit test gives %(mad_first)s."),
-    },
-))
+        explanation={
+            "supplier": _(
+                "The first two digits of %(name)s's %(invoices)s invoice amounts deviate from Benford's law: "
+                "mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. The "
+                "first-digit test gives %(mad_first)s."
+            ),
+            "board": _(
+                "The first two digits of the %(invoices)s invoice amounts of %(name)s deviate from Benford's "
+                "law: mean absolute deviation %(mad)s (nonconforming above 0.0022), most at %(worst_digits)s. "
+                "The first-digit test gives %(mad_first)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="INV-SAME-NO-OTHER-SUPPLIER",
-    version=2,
-    title=_("Same invoice number, another supplier"),
-    rationale=_("The same invoice number, at least five characters long, and the same amount on invoices from "
-                "two different supplier records."),
-    why=_("Two suppliers do not number their invoices alike, so one number and one amount under two supplier "
-          "records means that one claim was entered twice, that a fraudster copied a real invoice under a "
-          "supplier record he controls, or that one company has two records. Example: invoice 204417 for "
-          "31 250,40 kr from Rosendal Konsult AB in April, and invoice 204417 for the same amount from Vargby "
-          "Konsultgrupp AB two weeks later. An invoice cancelled by a credit note from its supplier is not "
-          "counted."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Uppläggning av leverantörer"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")},
-    optional_inputs=("suppliers",),
-    params={"min_length": Param(5, min=1, max=20,
-                                description=_("Shortest normalised invoice number compared.")),
-            "min_amount": MATERIALITY},
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-SAME-NO-OTHER-SUPPLIER",
+        version=2,
+        title=_("Same invoice number, another supplier"),
+        rationale=_(
+            "The same invoice number, at least five characters long, and the same amount on invoices from "
+            "two different supplier records."
+        ),
+        why=_(
+            "Two suppliers do not number their invoices alike, so one number and one amount under two supplier "
+            "records means that one claim was entered twice, that a fraudster copied a real invoice under a "
+            "supplier record he controls, or that one company has two records. Example: invoice 204417 for "
+            "31 250,40 kr from Rosendal Konsult AB in April, and invoice 204417 for the same amount from Vargby "
+            "Konsultgrupp AB two weeks later. An invoice cancelled by a credit note from its supplier is not "
+            "counted."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering", "Uppläggning av leverantörer"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount")
+        },
+        optional_inputs=("suppliers",),
+        params={
+            "min_length": Param(
+                5, min=1, max=20, description=_("Shortest normalised invoice number compared.")
+            ),
+            "min_amount": MATERIALITY,
+        },
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 WITH inv AS (
     SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
            {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
@@ -893,29 +1081,35 @@ LEFT JOIN suppliers AS sa ON sa.supplier_id = p.supplier_a
 LEFT JOIN suppliers AS sb ON sb.supplier_id = p.supplier_b
 WHERE p.amount_at_risk >= $min_amount
 """,
-    explanation=_("Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
-                  "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."),
-))
+        explanation=_(
+            "Invoice %(number_a)s from %(supplier_a)s (%(date_a)s) and invoice %(number_b)s from "
+            "%(supplier_b)s (%(date_b)s) have the same number and the same amount, %(amount)s."
+        ),
+    )
+)
 
 
-register(Control(
-    id="INV-HOLIDAY",
-    version=1,
-    title=_("Invoices dated on holidays"),
-    rationale=_("Invoices dated on a Swedish public holiday or a weekend."),
-    why=_("Businesses invoice on working days; an invoice dated on Christmas Day or a Saturday is often made up "
-          "afterwards, or comes from a company that is not a real business. On its own it is weak, beside other "
-          "hits on the same supplier it strengthens them. Example: Falkby Livsmedel AB's invoice dated 25 December "
-          "2025."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering",),
-    severity="låg",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date")},
-    optional_inputs=("suppliers",),
-    evidence={"invoices": INVOICE_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="INV-HOLIDAY",
+        version=1,
+        title=_("Invoices dated on holidays"),
+        rationale=_("Invoices dated on a Swedish public holiday or a weekend."),
+        why=_(
+            "Businesses invoice on working days; an invoice dated on Christmas Day or a Saturday is often made up "
+            "afterwards, or comes from a company that is not a real business. On its own it is weak, beside other "
+            "hits on the same supplier it strengthens them. Example: Falkby Livsmedel AB's invoice dated 25 December "
+            "2025."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering",),
+        severity="låg",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"invoices": ("invoice_id", "supplier_id", "invoice_date")},
+        optional_inputs=("suppliers",),
+        evidence={"invoices": INVOICE_EVIDENCE},
+        sql=f"""
 SELECT 'supplier' AS subject_type,
        i.supplier_id AS subject_id,
        CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
@@ -929,10 +1123,15 @@ FROM invoices AS i
 LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
 WHERE {is_holiday_sql("i.invoice_date")} OR {is_weekend_sql("i.invoice_date")}
 """,
-    explanation={
-        "holiday": _("Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a public holiday, "
-                     "%(invoice_date)s."),
-        "weekend": _("Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a weekend, "
-                     "%(invoice_date)s."),
-    },
-))
+        explanation={
+            "holiday": _(
+                "Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a public holiday, "
+                "%(invoice_date)s."
+            ),
+            "weekend": _(
+                "Invoice %(invoice_number)s from %(supplier_name)s for %(amount)s is dated on a weekend, "
+                "%(invoice_date)s."
+            ),
+        },
+    )
+)

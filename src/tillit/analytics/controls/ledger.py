@@ -1,5 +1,4 @@
-"""LEDGER-*: the general ledger. Odd manual vouchers (holidays and weekends from _sql.py).
-"""
+"""LEDGER-*: the general ledger. Odd manual vouchers (holidays and weekends from _sql.py)."""
 
 from __future__ import annotations
 
@@ -9,33 +8,62 @@ from tillit.analytics.controls._sql import is_holiday_sql, is_weekend_sql
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-register(Control(
-    id="LEDGER-MANUAL-ODD",
-    version=1,
-    title=_("Odd manual vouchers"),
-    rationale=_("Manual vouchers with round amounts on expense accounts, registered on a weekend, a public holiday "
-                "or at night."),
-    why=_("Manual vouchers bypass the invoice flow and its attestation, and people who want to hide a booking "
-          "make it when nobody else is at work; a round amount on an expense account is a typical invented cost. "
-          "Example: a manual voucher of 50 000 kr on account 6420 registered on Saturday 12 July 2025 at 14:22. "
-          "Vouchers registered by the systems (the invoice flow) are not manual."),
-    legal_ground=_("Municipal Accounting Act (2018:597) ch. 5 (vouchers); Local Government Act (2017:725) ch. 6 "
-                   "sec. 6."),
-    risk_areas=("Fakturahantering",),
-    severity="medel",
-    case_type="supplier",
-    subject_type="voucher",
-    inputs={"ledger": ("voucher_id", "account", "amount", "registered_at")},
-    params={
-        "night_from": Param(22, min=0, max=23, description=_("Hour from which a registration counts as night.")),
-        "night_until": Param(6, min=0, max=23, description=_("Hour until which a registration counts as night.")),
-        "round_to": Param(Decimal("1000"), min=Decimal("1"),
-                          description=_("An amount that is a multiple of this, in kronor, is round.")),
-        "system_users": Param("SYSTEM", description=_("User names, separated by commas, that register vouchers "
-                                                      "automatically (not manual).")),
-    },
-    evidence={"ledger": ("voucher_date", "account", "amount", "series", "text", "registered_by", "registered_at")},
-    sql=f"""
+register(
+    Control(
+        id="LEDGER-MANUAL-ODD",
+        version=1,
+        title=_("Odd manual vouchers"),
+        rationale=_(
+            "Manual vouchers with round amounts on expense accounts, registered on a weekend, a public holiday "
+            "or at night."
+        ),
+        why=_(
+            "Manual vouchers bypass the invoice flow and its attestation, and people who want to hide a booking "
+            "make it when nobody else is at work; a round amount on an expense account is a typical invented cost. "
+            "Example: a manual voucher of 50 000 kr on account 6420 registered on Saturday 12 July 2025 at 14:22. "
+            "Vouchers registered by the systems (the invoice flow) are not manual."
+        ),
+        legal_ground=_(
+            "Municipal Accounting Act (2018:597) ch. 5 (vouchers); Local Government Act (2017:725) ch. 6 "
+            "sec. 6."
+        ),
+        risk_areas=("Fakturahantering",),
+        severity="medel",
+        case_type="supplier",
+        subject_type="voucher",
+        inputs={"ledger": ("voucher_id", "account", "amount", "registered_at")},
+        params={
+            "night_from": Param(
+                22, min=0, max=23, description=_("Hour from which a registration counts as night.")
+            ),
+            "night_until": Param(
+                6, min=0, max=23, description=_("Hour until which a registration counts as night.")
+            ),
+            "round_to": Param(
+                Decimal("1000"),
+                min=Decimal("1"),
+                description=_("An amount that is a multiple of this, in kronor, is round."),
+            ),
+            "system_users": Param(
+                "SYSTEM",
+                description=_(
+                    "User names, separated by commas, that register vouchers "
+                    "automatically (not manual)."
+                ),
+            ),
+        },
+        evidence={
+            "ledger": (
+                "voucher_date",
+                "account",
+                "amount",
+                "series",
+                "text",
+                "registered_by",
+                "registered_at",
+            )
+        },
+        sql=f"""
 WITH v AS (
     SELECT voucher_id, account, amount, registered_by, local_time(registered_at) AS at_local,
            CAST(local_time(registered_at) AS DATE) AS day
@@ -71,12 +99,19 @@ SELECT 'voucher' AS subject_type,
 FROM odd
 WHERE expense > 0
 """,
-    explanation={
-        "holiday": _("Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
-                     "%(registered_by)s on a public holiday, %(registered_at)s."),
-        "weekend": _("Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
-                     "%(registered_by)s on a weekend, %(registered_at)s."),
-        "night": _("Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
-                   "%(registered_by)s at night, %(registered_at)s."),
-    },
-))
+        explanation={
+            "holiday": _(
+                "Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
+                "%(registered_by)s on a public holiday, %(registered_at)s."
+            ),
+            "weekend": _(
+                "Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
+                "%(registered_by)s on a weekend, %(registered_at)s."
+            ),
+            "night": _(
+                "Manual voucher %(voucher_id)s of %(amount)s on expense account %(account)s was registered by "
+                "%(registered_by)s at night, %(registered_at)s."
+            ),
+        },
+    )
+)

@@ -14,28 +14,39 @@ from tillit.analytics.controls._sql import NUMBER_NORM, SUPPLIER_KEY
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-register(Control(
-    id="PAY-DUP",
-    version=1,
-    title=_("Duplicate payments"),
-    rationale=_("The same invoice paid more than once, or two payments of the same amount to the same bank "
-                "account within a few days that are not explained by two different invoices."),
-    why=_("A payment file run twice, a manual payment made beside the ordinary run, or an invoice released "
-          "again after a reminder all pay the same claim twice, and the money rarely comes back unless "
-          "someone asks for it. Example: Dalby Städ AB's invoice 117342 for 36 218,90 kr is paid on "
-          "14 April and again on 21 April. Two different invoices of the same amount paid to the same "
-          "account, and a payment that was reversed, are not hits."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Inköp"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
-    optional_inputs=("invoices",),
-    params={"window_days": Param(14, min=0, max=365,
-                                 description=_("Largest number of days between two payments to the same account."))},
-    evidence={"payments": PAYMENT_EVIDENCE, "invoices": INVOICE_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="PAY-DUP",
+        version=1,
+        title=_("Duplicate payments"),
+        rationale=_(
+            "The same invoice paid more than once, or two payments of the same amount to the same bank "
+            "account within a few days that are not explained by two different invoices."
+        ),
+        why=_(
+            "A payment file run twice, a manual payment made beside the ordinary run, or an invoice released "
+            "again after a reminder all pay the same claim twice, and the money rarely comes back unless "
+            "someone asks for it. Example: Dalby Städ AB's invoice 117342 for 36 218,90 kr is paid on "
+            "14 April and again on 21 April. Two different invoices of the same amount paid to the same "
+            "account, and a payment that was reversed, are not hits."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering", "Inköp"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"payments": ("payment_id", "payment_date", "amount", "bank_account")},
+        optional_inputs=("invoices",),
+        params={
+            "window_days": Param(
+                14,
+                min=0,
+                max=365,
+                description=_("Largest number of days between two payments to the same account."),
+            )
+        },
+        evidence={"payments": PAYMENT_EVIDENCE, "invoices": INVOICE_EVIDENCE},
+        sql="""
 WITH reversals AS (
     -- a negative payment to the same account cancels one payment of the opposite amount made on or before it
     SELECT bank_account, -amount AS amount, payment_date AS reversal_date, payment_id AS reversal_id
@@ -121,41 +132,61 @@ SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key,
        amount, first_date, last_date, payee_name, board
 FROM (SELECT * FROM same_invoice UNION ALL SELECT * FROM same_account) AS hits
 """,
-    explanation={
-        "same_invoice": _("Invoice %(invoice_number)s (%(amount)s) was paid %(count)s times between %(first_date)s "
-                          "and %(last_date)s, %(paid)s in all, to %(payee_name)s."),
-        "same_account": _("Two payments of %(amount)s each went to the same account of %(payee_name)s on "
-                          "%(first_date)s and %(last_date)s; at most one of them is for an invoice."),
-    },
-))
+        explanation={
+            "same_invoice": _(
+                "Invoice %(invoice_number)s (%(amount)s) was paid %(count)s times between %(first_date)s "
+                "and %(last_date)s, %(paid)s in all, to %(payee_name)s."
+            ),
+            "same_account": _(
+                "Two payments of %(amount)s each went to the same account of %(payee_name)s on "
+                "%(first_date)s and %(last_date)s; at most one of them is for an invoice."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="PAY-REMINDER",
-    version=1,
-    title=_("Duplicate payment through a reminder"),
-    rationale=_("An invoice that was paid, and then paid again within 60 days as a reminder from the same "
-                "supplier: the same invoice number or OCR reference, with an amount higher by a reminder fee."),
-    why=_("A reminder that crosses the payment in the post looks like a new invoice: a new date, sometimes a "
-          "new number, and the fee added. If it is attested and paid, the claim is paid twice. Example: "
-          "Broby Data AB's invoice 56021 for 14 380,00 kr is paid in March; the reminder for 14 440,00 kr "
-          "with the same OCR reference is paid in April."),
-    legal_ground=LEGAL_GROUND,
-    risk_areas=("Fakturahantering", "Inköp"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"invoices": ("invoice_id", "supplier_id", "invoice_number", "amount"),
-            "payments": ("payment_id", "payment_date", "amount", "invoice_id")},
-    optional_inputs=("suppliers",),
-    params={
-        "min_fee": Param(Decimal("50"), min=Decimal(0), description=_("Smallest reminder fee, in kronor.")),
-        "max_fee": Param(Decimal("250"), min=Decimal(0), description=_("Largest reminder fee, in kronor.")),
-        "window_days": Param(60, min=1, max=365,
-                             description=_("Largest number of days between the two payments.")),
-    },
-    evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="PAY-REMINDER",
+        version=1,
+        title=_("Duplicate payment through a reminder"),
+        rationale=_(
+            "An invoice that was paid, and then paid again within 60 days as a reminder from the same "
+            "supplier: the same invoice number or OCR reference, with an amount higher by a reminder fee."
+        ),
+        why=_(
+            "A reminder that crosses the payment in the post looks like a new invoice: a new date, sometimes a "
+            "new number, and the fee added. If it is attested and paid, the claim is paid twice. Example: "
+            "Broby Data AB's invoice 56021 for 14 380,00 kr is paid in March; the reminder for 14 440,00 kr "
+            "with the same OCR reference is paid in April."
+        ),
+        legal_ground=LEGAL_GROUND,
+        risk_areas=("Fakturahantering", "Inköp"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_number", "amount"),
+            "payments": ("payment_id", "payment_date", "amount", "invoice_id"),
+        },
+        optional_inputs=("suppliers",),
+        params={
+            "min_fee": Param(
+                Decimal("50"), min=Decimal(0), description=_("Smallest reminder fee, in kronor.")
+            ),
+            "max_fee": Param(
+                Decimal("250"), min=Decimal(0), description=_("Largest reminder fee, in kronor.")
+            ),
+            "window_days": Param(
+                60,
+                min=1,
+                max=365,
+                description=_("Largest number of days between the two payments."),
+            ),
+        },
+        evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+        sql=f"""
 WITH {SUPPLIER_KEY},
 keys AS (
     SELECT i.invoice_id,
@@ -230,12 +261,17 @@ JOIN paid AS a ON a.payment_id = p.a_payment
 JOIN paid AS b ON b.payment_id = p.b_payment
 WHERE date_diff('day', a.payment_date, b.payment_date) BETWEEN 0 AND $window_days
 """,
-    explanation={
-        "same_number": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and "
-                         "on %(paid_b)s invoice %(number_b)s with the same number for %(amount_b)s, %(fee)s more, "
-                         "was paid again."),
-        "same_ocr": _("%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and on "
-                      "%(paid_b)s invoice %(number_b)s with the same OCR reference %(ocr)s for %(amount_b)s, "
-                      "%(fee)s more, was paid again."),
-    },
-))
+        explanation={
+            "same_number": _(
+                "%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and "
+                "on %(paid_b)s invoice %(number_b)s with the same number for %(amount_b)s, %(fee)s more, "
+                "was paid again."
+            ),
+            "same_ocr": _(
+                "%(supplier_name)s's invoice %(number_a)s for %(amount_a)s was paid on %(paid_a)s, and on "
+                "%(paid_b)s invoice %(number_b)s with the same OCR reference %(ocr)s for %(amount_b)s, "
+                "%(fee)s more, was paid again."
+            ),
+        },
+    )
+)

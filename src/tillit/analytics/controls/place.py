@@ -10,33 +10,61 @@ from __future__ import annotations
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-PLACEMENT_LAW = _("Social Services Act (2001:453) ch. 6 (placements of children and young persons) and ch. 2 "
-                  "sec. 5 (the municipality's responsibility for its agreements with providers); Local Government "
-                  "Act (2017:725) ch. 6 sec. 6 (internal control).")
+PLACEMENT_LAW = _(
+    "Social Services Act (2001:453) ch. 6 (placements of children and young persons) and ch. 2 "
+    "sec. 5 (the municipality's responsibility for its agreements with providers); Local Government "
+    "Act (2017:725) ch. 6 sec. 6 (internal control)."
+)
 
 PLACEMENT_EVIDENCE = ("client", "provider_orgnr", "kind", "valid_from", "valid_to", "daily_rate")
-BILLING_EVIDENCE = ("placement_id", "invoice_id", "client", "provider_orgnr", "days_from", "days_to", "amount")
+BILLING_EVIDENCE = (
+    "placement_id",
+    "invoice_id",
+    "client",
+    "provider_orgnr",
+    "days_from",
+    "days_to",
+    "amount",
+)
 
-register(Control(
-    id="PLACE-OVERLAP",
-    version=1,
-    title=_("The same child placed in two places"),
-    rationale=_("One client billed by two placements, or twice by one placement, for at least one common day."),
-    why=_("A child lives in one place at a time: two placements billed for the same day mean that one of them "
-          "was paid for a day it did not care for the child, often after a move that was never reported to the "
-          "first provider or to the social services. Example: a boy moves from an HVB home to a family home on "
-          "20 March 2025, and the HVB home bills the whole of March."),
-    legal_ground=PLACEMENT_LAW,
-    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
-                "Externa placeringar (ÄO, OF, IFO)", "Fakturahantering"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="person",
-    inputs={"placement_billing": ("billing_id", "placement_id", "client", "provider_orgnr", "days_from", "days_to",
-                                  "amount")},
-    optional_inputs=("placements",),
-    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="PLACE-OVERLAP",
+        version=1,
+        title=_("The same child placed in two places"),
+        rationale=_(
+            "One client billed by two placements, or twice by one placement, for at least one common day."
+        ),
+        why=_(
+            "A child lives in one place at a time: two placements billed for the same day mean that one of them "
+            "was paid for a day it did not care for the child, often after a move that was never reported to the "
+            "first provider or to the social services. Example: a boy moves from an HVB home to a family home on "
+            "20 March 2025, and the HVB home bills the whole of March."
+        ),
+        legal_ground=PLACEMENT_LAW,
+        risk_areas=(
+            "Hem för vård och boende (HVB)",
+            "Familjehemsplaceringar (IFO)",
+            "Externa placeringar (ÄO, OF, IFO)",
+            "Fakturahantering",
+        ),
+        severity="hög",
+        case_type="supplier",
+        subject_type="person",
+        inputs={
+            "placement_billing": (
+                "billing_id",
+                "placement_id",
+                "client",
+                "provider_orgnr",
+                "days_from",
+                "days_to",
+                "amount",
+            )
+        },
+        optional_inputs=("placements",),
+        evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+        sql="""
 WITH billed AS (
     SELECT billing_id, placement_id, client, provider_orgnr, days_from, days_to, amount,
            date_diff('day', days_from, days_to) + 1 AS days
@@ -91,36 +119,58 @@ FROM pairs AS p
 JOIN evidence AS e ON e.client = p.client AND e.placement_a = p.placement_a AND e.placement_b = p.placement_b
 GROUP BY p.client, p.placement_a, p.placement_b, e.evidence_keys
 """,
-    explanation={
-        "two": _("%(client)s was billed by two placements for the same %(days)s days between %(first_day)s and "
-                 "%(last_day)s: %(placement_a)s (%(provider_a)s) and %(placement_b)s (%(provider_b)s); "
-                 "%(twice_billed)s was billed twice."),
-        "same": _("%(client)s was billed twice under placement %(placement_a)s (%(provider_a)s) for the same "
-                  "%(days)s days between %(first_day)s and %(last_day)s; %(twice_billed)s was billed twice."),
-    },
-))
+        explanation={
+            "two": _(
+                "%(client)s was billed by two placements for the same %(days)s days between %(first_day)s and "
+                "%(last_day)s: %(placement_a)s (%(provider_a)s) and %(placement_b)s (%(provider_b)s); "
+                "%(twice_billed)s was billed twice."
+            ),
+            "same": _(
+                "%(client)s was billed twice under placement %(placement_a)s (%(provider_a)s) for the same "
+                "%(days)s days between %(first_day)s and %(last_day)s; %(twice_billed)s was billed twice."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="PLACE-RATE",
-    version=1,
-    title=_("Daily price above the agreed"),
-    rationale=_("A placement billed more per day than its agreed daily rate, by more than the tolerance."),
-    why=_("The daily rate is agreed in the placement decision or the framework agreement; a home that bills more "
-          "per day has raised its price without a decision, or bills extra services nobody ordered. Example: an "
-          "HVB home with an agreed daily rate of 3 100 kr bills 3 250 kr a day for the whole of August 2025."),
-    legal_ground=PLACEMENT_LAW,
-    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
-                "Externa placeringar (ÄO, OF, IFO)", "Fakturahantering"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="placement",
-    inputs={"placements": ("placement_id", "daily_rate"),
-            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount")},
-    params={"tolerance": Param(2, min=0, max=50,
-                               description=_("Billed per day may exceed the daily rate by this many percent."))},
-    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="PLACE-RATE",
+        version=1,
+        title=_("Daily price above the agreed"),
+        rationale=_(
+            "A placement billed more per day than its agreed daily rate, by more than the tolerance."
+        ),
+        why=_(
+            "The daily rate is agreed in the placement decision or the framework agreement; a home that bills more "
+            "per day has raised its price without a decision, or bills extra services nobody ordered. Example: an "
+            "HVB home with an agreed daily rate of 3 100 kr bills 3 250 kr a day for the whole of August 2025."
+        ),
+        legal_ground=PLACEMENT_LAW,
+        risk_areas=(
+            "Hem för vård och boende (HVB)",
+            "Familjehemsplaceringar (IFO)",
+            "Externa placeringar (ÄO, OF, IFO)",
+            "Fakturahantering",
+        ),
+        severity="medel",
+        case_type="supplier",
+        subject_type="placement",
+        inputs={
+            "placements": ("placement_id", "daily_rate"),
+            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount"),
+        },
+        params={
+            "tolerance": Param(
+                2,
+                min=0,
+                max=50,
+                description=_("Billed per day may exceed the daily rate by this many percent."),
+            )
+        },
+        evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+        sql="""
 WITH billed AS (
     SELECT b.billing_id, b.placement_id, b.amount, p.daily_rate, p.provider_orgnr,
            date_diff('day', b.days_from, b.days_to) + 1 AS days
@@ -148,31 +198,45 @@ SELECT 'placement' AS subject_type,
 FROM over AS o
 GROUP BY o.placement_id
 """,
-    explanation=_("Placement %(placement_id)s (%(provider_orgnr)s, agreed daily rate %(daily_rate)s) was billed "
-                  "%(billed)s for %(days)s days (number of bills: %(bills)s), more than the daily rate plus "
-                  "%(tolerance)s percent; %(above)s above the agreed rate."),
-))
+        explanation=_(
+            "Placement %(placement_id)s (%(provider_orgnr)s, agreed daily rate %(daily_rate)s) was billed "
+            "%(billed)s for %(days)s days (number of bills: %(bills)s), more than the daily rate plus "
+            "%(tolerance)s percent; %(above)s above the agreed rate."
+        ),
+    )
+)
 
 
-register(Control(
-    id="PLACE-OUTSIDE",
-    version=1,
-    title=_("Placement days outside the placement"),
-    rationale=_("Days billed outside the placement's period, or after the client's death or emigration."),
-    why=_("A placement is paid for the days the decision covers and the client lives there; days billed before "
-          "it started, after it ended, or after the client died or left the country were not care. Example: a "
-          "family home whose placement ended on 15 May 2025 bills the whole of May."),
-    legal_ground=PLACEMENT_LAW,
-    risk_areas=("Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)",
-                "Externa placeringar (ÄO, OF, IFO)", "Folkbokföring"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="placement",
-    inputs={"placements": ("placement_id", "valid_from"),
-            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount")},
-    optional_inputs=("population",),
-    evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
-    sql="""
+register(
+    Control(
+        id="PLACE-OUTSIDE",
+        version=1,
+        title=_("Placement days outside the placement"),
+        rationale=_(
+            "Days billed outside the placement's period, or after the client's death or emigration."
+        ),
+        why=_(
+            "A placement is paid for the days the decision covers and the client lives there; days billed before "
+            "it started, after it ended, or after the client died or left the country were not care. Example: a "
+            "family home whose placement ended on 15 May 2025 bills the whole of May."
+        ),
+        legal_ground=PLACEMENT_LAW,
+        risk_areas=(
+            "Hem för vård och boende (HVB)",
+            "Familjehemsplaceringar (IFO)",
+            "Externa placeringar (ÄO, OF, IFO)",
+            "Folkbokföring",
+        ),
+        severity="hög",
+        case_type="supplier",
+        subject_type="placement",
+        inputs={
+            "placements": ("placement_id", "valid_from"),
+            "placement_billing": ("billing_id", "placement_id", "days_from", "days_to", "amount"),
+        },
+        optional_inputs=("population",),
+        evidence={"placement_billing": BILLING_EVIDENCE, "placements": PLACEMENT_EVIDENCE},
+        sql="""
 WITH gone AS (
     -- the day of death or emigration; days strictly after it are outside
     SELECT personnummer, status_date FROM population
@@ -206,12 +270,17 @@ SELECT 'placement' AS subject_type,
 FROM outside
 WHERE days_outside > 0
 """,
-    explanation={
-        "outside": _("Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for "
-                     "%(days_from)s to %(days_to)s, holds %(days_outside)s days outside the placement, which starts "
-                     "on %(valid_from)s: %(amount_outside)s."),
-        "gone": _("Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for %(days_from)s "
-                  "to %(days_to)s, holds %(days_outside)s days after the client died or emigrated on "
-                  "%(gone_date)s: %(amount_outside)s."),
-    },
-))
+        explanation={
+            "outside": _(
+                "Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for "
+                "%(days_from)s to %(days_to)s, holds %(days_outside)s days outside the placement, which starts "
+                "on %(valid_from)s: %(amount_outside)s."
+            ),
+            "gone": _(
+                "Bill %(billing_id)s of placement %(placement_id)s for %(client)s, %(amount)s for %(days_from)s "
+                "to %(days_to)s, holds %(days_outside)s days after the client died or emigrated on "
+                "%(gone_date)s: %(amount_outside)s."
+            ),
+        },
+    )
+)

@@ -15,7 +15,14 @@ from tillit.analytics.controls._sql import PAID
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-PROVIDER_CATEGORIES = ("hemtjänst", "personlig assistans", "hvb", "familjehem", "stödboende", "skyddat boende")
+PROVIDER_CATEGORIES = (
+    "hemtjänst",
+    "personlig assistans",
+    "hvb",
+    "familjehem",
+    "stödboende",
+    "skyddat boende",
+)
 KEY_ROLES = ("styrelseledamot", "vd", "verklig huvudman", "ägare")
 
 
@@ -23,36 +30,57 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-register(Control(
-    id="PROV-KEYPERSON-UNCHECKED",
-    version=1,
-    title=_("Provider's key persons not checked"),
-    rationale=_("A provider of welfare services paid while one of its key persons (board member, managing "
-                "director, beneficial owner, owner) had no check against the criminal records register within "
-                "the 12 months up to the payment."),
-    why=_("Providers of care for children, elderly and disabled persons must be run by suitable people, and the "
-          "municipality's routine asks for an extract from the criminal records register of every key person "
-          "once a year. A provider paid while a key person was never checked, or was checked too long ago, "
-          "may be run by someone the municipality would have refused. Example: Solgläntans Omsorg AB is paid "
-          "246 000 kr in 2025 while its new managing director has never been checked."),
-    legal_ground=_("Act on System of Choice in the Public Sector (2008:962) ch. 7 sec. 1 (exclusion of "
-                   "suppliers); Social Services Act (2001:453) ch. 3 sec. 3 (quality of services); the "
-                   "municipality's routine for yearly checks of providers' key persons."),
-    risk_areas=("Externa utförare (ÄO, OF, IFO, se ovan verksamheter)", "Vårdval (LOV)", "Hemtjänst (ÄO)",
-                "Personlig assistans", "Hem för vård och boende (HVB)", "Familjehemsplaceringar (IFO)"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="provider",
-    inputs={"payments": ("payment_id", "payment_date", "amount"),
+register(
+    Control(
+        id="PROV-KEYPERSON-UNCHECKED",
+        version=1,
+        title=_("Provider's key persons not checked"),
+        rationale=_(
+            "A provider of welfare services paid while one of its key persons (board member, managing "
+            "director, beneficial owner, owner) had no check against the criminal records register within "
+            "the 12 months up to the payment."
+        ),
+        why=_(
+            "Providers of care for children, elderly and disabled persons must be run by suitable people, and the "
+            "municipality's routine asks for an extract from the criminal records register of every key person "
+            "once a year. A provider paid while a key person was never checked, or was checked too long ago, "
+            "may be run by someone the municipality would have refused. Example: Solgläntans Omsorg AB is paid "
+            "246 000 kr in 2025 while its new managing director has never been checked."
+        ),
+        legal_ground=_(
+            "Act on System of Choice in the Public Sector (2008:962) ch. 7 sec. 1 (exclusion of "
+            "suppliers); Social Services Act (2001:453) ch. 3 sec. 3 (quality of services); the "
+            "municipality's routine for yearly checks of providers' key persons."
+        ),
+        risk_areas=(
+            "Externa utförare (ÄO, OF, IFO, se ovan verksamheter)",
+            "Vårdval (LOV)",
+            "Hemtjänst (ÄO)",
+            "Personlig assistans",
+            "Hem för vård och boende (HVB)",
+            "Familjehemsplaceringar (IFO)",
+        ),
+        severity="medel",
+        case_type="supplier",
+        subject_type="provider",
+        inputs={
+            "payments": ("payment_id", "payment_date", "amount"),
             "suppliers": ("supplier_id", "orgnr"),
             "contracts": ("contract_id", "supplier_orgnr"),
             "company_roles": ("orgnr", "personnummer", "role"),
-            "provider_checks": ("orgnr", "personnummer", "check_type", "checked_date", "result")},
-    optional_inputs=("invoices",),
-    params={"months": Param(12, min=1, max=60,
-                            description=_("A key person's check counts for this many months up to a payment."))},
-    evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
-    sql=f"""
+            "provider_checks": ("orgnr", "personnummer", "check_type", "checked_date", "result"),
+        },
+        optional_inputs=("invoices",),
+        params={
+            "months": Param(
+                12,
+                min=1,
+                max=60,
+                description=_("A key person's check counts for this many months up to a payment."),
+            )
+        },
+        evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 providers AS (
     -- LOV contracts, or contracts for one of the welfare services, as whole values
@@ -121,12 +149,17 @@ JOIN persons AS p ON p.orgnr = y.orgnr AND p.year = y.year
 JOIN records AS s ON s.orgnr = y.orgnr
 LEFT JOIN remarks AS m ON m.orgnr = y.orgnr AND m.year = y.year
 """,
-    explanation={
-        "unchecked": _("%(provider_name)s was paid %(paid)s in %(year)s (number of payments: %(payments)s) while key persons "
-                       "had no check against the criminal records register within %(months)s months before the "
-                       "payment: %(persons)s."),
-        "remark": _("%(provider_name)s was paid %(paid)s in %(year)s (number of payments: %(payments)s) while key persons had "
-                    "no check against the criminal records register within %(months)s months before the payment: "
-                    "%(persons)s. A check of another key person in the same period found a remark."),
-    },
-))
+        explanation={
+            "unchecked": _(
+                "%(provider_name)s was paid %(paid)s in %(year)s (number of payments: %(payments)s) while key persons "
+                "had no check against the criminal records register within %(months)s months before the "
+                "payment: %(persons)s."
+            ),
+            "remark": _(
+                "%(provider_name)s was paid %(paid)s in %(year)s (number of payments: %(payments)s) while key persons had "
+                "no check against the criminal records register within %(months)s months before the payment: "
+                "%(persons)s. A check of another key person in the same period found a remark."
+            ),
+        },
+    )
+)

@@ -21,33 +21,48 @@ from tillit.analytics.controls._sql import NAME_NORM, PAID
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
-NAME_FOLD = ("translate(" + NAME_NORM + ", 'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ', "
-             "'aaaaaaaceeeeiiiidnoooooouuuuyty')")
+NAME_FOLD = (
+    "translate(" + NAME_NORM + ", 'àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ', "
+    "'aaaaaaaceeeeiiiidnoooooouuuuyty')"
+)
 
 
-register(Control(
-    id="SUP-DUPLICATE",
-    version=1,
-    title=_("Duplicate supplier records"),
-    rationale=_("Two supplier records with the same valid organisation number or the same bank account, or with "
-                "nearly the same name at the same postal code."),
-    why=_("A second record for one supplier lets the same invoice be paid twice without any duplicate check "
-          "noticing, and a record that copies a real supplier's name but has another account is a classic "
-          "route for false invoices. Example: Sjöbergs Elservice AB (556677-8899) and \"SJÖBERGS ELSERVICE\" "
-          "without organisation number, both at postal code 271 39. Two companies with the same name in "
-          "different towns are not hits."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
-                   "suppliers."),
-    risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"suppliers": ("supplier_id", "name")},
-    optional_inputs=("supplier_accounts",),
-    params={"min_similarity": Param(Decimal("0.93"), min=Decimal("0.80"), max=Decimal("1"),
-                                    description=_("Lowest Jaro-Winkler similarity of the normalised names."))},
-    evidence={"suppliers": SUPPLIER_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="SUP-DUPLICATE",
+        version=1,
+        title=_("Duplicate supplier records"),
+        rationale=_(
+            "Two supplier records with the same valid organisation number or the same bank account, or with "
+            "nearly the same name at the same postal code."
+        ),
+        why=_(
+            "A second record for one supplier lets the same invoice be paid twice without any duplicate check "
+            "noticing, and a record that copies a real supplier's name but has another account is a classic "
+            'route for false invoices. Example: Sjöbergs Elservice AB (556677-8899) and "SJÖBERGS ELSERVICE" '
+            "without organisation number, both at postal code 271 39. Two companies with the same name in "
+            "different towns are not hits."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
+            "suppliers."
+        ),
+        risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"suppliers": ("supplier_id", "name")},
+        optional_inputs=("supplier_accounts",),
+        params={
+            "min_similarity": Param(
+                Decimal("0.93"),
+                min=Decimal("0.80"),
+                max=Decimal("1"),
+                description=_("Lowest Jaro-Winkler similarity of the normalised names."),
+            )
+        },
+        evidence={"suppliers": SUPPLIER_EVIDENCE},
+        sql=f"""
 WITH sup AS (
     SELECT supplier_id, name, orgnr, orgnr_valid,
            {NAME_FOLD.format(col="name")} AS name_key,
@@ -94,35 +109,49 @@ FROM grouped AS g
 JOIN sup AS a ON a.supplier_id = g.a_id
 JOIN sup AS b ON b.supplier_id = g.b_id
 """,
-    explanation={
-        "orgnr": _("The supplier records %(name_a)s and %(name_b)s have the same organisation number, %(orgnr)s."),
-        "account": _("The supplier records %(name_a)s and %(name_b)s have the same bank account, %(bank_account)s."),
-        "name": _("The supplier records %(name_a)s and %(name_b)s have nearly the same name and the same postal "
-                  "code, %(postal_code)s."),
-    },
-))
+        explanation={
+            "orgnr": _(
+                "The supplier records %(name_a)s and %(name_b)s have the same organisation number, %(orgnr)s."
+            ),
+            "account": _(
+                "The supplier records %(name_a)s and %(name_b)s have the same bank account, %(bank_account)s."
+            ),
+            "name": _(
+                "The supplier records %(name_a)s and %(name_b)s have nearly the same name and the same postal "
+                "code, %(postal_code)s."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="SUP-ORGNR",
-    version=1,
-    title=_("Invalid organisation number"),
-    rationale=_("A Swedish supplier whose organisation number fails the checksum or is missing, and who was paid."),
-    why=_("Every Swedish company has an organisation number with a check digit, and the municipality's checks of "
-          "F-tax, VAT and debts start from it. A paid supplier without a valid number has never been checked, "
-          "and a number that fails its checksum is a typing error or an invented company. Example: Klippan "
-          "Verktyg AB is registered with 556123-4568, which fails the checksum, and is paid 22 840,35 kr. "
-          "Suppliers registered in another country are not hits."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; Tax Procedures Act (2011:1244) on F-tax "
-                   "checks of payees."),
-    risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"suppliers": ("supplier_id", "name"), "payments": ("payment_id", "amount")},
-    optional_inputs=("invoices",),
-    evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="SUP-ORGNR",
+        version=1,
+        title=_("Invalid organisation number"),
+        rationale=_(
+            "A Swedish supplier whose organisation number fails the checksum or is missing, and who was paid."
+        ),
+        why=_(
+            "Every Swedish company has an organisation number with a check digit, and the municipality's checks of "
+            "F-tax, VAT and debts start from it. A paid supplier without a valid number has never been checked, "
+            "and a number that fails its checksum is a typing error or an invented company. Example: Klippan "
+            "Verktyg AB is registered with 556123-4568, which fails the checksum, and is paid 22 840,35 kr. "
+            "Suppliers registered in another country are not hits."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 6; Tax Procedures Act (2011:1244) on F-tax "
+            "checks of payees."
+        ),
+        risk_areas=("Uppläggning av leverantörer", "Fakturahantering"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={"suppliers": ("supplier_id", "name"), "payments": ("payment_id", "amount")},
+        optional_inputs=("invoices",),
+        evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 bad AS (
     SELECT supplier_id, name, orgnr,
@@ -144,38 +173,58 @@ FROM bad AS b
 JOIN paid AS p ON p.supplier_id = b.supplier_id
 GROUP BY b.supplier_id, b.name, b.orgnr, b.explanation_key
 """,
-    explanation={
-        "missing": _("%(name)s has no organisation number but was paid %(paid)s (number of payments: %(payments)s)."),
-        "invalid": _("%(name)s's organisation number %(orgnr)s fails the checksum; the supplier was paid "
-                     "%(paid)s (number of payments: %(payments)s)."),
-    },
-))
+        explanation={
+            "missing": _(
+                "%(name)s has no organisation number but was paid %(paid)s (number of payments: %(payments)s)."
+            ),
+            "invalid": _(
+                "%(name)s's organisation number %(orgnr)s fails the checksum; the supplier was paid "
+                "%(paid)s (number of payments: %(payments)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="SUP-STATUS",
-    version=1,
-    title=_("Payment to a supplier with defects"),
-    rationale=_("A payment to a supplier that on the payment date lacked F-tax, had tax debts, was in bankruptcy "
-                "or liquidation or deregistered, or charged VAT without being registered for VAT."),
-    why=_("The municipality must check that the companies it pays are approved for F-tax and are not bankrupt or "
-          "deregistered; a supplier that has lost its F-tax or runs up tax debts while still invoicing is a "
-          "common sign of a company used for economic crime. Example: Löderup Fastighetsservice AB was declared "
-          "bankrupt on 14 May 2025 and was paid 56 340,90 kr on 28 May. The status that applies is the one known "
-          "on the payment date, not a later one."),
-    legal_ground=_("Tax Procedures Act (2011:1244) ch. 10 sec. 11 (tax deduction for payees without F-tax); Local "
-                   "Government Act (2017:725) ch. 6 sec. 6."),
-    risk_areas=("Uppläggning av leverantörer", "Fakturahantering", "Inköp"),
-    severity="hög",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"suppliers": ("supplier_id", "orgnr"), "payments": ("payment_id", "payment_date", "amount"),
-            "supplier_status": ("orgnr", "checked_date")},
-    optional_inputs=("invoices",),
-    params={"tax_debt_limit": Param(Decimal("0"), min=Decimal("0"),
-                                    description=_("Tax debt above this amount, in kronor, is a defect."))},
-    evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="SUP-STATUS",
+        version=1,
+        title=_("Payment to a supplier with defects"),
+        rationale=_(
+            "A payment to a supplier that on the payment date lacked F-tax, had tax debts, was in bankruptcy "
+            "or liquidation or deregistered, or charged VAT without being registered for VAT."
+        ),
+        why=_(
+            "The municipality must check that the companies it pays are approved for F-tax and are not bankrupt or "
+            "deregistered; a supplier that has lost its F-tax or runs up tax debts while still invoicing is a "
+            "common sign of a company used for economic crime. Example: Löderup Fastighetsservice AB was declared "
+            "bankrupt on 14 May 2025 and was paid 56 340,90 kr on 28 May. The status that applies is the one known "
+            "on the payment date, not a later one."
+        ),
+        legal_ground=_(
+            "Tax Procedures Act (2011:1244) ch. 10 sec. 11 (tax deduction for payees without F-tax); Local "
+            "Government Act (2017:725) ch. 6 sec. 6."
+        ),
+        risk_areas=("Uppläggning av leverantörer", "Fakturahantering", "Inköp"),
+        severity="hög",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "suppliers": ("supplier_id", "orgnr"),
+            "payments": ("payment_id", "payment_date", "amount"),
+            "supplier_status": ("orgnr", "checked_date"),
+        },
+        optional_inputs=("invoices",),
+        params={
+            "tax_debt_limit": Param(
+                Decimal("0"),
+                min=Decimal("0"),
+                description=_("Tax debt above this amount, in kronor, is a defect."),
+            )
+        },
+        evidence={"payments": PAYMENT_EVIDENCE, "suppliers": SUPPLIER_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 pay AS (
     SELECT p.payment_id, p.payment_date, p.amount, p.vat_amount, s.supplier_id, s.name, s.orgnr
@@ -240,45 +289,71 @@ FROM flagged
 WHERE defect IS NOT NULL
 GROUP BY supplier_id, name, orgnr
 """,
-    explanation={
-        "register": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
-                      "%(payments)s) after its register status became %(status)s on %(status_on)s."),
-        "f_tax": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
-                   "%(payments)s) while it was not approved for F-tax (checked %(checked_date)s)."),
-        "tax_debt": _("%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
-                      "%(payments)s) while it had tax debts of %(tax_debt)s (checked %(checked_date)s)."),
-        "vat": _("%(name)s (%(orgnr)s) charged VAT on invoices paid with %(paid)s from %(first_payment)s although "
-                 "it was not registered for VAT (checked %(checked_date)s)."),
-    },
-))
+        explanation={
+            "register": _(
+                "%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                "%(payments)s) after its register status became %(status)s on %(status_on)s."
+            ),
+            "f_tax": _(
+                "%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                "%(payments)s) while it was not approved for F-tax (checked %(checked_date)s)."
+            ),
+            "tax_debt": _(
+                "%(name)s (%(orgnr)s) was paid %(paid)s from %(first_payment)s (number of payments: "
+                "%(payments)s) while it had tax debts of %(tax_debt)s (checked %(checked_date)s)."
+            ),
+            "vat": _(
+                "%(name)s (%(orgnr)s) charged VAT on invoices paid with %(paid)s from %(first_payment)s although "
+                "it was not registered for VAT (checked %(checked_date)s)."
+            ),
+        },
+    )
+)
 
 
-register(Control(
-    id="SUP-NEW-LARGE",
-    version=1,
-    title=_("New supplier, large payment"),
-    rationale=_("A supplier that was set up in the register, or a company that was registered, shortly before "
-                "a large payment to it."),
-    why=_("Companies formed for fraud are used quickly: a newly formed or newly registered supplier that receives "
-          "a large sum within weeks has had little time to deliver anything and none to build a history that "
-          "can be checked. Example: Tomelilla Entreprenad AB is set up as a supplier on 2 April 2025 and paid "
-          "485 220,40 kr on 22 May."),
-    legal_ground=_("Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
-                   "suppliers."),
-    risk_areas=("Uppläggning av leverantörer", "Inköp"),
-    severity="medel",
-    case_type="supplier",
-    subject_type="supplier",
-    inputs={"suppliers": ("supplier_id", "created_date"), "payments": ("payment_id", "payment_date", "amount")},
-    optional_inputs=("invoices", "supplier_status"),
-    params={
-        "window_days": Param(90, min=1, max=730,
-                             description=_("Largest number of days from set-up or registration to the payment.")),
-        "min_amount": Param(Decimal("200000"), min=Decimal("0"),
-                            description=_("Smallest payment, in kronor, counted as large.")),
-    },
-    evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
-    sql=f"""
+register(
+    Control(
+        id="SUP-NEW-LARGE",
+        version=1,
+        title=_("New supplier, large payment"),
+        rationale=_(
+            "A supplier that was set up in the register, or a company that was registered, shortly before "
+            "a large payment to it."
+        ),
+        why=_(
+            "Companies formed for fraud are used quickly: a newly formed or newly registered supplier that receives "
+            "a large sum within weeks has had little time to deliver anything and none to build a history that "
+            "can be checked. Example: Tomelilla Entreprenad AB is set up as a supplier on 2 April 2025 and paid "
+            "485 220,40 kr on 22 May."
+        ),
+        legal_ground=_(
+            "Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
+            "suppliers."
+        ),
+        risk_areas=("Uppläggning av leverantörer", "Inköp"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="supplier",
+        inputs={
+            "suppliers": ("supplier_id", "created_date"),
+            "payments": ("payment_id", "payment_date", "amount"),
+        },
+        optional_inputs=("invoices", "supplier_status"),
+        params={
+            "window_days": Param(
+                90,
+                min=1,
+                max=730,
+                description=_("Largest number of days from set-up or registration to the payment."),
+            ),
+            "min_amount": Param(
+                Decimal("200000"),
+                min=Decimal("0"),
+                description=_("Smallest payment, in kronor, counted as large."),
+            ),
+        },
+        evidence={"suppliers": SUPPLIER_EVIDENCE, "payments": PAYMENT_EVIDENCE},
+        sql=f"""
 WITH {PAID},
 registered AS (
     SELECT orgnr, min(registered_date) AS registered_date
@@ -313,10 +388,15 @@ SELECT 'supplier' AS subject_type,
 FROM large
 GROUP BY supplier_id, name, created_date, registered_date
 """,
-    explanation={
-        "created": _("%(name)s was set up as a supplier on %(created_date)s and was paid %(paid)s from "
-                     "%(first_payment)s (number of large payments: %(payments)s)."),
-        "registered": _("%(name)s was registered as a company on %(registered_date)s and was paid %(paid)s from "
-                        "%(first_payment)s (number of large payments: %(payments)s)."),
-    },
-))
+        explanation={
+            "created": _(
+                "%(name)s was set up as a supplier on %(created_date)s and was paid %(paid)s from "
+                "%(first_payment)s (number of large payments: %(payments)s)."
+            ),
+            "registered": _(
+                "%(name)s was registered as a company on %(registered_date)s and was paid %(paid)s from "
+                "%(first_payment)s (number of large payments: %(payments)s)."
+            ),
+        },
+    )
+)

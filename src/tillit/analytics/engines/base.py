@@ -94,17 +94,28 @@ class Engine(ABC):
         return table.column(0)[0].as_py() if table.num_rows else None
 
     @final
-    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, label: str = "") -> QueryResult:
+    def query(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, label: str = ""
+    ) -> QueryResult:
         """Transpile a DuckDB-dialect SELECT, bind the parameters it uses, time and log it."""
         text = self.transpile(sql)
         used = _used_params(sql, params or {})
         started = time.perf_counter()
         table = self.execute(text, used)
         duration = time.perf_counter() - started
-        logger.info("%s on %s: %d rows in %.3f s", label or "query", self.name, table.num_rows, duration,
-                    extra={"engine": self.name, "label": label, "rows": table.num_rows})
-        logger.debug("%s SQL", label or "query", extra={"engine": self.name, "label": label, "sql": text,
-                                                        "params": used})
+        logger.info(
+            "%s on %s: %d rows in %.3f s",
+            label or "query",
+            self.name,
+            table.num_rows,
+            duration,
+            extra={"engine": self.name, "label": label, "rows": table.num_rows},
+        )
+        logger.debug(
+            "%s SQL",
+            label or "query",
+            extra={"engine": self.name, "label": label, "sql": text, "params": used},
+        )
         return QueryResult(table=table, sql=text, params=used, duration=duration)
 
     @final
@@ -115,7 +126,9 @@ class Engine(ABC):
         if missing:
             raise KeyError(f"{control.id}: data sets not registered: {', '.join(missing)}")
         result = self.query(control.sql, values, label=control.id)
-        return QueryResult(table=result.table, sql=result.sql, params=values, duration=result.duration)
+        return QueryResult(
+            table=result.table, sql=result.sql, params=values, duration=result.duration
+        )
 
     def __enter__(self) -> Engine:
         return self

@@ -21,8 +21,17 @@ def _string_length_only(node: exp.Expression) -> exp.Expression:
     # DuckDB's len()/length() takes a string or a list; sqlglot writes Spark's LENGTH, which
     # takes only strings. On a list (a lambda filter, a literal list, list()) Spark needs SIZE.
     arg = node.this
-    if isinstance(arg, exp.ArrayFilter | exp.Array | exp.ArrayAgg | exp.Transform | exp.ArrayDistinct
-                  | exp.ArraySort | exp.ArrayConcat | exp.Split):
+    if isinstance(
+        arg,
+        exp.ArrayFilter
+        | exp.Array
+        | exp.ArrayAgg
+        | exp.Transform
+        | exp.ArrayDistinct
+        | exp.ArraySort
+        | exp.ArrayConcat
+        | exp.Split,
+    ):
         return exp.ArraySize(this=arg)
     return node
 
@@ -71,16 +80,24 @@ JARO_WINKLER_SPARK = """transform(array(named_struct('a', {a}, 'b', {b})), p ->
 
 
 def _jaro_winkler_sql(node: exp.Expression) -> exp.Expression:
-    text = JARO_WINKLER_SPARK.format(a=node.this.sql(dialect="spark"), b=node.expression.sql(dialect="spark"))
+    text = JARO_WINKLER_SPARK.format(
+        a=node.this.sql(dialect="spark"), b=node.expression.sql(dialect="spark")
+    )
     return cast(exp.Expression, sqlglot.parse_one(text, read="spark"))
 
 
 def _local_time(node: exp.Expression) -> exp.Expression:
     # local_time(ts): Swedish wall-clock time of a timestamp stored in UTC. DuckDB has it as a
     # macro (engines/duckdb.py); Spark has from_utc_timestamp.
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "local_time" and len(node.expressions) == 1:
-        return exp.Anonymous(this="from_utc_timestamp",
-                             expressions=[node.expressions[0], exp.Literal.string("Europe/Stockholm")])
+    if (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "local_time"
+        and len(node.expressions) == 1
+    ):
+        return exp.Anonymous(
+            this="from_utc_timestamp",
+            expressions=[node.expressions[0], exp.Literal.string("Europe/Stockholm")],
+        )
     return node
 
 
@@ -100,6 +117,7 @@ def transpile(sql: str, dialect: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     rewrites = {kind: fn for (target, kind), fn in HAND_MAPPINGS.items() if target == dialect}
     if rewrites:
+
         def apply(node: exp.Expression) -> exp.Expression:
             fn = rewrites.get(type(node))
             return fn(node) if fn else node

@@ -68,8 +68,10 @@ class SparkEngine(Engine):
             df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
             present = set(df.columns)
             canonical = {c for c, _t in columns}
-            select = [F.col(f"`{c}`").cast(t).alias(c) if c in present else F.lit(None).cast(t).alias(c)
-                      for c, t in columns]
+            select = [
+                F.col(f"`{c}`").cast(t).alias(c) if c in present else F.lit(None).cast(t).alias(c)
+                for c, t in columns
+            ]
             select += [F.col(f"`{c}`") for c in sorted(present - canonical - {SOURCE_COLUMN, _ROW})]
             if source.key:
                 # the newest snapshot's row wins; rows without a key are all kept
@@ -86,7 +88,9 @@ class SparkEngine(Engine):
     def lookup(self, name: str, key: str, keys: Sequence[str]) -> pa.Table:
         wanted = self.spark.createDataFrame([(k,) for k in keys], schema="_tillit_key string")
         df = self._frames[name]
-        joined = df.join(wanted, F.col(key).cast("string") == F.col("_tillit_key"), "inner").drop("_tillit_key")
+        joined = df.join(wanted, F.col(key).cast("string") == F.col("_tillit_key"), "inner").drop(
+            "_tillit_key"
+        )
         return joined.orderBy(key, SOURCE_COLUMN).toArrow()
 
     def close(self) -> None:

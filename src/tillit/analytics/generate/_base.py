@@ -31,7 +31,6 @@ MUNICIPALITY_CODE = "1286"
 MUNICIPALITY_NAME = "Exempelkommun"
 
 
-
 @dataclass(frozen=True)
 class FileFormat:
     encoding: str
@@ -381,14 +380,27 @@ def chunks(it: Iterable[Any], n: int) -> Iterator[list[Any]]:
         yield buf
 
 
-def match_evidence(cases: Iterable[dict[str, Any]], decoys: Iterable[dict[str, Any]],
-                   hits: Iterable[Any]) -> tuple[list[str], list[str], list[list[str]]]:
+def match_evidence(
+    cases: Iterable[dict[str, Any]], decoys: Iterable[dict[str, Any]], hits: Iterable[Any]
+) -> tuple[list[str], list[str], list[list[str]]]:
     """(injected cases not found, decoys flagged, hits that match no injected case).
 
     A case is found by a hit whose evidence holds every evidence key of the case; a decoy is
     flagged by a hit that shares an evidence key with it."""
     cases, hits = list(cases), list(hits)
-    missed = [c["case_id"] for c in cases if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for h in hits)]
-    flagged = [d["decoy_id"] for d in decoys if any(set(d["evidence_keys"]) & set(h.evidence_keys) for h in hits)]
-    other = [h.evidence_keys for h in hits if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)]
+    missed = [
+        c["case_id"]
+        for c in cases
+        if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for h in hits)
+    ]
+    flagged = [
+        d["decoy_id"]
+        for d in decoys
+        if any(set(d["evidence_keys"]) & set(h.evidence_keys) for h in hits)
+    ]
+    other = [
+        h.evidence_keys
+        for h in hits
+        if not any(set(c["evidence_keys"]) <= set(h.evidence_keys) for c in cases)
+    ]
     return missed, flagged, other

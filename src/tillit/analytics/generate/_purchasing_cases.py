@@ -59,8 +59,13 @@ class Injector:
         for mth in months:
             out.append(
                 # the account registered at the time, not whatever the supplier has at the end
-                self.inv(s, wd(mth, day), s.number(self.rng.randint(7, 40)), s.next_amount(),
-                         account=s.account)
+                self.inv(
+                    s,
+                    wd(mth, day),
+                    s.number(self.rng.randint(7, 40)),
+                    s.next_amount(),
+                    account=s.account,
+                )
             )
         return out
 
@@ -71,7 +76,15 @@ class Injector:
 
     def run(self) -> None:
         """The injected suppliers, invoices and payments: the scenarios of each step, in order."""
-        for step in ("duplicates", "payments", "limits", "suppliers", "accounts", "people", "patterns"):
+        for step in (
+            "duplicates",
+            "payments",
+            "limits",
+            "suppliers",
+            "accounts",
+            "people",
+            "patterns",
+        ):
             run_scenarios(self, f"injector.{step}")
 
 

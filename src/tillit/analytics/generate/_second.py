@@ -30,11 +30,15 @@ class SecondFamily:
     next_person: int = 0
     checks: list[tuple[str, str, str, date, str]] = field(default_factory=list)
     # placement_id, client, provider_orgnr, kind, valid_from, valid_to, daily rate in öre
-    placements: list[tuple[str, str, str, str, date, date | None, int]] = field(default_factory=list)
+    placements: list[tuple[str, str, str, str, date, date | None, int]] = field(
+        default_factory=list
+    )
     # billing_id, placement_id, client, provider_orgnr, days_from, days_to, amount in öre
     billing: list[tuple[str, str, str, str, date, date, int]] = field(default_factory=list)
     # grant_id, applicant, address, postal_code, apartment, work_type, contractor_orgnr, amount öre, decided, paid
-    adaptations: list[tuple[str, str, str, str, str, str, str, int, date, date | None]] = field(default_factory=list)
+    adaptations: list[tuple[str, str, str, str, str, str, str, int, date, date | None]] = field(
+        default_factory=list
+    )
 
 
 def second(w: Any) -> SecondFamily:
@@ -55,21 +59,46 @@ def supplier(wf: Any, name: str, trade: str, board: str, *, checked: date) -> Su
     s2.next_sid += 7
     tr = next(i for i, t in enumerate(TRADES) if t[0] == trade)
     pc, city = s2.rng.choice(wf.w.local_postal)
-    s = Supplier(sid=str(s2.next_sid), name=name, orgnr=s2.ids.orgnr(),
-                 address=f"Vårdvägen {s2.rng.randint(1, 40)}", postal_code=pc, city=city,
-                 created=date(2016, 3, 1), created_by=wf.w.registrars[0].eid, account=s2.ids.bankgiro(),
-                 board=board, trade=tr, kind="special", registered=date(2012, 5, 1), status=False)
+    s = Supplier(
+        sid=str(s2.next_sid),
+        name=name,
+        orgnr=s2.ids.orgnr(),
+        address=f"Vårdvägen {s2.rng.randint(1, 40)}",
+        postal_code=pc,
+        city=city,
+        created=date(2016, 3, 1),
+        created_by=wf.w.registrars[0].eid,
+        account=s2.ids.bankgiro(),
+        board=board,
+        trade=tr,
+        kind="special",
+        registered=date(2012, 5, 1),
+        status=False,
+    )
     wf.p.suppliers.append(s)
     wf.w.status_rows.append(wf.p.status_row(s, checked))
     return s
 
 
-def contract(wf: Any, s: Supplier, valid_from: date, value_ore: int, *, procurement: str, category: str) -> str:
+def contract(
+    wf: Any, s: Supplier, valid_from: date, value_ore: int, *, procurement: str, category: str
+) -> str:
     s2 = second(wf.w)
     s2.next_contract += 1
     cid = f"AVT-{valid_from.year}-{s2.next_contract:04d}"
-    wf.p.contracts.append([cid, s.orgnr, iso(valid_from), iso(date(valid_from.year + 4, valid_from.month, 1)),
-                           f"{value_ore // 100}.00", procurement, category, s.board, ""])
+    wf.p.contracts.append(
+        [
+            cid,
+            s.orgnr,
+            iso(valid_from),
+            iso(date(valid_from.year + 4, valid_from.month, 1)),
+            f"{value_ore // 100}.00",
+            procurement,
+            category,
+            s.board,
+            "",
+        ]
+    )
     return cid
 
 
@@ -96,8 +125,32 @@ def write(w: Any) -> None:
         out.row((pid, client, orgnr, kind, iso(valid_from), iso(valid_to), out.money(rate)))
     out.close()
     out = Writer(w.out_dir, "housing_adaptations")
-    for gid, pnr, address, postal, apartment, work, contractor, amount, decided, paid in s.adaptations:
-        out.row((gid, pnr, address, postal, apartment, work, contractor, out.money(amount), iso(decided), iso(paid)))
+    for (
+        gid,
+        pnr,
+        address,
+        postal,
+        apartment,
+        work,
+        contractor,
+        amount,
+        decided,
+        paid,
+    ) in s.adaptations:
+        out.row(
+            (
+                gid,
+                pnr,
+                address,
+                postal,
+                apartment,
+                work,
+                contractor,
+                out.money(amount),
+                iso(decided),
+                iso(paid),
+            )
+        )
     out.close()
     out = Writer(w.out_dir, "placement_billing")
     for bid, pid, client, orgnr, days_from, days_to, amount in s.billing:

@@ -16,8 +16,13 @@ class ImportFailed(ValueError):
     """A generated file did not import: a fault of the generator or the importer, not of a user."""
 
 
-def import_generated(files: Path, parquet: Path, *, policy: Literal["reject", "quarantine"] = "reject",
-                     progress: Callable[[str], None] | None = None) -> dict[str, DatasetSource]:
+def import_generated(
+    files: Path,
+    parquet: Path,
+    *,
+    policy: Literal["reject", "quarantine"] = "reject",
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, DatasetSource]:
     """Import every data set the generator wrote to `files` as `parquet/<name>.parquet`, in the
     order of schema.DATASETS; the engines' sources, keyed and with the columns the import found
     unavailable."""
@@ -33,6 +38,7 @@ def import_generated(files: Path, parquet: Path, *, policy: Literal["reject", "q
         result = ingest(name, path, out, policy=policy)
         if not result.ok:
             raise ImportFailed(f"{name} did not import: {result.file_errors} {result.errors[:3]}")
-        sources[name] = DatasetSource(paths=[str(out)], key=schema.get(name).key,
-                                      unavailable=frozenset(result.unavailable))
+        sources[name] = DatasetSource(
+            paths=[str(out)], key=schema.get(name).key, unavailable=frozenset(result.unavailable)
+        )
     return sources

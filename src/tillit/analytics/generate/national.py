@@ -75,8 +75,9 @@ class _Hasher:
         return hashed
 
 
-def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float = 1.0, seed: int = 1,
-                      key: bytes) -> NationalExports:
+def generate_national(
+    out_dir: Path, *, municipalities: int = 290, scale: float = 1.0, seed: int = 1, key: bytes
+) -> NationalExports:
     """Write the exports of `municipalities` municipalities; scale 1 is about 20 000 invoices and
     300 households with economic assistance per municipality."""
     if municipalities < 2:
@@ -92,15 +93,31 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
     def pay(code: str, person: str, period: str, amount: Decimal, role: str = "applicant") -> str:
         serial["payment"] += 1
         ref = f"{code}-U{serial['payment']:08d}"
-        benefits[code].append({"municipality": code, "payment_ref": ref, "person": hasher(person), "role": role,
-                               "period": period, "amount": amount})
+        benefits[code].append(
+            {
+                "municipality": code,
+                "payment_ref": ref,
+                "person": hasher(person),
+                "role": role,
+                "period": period,
+                "amount": amount,
+            }
+        )
         return f"benefit_payments:{ref}"
 
     def bill(code: str, orgnr: str, number: str, day: date, amount: Decimal) -> str:
         serial["invoice"] += 1
         ref = f"{code}-F{serial['invoice']:09d}"
-        invoices[code].append({"municipality": code, "invoice_ref": ref, "supplier": hasher(orgnr),
-                               "invoice_number": hasher(number), "invoice_date": day, "amount": amount})
+        invoices[code].append(
+            {
+                "municipality": code,
+                "invoice_ref": ref,
+                "supplier": hasher(orgnr),
+                "invoice_number": hasher(number),
+                "invoice_date": day,
+                "amount": amount,
+            }
+        )
         return f"invoices:{ref}"
 
     def money(low: int, high: int) -> Decimal:
@@ -122,7 +139,9 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
             for month in range(start, min(12, start + rng.randint(1, 12))):
                 pay(code, person, PERIODS[month], amount)
     # -- invoices: national suppliers, each with one number sequence for all customers
-    suppliers = [f"55{n:08d}" for n in range(1, max(20, round(60 * scale * municipalities ** 0.5)) + 1)]
+    suppliers = [
+        f"55{n:08d}" for n in range(1, max(20, round(60 * scale * municipalities**0.5)) + 1)
+    ]
     sequence = dict.fromkeys(suppliers, 0)
     invoices_per = max(10, round(20000 * scale))
     start_day = date(YEAR, 1, 1)
@@ -130,38 +149,68 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
         for _ in range(invoices_per):
             orgnr = suppliers[rng.randrange(len(suppliers))]
             sequence[orgnr] += 1
-            bill(code, orgnr, f"{YEAR}{sequence[orgnr]:06d}", start_day + timedelta(days=rng.randrange(330)),
-                 money(200, 250000))
+            bill(
+                code,
+                orgnr,
+                f"{YEAR}{sequence[orgnr]:06d}",
+                start_day + timedelta(days=rng.randrange(330)),
+                money(200, 250000),
+            )
 
     n_cases = max(2, round(municipalities * 0.5))
     # -- injected: paid by two municipalities for the same months
     for n in range(n_cases):
         first, second = rng.sample(codes, 2)
         person, start = new_person(), rng.randrange(9)
-        keys_first = {PERIODS[m]: pay(first, person, PERIODS[m], money(3000, 12000)) for m in range(start, start + 4)}
+        keys_first = {
+            PERIODS[m]: pay(first, person, PERIODS[m], money(3000, 12000))
+            for m in range(start, start + 4)
+        }
         overlap = range(start + 1, start + 1 + rng.randint(1, 3))
         for month in overlap:
-            out.cases.append({"control_id": "X-BEN-TWO-MUNICIPALITIES", "case_id": f"XB-{n + 1:04d}",
-                              "evidence_keys": [keys_first[PERIODS[month]],
-                                                pay(second, person, PERIODS[month], money(3000, 12000))]})
+            out.cases.append(
+                {
+                    "control_id": "X-BEN-TWO-MUNICIPALITIES",
+                    "case_id": f"XB-{n + 1:04d}",
+                    "evidence_keys": [
+                        keys_first[PERIODS[month]],
+                        pay(second, person, PERIODS[month], money(3000, 12000)),
+                    ],
+                }
+            )
     # -- decoy: moved between municipalities without an overlapping month
     for n in range(n_cases):
         old, new = rng.sample(codes, 2)
         person, moved = new_person(), rng.randrange(2, 11)
         keys = [pay(old, person, PERIODS[m], money(3000, 12000)) for m in range(moved - 2, moved)]
         keys += [pay(new, person, PERIODS[m], money(3000, 12000)) for m in range(moved, moved + 2)]
-        out.decoys.append({"control_id": "X-BEN-TWO-MUNICIPALITIES", "decoy_id": f"XB-D{n + 1:04d}",
-                           "evidence_keys": keys})
+        out.decoys.append(
+            {
+                "control_id": "X-BEN-TWO-MUNICIPALITIES",
+                "decoy_id": f"XB-D{n + 1:04d}",
+                "evidence_keys": keys,
+            }
+        )
     # -- injected: the same invoice to a second municipality
     for n in range(n_cases):
         first, second = rng.sample(codes, 2)
         orgnr = suppliers[rng.randrange(len(suppliers))]
         sequence[orgnr] += 1
-        number, day, amount = f"{YEAR}{sequence[orgnr]:06d}", start_day + timedelta(days=rng.randrange(320)), \
-            money(5000, 150000)
-        out.cases.append({"control_id": "X-SUP-SAME-INVOICE", "case_id": f"XS-{n + 1:04d}", "evidence_keys": [
-            bill(first, orgnr, number, day, amount),
-            bill(second, orgnr, number, day + timedelta(days=rng.randint(0, 10)), amount)]})
+        number, day, amount = (
+            f"{YEAR}{sequence[orgnr]:06d}",
+            start_day + timedelta(days=rng.randrange(320)),
+            money(5000, 150000),
+        )
+        out.cases.append(
+            {
+                "control_id": "X-SUP-SAME-INVOICE",
+                "case_id": f"XS-{n + 1:04d}",
+                "evidence_keys": [
+                    bill(first, orgnr, number, day, amount),
+                    bill(second, orgnr, number, day + timedelta(days=rng.randint(0, 10)), amount),
+                ],
+            }
+        )
     # -- decoy: a subscription at one price to many municipalities, each invoice its own number
     for n in range(max(1, n_cases // 4)):
         orgnr, amount = f"56{n + 1:08d}", money(1000, 5000)
@@ -170,10 +219,18 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
             sequence.setdefault(orgnr, 0)
             sequence[orgnr] += 1
             keys.append(bill(code, orgnr, f"{YEAR}{sequence[orgnr]:06d}", date(YEAR, 3, 1), amount))
-        out.decoys.append({"control_id": "X-SUP-SAME-INVOICE", "decoy_id": f"XS-D{n + 1:04d}", "evidence_keys": keys})
+        out.decoys.append(
+            {
+                "control_id": "X-SUP-SAME-INVOICE",
+                "decoy_id": f"XS-D{n + 1:04d}",
+                "evidence_keys": keys,
+            }
+        )
 
-    for name, per_code, schema in (("x_benefit_payments", benefits, X_BENEFITS_SCHEMA),
-                                   ("x_invoices", invoices, X_INVOICES_SCHEMA)):
+    for name, per_code, schema in (
+        ("x_benefit_payments", benefits, X_BENEFITS_SCHEMA),
+        ("x_invoices", invoices, X_INVOICES_SCHEMA),
+    ):
         folder = out.folder / name
         folder.mkdir(parents=True, exist_ok=True)
         out.files[name] = []
@@ -186,8 +243,13 @@ def generate_national(out_dir: Path, *, municipalities: int = 290, scale: float 
     return out
 
 
-def match(exports: NationalExports, control_id: str, hits: list) -> tuple[list[str], list[str], list[list[str]]]:
+def match(
+    exports: NationalExports, control_id: str, hits: list
+) -> tuple[list[str], list[str], list[list[str]]]:
     """(injected cases not found, decoys flagged, hits that match no injected case) for one control;
     one injected month (or invoice) is one case."""
-    return match_evidence([c for c in exports.cases if c["control_id"] == control_id],
-                          [d for d in exports.decoys if d["control_id"] == control_id], hits)
+    return match_evidence(
+        [c for c in exports.cases if c["control_id"] == control_id],
+        [d for d in exports.decoys if d["control_id"] == control_id],
+        hits,
+    )

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-DUPLICATE_FAMILY = ("INV-DUP-EXACT", "INV-DUP-FUZZY", "INV-SAME-NO-OTHER-SUPPLIER", "PAY-DUP", "PAY-REMINDER")
+DUPLICATE_FAMILY = (
+    "INV-DUP-EXACT",
+    "INV-DUP-FUZZY",
+    "INV-SAME-NO-OTHER-SUPPLIER",
+    "PAY-DUP",
+    "PAY-REMINDER",
+)
 KINDS = ("leading_zero", "separator", "ocr", "suffix", "resubmitted")
 _OCR = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
 
@@ -63,7 +69,7 @@ def _rekey(kind: str, number: str, rng: random.Random) -> str | None:
         if not places:
             return None
         i = rng.choice(places)
-        return number[:i] + _OCR[number[i]] + number[i + 1:]
+        return number[:i] + _OCR[number[i]] + number[i + 1 :]
     if kind == "suffix":
         return number + rng.choice(["A", "-1", "B", "-2"])
     return number  # resubmitted unchanged
@@ -80,7 +86,9 @@ def _flags(body: list[list[str]]) -> list[str | None]:
     return invoice_number_flags(numbers, dates).to_pylist()
 
 
-def inject(source: Path, target: Path, *, n: int = 50, seed: int = 17) -> tuple[int, list[Injected]]:
+def inject(
+    source: Path, target: Path, *, n: int = 50, seed: int = 17
+) -> tuple[int, list[Injected]]:
     """Copy `source` (CSV, gzip or not) to `target` with `n` duplicates appended; (invoices, injected)."""
     opener = gzip.open if source.suffix == ".gz" else open
     with opener(source, "rt", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
@@ -93,8 +101,14 @@ def inject(source: Path, target: Path, *, n: int = 50, seed: int = 17) -> tuple[
     # real invoices worth paying twice (at least the controls' materiality limit, 500), with a number
     # that has digits and is neither Excel's nor a date
     flags = _flags(body)
-    candidates = [i for i, r in enumerate(body)
-                  if float(r[3]) >= 500 and flags[i] is None and len(r[2]) >= 4 and (r[0], r[3]) not in credited]
+    candidates = [
+        i
+        for i, r in enumerate(body)
+        if float(r[3]) >= 500
+        and flags[i] is None
+        and len(r[2]) >= 4
+        and (r[0], r[3]) not in credited
+    ]
     injected: list[Injected] = []
     extra: list[list[str]] = []
     for index in rng.sample(candidates, len(candidates)):
@@ -105,8 +119,9 @@ def inject(source: Path, target: Path, *, n: int = 50, seed: int = 17) -> tuple[
         rekeyed = _rekey(kind, number, rng)
         if rekeyed is None:
             continue
-        later = date.fromisoformat(day) + timedelta(days=rng.randint(28, 35) if kind == "resubmitted"
-                                                     else rng.randint(5, 40))
+        later = date.fromisoformat(day) + timedelta(
+            days=rng.randint(28, 35) if kind == "resubmitted" else rng.randint(5, 40)
+        )
         extra.append([vendor, later.isoformat(), rekeyed, amount])
         injected.append(Injected(kind, index + 2, len(body) + len(extra) + 1, number, rekeyed))
     out = io.StringIO()
@@ -118,7 +133,9 @@ def inject(source: Path, target: Path, *, n: int = 50, seed: int = 17) -> tuple[
     return len(body) + len(extra), injected
 
 
-def measure(source: Path, workdir: Path, *, n: int = 50, seed: int = 17, engine: str = "duckdb") -> Measure:
+def measure(
+    source: Path, workdir: Path, *, n: int = 50, seed: int = 17, engine: str = "duckdb"
+) -> Measure:
     """Inject, import (the row number as key, dates decided from the column), run the duplicate family."""
     from tillit.analytics.engines.base import DatasetSource
     from tillit.analytics.ingest import ROW_NUMBER, Mapping, ingest
@@ -127,14 +144,25 @@ def measure(source: Path, workdir: Path, *, n: int = 50, seed: int = 17, engine:
     workdir.mkdir(parents=True, exist_ok=True)
     csv_path, parquet = workdir / "ap.csv", workdir / "invoices.parquet"
     invoices, injected = inject(source, csv_path, n=n, seed=seed)
-    result = ingest("invoices", csv_path, parquet, mapping=Mapping(columns={"invoice_id": ROW_NUMBER}),
-                    policy="quarantine")
+    result = ingest(
+        "invoices",
+        csv_path,
+        parquet,
+        mapping=Mapping(columns={"invoice_id": ROW_NUMBER}),
+        policy="quarantine",
+    )
     if not result.ok:
         raise RuntimeError(f"import failed: {result.file_errors[:1]} {result.errors[:3]}")
-    run = run_controls({"invoices": DatasetSource(paths=[str(parquet)], key="invoice_id")},
-                       control_ids=list(DUPLICATE_FAMILY), engine=engine)
+    run = run_controls(
+        {"invoices": DatasetSource(paths=[str(parquet)], key="invoice_id")},
+        control_ids=list(DUPLICATE_FAMILY),
+        engine=engine,
+    )
     hits = {c.control_id: len(c.hits) for c in run.controls if not c.not_applicable}
     keys = [set(h.evidence_keys) for c in run.controls for h in c.hits]
-    missed = [i for i in injected
-              if not any({f"invoices:{i.original_row}", f"invoices:{i.duplicate_row}"} <= k for k in keys)]
+    missed = [
+        i
+        for i in injected
+        if not any({f"invoices:{i.original_row}", f"invoices:{i.duplicate_row}"} <= k for k in keys)
+    ]
     return Measure(invoices=invoices, injected=injected, hits=hits, missed=missed)

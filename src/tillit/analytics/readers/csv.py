@@ -138,7 +138,11 @@ class CsvSource(Source):
 
 def _columns(records: list[list[str]], width: int) -> list[list[str | None]]:
     # one transpose in C instead of a Python append per cell
-    return [list(column) for column in zip(*records, strict=True)] if records else [[] for _ in range(width)]
+    return (
+        [list(column) for column in zip(*records, strict=True)]
+        if records
+        else [[] for _ in range(width)]
+    )
 
 
 def _codec(name: str) -> str:

@@ -45,31 +45,53 @@ def check_limits(path: Path) -> None:
             members = zf.infolist()
             total = sum(m.file_size for m in members)
             if total > MAX_UNCOMPRESSED:
-                raise SourceError(_("The Excel file would unpack to %(size)s MB, more than the %(limit)s MB allowed. "
-                                    "Nothing was read. Save the data as CSV, or split it into smaller files."),
-                                  {"size": total // 1_000_000, "limit": MAX_UNCOMPRESSED // 1_000_000})
+                raise SourceError(
+                    _(
+                        "The Excel file would unpack to %(size)s MB, more than the %(limit)s MB allowed. "
+                        "Nothing was read. Save the data as CSV, or split it into smaller files."
+                    ),
+                    {"size": total // 1_000_000, "limit": MAX_UNCOMPRESSED // 1_000_000},
+                )
             for member in members:
-                if member.file_size > RATIO_FROM and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-                    raise SourceError(_("The Excel file is packed %(ratio)s times tighter than an ordinary workbook "
-                                        "(%(member)s): it looks like a zip bomb and was not read."),
-                                      {"ratio": member.file_size // max(member.compress_size, 1),
-                                       "member": member.filename})
+                if member.file_size > RATIO_FROM and member.file_size > MAX_RATIO * max(
+                    member.compress_size, 1
+                ):
+                    raise SourceError(
+                        _(
+                            "The Excel file is packed %(ratio)s times tighter than an ordinary workbook "
+                            "(%(member)s): it looks like a zip bomb and was not read."
+                        ),
+                        {
+                            "ratio": member.file_size // max(member.compress_size, 1),
+                            "member": member.filename,
+                        },
+                    )
             names = set(zf.namelist())
             if "xl/sharedStrings.xml" in names:
                 info = zf.getinfo("xl/sharedStrings.xml")
                 head = _head(zf, "xl/sharedStrings.xml")
-                found = re.search(rb'uniqueCount="(\d+)"', head) or re.search(rb'count="(\d+)"', head)
+                found = re.search(rb'uniqueCount="(\d+)"', head) or re.search(
+                    rb'count="(\d+)"', head
+                )
                 count = int(found.group(1)) if found else 0
                 if info.file_size > MAX_SHARED_STRINGS_BYTES or count > MAX_SHARED_STRINGS:
-                    raise SourceError(_("The Excel file holds more distinct texts (%(count)s) than the %(limit)s "
-                                        "allowed. Nothing was read. Save the data as CSV."),
-                                      {"count": count, "limit": MAX_SHARED_STRINGS})
+                    raise SourceError(
+                        _(
+                            "The Excel file holds more distinct texts (%(count)s) than the %(limit)s "
+                            "allowed. Nothing was read. Save the data as CSV."
+                        ),
+                        {"count": count, "limit": MAX_SHARED_STRINGS},
+                    )
             for name in sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)):
-                found = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', _head(zf, name))
+                found = re.search(
+                    rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', _head(zf, name)
+                )
                 if found:
                     _check_size(int(found.group(2)), _column_number(found.group(1).decode()))
     except zipfile.BadZipFile as error:
-        raise SourceError(_("The Excel file could not be opened: %(detail)s"), {"detail": str(error)}) from None
+        raise SourceError(
+            _("The Excel file could not be opened: %(detail)s"), {"detail": str(error)}
+        ) from None
 
 
 def _head(zf: zipfile.ZipFile, name: str, size: int = 4096) -> bytes:
@@ -86,11 +108,18 @@ def _column_number(letters: str) -> int:
 
 def _check_size(rows: int, columns: int) -> None:
     if rows > MAX_ROWS:
-        raise SourceError(_("The sheet has more than %(limit)s rows. Nothing was read. Split the file."),
-                          {"limit": MAX_ROWS})
+        raise SourceError(
+            _("The sheet has more than %(limit)s rows. Nothing was read. Split the file."),
+            {"limit": MAX_ROWS},
+        )
     if columns > MAX_COLUMNS:
-        raise SourceError(_("The sheet has %(count)s columns, more than the %(limit)s allowed. Nothing was read. "
-                            "Remove the empty or unneeded columns."), {"count": columns, "limit": MAX_COLUMNS})
+        raise SourceError(
+            _(
+                "The sheet has %(count)s columns, more than the %(limit)s allowed. Nothing was read. "
+                "Remove the empty or unneeded columns."
+            ),
+            {"count": columns, "limit": MAX_COLUMNS},
+        )
 
 
 def cell_text(value: object) -> str | None:

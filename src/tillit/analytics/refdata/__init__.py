@@ -35,7 +35,9 @@ class PostalCode:
 
 @cache
 def postal_codes() -> tuple[PostalCode, ...]:
-    return tuple(PostalCode(**row) for row in csv.DictReader(io.StringIO(_text("postal_codes.csv.gz"))))
+    return tuple(
+        PostalCode(**row) for row in csv.DictReader(io.StringIO(_text("postal_codes.csv.gz")))
+    )
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def municipalities() -> dict[str, Municipality]:
     """The 290 municipalities by their four-digit code (kommunkod)."""
     rows = csv.DictReader(io.StringIO(_text("municipalities.csv")))
     return {
-        r["municipality_code"]: Municipality(r["municipality_code"], r["municipality_name"], r["county_code"], r["county_name"])
+        r["municipality_code"]: Municipality(
+            r["municipality_code"], r["municipality_name"], r["county_code"], r["county_name"]
+        )
         for r in rows
     }

@@ -8,308 +8,1046 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
-        ('controls', '0001_initial'),
+        ("accounts", "0002_access_log_append_only"),
+        ("controls", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, verbose_name='case number')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('sequence', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('case_type', models.CharField(choices=[('benefit', 'financial assistance'), ('supplier', 'supplier/invoice'), ('grant', 'association grant'), ('home_care', 'home care/LOV'), ('building', 'building'), ('unlawful_influence', 'unlawful influence'), ('other', 'other')], default='other', max_length=20, verbose_name='case type')),
-                ('source', models.CharField(choices=[('hit', 'control hit'), ('tip', 'tip'), ('whistleblowing', 'whistleblowing'), ('staff', 'staff report'), ('authority', 'other authority')], max_length=20, verbose_name='source')),
-                ('state', models.CharField(choices=[('received', 'received'), ('assessment', 'under assessment'), ('investigation', 'investigation'), ('decision', 'decision'), ('follow_up', 'follow-up'), ('closed', 'closed'), ('closed_no_action', 'closed without action')], db_index=True, default='received', max_length=20, verbose_name='state')),
-                ('sensitivity', models.CharField(choices=[('normal', 'normal'), ('sensitive', 'sensitive'), ('team_only', 'team only')], default='normal', max_length=10, verbose_name='sensitivity')),
-                ('risk_area', models.CharField(blank=True, max_length=200, verbose_name='risk area')),
-                ('amount_concerned', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='amount concerned')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('closed_reason', models.TextField(blank=True, verbose_name='reason for closing')),
-                ('retain_until', models.DateField(blank=True, null=True, verbose_name='retain until')),
-                ('tip_reference', models.CharField(blank=True, max_length=50)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.board', verbose_name='board')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='case officer')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('team', models.ManyToManyField(blank=True, related_name='case_teams', to=settings.AUTH_USER_MODEL, verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, verbose_name="case number")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("sequence", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("benefit", "financial assistance"),
+                            ("supplier", "supplier/invoice"),
+                            ("grant", "association grant"),
+                            ("home_care", "home care/LOV"),
+                            ("building", "building"),
+                            ("unlawful_influence", "unlawful influence"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="case type",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("hit", "control hit"),
+                            ("tip", "tip"),
+                            ("whistleblowing", "whistleblowing"),
+                            ("staff", "staff report"),
+                            ("authority", "other authority"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "received"),
+                            ("assessment", "under assessment"),
+                            ("investigation", "investigation"),
+                            ("decision", "decision"),
+                            ("follow_up", "follow-up"),
+                            ("closed", "closed"),
+                            ("closed_no_action", "closed without action"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "sensitivity",
+                    models.CharField(
+                        choices=[
+                            ("normal", "normal"),
+                            ("sensitive", "sensitive"),
+                            ("team_only", "team only"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="sensitivity",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.CharField(blank=True, max_length=200, verbose_name="risk area"),
+                ),
+                (
+                    "amount_concerned",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="amount concerned",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="opened")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("closed_reason", models.TextField(blank=True, verbose_name="reason for closing")),
+                (
+                    "retain_until",
+                    models.DateField(blank=True, null=True, verbose_name="retain until"),
+                ),
+                ("tip_reference", models.CharField(blank=True, max_length=50)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="case officer",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="case_teams",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseDocument',
+            name="CaseDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('evidence', 'evidence'), ('correspondence', 'correspondence'), ('generated', 'generated document'), ('other', 'other')], default='evidence', max_length=20, verbose_name='kind')),
-                ('filename', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('storage_name', models.CharField(max_length=200, unique=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evidence", "evidence"),
+                            ("correspondence", "correspondence"),
+                            ("generated", "generated document"),
+                            ("other", "other"),
+                        ],
+                        default="evidence",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("storage_name", models.CharField(max_length=200, unique=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="registered")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=40)),
-                ('detail', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=40)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseHit',
+            name="CaseHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_hits', to='cases.case')),
-                ('hit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='case_link', to='controls.hit')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_hits",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "hit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_link",
+                        to="controls.hit",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at', 'id'],
+                "ordering": ["added_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseLink',
+            name="CaseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='why')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="why")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseSubject',
+            name="CaseSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'person'), ('household', 'household'), ('company', 'company'), ('association', 'association'), ('provider', 'provider'), ('staff', 'staff member'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('identifier', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='identifier')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "person"),
+                            ("household", "household"),
+                            ("company", "company"),
+                            ("association", "association"),
+                            ("provider", "provider"),
+                            ("staff", "staff member"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="identifier"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='DeletionRequest',
+            name="DeletionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_number', models.CharField(max_length=20, verbose_name='case number')),
-                ('case_type', models.CharField(choices=[('benefit', 'financial assistance'), ('supplier', 'supplier/invoice'), ('grant', 'association grant'), ('home_care', 'home care/LOV'), ('building', 'building'), ('unlawful_influence', 'unlawful influence'), ('other', 'other')], max_length=20, verbose_name='case type')),
-                ('closed_on', models.DateField(null=True, verbose_name='closed')),
-                ('retain_until', models.DateField(null=True, verbose_name='retain until')),
-                ('status', models.CharField(choices=[('proposed', 'proposed'), ('done', 'carried out'), ('rejected', 'rejected')], default='proposed', max_length=10, verbose_name='status')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('documents_deleted', models.PositiveIntegerField(default=0)),
-                ('note', models.TextField(blank=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_number", models.CharField(max_length=20, verbose_name="case number")),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("benefit", "financial assistance"),
+                            ("supplier", "supplier/invoice"),
+                            ("grant", "association grant"),
+                            ("home_care", "home care/LOV"),
+                            ("building", "building"),
+                            ("unlawful_influence", "unlawful influence"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="case type",
+                    ),
+                ),
+                ("closed_on", models.DateField(null=True, verbose_name="closed")),
+                ("retain_until", models.DateField(null=True, verbose_name="retain until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("done", "carried out"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("documents_deleted", models.PositiveIntegerField(default=0)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-proposed_at', '-id'],
+                "ordering": ["-proposed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DiaryEntry',
+            name="DiaryEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'note'), ('contact', 'contact'), ('own_account', "the person's own account"), ('assessment', 'assessment')], default='note', max_length=20, verbose_name='kind')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='contact with')),
-                ('text', models.TextField(verbose_name='text')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diary', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "note"),
+                            ("contact", "contact"),
+                            ("own_account", "the person's own account"),
+                            ("assessment", "assessment"),
+                        ],
+                        default="note",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                (
+                    "contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="contact with"),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="diary",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_on', 'id'],
+                "ordering": ["occurred_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IntentAssessment',
+            name="IntentAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('likely', 'intent appears likely'), ('negligence', 'may be gross negligence'), ('unclear', 'cannot be assessed'), ('none', 'no indication of intent')], max_length=20, verbose_name='assessment')),
-                ('reasoning', models.TextField(verbose_name='reasoning')),
-                ('assessed_at', models.DateTimeField(auto_now_add=True)),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intent_assessments', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("likely", "intent appears likely"),
+                            ("negligence", "may be gross negligence"),
+                            ("unclear", "cannot be assessed"),
+                            ("none", "no indication of intent"),
+                        ],
+                        max_length=20,
+                        verbose_name="assessment",
+                    ),
+                ),
+                ("reasoning", models.TextField(verbose_name="reasoning")),
+                ("assessed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intent_assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_at', '-id'],
+                "ordering": ["-assessed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(choices=[('forsakringskassan', 'Försäkringskassan'), ('skatteverket', 'Skatteverket – population registration'), ('csn', 'CSN'), ('arbetsformedlingen', 'Arbetsförmedlingen'), ('migrationsverket', 'Migrationsverket'), ('pensionsmyndigheten', 'Pensionsmyndigheten'), ('ivo', 'IVO'), ('a-kassa', 'unemployment insurance fund')], max_length=30, verbose_name='recipient')),
-                ('legal_ground', models.CharField(choices=[('2008:206', 'Act (2008:206) on notification of incorrect payments'), ('2024:307', 'Act (2024:307) on disclosure to prevent incorrect payments')], max_length=10, verbose_name='legal ground')),
-                ('shared', models.TextField(verbose_name='what was shared')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        choices=[
+                            ("forsakringskassan", "Försäkringskassan"),
+                            ("skatteverket", "Skatteverket – population registration"),
+                            ("csn", "CSN"),
+                            ("arbetsformedlingen", "Arbetsförmedlingen"),
+                            ("migrationsverket", "Migrationsverket"),
+                            ("pensionsmyndigheten", "Pensionsmyndigheten"),
+                            ("ivo", "IVO"),
+                            ("a-kassa", "unemployment insurance fund"),
+                        ],
+                        max_length=30,
+                        verbose_name="recipient",
+                    ),
+                ),
+                (
+                    "legal_ground",
+                    models.CharField(
+                        choices=[
+                            ("2008:206", "Act (2008:206) on notification of incorrect payments"),
+                            (
+                                "2024:307",
+                                "Act (2024:307) on disclosure to prevent incorrect payments",
+                            ),
+                        ],
+                        max_length=10,
+                        verbose_name="legal ground",
+                    ),
+                ),
+                ("shared", models.TextField(verbose_name="what was shared")),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_on', '-id'],
+                "ordering": ["-sent_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OtherOutcome',
+            name="OtherOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('corrected_payment', 'corrected payment'), ('changed_decision', 'changed decision'), ('no_action', 'no action')], max_length=20, verbose_name='outcome')),
-                ('decided_on', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='amount (kr)')),
-                ('note', models.TextField(verbose_name='description')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='other_outcomes', to='cases.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("corrected_payment", "corrected payment"),
+                            ("changed_decision", "changed decision"),
+                            ("no_action", "no action"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="date")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="amount (kr)",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="description")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="other_outcomes",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_on', 'id'],
+                "ordering": ["decided_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PoliceReport',
+            name="PoliceReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offences', models.JSONField(default=list, verbose_name='offences')),
-                ('checklist', models.JSONField(default=dict)),
-                ('facts', models.TextField(verbose_name='facts')),
-                ('attachments', models.JSONField(default=list)),
-                ('reported_on', models.DateField(verbose_name='reported on')),
-                ('police_reference', models.CharField(blank=True, max_length=50, verbose_name='police reference number')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='police_reports', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("offences", models.JSONField(default=list, verbose_name="offences")),
+                ("checklist", models.JSONField(default=dict)),
+                ("facts", models.TextField(verbose_name="facts")),
+                ("attachments", models.JSONField(default=list)),
+                ("reported_on", models.DateField(verbose_name="reported on")),
+                (
+                    "police_reference",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="police reference number"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="police_reports",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reported_on', 'id'],
+                "ordering": ["reported_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryClaim',
+            name="RecoveryClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('legal_ground', models.CharField(choices=[('sol_9_1', 'SoL 9 ch. 1 § (incorrect information or failure to report)'), ('sol_9_2', 'SoL 9 ch. 2 § (paid as an advance or under agreement)'), ('lss', 'LSS 12 §'), ('contract', 'the agreement (contract terms)'), ('damages', 'damages (Tort Liability Act)'), ('grant_terms', 'the grant terms')], max_length=20, verbose_name='legal ground')),
-                ('decision_date', models.DateField(verbose_name='decision date')),
-                ('debtor', models.CharField(max_length=200, verbose_name='debtor')),
-                ('period', models.CharField(blank=True, max_length=100, verbose_name='period concerned')),
-                ('reasoning', models.TextField(verbose_name='reasoning')),
-                ('payment_plan', models.TextField(blank=True, verbose_name='payment plan')),
-                ('written_off', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='written off')),
-                ('written_off_on', models.DateField(blank=True, null=True, verbose_name='written off on')),
-                ('write_off_reason', models.TextField(blank=True, verbose_name='reason for write-off')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recovery_claims', to='cases.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                (
+                    "legal_ground",
+                    models.CharField(
+                        choices=[
+                            (
+                                "sol_9_1",
+                                "SoL 9 ch. 1 § (incorrect information or failure to report)",
+                            ),
+                            ("sol_9_2", "SoL 9 ch. 2 § (paid as an advance or under agreement)"),
+                            ("lss", "LSS 12 §"),
+                            ("contract", "the agreement (contract terms)"),
+                            ("damages", "damages (Tort Liability Act)"),
+                            ("grant_terms", "the grant terms"),
+                        ],
+                        max_length=20,
+                        verbose_name="legal ground",
+                    ),
+                ),
+                ("decision_date", models.DateField(verbose_name="decision date")),
+                ("debtor", models.CharField(max_length=200, verbose_name="debtor")),
+                (
+                    "period",
+                    models.CharField(blank=True, max_length=100, verbose_name="period concerned"),
+                ),
+                ("reasoning", models.TextField(verbose_name="reasoning")),
+                ("payment_plan", models.TextField(blank=True, verbose_name="payment plan")),
+                (
+                    "written_off",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="written off",
+                    ),
+                ),
+                (
+                    "written_off_on",
+                    models.DateField(blank=True, null=True, verbose_name="written off on"),
+                ),
+                (
+                    "write_off_reason",
+                    models.TextField(blank=True, verbose_name="reason for write-off"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recovery_claims",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision_date', 'id'],
+                "ordering": ["decision_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryPayment',
+            name="RecoveryPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='cases.recoveryclaim')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="amount"),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payments",
+                        to="cases.recoveryclaim",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paid_on', 'id'],
+                "ordering": ["paid_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Sanction',
+            name="Sanction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.PositiveSmallIntegerField(choices=[(1, 'action plan'), (2, 'warning'), (3, 'penalty or deduction'), (4, 'withdrawal of authorisation or termination')], verbose_name='step')),
-                ('provider', models.CharField(max_length=200, verbose_name='provider')),
-                ('decided_on', models.DateField(verbose_name='decided on')),
-                ('description', models.TextField(verbose_name='description')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='penalty or deduction (kr)')),
-                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow up on')),
-                ('followed_up_at', models.DateField(blank=True, null=True, verbose_name='followed up')),
-                ('follow_up_note', models.TextField(blank=True, verbose_name='result of the follow-up')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sanctions', to='cases.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "action plan"),
+                            (2, "warning"),
+                            (3, "penalty or deduction"),
+                            (4, "withdrawal of authorisation or termination"),
+                        ],
+                        verbose_name="step",
+                    ),
+                ),
+                ("provider", models.CharField(max_length=200, verbose_name="provider")),
+                ("decided_on", models.DateField(verbose_name="decided on")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="penalty or deduction (kr)",
+                    ),
+                ),
+                (
+                    "follow_up_on",
+                    models.DateField(blank=True, null=True, verbose_name="follow up on"),
+                ),
+                (
+                    "followed_up_at",
+                    models.DateField(blank=True, null=True, verbose_name="followed up"),
+                ),
+                (
+                    "follow_up_note",
+                    models.TextField(blank=True, verbose_name="result of the follow-up"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sanctions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_on', 'step', 'id'],
+                "ordering": ["decided_on", "step", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='task')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="task")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_at', 'due_date', 'id'],
+                "ordering": ["done_at", "due_date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('municipality', 'number'), name='case_unique_number'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "number"), name="case_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.UniqueConstraint(fields=('case', 'other'), name='case_link_unique'),
+            model_name="caselink",
+            constraint=models.UniqueConstraint(fields=("case", "other"), name="case_link_unique"),
         ),
     ]

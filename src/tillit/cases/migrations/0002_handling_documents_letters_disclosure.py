@@ -6,189 +6,500 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
-        ('cases', '0001_initial'),
-        ('controls', '0001_initial'),
+        ("accounts", "0002_access_log_append_only"),
+        ("cases", "0001_initial"),
+        ("controls", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='policereport',
-            options={'ordering': ['created_at', 'id']},
+            name="policereport",
+            options={"ordering": ["created_at", "id"]},
         ),
         migrations.AddField(
-            model_name='casesubject',
-            name='national_id',
-            field=models.CharField(blank=True, max_length=20, verbose_name='personnummer or organisation number'),
+            model_name="casesubject",
+            name="national_id",
+            field=models.CharField(
+                blank=True, max_length=20, verbose_name="personnummer or organisation number"
+            ),
         ),
         migrations.AddField(
-            model_name='casesubject',
-            name='role',
-            field=models.CharField(choices=[('concerned', 'concerned, not suspected'), ('suspect', 'suspected')], default='concerned', max_length=10, verbose_name='role in the case'),
+            model_name="casesubject",
+            name="role",
+            field=models.CharField(
+                choices=[("concerned", "concerned, not suspected"), ("suspect", "suspected")],
+                default="concerned",
+                max_length=10,
+                verbose_name="role in the case",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='answer',
+            model_name="notification",
+            name="answer",
             field=models.TextField(blank=True, verbose_name="the municipality's answer"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='answered_on',
-            field=models.DateField(blank=True, null=True, verbose_name='answered on'),
+            model_name="notification",
+            name="answered_on",
+            field=models.DateField(blank=True, null=True, verbose_name="answered on"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='direction',
-            field=models.CharField(choices=[('outgoing', 'sent by the municipality'), ('incoming', 'received by the municipality')], default='outgoing', max_length=10, verbose_name='direction'),
+            model_name="notification",
+            name="direction",
+            field=models.CharField(
+                choices=[
+                    ("outgoing", "sent by the municipality"),
+                    ("incoming", "received by the municipality"),
+                ],
+                default="outgoing",
+                max_length=10,
+                verbose_name="direction",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='hit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='controls.hit'),
+            model_name="notification",
+            name="hit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="controls.hit",
+            ),
         ),
         migrations.AddField(
-            model_name='recoveryclaim',
-            name='debtor_id',
-            field=models.CharField(blank=True, max_length=20, verbose_name="debtor's personnummer or organisation number"),
+            model_name="recoveryclaim",
+            name="debtor_id",
+            field=models.CharField(
+                blank=True,
+                max_length=20,
+                verbose_name="debtor's personnummer or organisation number",
+            ),
         ),
         migrations.AlterField(
-            model_name='casedocument',
-            name='kind',
-            field=models.CharField(choices=[('evidence', 'evidence'), ('correspondence', 'correspondence'), ('generated', 'generated document'), ('released', 'released copy'), ('other', 'other')], default='evidence', max_length=20, verbose_name='kind'),
+            model_name="casedocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("evidence", "evidence"),
+                    ("correspondence", "correspondence"),
+                    ("generated", "generated document"),
+                    ("released", "released copy"),
+                    ("other", "other"),
+                ],
+                default="evidence",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='diaryentry',
-            name='kind',
-            field=models.CharField(choices=[('note', 'note'), ('contact', 'contact'), ('own_account', "the person's own account"), ('assessment', 'assessment'), ('letter', 'letter sent')], default='note', max_length=20, verbose_name='kind'),
+            model_name="diaryentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("note", "note"),
+                    ("contact", "contact"),
+                    ("own_account", "the person's own account"),
+                    ("assessment", "assessment"),
+                    ("letter", "letter sent"),
+                ],
+                default="note",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='cases.case'),
+            model_name="notification",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="cases.case",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='legal_ground',
-            field=models.CharField(choices=[('2008:206', 'Act (2008:206) on notification of incorrect payments'), ('2024:307', 'Act (2024:307) on disclosure to prevent incorrect payments'), ('osl_10_15a', 'OSL 10 ch. 15 a § (disclosure to prevent incorrect payments, from 2025-12-01)'), ('fol_32', 'Population Registration Act 32 § (duty to notify Skatteverket)')], max_length=20, verbose_name='legal ground'),
+            model_name="notification",
+            name="legal_ground",
+            field=models.CharField(
+                choices=[
+                    ("2008:206", "Act (2008:206) on notification of incorrect payments"),
+                    ("2024:307", "Act (2024:307) on disclosure to prevent incorrect payments"),
+                    (
+                        "osl_10_15a",
+                        "OSL 10 ch. 15 a § (disclosure to prevent incorrect payments, from 2025-12-01)",
+                    ),
+                    ("fol_32", "Population Registration Act 32 § (duty to notify Skatteverket)"),
+                ],
+                max_length=20,
+                verbose_name="legal ground",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='recipient',
-            field=models.CharField(choices=[('forsakringskassan', 'Försäkringskassan'), ('skatteverket', 'Skatteverket – population registration'), ('csn', 'CSN'), ('arbetsformedlingen', 'Arbetsförmedlingen'), ('migrationsverket', 'Migrationsverket'), ('pensionsmyndigheten', 'Pensionsmyndigheten'), ('ivo', 'IVO'), ('a-kassa', 'unemployment insurance fund'), ('ekobrottsmyndigheten', 'Ekobrottsmyndigheten'), ('lansstyrelsen', 'the County Administrative Board')], max_length=30, verbose_name='authority'),
+            model_name="notification",
+            name="recipient",
+            field=models.CharField(
+                choices=[
+                    ("forsakringskassan", "Försäkringskassan"),
+                    ("skatteverket", "Skatteverket – population registration"),
+                    ("csn", "CSN"),
+                    ("arbetsformedlingen", "Arbetsförmedlingen"),
+                    ("migrationsverket", "Migrationsverket"),
+                    ("pensionsmyndigheten", "Pensionsmyndigheten"),
+                    ("ivo", "IVO"),
+                    ("a-kassa", "unemployment insurance fund"),
+                    ("ekobrottsmyndigheten", "Ekobrottsmyndigheten"),
+                    ("lansstyrelsen", "the County Administrative Board"),
+                ],
+                max_length=30,
+                verbose_name="authority",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='sent_on',
-            field=models.DateField(verbose_name='date'),
+            model_name="notification",
+            name="sent_on",
+            field=models.DateField(verbose_name="date"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='shared',
-            field=models.TextField(verbose_name='what was shared or asked'),
+            model_name="notification",
+            name="shared",
+            field=models.TextField(verbose_name="what was shared or asked"),
         ),
         migrations.AlterField(
-            model_name='policereport',
-            name='reported_on',
-            field=models.DateField(blank=True, null=True, verbose_name='sent to the police on'),
+            model_name="policereport",
+            name="reported_on",
+            field=models.DateField(blank=True, null=True, verbose_name="sent to the police on"),
         ),
         migrations.CreateModel(
-            name='DisclosureRequest',
+            name="DisclosureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requester', models.CharField(blank=True, help_text='Anyone may ask anonymously; leave empty if the requester gives no name.', max_length=200, verbose_name='requested by')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('decision', models.CharField(choices=[('pending', 'under review'), ('released', 'released in full'), ('partly', 'released with parts masked'), ('refused', 'refused')], default='pending', max_length=10, verbose_name='decision')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('reasoning', models.TextField(blank=True, verbose_name='reasoning')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosure_requests', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.casedocument')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosure_requests', to='cases.casedocument', verbose_name='document')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('released_copy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.casedocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requester",
+                    models.CharField(
+                        blank=True,
+                        help_text="Anyone may ask anonymously; leave empty if the requester gives no name.",
+                        max_length=200,
+                        verbose_name="requested by",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "under review"),
+                            ("released", "released in full"),
+                            ("partly", "released with parts masked"),
+                            ("refused", "refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("reasoning", models.TextField(blank=True, verbose_name="reasoning")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disclosure_requests",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.casedocument",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disclosure_requests",
+                        to="cases.casedocument",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "released_copy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.casedocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kommunicering', 'communication before a decision (FL 25 §)'), ('kallelse', 'summons to a meeting'), ('begaran', 'request for information')], max_length=20, verbose_name='letter')),
-                ('addressee', models.CharField(max_length=200, verbose_name='to')),
-                ('identifier', models.CharField(blank=True, max_length=20, verbose_name='personnummer or organisation number')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('interpreter', models.CharField(blank=True, max_length=100, verbose_name='interpreter needed (language)')),
-                ('material', models.JSONField(default=list)),
-                ('body', models.TextField(verbose_name='what the letter says')),
-                ('meeting_at', models.DateTimeField(blank=True, null=True, verbose_name='meeting time')),
-                ('meeting_place', models.CharField(blank=True, max_length=200, verbose_name='meeting place')),
-                ('reply_by', models.DateField(blank=True, null=True, verbose_name='reply by')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('reply_received_on', models.DateField(blank=True, null=True, verbose_name='reply received on')),
-                ('reply', models.TextField(blank=True, verbose_name='the reply')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letters', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kommunicering", "communication before a decision (FL 25 §)"),
+                            ("kallelse", "summons to a meeting"),
+                            ("begaran", "request for information"),
+                        ],
+                        max_length=20,
+                        verbose_name="letter",
+                    ),
+                ),
+                ("addressee", models.CharField(max_length=200, verbose_name="to")),
+                (
+                    "identifier",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        verbose_name="personnummer or organisation number",
+                    ),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                (
+                    "interpreter",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="interpreter needed (language)"
+                    ),
+                ),
+                ("material", models.JSONField(default=list)),
+                ("body", models.TextField(verbose_name="what the letter says")),
+                (
+                    "meeting_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="meeting time"),
+                ),
+                (
+                    "meeting_place",
+                    models.CharField(blank=True, max_length=200, verbose_name="meeting place"),
+                ),
+                ("reply_by", models.DateField(blank=True, null=True, verbose_name="reply by")),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                (
+                    "reply_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="reply received on"),
+                ),
+                ("reply", models.TextField(blank=True, verbose_name="the reply")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letters",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_on', 'id'],
+                "ordering": ["sent_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Masking',
+            name="Masking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passage', models.TextField(verbose_name='passage to mask')),
-                ('provision', models.CharField(help_text='Chapter and section, for example “26 kap. 1 § OSL”.', max_length=100, verbose_name='provision (OSL)')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maskings', to='cases.disclosurerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("passage", models.TextField(verbose_name="passage to mask")),
+                (
+                    "provision",
+                    models.CharField(
+                        help_text="Chapter and section, for example “26 kap. 1 § OSL”.",
+                        max_length=100,
+                        verbose_name="provision (OSL)",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maskings",
+                        to="cases.disclosurerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='document')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('text', models.TextField(verbose_name='template')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='what changed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="document")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("text", models.TextField(verbose_name="template")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="what changed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'kind', 'version'), name='document_template_unique_version')],
+                "ordering": ["kind", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "kind", "version"),
+                        name="document_template_unique_version",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Letterhead',
+            name="Letterhead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('authority', models.CharField(blank=True, help_text="For example “Socialnämnden i Exempelkommun”. Empty: the municipality's name.", max_length=200, verbose_name='authority (as it signs)')),
-                ('orgnr', models.CharField(blank=True, max_length=11, verbose_name='organisation number')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='postal address')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='telephone')),
-                ('email', models.CharField(blank=True, max_length=200, verbose_name='e-mail')),
-                ('decision_maker_title', models.CharField(blank=True, max_length=200, verbose_name='title of the decision-maker')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example “Socialnämnden i Exempelkommun”. Empty: the municipality's name.",
+                        max_length=200,
+                        verbose_name="authority (as it signs)",
+                    ),
+                ),
+                (
+                    "orgnr",
+                    models.CharField(blank=True, max_length=11, verbose_name="organisation number"),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=200, verbose_name="postal address"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="telephone")),
+                ("email", models.CharField(blank=True, max_length=200, verbose_name="e-mail")),
+                (
+                    "decision_maker_title",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="title of the decision-maker"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('municipality',), name='letterhead_one_per_municipality')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality",), name="letterhead_one_per_municipality"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_handling_documents_letters_disclosure'),
+        ("cases", "0002_handling_documents_letters_disclosure"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='source',
-            field=models.CharField(choices=[('hit', 'control hit'), ('tip', 'tip'), ('whistleblowing', 'whistleblowing'), ('staff', 'staff report'), ('authority', 'other authority'), ('sample', 'sample check')], max_length=20, verbose_name='source'),
+            model_name="case",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("hit", "control hit"),
+                    ("tip", "tip"),
+                    ("whistleblowing", "whistleblowing"),
+                    ("staff", "staff report"),
+                    ("authority", "other authority"),
+                    ("sample", "sample check"),
+                ],
+                max_length=20,
+                verbose_name="source",
+            ),
         ),
     ]

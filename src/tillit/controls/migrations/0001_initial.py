@@ -6,171 +6,433 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
+        ("accounts", "0002_access_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Hit',
+            name="Hit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('control_id', models.CharField(db_index=True, max_length=40, verbose_name='control')),
-                ('control_version', models.PositiveIntegerField(verbose_name='control version')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('engine', models.CharField(max_length=10)),
-                ('sql', models.TextField()),
-                ('params', models.JSONField(default=dict)),
-                ('snapshot_ids', models.JSONField(default=dict)),
-                ('subject_type', models.CharField(max_length=30, verbose_name='subject type')),
-                ('subject_id', models.CharField(db_index=True, max_length=100, verbose_name='subject')),
-                ('board', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='board')),
-                ('risk_areas', models.JSONField(default=list)),
-                ('amount_at_risk', models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='amount at risk')),
-                ('severity', models.CharField(choices=[('hög', 'high'), ('medel', 'medium'), ('låg', 'low')], max_length=6, verbose_name='severity')),
-                ('score', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='score')),
-                ('explanation_template', models.TextField()),
-                ('explanation_params', models.JSONField(default=dict)),
-                ('evidence', models.JSONField(default=list)),
-                ('evidence_keys', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('new', 'new'), ('dismissed', 'dismissed'), ('notified', 'other authority notified'), ('case', 'case opened'), ('closed', 'closed: the evidence is gone')], db_index=True, default='new', max_length=10, verbose_name='status')),
-                ('dismiss_reason', models.CharField(blank=True, choices=[('explained', 'explained'), ('corrected', 'corrected'), ('immaterial', 'below the materiality threshold'), ('false_positive', 'false hit')], max_length=20, verbose_name='reason')),
-                ('shadow', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "control_id",
+                    models.CharField(db_index=True, max_length=40, verbose_name="control"),
+                ),
+                ("control_version", models.PositiveIntegerField(verbose_name="control version")),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("engine", models.CharField(max_length=10)),
+                ("sql", models.TextField()),
+                ("params", models.JSONField(default=dict)),
+                ("snapshot_ids", models.JSONField(default=dict)),
+                ("subject_type", models.CharField(max_length=30, verbose_name="subject type")),
+                (
+                    "subject_id",
+                    models.CharField(db_index=True, max_length=100, verbose_name="subject"),
+                ),
+                (
+                    "board",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="board"
+                    ),
+                ),
+                ("risk_areas", models.JSONField(default=list)),
+                (
+                    "amount_at_risk",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=18, verbose_name="amount at risk"
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("hög", "high"), ("medel", "medium"), ("låg", "low")],
+                        max_length=6,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=20, verbose_name="score"
+                    ),
+                ),
+                ("explanation_template", models.TextField()),
+                ("explanation_params", models.JSONField(default=dict)),
+                ("evidence", models.JSONField(default=list)),
+                ("evidence_keys", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("dismissed", "dismissed"),
+                            ("notified", "other authority notified"),
+                            ("case", "case opened"),
+                            ("closed", "closed: the evidence is gone"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "dismiss_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("explained", "explained"),
+                            ("corrected", "corrected"),
+                            ("immaterial", "below the materiality threshold"),
+                            ("false_positive", "false hit"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("shadow", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', '-id'],
+                "ordering": ["-score", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Run',
+            name="Run",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(default='manual', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='status')),
-                ('engine', models.CharField(default='duckdb', max_length=10, verbose_name='engine')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='back-test')),
-                ('control_ids', models.JSONField(default=list)),
-                ('snapshots', models.JSONField(default=dict)),
-                ('report', models.JSONField(default=list)),
-                ('controls_done', models.PositiveIntegerField(default=0)),
-                ('controls_total', models.PositiveIntegerField(default=0)),
-                ('hits_new', models.PositiveIntegerField(default=0)),
-                ('hits_updated', models.PositiveIntegerField(default=0)),
-                ('hits_closed', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("trigger", models.CharField(default="manual", max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "engine",
+                    models.CharField(default="duckdb", max_length=10, verbose_name="engine"),
+                ),
+                ("dry_run", models.BooleanField(default=False, verbose_name="back-test")),
+                ("control_ids", models.JSONField(default=list)),
+                ("snapshots", models.JSONField(default=dict)),
+                ("report", models.JSONField(default=list)),
+                ("controls_done", models.PositiveIntegerField(default=0)),
+                ("controls_total", models.PositiveIntegerField(default=0)),
+                ("hits_new", models.PositiveIntegerField(default=0)),
+                ("hits_updated", models.PositiveIntegerField(default=0)),
+                ("hits_closed", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HitEvent',
+            name="HitEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=40)),
-                ('note', models.TextField(blank=True)),
-                ('hit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='controls.hit')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='controls.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=20)),
+                ("reason", models.CharField(blank=True, max_length=40)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "hit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="controls.hit",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="controls.run",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='hit',
-            name='first_run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='controls.run'),
+            model_name="hit",
+            name="first_run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="controls.run"
+            ),
         ),
         migrations.AddField(
-            model_name='hit',
-            name='last_run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hits', to='controls.run'),
+            model_name="hit",
+            name="last_run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="hits", to="controls.run"
+            ),
         ),
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enabled', models.BooleanField(default=True, verbose_name='run the controls every night')),
-                ('hour', models.PositiveSmallIntegerField(default=2, verbose_name='hour (0–23, Swedish time)')),
-                ('last_run_on', models.DateField(blank=True, null=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "enabled",
+                    models.BooleanField(default=True, verbose_name="run the controls every night"),
+                ),
+                (
+                    "hour",
+                    models.PositiveSmallIntegerField(
+                        default=2, verbose_name="hour (0–23, Swedish time)"
+                    ),
+                ),
+                ("last_run_on", models.DateField(blank=True, null=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Snooze',
+            name="Snooze",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('control_id', models.CharField(max_length=40)),
-                ('subject_type', models.CharField(max_length=30)),
-                ('subject_id', models.CharField(max_length=100)),
-                ('until', models.DateField(verbose_name='until')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("control_id", models.CharField(max_length=40)),
+                ("subject_type", models.CharField(max_length=30)),
+                ("subject_id", models.CharField(max_length=100)),
+                ("until", models.DateField(verbose_name="until")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ControlConfig',
+            name="ControlConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('control_id', models.CharField(max_length=40, verbose_name='control')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('shadow', 'shadow run'), ('pending', 'awaiting approval'), ('active', 'active'), ('retired', 'retired')], default='active', max_length=10, verbose_name='state')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('nightly', models.BooleanField(default=True, verbose_name='run every night')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("control_id", models.CharField(max_length=40, verbose_name="control")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("shadow", "shadow run"),
+                            ("pending", "awaiting approval"),
+                            ("active", "active"),
+                            ("retired", "retired"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameters")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("nightly", models.BooleanField(default=True, verbose_name="run every night")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'control_id'), name='control_config_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "control_id"), name="control_config_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ControlVersion',
+            name="ControlVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('control_id', models.CharField(max_length=40)),
-                ('version', models.PositiveIntegerField()),
-                ('params', models.JSONField(default=dict)),
-                ('library_version', models.PositiveIntegerField(default=1)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("control_id", models.CharField(max_length=40)),
+                ("version", models.PositiveIntegerField()),
+                ("params", models.JSONField(default=dict)),
+                ("library_version", models.PositiveIntegerField(default=1)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['control_id', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'control_id', 'version'), name='control_version_unique')],
+                "ordering": ["control_id", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "control_id", "version"),
+                        name="control_version_unique",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='hit',
-            constraint=models.UniqueConstraint(fields=('municipality', 'control_id', 'fingerprint'), name='hit_unique_fingerprint'),
+            model_name="hit",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "control_id", "fingerprint"), name="hit_unique_fingerprint"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schedule',
-            constraint=models.UniqueConstraint(fields=('municipality',), name='schedule_one_per_municipality'),
+            model_name="schedule",
+            constraint=models.UniqueConstraint(
+                fields=("municipality",), name="schedule_one_per_municipality"
+            ),
         ),
     ]

@@ -6,99 +6,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
+        ("accounts", "0002_access_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MappingProfile',
+            name="MappingProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('dataset', models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger')], max_length=40, verbose_name='data set')),
-                ('columns', models.JSONField(default=dict, help_text='canonical column → source header', verbose_name='column mapping')),
-                ('unavailable', models.JSONField(blank=True, default=list, verbose_name='columns the source lacks')),
-                ('date_format', models.CharField(blank=True, max_length=40, verbose_name='date format')),
-                ('decimal', models.CharField(blank=True, max_length=1, verbose_name='decimal separator')),
-                ('encoding', models.CharField(blank=True, max_length=20, verbose_name='encoding')),
-                ('delimiter', models.CharField(blank=True, max_length=2, verbose_name='delimiter')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "dataset",
+                    models.CharField(
+                        choices=[
+                            ("suppliers", "Supplier register"),
+                            ("supplier_accounts", "Supplier bank accounts"),
+                            ("invoices", "Supplier invoices"),
+                            ("payments", "Payments"),
+                            ("contracts", "Contracts"),
+                            ("supplier_status", "Supplier checks"),
+                            ("company_roles", "Company representatives and beneficial owners"),
+                            ("employees", "Employees and elected representatives"),
+                            ("grants", "Grants"),
+                            ("benefit_payments", "Economic assistance payments"),
+                            ("population", "Population register extract"),
+                            ("care_visits", "Home care visits"),
+                            ("care_decisions", "Home care decisions"),
+                            ("parking_permits", "Parking permits for disabled persons"),
+                            ("ledger", "General ledger"),
+                        ],
+                        max_length=40,
+                        verbose_name="data set",
+                    ),
+                ),
+                (
+                    "columns",
+                    models.JSONField(
+                        default=dict,
+                        help_text="canonical column → source header",
+                        verbose_name="column mapping",
+                    ),
+                ),
+                (
+                    "unavailable",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="columns the source lacks"
+                    ),
+                ),
+                (
+                    "date_format",
+                    models.CharField(blank=True, max_length=40, verbose_name="date format"),
+                ),
+                (
+                    "decimal",
+                    models.CharField(blank=True, max_length=1, verbose_name="decimal separator"),
+                ),
+                ("encoding", models.CharField(blank=True, max_length=20, verbose_name="encoding")),
+                ("delimiter", models.CharField(blank=True, max_length=2, verbose_name="delimiter")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mapping profile',
-                'verbose_name_plural': 'mapping profiles',
-                'ordering': ['dataset', 'name'],
+                "verbose_name": "mapping profile",
+                "verbose_name_plural": "mapping profiles",
+                "ordering": ["dataset", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dataset', models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger')], db_index=True, max_length=40, verbose_name='data set')),
-                ('mode', models.CharField(choices=[('period', 'adds a period'), ('replace', 'replaces the whole data set')], default='period', max_length=10, verbose_name='kind')),
-                ('period_from', models.DateField(blank=True, null=True, verbose_name='period from')),
-                ('period_to', models.DateField(blank=True, null=True, verbose_name='period to')),
-                ('source_name', models.CharField(max_length=255, verbose_name='source file')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('rows', models.PositiveIntegerField(verbose_name='rows')),
-                ('quarantined_rows', models.PositiveIntegerField(default=0, verbose_name='quarantined rows')),
-                ('parquet_path', models.CharField(max_length=500)),
-                ('quarantine_path', models.CharField(blank=True, max_length=500)),
-                ('columns', models.JSONField(default=list)),
-                ('unavailable_columns', models.JSONField(default=list, verbose_name='columns the source lacks')),
-                ('mapping', models.JSONField(default=dict, verbose_name='mapping used')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='imported')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='retired')),
-                ('retired_reason', models.TextField(blank=True, verbose_name='reason for retiring')),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='datasets.mappingprofile')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='datasets.snapshot')),
-                ('retired_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.CharField(
+                        choices=[
+                            ("suppliers", "Supplier register"),
+                            ("supplier_accounts", "Supplier bank accounts"),
+                            ("invoices", "Supplier invoices"),
+                            ("payments", "Payments"),
+                            ("contracts", "Contracts"),
+                            ("supplier_status", "Supplier checks"),
+                            ("company_roles", "Company representatives and beneficial owners"),
+                            ("employees", "Employees and elected representatives"),
+                            ("grants", "Grants"),
+                            ("benefit_payments", "Economic assistance payments"),
+                            ("population", "Population register extract"),
+                            ("care_visits", "Home care visits"),
+                            ("care_decisions", "Home care decisions"),
+                            ("parking_permits", "Parking permits for disabled persons"),
+                            ("ledger", "General ledger"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="data set",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("period", "adds a period"),
+                            ("replace", "replaces the whole data set"),
+                        ],
+                        default="period",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "period_from",
+                    models.DateField(blank=True, null=True, verbose_name="period from"),
+                ),
+                ("period_to", models.DateField(blank=True, null=True, verbose_name="period to")),
+                ("source_name", models.CharField(max_length=255, verbose_name="source file")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("rows", models.PositiveIntegerField(verbose_name="rows")),
+                (
+                    "quarantined_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="quarantined rows"),
+                ),
+                ("parquet_path", models.CharField(max_length=500)),
+                ("quarantine_path", models.CharField(blank=True, max_length=500)),
+                ("columns", models.JSONField(default=list)),
+                (
+                    "unavailable_columns",
+                    models.JSONField(default=list, verbose_name="columns the source lacks"),
+                ),
+                ("mapping", models.JSONField(default=dict, verbose_name="mapping used")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="imported")),
+                ("retired_at", models.DateTimeField(blank=True, null=True, verbose_name="retired")),
+                (
+                    "retired_reason",
+                    models.TextField(blank=True, verbose_name="reason for retiring"),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="datasets.mappingprofile",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="datasets.snapshot",
+                    ),
+                ),
+                (
+                    "retired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'snapshot',
-                'verbose_name_plural': 'snapshots',
-                'ordering': ['dataset', '-imported_at', '-id'],
+                "verbose_name": "snapshot",
+                "verbose_name_plural": "snapshots",
+                "ordering": ["dataset", "-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportAttempt',
+            name="ImportAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dataset', models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger')], max_length=40, verbose_name='data set')),
-                ('source_name', models.CharField(max_length=255, verbose_name='source file')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(choices=[('pending', 'awaiting confirmation'), ('running', 'running'), ('imported', 'imported'), ('quarantined', 'imported, bad rows quarantined'), ('rejected', 'rejected'), ('duplicate', 'refused: already imported')], default='running', max_length=12, verbose_name='status')),
-                ('policy', models.CharField(default='reject', max_length=12)),
-                ('force', models.BooleanField(default=False)),
-                ('upload_path', models.CharField(blank=True, max_length=500)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('message', models.TextField(blank=True)),
-                ('message_params', models.JSONField(default=dict)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='datasets.mappingprofile')),
-                ('snapshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='datasets.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.CharField(
+                        choices=[
+                            ("suppliers", "Supplier register"),
+                            ("supplier_accounts", "Supplier bank accounts"),
+                            ("invoices", "Supplier invoices"),
+                            ("payments", "Payments"),
+                            ("contracts", "Contracts"),
+                            ("supplier_status", "Supplier checks"),
+                            ("company_roles", "Company representatives and beneficial owners"),
+                            ("employees", "Employees and elected representatives"),
+                            ("grants", "Grants"),
+                            ("benefit_payments", "Economic assistance payments"),
+                            ("population", "Population register extract"),
+                            ("care_visits", "Home care visits"),
+                            ("care_decisions", "Home care decisions"),
+                            ("parking_permits", "Parking permits for disabled persons"),
+                            ("ledger", "General ledger"),
+                        ],
+                        max_length=40,
+                        verbose_name="data set",
+                    ),
+                ),
+                ("source_name", models.CharField(max_length=255, verbose_name="source file")),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting confirmation"),
+                            ("running", "running"),
+                            ("imported", "imported"),
+                            ("quarantined", "imported, bad rows quarantined"),
+                            ("rejected", "rejected"),
+                            ("duplicate", "refused: already imported"),
+                        ],
+                        default="running",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("policy", models.CharField(default="reject", max_length=12)),
+                ("force", models.BooleanField(default=False)),
+                ("upload_path", models.CharField(blank=True, max_length=500)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("message", models.TextField(blank=True)),
+                ("message_params", models.JSONField(default=dict)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="datasets.mappingprofile",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="datasets.snapshot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='mappingprofile',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='profile_unique_name'),
+            model_name="mappingprofile",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="profile_unique_name"
+            ),
         ),
     ]

@@ -6,46 +6,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
-        ('datasets', '0001_initial'),
+        ("accounts", "0002_access_log_append_only"),
+        ("datasets", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importattempt',
-            name='dataset',
-            field=models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger'), ('x_benefit_payments', 'Economic assistance payments, pseudonymised (cross-municipality)'), ('x_invoices', 'Supplier invoices, pseudonymised (cross-municipality)')], max_length=40, verbose_name='data set'),
+            model_name="importattempt",
+            name="dataset",
+            field=models.CharField(
+                choices=[
+                    ("suppliers", "Supplier register"),
+                    ("supplier_accounts", "Supplier bank accounts"),
+                    ("invoices", "Supplier invoices"),
+                    ("payments", "Payments"),
+                    ("contracts", "Contracts"),
+                    ("supplier_status", "Supplier checks"),
+                    ("company_roles", "Company representatives and beneficial owners"),
+                    ("employees", "Employees and elected representatives"),
+                    ("grants", "Grants"),
+                    ("benefit_payments", "Economic assistance payments"),
+                    ("population", "Population register extract"),
+                    ("care_visits", "Home care visits"),
+                    ("care_decisions", "Home care decisions"),
+                    ("parking_permits", "Parking permits for disabled persons"),
+                    ("ledger", "General ledger"),
+                    (
+                        "x_benefit_payments",
+                        "Economic assistance payments, pseudonymised (cross-municipality)",
+                    ),
+                    ("x_invoices", "Supplier invoices, pseudonymised (cross-municipality)"),
+                ],
+                max_length=40,
+                verbose_name="data set",
+            ),
         ),
         migrations.AlterField(
-            model_name='mappingprofile',
-            name='dataset',
-            field=models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger'), ('x_benefit_payments', 'Economic assistance payments, pseudonymised (cross-municipality)'), ('x_invoices', 'Supplier invoices, pseudonymised (cross-municipality)')], max_length=40, verbose_name='data set'),
+            model_name="mappingprofile",
+            name="dataset",
+            field=models.CharField(
+                choices=[
+                    ("suppliers", "Supplier register"),
+                    ("supplier_accounts", "Supplier bank accounts"),
+                    ("invoices", "Supplier invoices"),
+                    ("payments", "Payments"),
+                    ("contracts", "Contracts"),
+                    ("supplier_status", "Supplier checks"),
+                    ("company_roles", "Company representatives and beneficial owners"),
+                    ("employees", "Employees and elected representatives"),
+                    ("grants", "Grants"),
+                    ("benefit_payments", "Economic assistance payments"),
+                    ("population", "Population register extract"),
+                    ("care_visits", "Home care visits"),
+                    ("care_decisions", "Home care decisions"),
+                    ("parking_permits", "Parking permits for disabled persons"),
+                    ("ledger", "General ledger"),
+                    (
+                        "x_benefit_payments",
+                        "Economic assistance payments, pseudonymised (cross-municipality)",
+                    ),
+                    ("x_invoices", "Supplier invoices, pseudonymised (cross-municipality)"),
+                ],
+                max_length=40,
+                verbose_name="data set",
+            ),
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='dataset',
-            field=models.CharField(choices=[('suppliers', 'Supplier register'), ('supplier_accounts', 'Supplier bank accounts'), ('invoices', 'Supplier invoices'), ('payments', 'Payments'), ('contracts', 'Contracts'), ('supplier_status', 'Supplier checks'), ('company_roles', 'Company representatives and beneficial owners'), ('employees', 'Employees and elected representatives'), ('grants', 'Grants'), ('benefit_payments', 'Economic assistance payments'), ('population', 'Population register extract'), ('care_visits', 'Home care visits'), ('care_decisions', 'Home care decisions'), ('parking_permits', 'Parking permits for disabled persons'), ('ledger', 'General ledger'), ('x_benefit_payments', 'Economic assistance payments, pseudonymised (cross-municipality)'), ('x_invoices', 'Supplier invoices, pseudonymised (cross-municipality)')], db_index=True, max_length=40, verbose_name='data set'),
+            model_name="snapshot",
+            name="dataset",
+            field=models.CharField(
+                choices=[
+                    ("suppliers", "Supplier register"),
+                    ("supplier_accounts", "Supplier bank accounts"),
+                    ("invoices", "Supplier invoices"),
+                    ("payments", "Payments"),
+                    ("contracts", "Contracts"),
+                    ("supplier_status", "Supplier checks"),
+                    ("company_roles", "Company representatives and beneficial owners"),
+                    ("employees", "Employees and elected representatives"),
+                    ("grants", "Grants"),
+                    ("benefit_payments", "Economic assistance payments"),
+                    ("population", "Population register extract"),
+                    ("care_visits", "Home care visits"),
+                    ("care_decisions", "Home care decisions"),
+                    ("parking_permits", "Parking permits for disabled persons"),
+                    ("ledger", "General ledger"),
+                    (
+                        "x_benefit_payments",
+                        "Economic assistance payments, pseudonymised (cross-municipality)",
+                    ),
+                    ("x_invoices", "Supplier invoices, pseudonymised (cross-municipality)"),
+                ],
+                db_index=True,
+                max_length=40,
+                verbose_name="data set",
+            ),
         ),
         migrations.CreateModel(
-            name='EntityJudgement',
+            name="EntityJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'person'), ('organisation', 'company or association')], max_length=20, verbose_name='kind')),
-                ('record_a', models.CharField(max_length=200, verbose_name='record')),
-                ('record_b', models.CharField(max_length=200, verbose_name='other record')),
-                ('same', models.BooleanField(verbose_name='the same')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('decided_at', models.DateTimeField(auto_now_add=True, verbose_name='decided')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "person"), ("organisation", "company or association")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("record_a", models.CharField(max_length=200, verbose_name="record")),
+                ("record_b", models.CharField(max_length=200, verbose_name="other record")),
+                ("same", models.BooleanField(verbose_name="the same")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("decided_at", models.DateTimeField(auto_now_add=True, verbose_name="decided")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity judgement',
-                'verbose_name_plural': 'entity judgements',
-                'ordering': ['-decided_at', '-id'],
+                "verbose_name": "entity judgement",
+                "verbose_name_plural": "entity judgements",
+                "ordering": ["-decided_at", "-id"],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('datasets', '0002_entity_judgements_and_cross_municipality_datasets'),
+        ("datasets", "0002_entity_judgements_and_cross_municipality_datasets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importattempt',
-            name='notes',
-            field=models.JSONField(blank=True, default=list, verbose_name='notes'),
+            model_name="importattempt",
+            name="notes",
+            field=models.JSONField(blank=True, default=list, verbose_name="notes"),
         ),
     ]

@@ -6,31 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('datasets', '0003_import_notes'),
+        ("datasets", "0003_import_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='snapshot',
-            name='reinstated',
+            model_name="snapshot",
+            name="reinstated",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='snapshot',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawn'),
+            model_name="snapshot",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
         ),
         migrations.AddField(
-            model_name='snapshot',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="snapshot",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='snapshot',
-            name='withdrawn_reason',
-            field=models.TextField(blank=True, verbose_name='reason for withdrawing'),
+            model_name="snapshot",
+            name="withdrawn_reason",
+            field=models.TextField(blank=True, verbose_name="reason for withdrawing"),
         ),
     ]

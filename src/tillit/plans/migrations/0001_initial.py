@@ -7,252 +7,688 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_initial'),
-        ('risks', '0001_initial'),
+        ("accounts", "0004_initial"),
+        ("risks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActionPlan',
+            name="ActionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('period_start', models.DateField(verbose_name='period from')),
-                ('period_end', models.DateField(verbose_name='period to')),
-                ('decided', models.CharField(blank=True, help_text='Who decided the plan and when, e.g. Kommunstyrelsen 2026-05-26 § 99.', max_length=300, verbose_name='decision')),
-                ('description', models.TextField(blank=True, verbose_name='purpose')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('origin', models.JSONField(blank=True, default=dict, verbose_name='origin')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("period_start", models.DateField(verbose_name="period from")),
+                ("period_end", models.DateField(verbose_name="period to")),
+                (
+                    "decided",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who decided the plan and when, e.g. Kommunstyrelsen 2026-05-26 § 99.",
+                        max_length=300,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="purpose")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("origin", models.JSONField(blank=True, default=dict, verbose_name="origin")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action plan',
-                'verbose_name_plural': 'action plans',
-                'ordering': ['-period_start', 'title'],
+                "verbose_name": "action plan",
+                "verbose_name_plural": "action plans",
+                "ordering": ["-period_start", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityArea',
+            name="ActivityArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=10, verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='plans.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=10, verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="plans.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity area',
-                'verbose_name_plural': 'activity areas',
-                'ordering': ['plan', 'order', 'number'],
+                "verbose_name": "activity area",
+                "verbose_name_plural": "activity areas",
+                "ordering": ["plan", "order", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='course')),
-                ('description', models.TextField(blank=True, verbose_name='content')),
-                ('target_group', models.CharField(blank=True, max_length=300, verbose_name='target group')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='length (hours)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="course")),
+                ("description", models.TextField(blank=True, verbose_name="content")),
+                (
+                    "target_group",
+                    models.CharField(blank=True, max_length=300, verbose_name="target group"),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="length (hours)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course',
-                'ordering': ['title'],
+                "verbose_name": "course",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='For example 4.12.', max_length=20, verbose_name='number')),
-                ('text', models.TextField(verbose_name='measure')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('responsible', models.CharField(blank=True, max_length=300, verbose_name='responsible (unit or role)')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='done by')),
-                ('start_text', models.CharField(blank=True, max_length=200, verbose_name='start as written in the plan')),
-                ('deadline_text', models.CharField(blank=True, max_length=200, verbose_name='deadline as written in the plan')),
-                ('indicator', models.CharField(blank=True, max_length=500, verbose_name='indicator')),
-                ('indicator_source', models.CharField(choices=[('manual', 'entered by hand'), ('workshops', 'workshops held (risk analysis)'), ('trained', 'number trained (training records)'), ('trainings', 'training occasions held'), ('tips', 'tips received'), ('irregularities', 'irregularities found (cases with an outcome)'), ('police_reports', 'police reports'), ('skv_notifications', 'notifications to Skatteverket'), ('notifications', 'notifications to other authorities'), ('routines', 'routines and guidelines decided')], default='manual', max_length=30, verbose_name='indicator value from')),
-                ('indicator_period_months', models.PositiveSmallIntegerField(default=6, help_text='An indicator entered by hand that has not been updated within this period is stale.', verbose_name='update the indicator every (months)')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='target value')),
-                ('status', models.CharField(choices=[('planned', 'not started'), ('ongoing', 'ongoing'), ('done', 'done'), ('cancelled', 'cancelled')], default='planned', max_length=20, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('control_ids', models.JSONField(blank=True, default=list, verbose_name='controls')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='documents')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.activityarea', verbose_name='activity area')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('responsible_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.unit', verbose_name='responsible unit')),
-                ('responsible_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='contact person')),
-                ('risk_areas', models.ManyToManyField(blank=True, related_name='measures', to='risks.riskarea', verbose_name='risk areas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="For example 4.12.", max_length=20, verbose_name="number"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="measure")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "responsible",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="responsible (unit or role)"
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="done by")),
+                (
+                    "start_text",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="start as written in the plan"
+                    ),
+                ),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="deadline as written in the plan"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.CharField(blank=True, max_length=500, verbose_name="indicator"),
+                ),
+                (
+                    "indicator_source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "entered by hand"),
+                            ("workshops", "workshops held (risk analysis)"),
+                            ("trained", "number trained (training records)"),
+                            ("trainings", "training occasions held"),
+                            ("tips", "tips received"),
+                            ("irregularities", "irregularities found (cases with an outcome)"),
+                            ("police_reports", "police reports"),
+                            ("skv_notifications", "notifications to Skatteverket"),
+                            ("notifications", "notifications to other authorities"),
+                            ("routines", "routines and guidelines decided"),
+                        ],
+                        default="manual",
+                        max_length=30,
+                        verbose_name="indicator value from",
+                    ),
+                ),
+                (
+                    "indicator_period_months",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        help_text="An indicator entered by hand that has not been updated within this period is stale.",
+                        verbose_name="update the indicator every (months)",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "not started"),
+                            ("ongoing", "ongoing"),
+                            ("done", "done"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)"),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                (
+                    "control_ids",
+                    models.JSONField(blank=True, default=list, verbose_name="controls"),
+                ),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="documents")),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="plans.activityarea",
+                        verbose_name="activity area",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
+                (
+                    "responsible_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="contact person",
+                    ),
+                ),
+                (
+                    "risk_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="measures",
+                        to="risks.riskarea",
+                        verbose_name="risk areas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measure',
-                'verbose_name_plural': 'measures',
-                'ordering': ['area__order', 'order', 'id'],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
+                "ordering": ["area__order", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measured_on', models.DateField(verbose_name='date')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='value')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_values', to='plans.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measured_on", models.DateField(verbose_name="date")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="value"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicator_values",
+                        to="plans.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-measured_on', '-id'],
+                "ordering": ["-measured_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureNote',
+            name="MeasureNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('text', models.TextField(verbose_name='progress note')),
-                ('status', models.CharField(choices=[('planned', 'not started'), ('ongoing', 'ongoing'), ('done', 'done'), ('cancelled', 'cancelled')], max_length=20, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='plans.measure')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                ("text", models.TextField(verbose_name="progress note")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "not started"),
+                            ("ongoing", "ongoing"),
+                            ("done", "done"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="plans.measure",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-written_on', '-id'],
+                "ordering": ["-written_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanEvent',
+            name="PlanEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=50)),
-                ('object_type', models.CharField(max_length=50)),
-                ('object_id', models.CharField(max_length=50)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=50)),
+                ("object_type", models.CharField(max_length=50)),
+                ("object_id", models.CharField(max_length=50)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Routine',
+            name="Routine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('kind', models.CharField(choices=[('policy', 'policy'), ('guideline', 'guideline'), ('routine', 'routine'), ('template', 'template')], default='routine', max_length=20, verbose_name='kind')),
-                ('summary', models.TextField(blank=True, verbose_name='content in brief')),
-                ('owner', models.CharField(max_length=300, verbose_name='owner (unit or role)')),
-                ('version', models.CharField(default='1', max_length=20, verbose_name='version')),
-                ('decided_by', models.CharField(blank=True, max_length=300, verbose_name='decided by')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('next_review', models.DateField(blank=True, null=True, verbose_name='next review')),
-                ('laws', models.JSONField(blank=True, default=list, verbose_name='laws')),
-                ('case_steps', models.JSONField(blank=True, default=list, verbose_name='governs the case steps')),
-                ('url', models.URLField(blank=True, verbose_name='link to the document')),
-                ('origin', models.JSONField(blank=True, default=dict, verbose_name='origin')),
-                ('retired', models.BooleanField(default=False, verbose_name='retired')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("policy", "policy"),
+                            ("guideline", "guideline"),
+                            ("routine", "routine"),
+                            ("template", "template"),
+                        ],
+                        default="routine",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="content in brief")),
+                ("owner", models.CharField(max_length=300, verbose_name="owner (unit or role)")),
+                ("version", models.CharField(default="1", max_length=20, verbose_name="version")),
+                (
+                    "decided_by",
+                    models.CharField(blank=True, max_length=300, verbose_name="decided by"),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                (
+                    "next_review",
+                    models.DateField(blank=True, null=True, verbose_name="next review"),
+                ),
+                ("laws", models.JSONField(blank=True, default=list, verbose_name="laws")),
+                (
+                    "case_steps",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="governs the case steps"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link to the document")),
+                ("origin", models.JSONField(blank=True, default=dict, verbose_name="origin")),
+                ("retired", models.BooleanField(default=False, verbose_name="retired")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routine or guideline',
-                'verbose_name_plural': 'routines and guidelines',
-                'ordering': ['title'],
+                "verbose_name": "routine or guideline",
+                "verbose_name_plural": "routines and guidelines",
+                "ordering": ["title"],
             },
         ),
         migrations.AddField(
-            model_name='measure',
-            name='routines',
-            field=models.ManyToManyField(blank=True, related_name='measures', to='plans.routine', verbose_name='routines and guidelines'),
+            model_name="measure",
+            name="routines",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="measures",
+                to="plans.routine",
+                verbose_name="routines and guidelines",
+            ),
         ),
         migrations.CreateModel(
-            name='StatusReport',
+            name="StatusReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='report date')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('recipients', models.CharField(blank=True, max_length=300, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment from the coordinators')),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='issued')),
-                ('figures', models.JSONField(blank=True, default=dict)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('docx', models.BinaryField(blank=True, null=True)),
-                ('xlsx', models.BinaryField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_reports', to='plans.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="report date")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("recipients", models.CharField(blank=True, max_length=300, verbose_name="to")),
+                (
+                    "comment",
+                    models.TextField(blank=True, verbose_name="comment from the coordinators"),
+                ),
+                ("issued_at", models.DateTimeField(blank=True, null=True, verbose_name="issued")),
+                ("figures", models.JSONField(blank=True, default=dict)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("docx", models.BinaryField(blank=True, null=True)),
+                ("xlsx", models.BinaryField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_reports",
+                        to="plans.actionplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-as_of', '-id'],
+                "ordering": ["-as_of", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingOccasion',
+            name="TrainingOccasion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place or format')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occasions', to='plans.course', verbose_name='course')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                (
+                    "place",
+                    models.CharField(blank=True, max_length=200, verbose_name="place or format"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="occasions",
+                        to="plans.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(blank=True, help_text='Where the participants are not a unit, e.g. elected members.', max_length=200, verbose_name='group')),
-                ('participants', models.PositiveIntegerField(verbose_name='participants')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.unit', verbose_name='unit')),
-                ('occasion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='plans.trainingoccasion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the participants are not a unit, e.g. elected members.",
+                        max_length=200,
+                        verbose_name="group",
+                    ),
+                ),
+                ("participants", models.PositiveIntegerField(verbose_name="participants")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="plans.trainingoccasion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days_before', models.PositiveSmallIntegerField()),
-                ('deadline', models.DateField()),
-                ('created_on', models.DateField()),
-                ('recipients', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='plans.measure')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days_before", models.PositiveSmallIntegerField()),
+                ("deadline", models.DateField()),
+                ("created_on", models.DateField()),
+                ("recipients", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="plans.measure",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'deadline', 'days_before'), name='plans_reminder_once')],
+                "ordering": ["-created_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "deadline", "days_before"), name="plans_reminder_once"
+                    )
+                ],
             },
         ),
     ]

@@ -20,5 +20,8 @@ def case_routines(case) -> list[dict]:
     labels = dict(Routine.CASE_STEPS)
     steps = [case.state] if case.state in labels else []
     steps += [s for s in OUTCOME_STEPS if s not in steps]
-    return [{"step": s, "label": labels[s], "routine": found[s], "current": s == case.state}
-            for s in steps if s in found]
+    return [
+        {"step": s, "label": labels[s], "routine": found[s], "current": s == case.state}
+        for s in steps
+        if s in found
+    ]

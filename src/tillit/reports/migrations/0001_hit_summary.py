@@ -5,27 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_initial'),
+        ("accounts", "0004_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HitSummary',
+            name="HitSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stamp', models.CharField(max_length=300)),
-                ('computed_at', models.DateTimeField()),
-                ('seconds', models.FloatField(default=0)),
-                ('refresh_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('data', models.JSONField(default=dict)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stamp", models.CharField(max_length=300)),
+                ("computed_at", models.DateTimeField()),
+                ("seconds", models.FloatField(default=0)),
+                ("refresh_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('municipality',), name='hit_summary_one_per_municipality')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality",), name="hit_summary_one_per_municipality"
+                    )
+                ],
             },
         ),
     ]

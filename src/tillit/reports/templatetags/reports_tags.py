@@ -81,19 +81,32 @@ def reports_nav(context, current: str):
         ("figures", _("Follow-up figures"), "reports-figures", "reports.view"),
         ("reports", _("Board report"), "reports-list", "reports.view"),
     ]
-    return {"items": [{"key": key, "label": label, "url": reverse(name), "current": key == current}
-                      for key, label, name, perm in sections if has_perm(user, perm)]}
+    return {
+        "items": [
+            {"key": key, "label": label, "url": reverse(name), "current": key == current}
+            for key, label, name, perm in sections
+            if has_perm(user, perm)
+        ]
+    }
 
 
 @register.filter
 def definition_title(key: str) -> str:
     titles = {
-        "hits": _("Hits"), "cases": _("Cases opened"), "police": _("Police reports"),
-        "notifications_skv": _("Notifications to Skatteverket"), "notifications_other": _("Notifications to others"),
-        "claims_decided": _("Recovery claims decided"), "claims_paid": _("Paid back"),
-        "claims_written_off": _("Written off"), "sanctions": _("Sanctions"), "stopped": _("Stopped before payment"),
-        "screened": _("Hits screened"), "investigated": _("Cases investigated"),
-        "claims_crime": _("Claims linked to suspected crime"), "households": _("Households"),
+        "hits": _("Hits"),
+        "cases": _("Cases opened"),
+        "police": _("Police reports"),
+        "notifications_skv": _("Notifications to Skatteverket"),
+        "notifications_other": _("Notifications to others"),
+        "claims_decided": _("Recovery claims decided"),
+        "claims_paid": _("Paid back"),
+        "claims_written_off": _("Written off"),
+        "sanctions": _("Sanctions"),
+        "stopped": _("Stopped before payment"),
+        "screened": _("Hits screened"),
+        "investigated": _("Cases investigated"),
+        "claims_crime": _("Claims linked to suspected crime"),
+        "households": _("Households"),
     }
     return titles.get(key, key)
 

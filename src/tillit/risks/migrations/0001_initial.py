@@ -8,138 +8,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
+        ("accounts", "0002_access_log_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('org_number', models.CharField(blank=True, max_length=20, verbose_name='organisation number')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('owner_board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.board', verbose_name='owner board')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "org_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="organisation number"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "owner_board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="owner board",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'municipal company',
-                'verbose_name_plural': 'municipal companies',
-                'ordering': ['name'],
+                "verbose_name": "municipal company",
+                "verbose_name_plural": "municipal companies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RiskArea',
+            name="RiskArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='motivation')),
-                ('exposure_kr', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='budget/outcome exposed (kr)')),
-                ('catalogue_number', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='number in the catalogue')),
-                ('origin', models.CharField(blank=True, max_length=200, verbose_name='origin')),
-                ('retired', models.BooleanField(default=False, verbose_name='retired')),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risk_areas', to='risks.organisation', verbose_name='municipal company')),
-                ('owner_boards', models.ManyToManyField(blank=True, related_name='risk_areas', to='accounts.board', verbose_name='owner boards')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="motivation")),
+                (
+                    "exposure_kr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="budget/outcome exposed (kr)",
+                    ),
+                ),
+                (
+                    "catalogue_number",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="number in the catalogue"
+                    ),
+                ),
+                ("origin", models.CharField(blank=True, max_length=200, verbose_name="origin")),
+                ("retired", models.BooleanField(default=False, verbose_name="retired")),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_areas",
+                        to="risks.organisation",
+                        verbose_name="municipal company",
+                    ),
+                ),
+                (
+                    "owner_boards",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="risk_areas",
+                        to="accounts.board",
+                        verbose_name="owner boards",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk area',
-                'verbose_name_plural': 'risk areas',
-                'ordering': ['code'],
+                "verbose_name": "risk area",
+                "verbose_name_plural": "risk areas",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RiskAnalysis',
+            name="RiskAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('status', models.CharField(choices=[('open', 'open'), ('submitted', 'submitted'), ('closed', 'closed')], default='open', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.board', verbose_name='board')),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='risks.riskanalysis', verbose_name='copied from')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='risks.organisation', verbose_name='municipal company')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='risks.riskanalysis', verbose_name='rolled out from')),
-                ('risk_areas', models.ManyToManyField(blank=True, related_name='analyses', to='risks.riskarea', verbose_name='risk areas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("submitted", "submitted"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="risks.riskanalysis",
+                        verbose_name="copied from",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="risks.organisation",
+                        verbose_name="municipal company",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="risks.riskanalysis",
+                        verbose_name="rolled out from",
+                    ),
+                ),
+                (
+                    "risk_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="analyses",
+                        to="risks.riskarea",
+                        verbose_name="risk areas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk analysis',
-                'verbose_name_plural': 'risk analyses',
-                'ordering': ['-year', 'name'],
+                "verbose_name": "risk analysis",
+                "verbose_name_plural": "risk analyses",
+                "ordering": ["-year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(verbose_name='date')),
-                ('gross_probability', models.PositiveSmallIntegerField(verbose_name='gross probability')),
-                ('gross_consequence', models.PositiveSmallIntegerField(verbose_name='gross consequence')),
-                ('gross_motivation', models.TextField(blank=True, verbose_name='motivation of the gross risk')),
-                ('gross_foundation', models.CharField(choices=[('weak', 'weak (estimate)'), ('fair', 'fair (some data)'), ('strong', 'strong (data and controls)')], default='weak', max_length=10, verbose_name='how well-founded (gross)')),
-                ('net_probability', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='net probability')),
-                ('net_consequence', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='net consequence')),
-                ('net_motivation', models.TextField(blank=True, verbose_name='motivation of the net risk')),
-                ('net_foundation', models.CharField(choices=[('weak', 'weak (estimate)'), ('fair', 'fair (some data)'), ('strong', 'strong (data and controls)')], default='weak', max_length=10, verbose_name='how well-founded (net)')),
-                ('target_probability', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='target probability')),
-                ('target_consequence', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='target consequence')),
-                ('target_motivation', models.TextField(blank=True, verbose_name='motivation of the target risk')),
-                ('target_foundation', models.CharField(choices=[('weak', 'weak (estimate)'), ('fair', 'fair (some data)'), ('strong', 'strong (data and controls)')], default='weak', max_length=10, verbose_name='how well-founded (target)')),
-                ('unlawful_influence', models.PositiveSmallIntegerField(default=1, verbose_name='risk of unlawful influence')),
-                ('ic_deviations', models.PositiveIntegerField(default=0, verbose_name="deviations in last year's internal control")),
-                ('ic_deviations_note', models.TextField(blank=True, verbose_name='about the deviations')),
-                ('changes', models.JSONField(blank=True, default=list, verbose_name='changed since the copied analysis')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('analysis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments', to='risks.riskanalysis', verbose_name='analysis')),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.board', verbose_name='board')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='risks.riskarea', verbose_name='risk area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="date")),
+                (
+                    "gross_probability",
+                    models.PositiveSmallIntegerField(verbose_name="gross probability"),
+                ),
+                (
+                    "gross_consequence",
+                    models.PositiveSmallIntegerField(verbose_name="gross consequence"),
+                ),
+                (
+                    "gross_motivation",
+                    models.TextField(blank=True, verbose_name="motivation of the gross risk"),
+                ),
+                (
+                    "gross_foundation",
+                    models.CharField(
+                        choices=[
+                            ("weak", "weak (estimate)"),
+                            ("fair", "fair (some data)"),
+                            ("strong", "strong (data and controls)"),
+                        ],
+                        default="weak",
+                        max_length=10,
+                        verbose_name="how well-founded (gross)",
+                    ),
+                ),
+                (
+                    "net_probability",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="net probability"
+                    ),
+                ),
+                (
+                    "net_consequence",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="net consequence"
+                    ),
+                ),
+                (
+                    "net_motivation",
+                    models.TextField(blank=True, verbose_name="motivation of the net risk"),
+                ),
+                (
+                    "net_foundation",
+                    models.CharField(
+                        choices=[
+                            ("weak", "weak (estimate)"),
+                            ("fair", "fair (some data)"),
+                            ("strong", "strong (data and controls)"),
+                        ],
+                        default="weak",
+                        max_length=10,
+                        verbose_name="how well-founded (net)",
+                    ),
+                ),
+                (
+                    "target_probability",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="target probability"
+                    ),
+                ),
+                (
+                    "target_consequence",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="target consequence"
+                    ),
+                ),
+                (
+                    "target_motivation",
+                    models.TextField(blank=True, verbose_name="motivation of the target risk"),
+                ),
+                (
+                    "target_foundation",
+                    models.CharField(
+                        choices=[
+                            ("weak", "weak (estimate)"),
+                            ("fair", "fair (some data)"),
+                            ("strong", "strong (data and controls)"),
+                        ],
+                        default="weak",
+                        max_length=10,
+                        verbose_name="how well-founded (target)",
+                    ),
+                ),
+                (
+                    "unlawful_influence",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="risk of unlawful influence"
+                    ),
+                ),
+                (
+                    "ic_deviations",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="deviations in last year's internal control"
+                    ),
+                ),
+                (
+                    "ic_deviations_note",
+                    models.TextField(blank=True, verbose_name="about the deviations"),
+                ),
+                (
+                    "changes",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="changed since the copied analysis"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "analysis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assessments",
+                        to="risks.riskanalysis",
+                        verbose_name="analysis",
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assessed by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="risks.riskarea",
+                        verbose_name="risk area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk assessment',
-                'verbose_name_plural': 'risk assessments',
-                'ordering': ['-assessed_on', '-created_at', '-id'],
+                "verbose_name": "risk assessment",
+                "verbose_name_plural": "risk assessments",
+                "ordering": ["-assessed_on", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskSettings',
+            name="RiskSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scale_max', models.PositiveSmallIntegerField(default=4, verbose_name='steps on the scale')),
-                ('probability_labels', models.JSONField(blank=True, default=list, verbose_name='probability wording')),
-                ('consequence_labels', models.JSONField(blank=True, default=list, verbose_name='consequence wording')),
-                ('weight_vor', models.DecimalField(decimal_places=2, default=Decimal('0.50'), max_digits=5, verbose_name='weight of the VoR value')),
-                ('weight_exposure', models.DecimalField(decimal_places=2, default=Decimal('0.30'), max_digits=5, verbose_name='weight of the exposure')),
-                ('weight_influence', models.DecimalField(decimal_places=2, default=Decimal('0.20'), max_digits=5, verbose_name='weight of unlawful influence')),
-                ('stale_after_days', models.PositiveIntegerField(default=400, verbose_name='an assessment is stale after (days)')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scale_max",
+                    models.PositiveSmallIntegerField(default=4, verbose_name="steps on the scale"),
+                ),
+                (
+                    "probability_labels",
+                    models.JSONField(blank=True, default=list, verbose_name="probability wording"),
+                ),
+                (
+                    "consequence_labels",
+                    models.JSONField(blank=True, default=list, verbose_name="consequence wording"),
+                ),
+                (
+                    "weight_vor",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.50"),
+                        max_digits=5,
+                        verbose_name="weight of the VoR value",
+                    ),
+                ),
+                (
+                    "weight_exposure",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.30"),
+                        max_digits=5,
+                        verbose_name="weight of the exposure",
+                    ),
+                ),
+                (
+                    "weight_influence",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.20"),
+                        max_digits=5,
+                        verbose_name="weight of unlawful influence",
+                    ),
+                ),
+                (
+                    "stale_after_days",
+                    models.PositiveIntegerField(
+                        default=400, verbose_name="an assessment is stale after (days)"
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk settings',
-                'verbose_name_plural': 'risk settings',
+                "verbose_name": "risk settings",
+                "verbose_name_plural": "risk settings",
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='risk_org_unique_name'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="risk_org_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskarea',
-            constraint=models.UniqueConstraint(fields=('municipality', 'code'), name='riskarea_unique_code'),
+            model_name="riskarea",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "code"), name="riskarea_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risksettings',
-            constraint=models.UniqueConstraint(fields=('municipality',), name='risksettings_one_per_municipality'),
+            model_name="risksettings",
+            constraint=models.UniqueConstraint(
+                fields=("municipality",), name="risksettings_one_per_municipality"
+            ),
         ),
     ]

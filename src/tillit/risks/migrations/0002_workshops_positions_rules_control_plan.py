@@ -6,207 +6,598 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_initial'),
-        ('risks', '0001_initial'),
+        ("accounts", "0004_initial"),
+        ("risks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ControlPlanItem',
+            name="ControlPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('activity', models.TextField(verbose_name='control activity')),
-                ('method', models.CharField(max_length=200, verbose_name='method')),
-                ('frequency', models.CharField(max_length=100, verbose_name='frequency')),
-                ('responsible', models.CharField(max_length=200, verbose_name='responsible')),
-                ('control_id', models.CharField(blank=True, max_length=40, verbose_name='Tillit control')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.board', verbose_name='board')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='control_plan_items', to='risks.riskarea', verbose_name='risk area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("activity", models.TextField(verbose_name="control activity")),
+                ("method", models.CharField(max_length=200, verbose_name="method")),
+                ("frequency", models.CharField(max_length=100, verbose_name="frequency")),
+                ("responsible", models.CharField(max_length=200, verbose_name="responsible")),
+                (
+                    "control_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="Tillit control"),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="control_plan_items",
+                        to="risks.riskarea",
+                        verbose_name="risk area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['board', 'year', 'risk_area__code', 'id'],
+                "ordering": ["board", "year", "risk_area__code", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OperativeAnalysis',
+            name="OperativeAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('questions', models.JSONField(default=list, verbose_name='questions')),
-                ('origin', models.CharField(blank=True, max_length=300, verbose_name='origin')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("questions", models.JSONField(default=list, verbose_name="questions")),
+                ("origin", models.CharField(blank=True, max_length=300, verbose_name="origin")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'operative risk analysis',
-                'verbose_name_plural': 'operative risk analyses',
-                'ordering': ['-year', 'name'],
+                "verbose_name": "operative risk analysis",
+                "verbose_name_plural": "operative risk analyses",
+                "ordering": ["-year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OperativeAnswer',
+            name="OperativeAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=200, verbose_name='department')),
-                ('operation', models.CharField(max_length=200, verbose_name='operation')),
-                ('answers', models.JSONField(default=dict, verbose_name='answers')),
-                ('answered_on', models.DateField(verbose_name='date')),
-                ('analysis', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='risks.operativeanalysis')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_areas', models.ManyToManyField(blank=True, related_name='operative_answers', to='risks.riskarea', verbose_name='risk areas found')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.unit', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=200, verbose_name="department")),
+                ("operation", models.CharField(max_length=200, verbose_name="operation")),
+                ("answers", models.JSONField(default=dict, verbose_name="answers")),
+                ("answered_on", models.DateField(verbose_name="date")),
+                (
+                    "analysis",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="risks.operativeanalysis",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="operative_answers",
+                        to="risks.riskarea",
+                        verbose_name="risk areas found",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['department', 'operation'],
+                "ordering": ["department", "operation"],
             },
         ),
         migrations.CreateModel(
-            name='RiskPosition',
+            name="RiskPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='position')),
-                ('unit', models.CharField(blank=True, max_length=200, verbose_name='unit')),
-                ('power', models.JSONField(default=list, verbose_name='decision power over')),
-                ('reason', models.TextField(verbose_name='why it is a risk position')),
-                ('routine', models.JSONField(default=list, verbose_name='background-check routine')),
-                ('interval_months', models.PositiveSmallIntegerField(default=12, verbose_name='check again after (months)')),
-                ('retired', models.BooleanField(default=False, verbose_name='no longer a risk position')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.board', verbose_name='board')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="position")),
+                ("unit", models.CharField(blank=True, max_length=200, verbose_name="unit")),
+                ("power", models.JSONField(default=list, verbose_name="decision power over")),
+                ("reason", models.TextField(verbose_name="why it is a risk position")),
+                (
+                    "routine",
+                    models.JSONField(default=list, verbose_name="background-check routine"),
+                ),
+                (
+                    "interval_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="check again after (months)"
+                    ),
+                ),
+                (
+                    "retired",
+                    models.BooleanField(default=False, verbose_name="no longer a risk position"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk position',
-                'verbose_name_plural': 'risk positions',
-                'ordering': ['title'],
+                "verbose_name": "risk position",
+                "verbose_name_plural": "risk positions",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='BackgroundCheck',
+            name="BackgroundCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='checked on')),
-                ('kinds', models.JSONField(default=list, verbose_name='what was checked')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('checked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='risks.riskposition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_on", models.DateField(verbose_name="checked on")),
+                ("kinds", models.JSONField(default=list, verbose_name="what was checked")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="risks.riskposition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-checked_on', '-id'],
+                "ordering": ["-checked_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RuleReview',
+            name="RuleReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='regulation')),
-                ('reference', models.CharField(blank=True, max_length=200, verbose_name='decision or reference')),
-                ('reviewed_on', models.DateField(verbose_name='date')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.board', verbose_name='board')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="regulation")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="decision or reference"
+                    ),
+                ),
+                ("reviewed_on", models.DateField(verbose_name="date")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'crime-proofing review',
-                'verbose_name_plural': 'crime-proofing reviews',
-                'ordering': ['-reviewed_on', '-id'],
+                "verbose_name": "crime-proofing review",
+                "verbose_name_plural": "crime-proofing reviews",
+                "ordering": ["-reviewed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RuleFinding',
+            name="RuleFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(blank=True, max_length=100, verbose_name='section of the rules')),
-                ('opening', models.TextField(verbose_name='opening for fraud')),
-                ('step', models.CharField(max_length=20, verbose_name='Brå step')),
-                ('suggestion', models.TextField(blank=True, verbose_name='suggested change or measure')),
-                ('measure_ref', models.CharField(blank=True, max_length=100)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='risks.riskarea', verbose_name='risk area')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='risks.rulereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="section of the rules"
+                    ),
+                ),
+                ("opening", models.TextField(verbose_name="opening for fraud")),
+                ("step", models.CharField(max_length=20, verbose_name="Brå step")),
+                (
+                    "suggestion",
+                    models.TextField(blank=True, verbose_name="suggested change or measure"),
+                ),
+                ("measure_ref", models.CharField(blank=True, max_length=100)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="risks.riskarea",
+                        verbose_name="risk area",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="risks.rulereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Workshop',
+            name="Workshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('status', models.CharField(choices=[('scoring', 'participants score on their own'), ('consensus', 'the group agrees'), ('closed', 'closed')], default='scoring', max_length=20, verbose_name='status')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('analysis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workshops', to='risks.riskanalysis', verbose_name='analysis')),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.board', verbose_name='board')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='facilitator')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_areas', models.ManyToManyField(related_name='workshops', to='risks.riskarea', verbose_name='risk areas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("held_on", models.DateField(verbose_name="date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scoring", "participants score on their own"),
+                            ("consensus", "the group agrees"),
+                            ("closed", "closed"),
+                        ],
+                        default="scoring",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "analysis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workshops",
+                        to="risks.riskanalysis",
+                        verbose_name="analysis",
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.board",
+                        verbose_name="board",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="facilitator",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_areas",
+                    models.ManyToManyField(
+                        related_name="workshops", to="risks.riskarea", verbose_name="risk areas"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workshop',
-                'verbose_name_plural': 'workshops',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "workshop",
+                "verbose_name_plural": "workshops",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopParticipant',
+            name="WorkshopParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name or role')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='risks.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name or role")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="risks.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopConsensus',
+            name="WorkshopConsensus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.PositiveSmallIntegerField(verbose_name='probability')),
-                ('consequence', models.PositiveSmallIntegerField(verbose_name='consequence')),
-                ('unlawful_influence', models.PositiveSmallIntegerField(default=1, verbose_name='risk of unlawful influence')),
-                ('motivation', models.TextField(verbose_name='motivation')),
-                ('proposed_measures', models.TextField(blank=True, verbose_name='proposed measures')),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='risks.riskassessment')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('risk_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='risks.riskarea')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consensus', to='risks.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.PositiveSmallIntegerField(verbose_name="probability")),
+                ("consequence", models.PositiveSmallIntegerField(verbose_name="consequence")),
+                (
+                    "unlawful_influence",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="risk of unlawful influence"
+                    ),
+                ),
+                ("motivation", models.TextField(verbose_name="motivation")),
+                (
+                    "proposed_measures",
+                    models.TextField(blank=True, verbose_name="proposed measures"),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="risks.riskassessment",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="risks.riskarea",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consensus",
+                        to="risks.workshop",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('workshop', 'risk_area'), name='workshopconsensus_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workshop", "risk_area"), name="workshopconsensus_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopScore',
+            name="WorkshopScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.PositiveSmallIntegerField(verbose_name='probability')),
-                ('consequence', models.PositiveSmallIntegerField(verbose_name='consequence')),
-                ('unlawful_influence', models.PositiveSmallIntegerField(default=1, verbose_name='risk of unlawful influence')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='risks.workshopparticipant')),
-                ('risk_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='risks.riskarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.PositiveSmallIntegerField(verbose_name="probability")),
+                ("consequence", models.PositiveSmallIntegerField(verbose_name="consequence")),
+                (
+                    "unlawful_influence",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="risk of unlawful influence"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="risks.workshopparticipant",
+                    ),
+                ),
+                (
+                    "risk_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="risks.riskarea",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('participant', 'risk_area'), name='workshopscore_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("participant", "risk_area"), name="workshopscore_once"
+                    )
+                ],
             },
         ),
     ]

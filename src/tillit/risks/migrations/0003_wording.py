@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risks', '0002_workshops_positions_rules_control_plan'),
+        ("risks", "0002_workshops_positions_rules_control_plan"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='riskarea',
-            name='retired',
-            field=models.BooleanField(default=False, verbose_name='no longer used'),
+            model_name="riskarea",
+            name="retired",
+            field=models.BooleanField(default=False, verbose_name="no longer used"),
         ),
     ]

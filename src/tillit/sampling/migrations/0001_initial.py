@@ -8,71 +8,249 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0005_job_heartbeat'),
-        ('cases', '0002_handling_documents_letters_disclosure'),
+        ("accounts", "0005_job_heartbeat"),
+        ("cases", "0002_handling_documents_letters_disclosure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sample',
+            name="Sample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('dataset', models.CharField(default='invoices', max_length=40, verbose_name='data set')),
-                ('method', models.CharField(choices=[('mus', 'monetary-unit sampling'), ('srs', 'simple random sampling')], max_length=3, verbose_name='method')),
-                ('seed', models.BigIntegerField(verbose_name='random seed')),
-                ('confidence', models.DecimalField(decimal_places=2, max_digits=4, verbose_name='confidence level')),
-                ('tolerable_misstatement', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='tolerable misstatement')),
-                ('expected_misstatement', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='expected misstatement')),
-                ('requested_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='requested sample size')),
-                ('filters', models.JSONField(default=dict, verbose_name='population')),
-                ('snapshot_ids', models.JSONField(default=list)),
-                ('population_size', models.PositiveIntegerField(verbose_name='population size')),
-                ('population_total', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='population total')),
-                ('sample_size', models.PositiveIntegerField(verbose_name='sample size')),
-                ('interval', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='sampling interval')),
-                ('random_start', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='random start')),
-                ('drawn_at', models.DateTimeField(auto_now_add=True, verbose_name='drawn')),
-                ('drawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='drawn by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "dataset",
+                    models.CharField(default="invoices", max_length=40, verbose_name="data set"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("mus", "monetary-unit sampling"),
+                            ("srs", "simple random sampling"),
+                        ],
+                        max_length=3,
+                        verbose_name="method",
+                    ),
+                ),
+                ("seed", models.BigIntegerField(verbose_name="random seed")),
+                (
+                    "confidence",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=4, verbose_name="confidence level"
+                    ),
+                ),
+                (
+                    "tolerable_misstatement",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="tolerable misstatement",
+                    ),
+                ),
+                (
+                    "expected_misstatement",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="expected misstatement",
+                    ),
+                ),
+                (
+                    "requested_size",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="requested sample size"
+                    ),
+                ),
+                ("filters", models.JSONField(default=dict, verbose_name="population")),
+                ("snapshot_ids", models.JSONField(default=list)),
+                ("population_size", models.PositiveIntegerField(verbose_name="population size")),
+                (
+                    "population_total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=18, verbose_name="population total"
+                    ),
+                ),
+                ("sample_size", models.PositiveIntegerField(verbose_name="sample size")),
+                (
+                    "interval",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=24,
+                        null=True,
+                        verbose_name="sampling interval",
+                    ),
+                ),
+                (
+                    "random_start",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=24,
+                        null=True,
+                        verbose_name="random start",
+                    ),
+                ),
+                ("drawn_at", models.DateTimeField(auto_now_add=True, verbose_name="drawn")),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="drawn by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sample',
-                'verbose_name_plural': 'samples',
-                'ordering': ['-drawn_at', '-id'],
+                "verbose_name": "sample",
+                "verbose_name_plural": "samples",
+                "ordering": ["-drawn_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SampleItem',
+            name="SampleItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='number')),
-                ('key', models.CharField(max_length=100, verbose_name='invoice')),
-                ('supplier_id', models.CharField(blank=True, max_length=100, verbose_name='supplier')),
-                ('board', models.CharField(blank=True, max_length=200, verbose_name='board')),
-                ('book_amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='book amount')),
-                ('top_stratum', models.BooleanField(default=False, verbose_name='at or above the interval')),
-                ('row', models.JSONField(default=dict, verbose_name='evidence')),
-                ('result', models.CharField(blank=True, choices=[('', 'not yet examined'), ('correct', 'no remark'), ('deviation', 'deviation')], default='', max_length=10, verbose_name='result')),
-                ('deviation_type', models.CharField(blank=True, choices=[('missing_basis', 'supporting documents missing'), ('wrong_amount', 'wrong amount'), ('wrong_account', 'wrong account'), ('not_attested', 'attestation missing'), ('conflict', 'conflict of interest'), ('other', 'other')], max_length=20, verbose_name='kind of deviation')),
-                ('audited_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='audited amount')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='recorded')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('sample', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='sampling.sample')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="number")),
+                ("key", models.CharField(max_length=100, verbose_name="invoice")),
+                (
+                    "supplier_id",
+                    models.CharField(blank=True, max_length=100, verbose_name="supplier"),
+                ),
+                ("board", models.CharField(blank=True, max_length=200, verbose_name="board")),
+                (
+                    "book_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=18, verbose_name="book amount"
+                    ),
+                ),
+                (
+                    "top_stratum",
+                    models.BooleanField(default=False, verbose_name="at or above the interval"),
+                ),
+                ("row", models.JSONField(default=dict, verbose_name="evidence")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not yet examined"),
+                            ("correct", "no remark"),
+                            ("deviation", "deviation"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "deviation_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("missing_basis", "supporting documents missing"),
+                            ("wrong_amount", "wrong amount"),
+                            ("wrong_account", "wrong account"),
+                            ("not_attested", "attestation missing"),
+                            ("conflict", "conflict of interest"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of deviation",
+                    ),
+                ),
+                (
+                    "audited_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="audited amount",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="recorded"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "sample",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="sampling.sample",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sample item',
-                'verbose_name_plural': 'sample items',
-                'ordering': ['sample', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('sample', 'position'), name='sample_item_unique_position')],
+                "verbose_name": "sample item",
+                "verbose_name_plural": "sample items",
+                "ordering": ["sample", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("sample", "position"), name="sample_item_unique_position"
+                    )
+                ],
             },
         ),
     ]

@@ -6,281 +6,790 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_access_log_append_only'),
-        ('cases', '0001_initial'),
+        ("accounts", "0002_access_log_append_only"),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('orgnr', models.CharField(db_index=True, max_length=11, verbose_name='organisation number')),
-                ('provider_name', models.CharField(blank=True, max_length=200, verbose_name='provider')),
-                ('service', models.CharField(blank=True, max_length=100, verbose_name='service')),
-                ('text', models.TextField(verbose_name='complaint')),
-                ('source', models.CharField(choices=[('public', 'the public'), ('staff', 'staff')], default='public', max_length=10, verbose_name='from')),
-                ('received_at', models.DateTimeField(verbose_name='received')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "orgnr",
+                    models.CharField(
+                        db_index=True, max_length=11, verbose_name="organisation number"
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="provider"),
+                ),
+                ("service", models.CharField(blank=True, max_length=100, verbose_name="service")),
+                ("text", models.TextField(verbose_name="complaint")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("public", "the public"), ("staff", "staff")],
+                        default="public",
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryKey',
+            name="RecoveryKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_key', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_key", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='KeyRecovery',
+            name="KeyRecovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_key', models.BinaryField()),
-                ('salt', models.BinaryField()),
-                ('opslimit', models.PositiveIntegerField()),
-                ('memlimit', models.PositiveBigIntegerField()),
-                ('wrapped_secret', models.BinaryField()),
-                ('status', models.CharField(choices=[('pending', 'waiting for approvals'), ('approved', 'approved'), ('done', 'completed')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recovery_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tips.recoverykey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_key", models.BinaryField()),
+                ("salt", models.BinaryField()),
+                ("opslimit", models.PositiveIntegerField()),
+                ("memlimit", models.PositiveBigIntegerField()),
+                ("wrapped_secret", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for approvals"),
+                            ("approved", "approved"),
+                            ("done", "completed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recovery_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="tips.recoverykey"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('tips', 'Tips from the public'), ('whistleblowing', 'Whistleblowing')], max_length=20, verbose_name='channel')),
-                ('reference', models.CharField(max_length=20, verbose_name='reference')),
-                ('category', models.CharField(choices=[('benefit', 'financial assistance or other benefits'), ('home_care', 'home care or other care services'), ('supplier', 'a supplier or a contractor'), ('grant', 'association grants'), ('staff', 'an employee or an elected official'), ('other', 'something else')], default='other', max_length=20, verbose_name='category')),
-                ('status', models.CharField(choices=[('new', 'new'), ('acknowledged', 'acknowledged'), ('in_progress', 'being investigated'), ('feedback', 'feedback given'), ('handed_over', 'handed over to a case'), ('closed', 'closed'), ('deleted', 'deleted (retention)')], default='new', max_length=20, verbose_name='status')),
-                ('received_at', models.DateTimeField(verbose_name='received')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('feedback_at', models.DateTimeField(blank=True, null=True, verbose_name='feedback given')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='deleted')),
-                ('retain_until', models.DateField(blank=True, null=True, verbose_name='retain until')),
-                ('lookup', models.CharField(db_index=True, max_length=4)),
-                ('code_hash', models.CharField(max_length=200)),
-                ('reporter_salt', models.BinaryField()),
-                ('reporter_key', models.BinaryField()),
-                ('content', models.BinaryField()),
-                ('has_identity', models.BooleanField(default=False)),
-                ('unscanned_files', models.BooleanField(default=False)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("tips", "Tips from the public"),
+                            ("whistleblowing", "Whistleblowing"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, verbose_name="reference")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("benefit", "financial assistance or other benefits"),
+                            ("home_care", "home care or other care services"),
+                            ("supplier", "a supplier or a contractor"),
+                            ("grant", "association grants"),
+                            ("staff", "an employee or an elected official"),
+                            ("other", "something else"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("acknowledged", "acknowledged"),
+                            ("in_progress", "being investigated"),
+                            ("feedback", "feedback given"),
+                            ("handed_over", "handed over to a case"),
+                            ("closed", "closed"),
+                            ("deleted", "deleted (retention)"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "feedback_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="feedback given"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("deleted_at", models.DateTimeField(blank=True, null=True, verbose_name="deleted")),
+                (
+                    "retain_until",
+                    models.DateField(blank=True, null=True, verbose_name="retain until"),
+                ),
+                ("lookup", models.CharField(db_index=True, max_length=4)),
+                ("code_hash", models.CharField(max_length=200)),
+                ("reporter_salt", models.BinaryField()),
+                ("reporter_key", models.BinaryField()),
+                ("content", models.BinaryField()),
+                ("has_identity", models.BooleanField(default=False)),
+                ("unscanned_files", models.BooleanField(default=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ack_soon', 'acknowledgement due soon'), ('ack_overdue', 'acknowledgement overdue'), ('feedback_soon', 'feedback due soon'), ('feedback_overdue', 'feedback overdue')], max_length=20)),
-                ('sent_at', models.DateTimeField()),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='tips.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ack_soon", "acknowledgement due soon"),
+                            ("ack_overdue", "acknowledgement overdue"),
+                            ("feedback_soon", "feedback due soon"),
+                            ("feedback_overdue", "feedback overdue"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="tips.report",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender', models.CharField(choices=[('reporter', 'the reporter'), ('receiver', 'the receiver'), ('system', 'automatic')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('ciphertext', models.BinaryField()),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='tips.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sender",
+                    models.CharField(
+                        choices=[
+                            ("reporter", "the reporter"),
+                            ("receiver", "the receiver"),
+                            ("system", "automatic"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("ciphertext", models.BinaryField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="tips.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IdentityVault',
+            name="IdentityVault",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ciphertext', models.BinaryField()),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vault', to='tips.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ciphertext", models.BinaryField()),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vault",
+                        to="tips.report",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_reporter', models.BooleanField(default=True)),
-                ('at', models.DateTimeField()),
-                ('meta', models.BinaryField()),
-                ('size', models.PositiveIntegerField()),
-                ('scan', models.CharField(choices=[('clean', 'scanned, no threat found'), ('infected', 'refused: malware found'), ('unscanned', 'not scanned (no virus scanner installed)')], max_length=10)),
-                ('stored_name', models.CharField(max_length=64, unique=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tips.message')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tips.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_reporter", models.BooleanField(default=True)),
+                ("at", models.DateTimeField()),
+                ("meta", models.BinaryField()),
+                ("size", models.PositiveIntegerField()),
+                (
+                    "scan",
+                    models.CharField(
+                        choices=[
+                            ("clean", "scanned, no threat found"),
+                            ("infected", "refused: malware found"),
+                            ("unscanned", "not scanned (no virus scanner installed)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("stored_name", models.CharField(max_length=64, unique=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tips.message",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tips.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Throttle',
+            name="Throttle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100)),
-                ('window', models.BigIntegerField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100)),
+                ("window", models.BigIntegerField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('key', 'window'), name='tips_throttle_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key", "window"), name="tips_throttle_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TipEvent',
+            name="TipEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20)),
-                ('action', models.CharField(max_length=40)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('at', models.DateTimeField()),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('report', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='tips.report')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20)),
+                ("action", models.CharField(max_length=40)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("at", models.DateTimeField()),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="tips.report",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='UserKey',
+            name="UserKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_key', models.BinaryField()),
-                ('salt', models.BinaryField()),
-                ('opslimit', models.PositiveIntegerField()),
-                ('memlimit', models.PositiveBigIntegerField()),
-                ('wrapped_secret', models.BinaryField()),
-                ('escrow', models.BinaryField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('escrow_key', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='tips.recoverykey')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tips_key', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_key", models.BinaryField()),
+                ("salt", models.BinaryField()),
+                ("opslimit", models.PositiveIntegerField()),
+                ("memlimit", models.PositiveBigIntegerField()),
+                ("wrapped_secret", models.BinaryField()),
+                ("escrow", models.BinaryField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "escrow_key",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="tips.recoverykey",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tips_key",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReportKey',
+            name="ReportKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_key', models.BinaryField()),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='tips.report')),
-                ('user_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_keys', to='tips.userkey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed_key", models.BinaryField()),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="tips.report",
+                    ),
+                ),
+                (
+                    "user_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_keys",
+                        to="tips.userkey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VaultKey',
+            name="VaultKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_key', models.BinaryField()),
-                ('user_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tips.userkey')),
-                ('vault', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='tips.identityvault')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed_key", models.BinaryField()),
+                (
+                    "user_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tips.userkey",
+                    ),
+                ),
+                (
+                    "vault",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="tips.identityvault",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VaultRequest',
+            name="VaultRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'waiting for the custodian'), ('approved', 'approved'), ('refused', 'refused')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vault_requests', to='tips.report')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for the custodian"),
+                            ("approved", "approved"),
+                            ("refused", "refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vault_requests",
+                        to="tips.report",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ChannelMember',
+            name="ChannelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('tips', 'Tips from the public'), ('whistleblowing', 'Whistleblowing')], max_length=20, verbose_name='channel')),
-                ('duty', models.CharField(choices=[('receiver', 'receiver'), ('custodian', 'identity custodian')], default='receiver', max_length=20, verbose_name='duty')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.municipality', verbose_name='municipality')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tip_duties', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("tips", "Tips from the public"),
+                            ("whistleblowing", "Whistleblowing"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "duty",
+                    models.CharField(
+                        choices=[("receiver", "receiver"), ("custodian", "identity custodian")],
+                        default="receiver",
+                        max_length=20,
+                        verbose_name="duty",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tip_duties",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'channel', 'duty'), name='tips_member_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "channel", "duty"), name="tips_member_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KeyRecoveryApproval',
+            name="KeyRecoveryApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveSmallIntegerField()),
-                ('sealed_share', models.BinaryField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recovery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='tips.keyrecovery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveSmallIntegerField()),
+                ("sealed_share", models.BinaryField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recovery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="tips.keyrecovery",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('recovery', 'approver'), name='tips_approval_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recovery", "approver"), name="tips_approval_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecoveryShare',
+            name="RecoveryShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveSmallIntegerField()),
-                ('sealed_share', models.BinaryField()),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recovery_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='tips.recoverykey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveSmallIntegerField()),
+                ("sealed_share", models.BinaryField()),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recovery_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="tips.recoverykey",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('recovery_key', 'index'), name='tips_share_unique_index'), models.UniqueConstraint(fields=('recovery_key', 'holder'), name='tips_share_unique_holder')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recovery_key", "index"), name="tips_share_unique_index"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("recovery_key", "holder"), name="tips_share_unique_holder"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('municipality', 'reference'), name='tips_report_unique_ref'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "reference"), name="tips_report_unique_ref"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('report', 'kind'), name='tips_reminder_unique'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("report", "kind"), name="tips_reminder_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportkey',
-            constraint=models.UniqueConstraint(fields=('report', 'user_key'), name='tips_reportkey_unique'),
+            model_name="reportkey",
+            constraint=models.UniqueConstraint(
+                fields=("report", "user_key"), name="tips_reportkey_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vaultkey',
-            constraint=models.UniqueConstraint(fields=('vault', 'user_key'), name='tips_vaultkey_unique'),
+            model_name="vaultkey",
+            constraint=models.UniqueConstraint(
+                fields=("vault", "user_key"), name="tips_vaultkey_unique"
+            ),
         ),
     ]

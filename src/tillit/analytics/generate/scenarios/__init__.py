@@ -33,7 +33,9 @@ def scenario(stage: str, order: int) -> Callable[[Scenario], Scenario]:
     def register(fn: Scenario) -> Scenario:
         taken = SCENARIOS.setdefault(stage, {})
         if order in taken and taken[order] is not fn:
-            raise ValueError(f"scenario order {order} of {stage} is taken by {taken[order].__name__}")
+            raise ValueError(
+                f"scenario order {order} of {stage} is taken by {taken[order].__name__}"
+            )
         taken[order] = fn
         return fn
 

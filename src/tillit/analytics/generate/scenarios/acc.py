@@ -156,9 +156,7 @@ def acc_shared(inj: Injector) -> None:
 def acc_shared_2(inj: Injector) -> None:
     t, w = inj.t, inj.w
     # ACC-SHARED + EMP-SUPPLIER: a supplier paid to an employee's salary account
-    e = inj.rng.choice(
-        [x for x in w.employees if not x.politician and x.role == "handläggare"]
-    )
+    e = inj.rng.choice([x for x in w.employees if not x.politician and x.role == "handläggare"])
     s = inj.sup(
         "Holmby Konsult HB",
         "Konsult",

@@ -50,9 +50,7 @@ def emp_supplier(inj: Injector) -> None:
 def emp_supplier_2(inj: Injector) -> None:
     t, w = inj.t, inj.w
     # a politician as beneficial owner of a paid supplier
-    pol = inj.rng.choice(
-        [x for x in w.employees if x.politician and x.unit == "Socialnämnden"]
-    )
+    pol = inj.rng.choice([x for x in w.employees if x.politician and x.unit == "Socialnämnden"])
     s = inj.sup("Hammar Omsorgspartner AB", "Omsorg", board="Socialnämnden")
     inj.p.roles.append([s.orgnr, pol.pnr, "verklig huvudman", "2021-01-01", "", pol.name])
     ks = [inj.inv(s, wd(m, 9), f"HO-{300 + m}", 61_400_00 + m * 1_234_56) for m in (2, 5)]

@@ -21,9 +21,7 @@ def grant_double(wf: Welfare) -> None:
     # GRANT-DOUBLE: same orgnr from two boards
     a = wf.association(name="Föreningen Trygga Möten i Syd", board="Socialnämnden")
     wf.grant(a, "Socialnämnden", "Verksamhetsbidrag", 240_000_00, y0, y1, ref="gd1a")
-    wf.grant(
-        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 185_000_00, y0, y1, ref="gd1b"
-    )
+    wf.grant(a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 185_000_00, y0, y1, ref="gd1b")
     t.case(
         "GRANT-DOUBLE",
         [("grants", "gd1a"), ("grants", "gd1b")],
@@ -40,9 +38,7 @@ def grant_network(wf: Welfare) -> None:
     y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
     # same bank account, different orgnr (also a GRANT-NETWORK shared account)
     a = wf.association(name="Ungdomens Hus Sövestad")
-    b = wf.association(
-        name="Sövestads Ungdomsforum", board="Socialnämnden", account=a["account"]
-    )
+    b = wf.association(name="Sövestads Ungdomsforum", board="Socialnämnden", account=a["account"])
     wf.grant(a, "Kultur- och fritidsnämnden", "Lokalbidrag", 96_400_00, y0, y1, ref="gd2a")
     wf.grant(
         b,
@@ -77,9 +73,7 @@ def grant_double_2(wf: Welfare) -> None:
     y0, y1 = date(2025, 1, 1), date(2025, 12, 31)
     # same normalised name where one grant lacks a valid orgnr
     a = wf.association(name="Kulturföreningen Bjäresjö Folkets Hus")
-    wf.grant(
-        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 75_300_00, y0, y1, ref="gd3a"
-    )
+    wf.grant(a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 75_300_00, y0, y1, ref="gd3a")
     wf.grant(
         a,
         "Kommunstyrelsen",
@@ -108,9 +102,7 @@ def grant_double_3(wf: Welfare) -> None:
     # decoy: Kvarnby IF and Kvarnby FF are two different associations
     a = wf.association(name="Kvarnby IF")
     b = wf.association(name="Kvarnby FF", board="Socialnämnden")
-    wf.grant(
-        a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 88_000_00, y0, y1, ref="kv1"
-    )
+    wf.grant(a, "Kultur- och fritidsnämnden", "Verksamhetsbidrag", 88_000_00, y0, y1, ref="kv1")
     wf.grant(b, "Socialnämnden", "Verksamhetsbidrag", 64_500_00, y0, y1, ref="kv2")
     t.decoy(
         ["GRANT-DOUBLE"],

@@ -286,8 +286,7 @@ def inv_split(inj: Injector) -> None:
     s = inj.sup("Forsby Läromedel AB", "Läromedel", board="Kultur- och fritidsnämnden")
     amounts = [38_412_20, 41_225_70, 36_980_45]
     keys = [
-        inj.inv(s, wd(10, 6 + 8 * i), str(7710 + 13 * i), ore)[0]
-        for i, ore in enumerate(amounts)
+        inj.inv(s, wd(10, 6 + 8 * i), str(7710 + 13 * i), ore)[0] for i, ore in enumerate(amounts)
     ]
     t.case(
         "INV-SPLIT",
@@ -444,9 +443,7 @@ def inv_holiday(inj: Injector) -> None:
         (date(2025, 6, 6), "nationaldagen"),
         (date(2025, 3, 15), "a Saturday"),
     ):
-        k = inj.inv(
-            s, d, str(60000 + d.toordinal() % 997), 4_000_00 + d.toordinal() % 9000 + 17
-        )
+        k = inj.inv(s, d, str(60000 + d.toordinal() % 997), 4_000_00 + d.toordinal() % 9000 + 17)
         t.case("INV-HOLIDAY", [k[0]], "supplier", s.sid, 0, f"Invoice dated {d} ({why}).")
 
 
@@ -460,17 +457,13 @@ def inv_benford(inj: Injector) -> None:
     ):
         s = inj.sup(name, "Bemanning" if "Beman" in name else "Konsult", board="Socialnämnden")
         inj.p.add_contract(s, date(2024, 1, 1), procurement="ramavtal")
-        days = [
-            d for d in (date(2025, 1, 1) + timedelta(days=i) for i in range(365)) if _is_wd(d)
-        ]
+        days = [d for d in (date(2025, 1, 1) + timedelta(days=i) for i in range(365)) if _is_wd(d)]
         keys = []
         for i in range(320):
             ore = rng.randint(lo, hi)
             if ore % 100 == 0:
                 ore += 7
-            keys.append(
-                inj.inv(s, days[(i * 7) % len(days)], s.number(rng.randint(2, 30)), ore)[0]
-            )
+            keys.append(inj.inv(s, days[(i * 7) % len(days)], s.number(rng.randint(2, 30)), ore)[0])
         t.case(
             "INV-BENFORD",
             [f"suppliers:{s.sid}"],

@@ -36,20 +36,35 @@ def prov_keyperson_unchecked(wf: Welfare) -> None:
     key_person(wf, s, "VD", date(2024, 9, 1))
     a = pay(wf, s, wd(4, 11), 118_452_30, "prov1")
     b = pay(wf, s, wd(6, 12), 127_318_70, "prov2")
-    t.case("PROV-KEYPERSON-UNCHECKED", [f"suppliers:{s.sid}", a, b], "provider", s.orgnr, 245_771_00,
-           "A LOV provider paid twice in 2025; its managing director has never been checked against the "
-           "criminal records register.")
+    t.case(
+        "PROV-KEYPERSON-UNCHECKED",
+        [f"suppliers:{s.sid}", a, b],
+        "provider",
+        s.orgnr,
+        245_771_00,
+        "A LOV provider paid twice in 2025; its managing director has never been checked against the "
+        "criminal records register.",
+    )
     # the same with a remark in the other key person's check: severity hög
     s = _provider(wf, "Ljusglimten Assistans AB")
     _check(wf, s, key_person(wf, s, "VD", date(2022, 6, 1)), date(2025, 2, 3), "anmärkning")
     _check(wf, s, key_person(wf, s, "verklig huvudman", date(2022, 6, 1)), date(2023, 11, 20))
     c = pay(wf, s, wd(5, 8), 86_215_40, "prov3")
-    t.case("PROV-KEYPERSON-UNCHECKED", [f"suppliers:{s.sid}", c], "provider", s.orgnr, 86_215_40,
-           "The beneficial owner was last checked in November 2023; the managing director's check found a remark.")
+    t.case(
+        "PROV-KEYPERSON-UNCHECKED",
+        [f"suppliers:{s.sid}", c],
+        "provider",
+        s.orgnr,
+        86_215_40,
+        "The beneficial owner was last checked in November 2023; the managing director's check found a remark.",
+    )
     # decoy: the only key person was checked 365 days (exactly 12 months) before the payment
     s = _provider(wf, "Tallkrogens Hemtjänst AB")
     day = wd(5, 9)
     d = pay(wf, s, day, 64_813_90, "prov4")
     _check(wf, s, key_person(wf, s, "VD", date(2022, 6, 1)), day - timedelta(days=365))
-    t.decoy(["PROV-KEYPERSON-UNCHECKED"], [f"suppliers:{s.sid}", d],
-            "The managing director was checked exactly 12 months before the payment: not a hit.")
+    t.decoy(
+        ["PROV-KEYPERSON-UNCHECKED"],
+        [f"suppliers:{s.sid}", d],
+        "The managing director was checked exactly 12 months before the payment: not a hit.",
+    )
