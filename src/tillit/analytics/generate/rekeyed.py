@@ -91,7 +91,7 @@ def inject(
 ) -> tuple[int, list[Injected]]:
     """Copy `source` (CSV, gzip or not) to `target` with `n` duplicates appended; (invoices, injected)."""
     opener = gzip.open if source.suffix == ".gz" else open
-    with opener(source, "rt", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
+    with opener(source, "rt", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
     rng = random.Random(seed)

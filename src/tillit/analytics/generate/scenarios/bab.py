@@ -129,7 +129,9 @@ def bab_not_registered(wf: Welfare) -> None:
         and hh.adults[0].registered_from <= date(2024, 1, 1)
     ]
     gone, stays = movers[0], movers[1]
-    decided = gone.adults[0].status_date - timedelta(days=40)
+    gone_on, stays_gone_on = gone.adults[0].status_date, stays.adults[0].status_date
+    assert gone_on and stays_gone_on  # movers are chosen with a status date
+    decided = gone_on - timedelta(days=40)
     gid = f"BAB-{2000 + len(s2.adaptations)}"
     s2.adaptations.append(
         (
@@ -142,7 +144,7 @@ def bab_not_registered(wf: Welfare) -> None:
             builder,
             12_750_00,
             decided,
-            gone.adults[0].status_date + timedelta(days=3),
+            gone_on + timedelta(days=3),
         )
     )
     t.case(
@@ -165,8 +167,8 @@ def bab_not_registered(wf: Welfare) -> None:
             "spisvakt",
             builder,
             6_900_00,
-            stays.adults[0].status_date - timedelta(days=30),
-            stays.adults[0].status_date,
+            stays_gone_on - timedelta(days=30),
+            stays_gone_on,
         )
     )
     t.decoy(

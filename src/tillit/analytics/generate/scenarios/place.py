@@ -150,7 +150,9 @@ def place_outside(wf: Welfare) -> None:
     gone = next(
         p for hh in wf.households for p in hh.adults if p.status == "utvandrad" and p.status_date
     )
-    start = gone.status_date.replace(day=1)
+    gone_on = gone.status_date
+    assert gone_on  # chosen with a status date
+    start = gone_on.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     b = _placement(wf, gone.pnr, shelter, "skyddat boende", date(2024, 11, 1), None, 1_800_00)
     k2 = _bill(wf, b, start, end)
@@ -159,7 +161,7 @@ def place_outside(wf: Welfare) -> None:
         [k2, f"placements:{b}"],
         "placement",
         b,
-        (end - gone.status_date).days * 1_800_00,
+        (end - gone_on).days * 1_800_00,
         "Billed for the whole month in which the client emigrated.",
     )
     # decoy: a placement billed up to the day it ends
