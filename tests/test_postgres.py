@@ -1,7 +1,7 @@
 """The same suite on PostgreSQL, when one is reachable (this machine kind runs one on 127.0.0.1).
 
-One test command covers both databases: this test re-runs the database tests in a
-subprocess with TILLIT_DATABASE_URL pointing at PostgreSQL. Where PostgreSQL is
+One test command covers both databases: this test re-runs the database tests (all but the
+slow ones and the analytics library, which has no Django database) in a subprocess with TILLIT_DATABASE_URL pointing at PostgreSQL. Where PostgreSQL is
 expected (CI, or TILLIT_EXPECT_POSTGRES=1) and not reached, it fails.
 """
 
@@ -43,7 +43,10 @@ def test_the_database_suite_passes_on_postgresql():
             "-p",
             "no:cacheprovider",
             "-m",
-            "not spark and not e2e and not postgres",
+            # the database's tests: the slow ones (the wheel, mypy, record linkage) and the analytics
+            # library (DuckDB and Spark, no Django database) run once, in the outer suite
+            "not spark and not e2e and not postgres and not slow",
+            "--ignore=tests/analytics",
             "tests",
         ],
         cwd=ROOT,

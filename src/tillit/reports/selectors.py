@@ -50,6 +50,8 @@ FAMILIES = {
     "CARE": gettext_lazy("Home care and assistance"),
     "PERMIT": gettext_lazy("Parking permits"),
     "PROV": gettext_lazy("Providers of welfare services"),
+    "PLACE": gettext_lazy("Placements"),
+    "BAB": gettext_lazy("Housing adaptation grants"),
     "LEDGER": gettext_lazy("General ledger"),
     "X": gettext_lazy("Across municipalities"),
 }

@@ -88,16 +88,19 @@ def _jaro_winkler_sql(node: exp.Expression) -> exp.Expression:
 
 def _local_time(node: exp.Expression) -> exp.Expression:
     # local_time(ts): Swedish wall-clock time of a timestamp stored in UTC. DuckDB has it as a
-    # macro (engines/duckdb.py); Spark has from_utc_timestamp.
+    # macro (engines/duckdb.py) returning a TIMESTAMP without time zone; Spark has from_utc_timestamp,
+    # cast to TIMESTAMP_NTZ so that the wall-clock time leaves Spark unlabelled as in DuckDB (a plain
+    # TIMESTAMP would be read back as a UTC instant and moved to Swedish time a second time).
     if (
         isinstance(node, exp.Anonymous)
         and str(node.this).lower() == "local_time"
         and len(node.expressions) == 1
     ):
-        return exp.Anonymous(
+        shifted = exp.Anonymous(
             this="from_utc_timestamp",
             expressions=[node.expressions[0], exp.Literal.string("Europe/Stockholm")],
         )
+        return exp.Cast(this=shifted, to=exp.DataType.build("TIMESTAMP_NTZ", dialect="spark"))
     return node
 
 
