@@ -492,6 +492,99 @@ _add(
     )
 )
 
+# INV-PRICE-OVER-CONTRACT (issue 18): the lines of supplier invoices (a line export, or Peppol BIS
+# Billing 3 e-invoices, analytics/readers/peppol.py) and the prices agreed in contracts.
+_add(
+    DatasetSpec(
+        "invoice_lines",
+        _("Invoice lines"),
+        (
+            _c("invoice_id", req=True),
+            _c("line_no", "int", True),
+            _c("article"),
+            _c("description"),
+            _c("quantity", "decimal", True),
+            _c("unit"),
+            _c("unit_price", "decimal", True),
+            _c("line_amount", "decimal", True),
+        ),
+        key=None,
+        aliases={
+            "line_no": ("radnummer", "rad", "radnr", "rad nr", "line", "line number", "line id"),
+            "article": (
+                "artikel",
+                "artikelnummer",
+                "artikelnr",
+                "art nr",
+                "tjanst",
+                "tjanstekod",
+                "item",
+                "item id",
+                "sellers item id",
+            ),
+            "quantity": ("antal", "kvantitet", "mangd", "qty", "invoiced quantity"),
+            "unit": ("enhetskod", "mattenhet", "sort", "unit code", "unit of measure"),
+            "unit_price": (
+                "a pris",
+                "apris",
+                "styckpris",
+                "pris",
+                "enhetspris",
+                "price",
+                "unit price",
+            ),
+            "line_amount": (
+                "radbelopp",
+                "belopp exkl moms",
+                "netto",
+                "line amount",
+                "line extension amount",
+            ),
+        },
+    )
+)
+_add(
+    DatasetSpec(
+        "contract_prices",
+        _("Contract prices"),
+        (
+            _c("contract_id", req=True),
+            _c("article", req=True),
+            _c("unit_price", "decimal", True),
+            _c("unit"),
+            _c("valid_from", "date", True),
+            _c("valid_to", "date"),
+        ),
+        key=None,
+        period_column="valid_from",
+        aliases={
+            "article": (
+                "artikel",
+                "artikelnummer",
+                "artikelnr",
+                "art nr",
+                "tjanst",
+                "tjanstekod",
+                "item",
+                "item id",
+            ),
+            "unit_price": (
+                "avtalat pris",
+                "avtalspris",
+                "a pris",
+                "apris",
+                "pris",
+                "enhetspris",
+                "price",
+                "unit price",
+            ),
+            "unit": ("enhetskod", "mattenhet", "sort", "unit code", "unit of measure"),
+            "valid_from": ("giltig fran", "fran och med", "from"),
+            "valid_to": ("giltig till", "till och med", "tom"),
+        },
+    )
+)
+
 # Cross-municipality: the keyed-hash exports of `tillit pseudonyms export` (pseudonyms.py). A
 # matching party imports several municipalities' exports and never sees a personnummer or an
 # organisation number; *_ref is the exporting municipality's own row key, so that each

@@ -39,6 +39,10 @@ class SecondFamily:
     adaptations: list[tuple[str, str, str, str, str, str, str, int, date, date | None]] = field(
         default_factory=list
     )
+    # invoice ref, line_no, article, description, quantity (hundredths), unit, unit price öre, amount öre
+    lines: list[tuple[str, int, str, str, int, str, int, int]] = field(default_factory=list)
+    # contract_id, article, unit price öre, unit, valid_from, valid_to
+    prices: list[tuple[str, str, int, str, date, date | None]] = field(default_factory=list)
 
 
 def second(w: Any) -> SecondFamily:
@@ -155,6 +159,25 @@ def write(w: Any) -> None:
     out = Writer(w.out_dir, "placement_billing")
     for bid, pid, client, orgnr, days_from, days_to, amount in s.billing:
         out.row((bid, pid, "", client, orgnr, iso(days_from), iso(days_to), out.money(amount)))
+    out.close()
+    out = Writer(w.out_dir, "contract_prices")
+    for cid, article, price, unit, valid_from, valid_to in s.prices:
+        out.row((cid, article, out.money(price), unit, iso(valid_from), iso(valid_to)))
+    out.close()
+    out = Writer(w.out_dir, "invoice_lines")
+    for ref, no, article, text, qty, unit, price, amount in s.lines:
+        out.row(
+            (
+                w.truth.refs[ref],
+                no,
+                article,
+                text,
+                out.money(qty),
+                unit,
+                out.money(price),
+                out.money(amount),
+            )
+        )
     out.close()
     checks = Writer(w.out_dir, "provider_checks")
     for orgnr, pnr, kind, checked, result in s.checks:
