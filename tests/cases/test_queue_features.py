@@ -116,3 +116,36 @@ def test_the_queue_exports_to_excel_with_the_current_filter(make_hit, personas, 
     assert AccessLogEntry.objects.filter(object_type="hit export", action="export").exists()
     page = client.get(reverse("controls-queue") + "?control=INV-DUP-EXACT").content.decode()
     assert reverse("controls-queue-export") + "?" in page and "control=INV-DUP-EXACT" in page
+
+
+def test_the_service_refuses_a_dismissal_without_a_comment_in_swedish(make_hit, personas):
+    """Not only the web form: every way in (bulk, API, CLI, a script) goes through hit_dismiss."""
+    import pytest
+    from django.utils import translation
+
+    from tillit.controls.services import HitError, hit_comment, hit_dismiss
+
+    carl = personas["controller"]
+    hit = make_hit(carl.municipality)
+    for note in ("", "   \n ", None):
+        with translation.override("sv"), pytest.raises(HitError) as refused:
+            hit_dismiss(hit=hit, user=carl, reason="explained", note=note)
+        assert str(refused.value) == (
+            f"Skriv en kommentar om varför träffen inte behöver åtgärdas vidare: träff {hit.pk}."
+        )
+    with translation.override("sv"), pytest.raises(HitError, match="Okänt skäl"):
+        hit_dismiss(hit=hit, user=carl, reason="bogus", note="Förklarad.")
+    with translation.override("sv"), pytest.raises(HitError, match="bara kommentaren"):
+        hit_comment(hit=hit, user=carl, note="En kommentar före avfärdandet.")
+    hit.refresh_from_db()
+    assert hit.status == Hit.Status.NEW and hit.dismiss_reason == ""
+    assert not HitEvent.objects.filter(hit=hit).exists()
+
+    hit_dismiss(hit=hit, user=carl, reason="explained", note="  Kreditfaktura finns.  ")
+    with translation.override("sv"), pytest.raises(HitError, match="Skriv en kommentar"):
+        hit_comment(hit=hit, user=carl, note=" ")
+    hit.refresh_from_db()
+    assert hit.status == Hit.Status.DISMISSED
+    assert list(HitEvent.objects.filter(hit=hit).values_list("action", "note")) == [
+        ("dismissed", "Kreditfaktura finns.")
+    ]

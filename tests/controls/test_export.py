@@ -34,7 +34,7 @@ def test_the_csv_export_has_the_spec_columns_in_order(loaded, personas, tmp_path
     from tillit.controls.services import hit_dismiss, hit_open_case
 
     first, second = Hit.objects.order_by("-score")[:2]
-    hit_dismiss(hit=first, user=personas["investigator"], reason="explained")
+    hit_dismiss(hit=first, user=personas["investigator"], reason="explained", note="Förklarad.")
     hit_open_case(hit=second, user=personas["investigator"])
     out = tmp_path / "hits.csv"
     assert _export("--output", str(out)) == 0

@@ -91,7 +91,7 @@ def test_bulk_publish_follows_the_queue_rules(kommun_a, personas):
         kommun_a.pk,
     )
     assert hit.created_at is not None and hit.board == "Tekniska nämnden" and hit.params == {"x": 1}
-    hit_dismiss(hit=hit, user=personas["coordinator"], reason="explained")
+    hit_dismiss(hit=hit, user=personas["coordinator"], reason="explained", note="Förklarad.")
 
     # the same evidence again: updated, the dismissed one left alone
     run2, counts = _publish(kommun_a, list(range(2500)))

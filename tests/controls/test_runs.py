@@ -113,7 +113,12 @@ def test_a_back_test_publishes_nothing_and_compares_with_the_queue(loaded, kommu
     from tillit.controls.services import hit_dismiss
 
     count = Hit.objects.count()
-    hit_dismiss(hit=Hit.objects.first(), user=personas["investigator"], reason="corrected")
+    hit_dismiss(
+        hit=Hit.objects.first(),
+        user=personas["investigator"],
+        reason="corrected",
+        note="Rättad med kreditfaktura.",
+    )
     backtest = run(kommun_a, dry_run=True)
     assert backtest.dry_run and backtest.status == "done"
     assert Hit.objects.count() == count
@@ -134,7 +139,9 @@ def test_a_back_test_counts_only_open_hits_as_closing(
     from tillit.controls.services import hit_dismiss
 
     credited, dismissed = Hit.objects.order_by("-score")[:2]
-    hit_dismiss(hit=dismissed, user=personas["investigator"], reason="immaterial")
+    hit_dismiss(
+        hit=dismissed, user=personas["investigator"], reason="immaterial", note="Ringa belopp."
+    )
     out = with_credit_note(generated, tmp_path / "a.csv", credited)
     out = with_credit_note(out.parent, tmp_path / "invoices.csv", dismissed, number=2, source=out)
     import_dataset(personas["coordinator"], kommun_a, "invoices", out)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tillit.analytics import explain
 from tillit.controls.models import ControlConfig, Hit, HitEvent, Run, Snooze
@@ -243,10 +243,24 @@ def _event(hit: Hit, user, action: str, reason: str = "", note: str = "") -> Hit
     )
 
 
+class HitError(ValueError):
+    """An action on a hit that is refused; the message is translated and meant for the user."""
+
+
 @transaction.atomic
-def hit_dismiss(*, hit: Hit, user, reason: str, note: str = "") -> Hit:
+def hit_dismiss(*, hit: Hit, user, reason: str, note: str) -> Hit:
+    """Dismiss a hit with a reason and a comment saying why. Every way in (web, bulk, API, CLI)
+    comes here, so no hit is dismissed without a comment."""
     if reason not in Hit.DismissReason.values:
-        raise ValueError(f"unknown reason {reason}")
+        raise HitError(
+            gettext("Unknown reason for dismissing the hit: %(reason)s.") % {"reason": reason}
+        )
+    note = (note or "").strip()
+    if not note:
+        raise HitError(
+            gettext("Write a comment on why the hit needs no further action: hit %(id)s.")
+            % {"id": hit.pk}
+        )
     hit.status, hit.dismiss_reason = Hit.Status.DISMISSED, reason
     hit.save(update_fields=["status", "dismiss_reason", "updated_at"])
     _event(hit, user, "dismissed", reason, note)
@@ -257,10 +271,14 @@ def hit_dismiss(*, hit: Hit, user, reason: str, note: str = "") -> Hit:
 def hit_comment(*, hit: Hit, user, note: str) -> HitEvent:
     """Change the comment on a dismissed hit: a new event, so every earlier comment stays in the history."""
     if hit.status != Hit.Status.DISMISSED:
-        raise ValueError("only a dismissed hit's comment is changed")
-    if not note.strip():
-        raise ValueError("empty comment")
-    return _event(hit, user, "comment", "", note.strip())
+        raise HitError(gettext("Only a dismissed hit's comment can be changed."))
+    note = (note or "").strip()
+    if not note:
+        raise HitError(
+            gettext("Write a comment on why the hit needs no further action: hit %(id)s.")
+            % {"id": hit.pk}
+        )
+    return _event(hit, user, "comment", "", note)
 
 
 @transaction.atomic
