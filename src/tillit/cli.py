@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 # shared with the apps' commands, which sit below this module (tillit.lib.commands)
+from tillit.lib import cli_language
 from tillit.lib.commands import CommandError
 from tillit.lib.commands import migrate as _migrate
 from tillit.lib.commands import say as _print
@@ -209,13 +210,18 @@ def cmd_manage(args) -> int:
 
 
 def _add_host_port(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tillit", description="Tillit")
-    parser.add_argument("--lang", choices=["sv", "en"], default="sv")
+    parser.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        default="sv",
+        help="language of messages and help: sv (default) or en",
+    )
     parser.add_argument(
         "--municipality", help="municipality code, where the installation holds several"
     )
@@ -225,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="embedded installation with a synthetic municipality, then serve"
     )
     _add_host_port(p)
-    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="size of the synthetic municipality (default 1)"
+    )
     p.set_defaults(func=cmd_demo, demo=True)
 
     p = sub.add_parser("serve", help="the web UI and API")
@@ -243,11 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "schedule", help="start the nightly control runs when due (every minute; --once for cron)"
     )
-    p.add_argument("--once", action="store_true")
+    p.add_argument("--once", action="store_true", help="check once and stop (for cron)")
     p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser …)")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="the management command and its arguments"
+    )
     p.set_defaults(func=cmd_manage)
 
     for extension in _extensions():
@@ -311,8 +321,11 @@ def _extensions():
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # the help and argparse's own messages in the user's language (Swedish unless --lang en)
+    lang = cli_language.language(argv)
+    with cli_language.argparse_language(lang):
+        parser = cli_language.translate_parser(build_parser(), lang)
+        args = parser.parse_args(argv)
     if getattr(args, "demo", False):
         os.environ["TILLIT_DEMO_MODE"] = "1"
         # not DEBUG: the demo shows Tillit's own 404 and 500 pages, never Django's list of every URL

@@ -239,18 +239,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "municipality", allow_abbrev=False, help="municipalities of this installation"
     )
-    p.add_argument("action", choices=["add", "list", "codes"])
-    p.add_argument("code", nargs="?")
-    p.add_argument("--name")
-    p.add_argument("--board", action="append")
+    p.add_argument(
+        "action",
+        choices=["add", "list", "codes"],
+        help="add a municipality, list them, or list the official municipality codes",
+    )
+    p.add_argument("code", nargs="?", help="the municipality code (kommunkod), e.g. 0180")
+    p.add_argument("--name", help="the municipality's name (default: its official name)")
+    p.add_argument("--board", action="append", help="a board (nämnd); repeat for several")
     p.set_defaults(func=cmd_municipality)
 
     p = sub.add_parser("user", allow_abbrev=False, help="users of a municipality")
-    p.add_argument("action", choices=["add", "list", "disable", "reset-2fa"])
-    p.add_argument("username", nargs="?")
-    p.add_argument("--role", choices=ROLE_NAMES)
-    p.add_argument("--first-name")
-    p.add_argument("--last-name")
-    p.add_argument("--email")
+    p.add_argument(
+        "action",
+        choices=["add", "list", "disable", "reset-2fa"],
+        help="add a user, list them, disable one, or remove one's second factor to enrol again",
+    )
+    p.add_argument("username", nargs="?", help="the user name")
+    p.add_argument("--role", choices=ROLE_NAMES, help="the user's role in the municipality")
+    p.add_argument("--first-name", help="first name")
+    p.add_argument("--last-name", help="last name")
+    p.add_argument("--email", help="e-mail address")
     p.add_argument("--password-file", help="read the password from this file (first line)")
     p.set_defaults(func=cmd_user)

@@ -34,8 +34,8 @@ def add_commands(sub) -> None:
     p = csub.add_parser(
         "export", help="export cases as CSV or JSON (no personal data unless --user may see it)"
     )
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.add_argument("--output")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="csv (default) or json")
+    p.add_argument("--output", help="file to write (default: standard output)")
     p.add_argument(
         "--user",
         help="include titles and subjects of the cases this user may see; the read is logged",
