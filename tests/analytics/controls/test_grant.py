@@ -199,3 +199,74 @@ def test_grant_to_a_recipient_deregistered_at_the_decision(tmp_path, engine):
         "on 2025-03-05, when its register status was avregistrerad (since "
         "2024-11-04)."
     )
+
+
+PAID_ON = D(2025, 1, 20)
+
+
+def _activity(
+    gid: str,
+    board: str,
+    orgnr: str,
+    amount: str,
+    members: int | None,
+    activities: int | None = 10,
+    decided=DECIDED,
+    paid: date | None = PAID_ON,
+) -> dict:
+    row = _grant(gid, board, orgnr, f"Förening {gid}", amount, decided=decided)
+    row.update(paid_date=paid, reported_members=members, reported_activities=activities)
+    return row
+
+
+@engines()
+def test_grants_that_do_not_follow_the_activity(tmp_path, engine):
+    y23 = D(2023, 6, 1)
+    grants = [
+        # KFN 2024: five recipients at 100–500 kr a member; A1 at 1 060 kr is above 3 × 350 (the median of
+        # its six others); A2 at 1 050 kr is exactly three times its median (350): not a hit
+        *[_activity(f"K{i}", KFN, f"802001000{i}", f"{1000 * i}", 10) for i in range(1, 6)],
+        _activity("A1", KFN, "8020020001", "10600", 10),
+        _activity("A2", KFN, "8020020002", "10500", 10),
+        # SN 2024: the recipient's own other grants are not among the others: each X grant at 800 kr a
+        # member is compared with R1–R5 (median 100), not with the other X grants (it would be 300)
+        *[
+            _activity(f"R{i}", SN, f"802003000{i}", "1000" if i < 4 else "3000", 10)
+            for i in range(1, 6)
+        ],
+        *[_activity(f"X{i}", SN, "8020040001", "8000", 10) for i in range(1, 4)],
+        # KFN 2025: four others are too few to compare, whatever the amount
+        _activity("C1", KFN, "8020050001", "500000", 1, decided=D(2025, 3, 1)),
+        *[
+            _activity(f"C{i}", KFN, f"802005000{i}", "1000", 10, decided=D(2025, 3, 1))
+            for i in range(2, 6)
+        ],
+        # paid with no members, empty members or no activities: hits; not yet paid: not a hit
+        _activity("E1", SN, "8020060001", "30000", 0, decided=y23),
+        _activity("E2", SN, "8020060002", "40000", None, decided=y23),
+        _activity("E3", SN, "8020060003", "50000", 12, 0, decided=y23),
+        _activity("E4", SN, "8020060004", "60000", 12, 0, decided=y23, paid=None),
+    ]
+    hits = _run(tmp_path, engine, "GRANT-ACTIVITY", grants=grants)
+    assert [(h.evidence_keys, h.amount_at_risk, h.severity) for h in hits] == [
+        (["grants:A1"], Decimal("100.00"), "låg"),
+        (["grants:E1"], Decimal("30000.00"), "låg"),
+        (["grants:E2"], Decimal("40000.00"), "låg"),
+        (["grants:E3"], Decimal("50000.00"), "låg"),
+        (["grants:X1"], Decimal("5000.00"), "låg"),
+        (["grants:X2"], Decimal("5000.00"), "låg"),
+        (["grants:X3"], Decimal("5000.00"), "låg"),
+    ]
+    assert render_explanation(hits[0]) == (
+        "Kultur- och fritidsnämnden granted Förening A1 10\u00a0600,00\u00a0kr (decided 2024-11-20), "
+        "1\u00a0060,00\u00a0kr per reported member (10 members), more than 3 times the median of 350,00\u00a0kr "
+        "per member of the board's 6 other recipients that year."
+    )
+    assert render_explanation(hits[2]) == (
+        "Socialnämnden paid Förening E2 40\u00a0000,00\u00a0kr on 2025-01-20 for a year in which it reported no "
+        "members."
+    )
+    assert render_explanation(hits[3]) == (
+        "Socialnämnden paid Förening E3 50\u00a0000,00\u00a0kr on 2025-01-20 for a year in which it reported no "
+        "activities (12 members)."
+    )

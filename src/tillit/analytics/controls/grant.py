@@ -308,3 +308,145 @@ WHERE rn = 1 AND status IN ('avregistrerad', 'konkurs', 'likvidation')
         ),
     )
 )
+
+
+register(
+    Control(
+        id="GRANT-ACTIVITY",
+        version=1,
+        title=_("Grant that does not follow the activity"),
+        rationale=_(
+            "A grant per reported member above three times the median of the same board's other recipients in "
+            "the same year (with at least five to compare), or a grant paid for a year in which the recipient "
+            "reported no members or no activities."
+        ),
+        why=_(
+            "Activity and operating grants are meant to follow what an association or foundation does: its members "
+            "and its activities. A grant far above what the board gives others per member, or money paid to a "
+            "recipient that reported no members or no activities at all, points to inflated or missing reports "
+            "behind the decision. Example: Hembygdsföreningen Norra Ed, 30 members, is granted 96 000 kr by the "
+            "culture and leisure board, 3 200 kr per member, while the board's other recipients that year were "
+            "granted a median of 410 kr per member."
+        ),
+        legal_ground=GRANT_LAW,
+        risk_areas=(
+            "Föreningsbidrag/IOP-avtal",
+            "Stiftelser (inklusive fonder) som förvaltas av kommunen",
+        ),
+        severity="låg",
+        case_type="grant",
+        subject_type="association",
+        inputs={
+            "grants": (
+                "grant_id",
+                "board",
+                "amount",
+                "decided_date",
+                "paid_date",
+                "reported_members",
+                "reported_activities",
+            )
+        },
+        params={
+            "limit": Param(
+                3,
+                min=1,
+                max=100,
+                description=_(
+                    "A grant per member above this many times the median of the board's other recipients is a hit."
+                ),
+            ),
+            "min_recipients": Param(
+                5,
+                min=2,
+                max=1000,
+                description=_(
+                    "Fewest other recipients of the same board and year to compare with."
+                ),
+            ),
+        },
+        evidence={"grants": GRANT_EVIDENCE + ("reported_members", "reported_activities")},
+        sql="""
+WITH g AS (
+    SELECT grant_id, board, recipient_orgnr, recipient_name, amount, decided_date, paid_date,
+           reported_members, reported_activities, year(decided_date) AS year,
+           coalesce(CASE WHEN recipient_orgnr_valid THEN recipient_orgnr END, bank_account,
+                    lower(trim(recipient_name))) AS recipient,
+           paid_date IS NOT NULL AND (coalesce(reported_members, 0) = 0
+                                      OR coalesce(reported_activities, 0) = 0) AS unreported
+    FROM grants
+    WHERE amount > 0
+),
+compared AS (
+    -- grants per member, of recipients that reported members and activities
+    SELECT *, CAST(round(amount / reported_members, 2) AS DECIMAL(18,2)) AS per_member
+    FROM g
+    WHERE NOT unreported AND reported_members > 0 AND year IS NOT NULL
+),
+others AS (
+    -- for each grant, the other recipients' grants per member of the same board and year, in order
+    SELECT a.grant_id, b.per_member, b.recipient,
+           row_number() OVER (PARTITION BY a.grant_id ORDER BY b.per_member, b.grant_id) AS n,
+           count(*) OVER (PARTITION BY a.grant_id) AS cnt
+    FROM compared AS a
+    JOIN compared AS b ON b.board = a.board AND b.year = a.year AND b.recipient <> a.recipient
+),
+medians AS (
+    SELECT grant_id,
+           sum(CASE WHEN n = (cnt + 1) // 2 OR n = cnt // 2 + 1 THEN per_member END)
+             * CASE WHEN cnt % 2 = 1 THEN 1 ELSE 0.5 END AS median,
+           count(DISTINCT recipient) AS recipients
+    FROM others
+    GROUP BY grant_id, cnt
+),
+over_median AS (
+    SELECT c.*, m.median, m.recipients
+    FROM compared AS c
+    JOIN medians AS m ON m.grant_id = c.grant_id
+    WHERE m.recipients >= $min_recipients AND c.amount > $limit * m.median * c.reported_members
+),
+hits AS (
+    SELECT grant_id, board, recipient_orgnr, recipient_name, amount, decided_date, paid_date,
+           reported_members, reported_activities, per_member, median, recipients,
+           CAST(round(amount - $limit * median * reported_members, 2) AS DECIMAL(18,2)) AS amount_at_risk,
+           'per_member' AS explanation_key
+    FROM over_median
+    UNION ALL
+    SELECT grant_id, board, recipient_orgnr, recipient_name, amount, decided_date, paid_date,
+           reported_members, reported_activities, CAST(NULL AS DECIMAL(18,2)), CAST(NULL AS DECIMAL(18,3)),
+           CAST(NULL AS BIGINT), amount,
+           CASE WHEN coalesce(reported_members, 0) = 0 THEN 'no_members' ELSE 'no_activities' END
+    FROM g
+    WHERE unreported
+)
+SELECT 'association' AS subject_type,
+       coalesce(recipient_orgnr, recipient_name) AS subject_id,
+       amount_at_risk,
+       ['grants:' || grant_id] AS evidence_keys,
+       explanation_key,
+       recipient_name, board, amount, decided_date, paid_date,
+       coalesce(reported_members, 0) AS members,
+       coalesce(reported_activities, 0) AS activities,
+       per_member,
+       CAST(round(median, 2) AS DECIMAL(18,2)) AS median,
+       recipients,
+       $limit AS times
+FROM hits
+""",
+        explanation={
+            "per_member": _(
+                "%(board)s granted %(recipient_name)s %(amount)s (decided %(decided_date)s), %(per_member)s per "
+                "reported member (%(members)s members), more than %(times)s times the median of %(median)s per "
+                "member of the board's %(recipients)s other recipients that year."
+            ),
+            "no_members": _(
+                "%(board)s paid %(recipient_name)s %(amount)s on %(paid_date)s for a year in which it reported no "
+                "members."
+            ),
+            "no_activities": _(
+                "%(board)s paid %(recipient_name)s %(amount)s on %(paid_date)s for a year in which it reported no "
+                "activities (%(members)s members)."
+            ),
+        },
+    )
+)

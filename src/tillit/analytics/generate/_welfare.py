@@ -264,6 +264,9 @@ class Welfare:
             decided if is_working_day(decided) else wd(decided.month, decided.day, decided.year)
         )
         paid = wd(start.month, min(start.day + rng.randint(3, 20), 28), start.year)
+        # members follow the grant: 425–800 kr a member (one draw, as before), so that no
+        # background grant is three times the board's median per member (GRANT-ACTIVITY)
+        per_member = 400_00 + rng.randint(25, 400) * 100
         self.grants.append(
             [
                 gid,
@@ -277,7 +280,7 @@ class Welfare:
                 iso(decided),
                 iso(paid),
                 a["account"],
-                str(rng.randint(25, 400)),
+                str(max(1, round(ore / per_member))),
                 str(rng.randint(10, 300)),
             ]
         )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from tillit.analytics.generate._base import iso, person_name
+from tillit.analytics.generate._second import second
 from tillit.analytics.generate.scenarios import scenario
 
 if TYPE_CHECKING:
@@ -204,3 +205,114 @@ def grant_status(wf: Welfare) -> None:
             ore,
             f"Recipient was {status} since {sdate} when the grant was decided.",
         )
+
+
+def _second_grant(
+    wf: Welfare,
+    name: str,
+    board: str,
+    ore: int,
+    decided: date,
+    paid: date | None,
+    members: int | None,
+    activities: int | None,
+) -> tuple[str, str]:
+    """A grant to a new association, outside the background's random stream (generate/_second.py):
+    appended after every other grant, so that no existing grant id or draw changes."""
+    s2 = second(wf.w)
+    orgnr = s2.ids.orgnr("association")
+    gid = f"BID-2025-{len(wf.grants) + 1:04d}"
+    wf.grants.append(
+        [
+            gid,
+            board,
+            orgnr,
+            name,
+            f"{ore // 100}.{ore % 100:02d}",
+            "2025-01-01",
+            "2025-12-31",
+            "Verksamhetsbidrag",
+            iso(decided),
+            iso(paid),
+            s2.ids.bankgiro(),
+            "" if members is None else str(members),
+            "" if activities is None else str(activities),
+        ]
+    )
+    return orgnr, f"grants:{gid}"
+
+
+@scenario("welfare.build_permits", 200)
+def grant_activity(wf: Welfare) -> None:
+    t = wf.t
+    kfn, sn = "Kultur- och fritidsnämnden", "Socialnämnden"
+    # GRANT-ACTIVITY: 3 200 kr per member where the board's others get 425–800 kr (background)
+    orgnr, key = _second_grant(
+        wf,
+        "Hembygdsföreningen Norra Ed",
+        kfn,
+        96_000_00,
+        date(2024, 12, 2),
+        date(2025, 1, 20),
+        30,
+        12,
+    )
+    t.case(
+        "GRANT-ACTIVITY",
+        [key],
+        "association",
+        orgnr,
+        96_000_00,
+        "3 200 kr per reported member, the board's others 425–800 kr per member.",
+    )
+    # paid for a year with no activities reported
+    orgnr, key = _second_grant(
+        wf, "Föreningen Gemenskap i Väst", sn, 64_500_00, date(2025, 2, 10), date(2025, 3, 3), 48, 0
+    )
+    t.case(
+        "GRANT-ACTIVITY",
+        [key],
+        "association",
+        orgnr,
+        64_500_00,
+        "Paid although the association reported no activities.",
+    )
+    # a foundation paid without any reported members
+    orgnr, key = _second_grant(
+        wf,
+        "Stiftelsen Ungdomsgården Källan",
+        sn,
+        120_000_00,
+        date(2025, 2, 10),
+        date(2025, 3, 3),
+        None,
+        40,
+    )
+    t.case(
+        "GRANT-ACTIVITY",
+        [key],
+        "association",
+        orgnr,
+        120_000_00,
+        "A foundation paid without reported members (a grant all the same).",
+    )
+    # decoys: 1 000 kr per member, high but below three times any median of 425–800 kr; no activities
+    # reported for a grant decided but not yet paid
+    _, a = _second_grant(
+        wf,
+        "Östra Ryds Bygdegårdsförening",
+        kfn,
+        42_000_00,
+        date(2024, 12, 2),
+        date(2025, 1, 20),
+        42,
+        20,
+    )
+    _, b = _second_grant(
+        wf, "Teaterföreningen Ridån", kfn, 18_000_00, date(2025, 5, 12), None, 25, 0
+    )
+    t.decoy(
+        ["GRANT-ACTIVITY"],
+        [a, b],
+        "1 000 kr per member is below three times the board's median; a grant not yet paid is not a hit.",
+    )
