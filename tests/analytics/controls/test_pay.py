@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tests.analytics.conftest import engines, write_source
@@ -70,12 +70,15 @@ def test_duplicate_payments(tmp_path, engine):
             _payment("P7", 2, "800.00", invoice="I5"),
             _payment("P8", 8, "800.00"),
             # a payment made twice and reversed once is settled
-            _payment("P9", 2, "250.00"),
-            _payment("P10", 3, "250.00"),
-            _payment("P11", 4, "-250.00"),
+            _payment("P9", 2, "2500.00"),
+            _payment("P10", 3, "2500.00"),
+            _payment("P11", 4, "-2500.00"),
             # outside the window
-            _payment("P12", 1, "77.00"),
-            _payment("P13", 28, "77.00"),
+            _payment("P12", 1, "770.00"),
+            _payment("P13", 16, "770.00"),
+            # below the materiality limit (500 at risk)
+            _payment("P14", 1, "499.99", account="BG:111"),
+            _payment("P15", 3, "499.99", account="BG:111"),
         ],
     )
     result = run_controls({"invoices": invoices, "payments": payments}, ["PAY-DUP"], engine=engine)
@@ -87,6 +90,49 @@ def test_duplicate_payments(tmp_path, engine):
     assert render_explanation(hits[0]) == (
         "Invoice 117342 (36\u00a0218,90\u00a0kr) was paid 2 times between 2025-04-14 and 2025-04-21, "
         "72\u00a0437,80\u00a0kr in all, to Dalby Städ AB."
+    )
+
+
+def _on(pid: str, day: date, amount: str, account: str, invoice: str | None = None) -> dict:
+    return {**_payment(pid, 1, amount, account=account, invoice=invoice), "payment_date": day}
+
+
+@engines()
+def test_duplicate_payments_are_groups_that_break_the_accounts_pattern(tmp_path, engine):
+    weekly = [date(2025, 3, 3) + timedelta(days=7 * i) for i in range(12)]  # an allowance, weekly
+    payments = write_source(
+        tmp_path,
+        "payments",
+        [
+            # a weekly series over three months: its rhythm, not a duplicate
+            *(_on(f"W{i}", d, "4200.00", "BG:1") for i, d in enumerate(weekly)),
+            # the same series to another account, paid once more two days after a weekly payment
+            *(_on(f"X{i}", d, "4200.00", "BG:2") for i, d in enumerate(weekly)),
+            _on("X99", weekly[5] + timedelta(days=2), "4200.00", "BG:2"),
+            # three manual payments of one amount within a week: one group, all but one at risk
+            _on("M1", date(2025, 4, 2), "1500.00", "BG:3"),
+            _on("M2", date(2025, 4, 5), "1500.00", "BG:3"),
+            _on("M3", date(2025, 4, 9), "1500.00", "BG:3", invoice="I9"),
+            # an account that receives one amount twice a day in its runs: its normal pattern
+            _on("R1", date(2025, 4, 3), "600.00", "BG:4"),
+            _on("R2", date(2025, 4, 3), "600.00", "BG:4"),
+            _on("R3", date(2025, 5, 8), "900.00", "BG:4"),
+            _on("R4", date(2025, 5, 8), "900.00", "BG:4"),
+            # the same amount twice on one day to an account that never gets that otherwise
+            _on("S1", date(2025, 4, 3), "700.00", "BG:5"),
+            _on("S2", date(2025, 4, 3), "700.00", "BG:5"),
+        ],
+    )
+    result = run_controls({"payments": payments}, ["PAY-DUP"], engine=engine)
+    hits = sorted(result.hits, key=lambda h: h.evidence_keys)
+    assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
+        (["payments:M1", "payments:M2", "payments:M3"], Decimal("3000.00")),
+        (["payments:S1", "payments:S2"], Decimal("700.00")),
+        (["payments:X5", "payments:X99"], Decimal("4200.00")),
+    ]
+    assert render_explanation(hits[0]) == (
+        "3 payments of 1\u00a0500,00\u00a0kr each went to the same account of Dalby Städ AB between "
+        "2025-04-02 and 2025-04-09, 4\u00a0500,00\u00a0kr in all; invoices they are for: 1."
     )
 
 
@@ -108,6 +154,10 @@ def test_reminders_paid_again(tmp_path, engine):
             # a reminder that was not paid is not a loss
             _invoice("E1", "1", "902", 3, "3000.00"),
             _invoice("E2", "1", "902", 4, "3060.00"),
+            # two reminders paid: one hit, both paid again
+            _invoice("F1", "1", "903", 3, "5000.00"),
+            _invoice("F2", "1", "903", 10, "5060.00"),
+            _invoice("F3", "1", "903", 17, "5120.00"),
         ],
     )
     payments = write_source(
@@ -123,6 +173,9 @@ def test_reminders_paid_again(tmp_path, engine):
             {**_payment("PD1", 1, "2000.00", invoice="D1"), "payment_date": date(2025, 1, 2)},
             _payment("PD2", 2, "2060.00", invoice="D2"),
             _payment("PE1", 1, "3000.00", invoice="E1"),
+            _payment("PF1", 1, "5000.00", invoice="F1"),
+            _payment("PF2", 12, "5060.00", invoice="F2"),
+            _payment("PF3", 19, "5120.00", invoice="F3"),
         ],
     )
     result = run_controls(
@@ -132,6 +185,17 @@ def test_reminders_paid_again(tmp_path, engine):
     assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
         (["invoices:A1", "invoices:A2", "payments:PA1", "payments:PA2"], Decimal("14440.00")),
         (["invoices:B1", "invoices:B2", "payments:PB1", "payments:PB2"], Decimal("9800.50")),
+        (
+            [
+                "invoices:F1",
+                "invoices:F2",
+                "invoices:F3",
+                "payments:PF1",
+                "payments:PF2",
+                "payments:PF3",
+            ],
+            Decimal("10180.00"),
+        ),
     ]
     assert render_explanation(hits[1]) == (
         "1's invoice T-33871 for 9\u00a0620,50\u00a0kr was paid on 2025-04-01, and on 2025-04-02 invoice PAM-7731 "
