@@ -304,7 +304,7 @@ def _detect_decimal(plan: _Plan, batch: Batch, source: Source, mapping: Mapping 
     for c in plan.spec.columns:
         if c.type != "decimal" or c.name not in plan.sources:
             continue
-        for value in batch.columns[plan.sources[c.name]][:2000]:
+        for value in _values(batch.data[plan.sources[c.name]][:2000]):
             if not value:
                 continue
             if (
@@ -365,9 +365,7 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
         if first:
             first = False
             columns = {
-                name: c
-                for name, c in columns.items()
-                if any(v and _DMY_RE.match(v.strip()) for v in batch.columns[plan.sources[name]])
+                name: c for name, c in columns.items() if _any_dmy(batch.data[plan.sources[name]])
             }
             if not columns:
                 break
@@ -384,7 +382,7 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
                     "example": None,
                 },
             )
-            for value in batch.columns[plan.sources[name]]:
+            for value in _values(batch.data[plan.sources[name]]):
                 if not value:
                     continue
                 m = _DMY_RE.match(value.strip())
@@ -535,8 +533,20 @@ def _flag(
         errors.add(i, RowError(rows[i], header, value[:200], message, params))
 
 
-def _text(values: list[str | None]) -> pa.Array:
-    array = pc.utf8_trim_whitespace(pa.array(values, pa.string()))
+def _values(column: list[str | None] | pa.Array) -> list[str | None]:
+    """A reader's column as Python values (readers give lists, the CSV reader Arrow arrays)."""
+    return column.to_pylist() if isinstance(column, pa.Array) else column
+
+
+def _any_dmy(column: list[str | None] | pa.Array) -> bool:
+    """Whether any value is a day-first or month-first date (21/01/2014, 1.2.2025)."""
+    array = column if isinstance(column, pa.Array) else pa.array(column, pa.string())
+    return bool(pc.any(pc.match_substring_regex(pc.utf8_trim_whitespace(array), _DMY)).as_py())
+
+
+def _text(values: list[str | None] | pa.Array) -> pa.Array:
+    array = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+    array = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
@@ -721,7 +731,7 @@ def _convert(
 ) -> tuple[pa.Table, _Errors, dict[int, pa.Array]]:
     n = len(batch.rows)
     errors = _Errors(n)
-    raws = {i: _text(col) for i, col in enumerate(batch.columns)}
+    raws = {i: _text(col) for i, col in enumerate(batch.data)}
     for i, raw in raws.items():
         too_long = pc.greater(pc.utf8_length(raw), MAX_FIELD_CHARS)
         for index in pc.indices_nonzero(pc.fill_null(too_long, False)).to_pylist():
@@ -882,7 +892,7 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
         first: Batch | None = None
         try:
             for batch in source.batches():
-                first = Batch([c[:n] for c in batch.columns], batch.rows[:n])
+                first = batch.head(n)
                 break
         except SourceError as error:
             result.problems.append(FileError(error.message, error.params))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BATCH_ROWS = 50_000
 # a longer value is a row error, not a value (protects memory and the database)
@@ -38,12 +39,39 @@ class BadRow:
     text: str
 
 
-@dataclass
 class Batch:
-    # one list per source column, in header order; None for an empty cell
-    columns: list[list[str | None]]
-    # the row number a person sees in the file (the header row counts)
-    rows: list[int]
+    """One batch of rows: a column per source column, in header order, and the row number a person
+    sees in the file for each row (the header row counts).
+
+    A reader gives the columns either as Python lists (None or '' for an empty cell) or, the CSV
+    reader, as Arrow string arrays (``arrays``); ``columns`` gives lists either way, ``data`` what
+    the reader gave (the importer types Arrow arrays without a round trip through Python)."""
+
+    def __init__(
+        self,
+        columns: list[list[str | None]] | None,
+        rows: list[int],
+        *,
+        arrays: list[Any] | None = None,
+    ):
+        self._columns = columns
+        self.arrays = arrays
+        self.rows = rows
+
+    @property
+    def columns(self) -> list[list[str | None]]:
+        if self._columns is None:
+            self._columns = [a.to_pylist() for a in self.arrays or []]
+        return self._columns
+
+    @property
+    def data(self) -> list[Any]:
+        return self.arrays if self.arrays is not None else self.columns
+
+    def head(self, n: int) -> Batch:
+        if self.arrays is not None:
+            return Batch(None, self.rows[:n], arrays=[a[:n] for a in self.arrays])
+        return Batch([c[:n] for c in self.columns], self.rows[:n])
 
 
 @dataclass
