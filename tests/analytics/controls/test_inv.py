@@ -650,3 +650,139 @@ def test_invoices_dated_on_holidays_and_weekends(tmp_path, engine):
     assert render_explanation(hits[0]) == (
         "Invoice 0 from 1 for 100,00\u00a0kr is dated on a public holiday, 2025-12-25."
     )
+
+
+# --- INV-PRICE-OVER-CONTRACT ---------------------------------------------------------------------
+
+
+def _pinv(iid: str, day: D, amount: str, contract: str | None = "K1", sid: str = "1") -> dict:
+    return {
+        "invoice_id": iid,
+        "supplier_id": sid,
+        "invoice_number": f"N{iid}",
+        "invoice_date": day,
+        "amount": Decimal(amount),
+        "board": "Socialnämnden",
+        "contract_id": contract,
+    }
+
+
+def _line(
+    iid: str, no: int, article: str | None, qty: str, price: str, unit: str | None = "HUR"
+) -> dict:
+    return {
+        "invoice_id": iid,
+        "line_no": no,
+        "article": article,
+        "quantity": Decimal(qty),
+        "unit": unit,
+        "unit_price": Decimal(price),
+        "line_amount": (Decimal(qty) * Decimal(price)).quantize(Decimal("0.01")),
+    }
+
+
+def _price(
+    article: str,
+    price: str,
+    start: D,
+    end: D | None = None,
+    unit: str | None = "HUR",
+    contract: str = "K1",
+) -> dict:
+    return {
+        "contract_id": contract,
+        "article": article,
+        "unit_price": Decimal(price),
+        "unit": unit,
+        "valid_from": start,
+        "valid_to": end,
+    }
+
+
+@engines()
+def test_invoice_lines_priced_above_the_contract(tmp_path, engine):
+    hits = run_control(
+        tmp_path,
+        engine,
+        "INV-PRICE-OVER-CONTRACT",
+        suppliers=[
+            _supplier("1", "Städbolaget Glans AB", "5560000001"),
+            _supplier("2", "Vikarieservice AB"),
+        ],
+        invoices=[
+            _pinv("F1", D(2025, 3, 10), "70000.00"),
+            _pinv("F2", D(2025, 3, 11), "10200.00"),
+            _pinv("F3", D(2025, 8, 1), "11000.00"),
+            _pinv("F4", D(2025, 3, 12), "5000.00", contract=None),
+            _pinv("F5", D(2025, 3, 13), "9900.00"),
+            _pinv("F6", D(2025, 3, 14), "5500.00", sid="2", contract=" K2 "),
+            # F7 is cancelled by the credit note F8 from the same supplier
+            _pinv("F7", D(2025, 4, 1), "6000.00"),
+            _pinv("F8", D(2025, 4, 20), "-6000.00"),
+        ],
+        invoice_lines=[
+            # 465 an hour against 420: 45 × 120 = 5 400 above; 10,7 % over: hög
+            _line("F1", 1, "STÄD-H", "120", "465.00"),
+            # 102,10 against 100: 2,1 % over, above the 2 % tolerance
+            _line("F1", 2, " städ-fönster ", "10", "102.10"),
+            # no contract price for the article, another unit: not comparable
+            _line("F1", 3, "MATERIAL", "1", "1500.00"),
+            _line("F1", 4, "STÄD-H", "5", "500.00", unit="DAY"),
+            # a credit line is never a hit
+            _line("F1", 5, "STÄD-H", "-2", "900.00"),
+            # exactly at the tolerance (102 against 100): not a hit
+            _line("F2", 1, "STÄD-FÖNSTER", "100", "102.00"),
+            # the price row from 1 July applies from then on: 440 against 430
+            _line("F3", 1, "STÄD-H", "25", "440.00"),
+            # no contract on the invoice
+            _line("F4", 1, "STÄD-H", "10", "500.00"),
+            # below the contract price
+            _line("F5", 1, "STÄD-H", "25", "396.00"),
+            # another contract's prices, the contract id trimmed; no unit on the line
+            _line("F6", 1, "VIK-DAG", "2", "2750.00", unit=None),
+            _line("F7", 1, "STÄD-H", "10", "600.00"),
+        ],
+        contract_prices=[
+            _price("STÄD-H", "420.00", D(2025, 1, 1), D(2025, 6, 30)),
+            _price("stäD-h", "430.00", D(2025, 7, 1)),
+            _price("STÄD-FÖNSTER", "100.00", D(2025, 1, 1), unit="hur"),
+            _price("VIK-DAG", "2500.00", D(2025, 1, 1), unit="DAY", contract="K2"),
+            # another contract's price for the same article does not apply to K1
+            _price("STÄD-H", "300.00", D(2025, 1, 1), contract="K2"),
+        ],
+        contracts=[
+            {"contract_id": "K1", "supplier_orgnr": "5560000001", "valid_from": D(2024, 1, 1)},
+            {"contract_id": "K2", "supplier_orgnr": "5560000002", "valid_from": D(2024, 1, 1)},
+        ],
+    )
+    assert [
+        (h.subject_type, h.subject_id, h.evidence_keys, h.amount_at_risk, h.severity) for h in hits
+    ] == [
+        ("invoice", "F1", ["contracts:K1", "invoices:F1"], Decimal("5421.00"), "hög"),
+        ("invoice", "F3", ["contracts:K1", "invoices:F3"], Decimal("250.00"), "medel"),
+        ("invoice", "F6", ["contracts:K2", "invoices:F6"], Decimal("500.00"), "medel"),
+    ]
+    assert render_explanation(hits[0]) == (
+        "Invoice NF1 from Städbolaget Glans AB of 2025-03-10 under contract K1 has 2 lines priced more than 2 "
+        "percent above the contract price (articles: STÄD-H, städ-fönster; at most 10,7 percent above); "
+        "5\u00a0421,00\u00a0kr above the agreed prices. Lines of the invoice that could not be compared (no "
+        "contract price for the article, or another unit): 2."
+    )
+    assert {e["key"] for e in hits[0].evidence} == {"F1", "K1"}
+
+
+@engines()
+def test_prices_at_or_under_the_tolerance_are_no_hit(tmp_path, engine):
+    hits = run_control(
+        tmp_path,
+        engine,
+        "INV-PRICE-OVER-CONTRACT",
+        params={"tolerance": 5},
+        invoices=[_pinv("F1", D(2025, 3, 10), "10500.00")],
+        invoice_lines=[
+            _line("F1", 1, "STÄD-H", "25", "420.00"),
+            _line("F1", 2, "STÄD-H", "1", "441.00"),
+        ],
+        contract_prices=[_price("STÄD-H", "420.00", D(2025, 1, 1))],
+    )
+    assert hits == []

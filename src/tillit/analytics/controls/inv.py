@@ -1135,3 +1135,152 @@ WHERE {is_holiday_sql("i.invoice_date")} OR {is_weekend_sql("i.invoice_date")}
         },
     )
 )
+
+
+# INV-PRICE-OVER-CONTRACT (issue 18, Nacka seed 003: "saltade" fakturor): invoice lines compared
+# with the prices of the invoice's own contract. A line is comparable when its quantity, unit price
+# and line amount are positive (credit lines are not), its article (trimmed, case-insensitive) has a
+# price row of the contract valid on the invoice date (overlapping rows: the latest valid_from; on
+# a tie the higher price, which errs towards fewer hits), and its unit is the price row's (units
+# compared trimmed and upper-cased; an empty unit on either side does not make them differ).
+# An invoice cancelled by a credit note (the same supplier, the opposite amount, dated on or after
+# it) is left out, as in the duplicate controls.
+PRICE_LINE_EVIDENCE = ("supplier_id", "invoice_number", "invoice_date", "amount", "contract_id")
+
+register(
+    Control(
+        id="INV-PRICE-OVER-CONTRACT",
+        version=1,
+        title=_('Price above the contract price ("salted" invoice)'),
+        rationale=_(
+            "An invoice under a contract with lines priced above the contract's price for the same article "
+            "on the invoice date, by more than the tolerance."
+        ),
+        why=_(
+            "A framework agreement fixes the price of every article and service; a supplier that bills a "
+            "little more per unit on many invoices takes money the municipality never agreed to pay, and the "
+            "attester rarely has the price list at hand. Example: a cleaning contractor with an agreed price of "
+            "420,00 kr an hour bills 465,00 kr an hour for 120 hours, 5 400,00 kr above the contract."
+        ),
+        legal_ground=_(
+            "Public Procurement Act (2016:1145) ch. 17 sec. 9 (a contract may not be changed substantially "
+            "without a new procurement); Local Government Act (2017:725) ch. 6 sec. 6 (internal control)."
+        ),
+        risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
+        severity="medel",
+        case_type="supplier",
+        subject_type="invoice",
+        inputs={
+            "invoices": ("invoice_id", "supplier_id", "invoice_date", "amount", "contract_id"),
+            "invoice_lines": ("invoice_id", "line_no", "quantity", "unit_price", "line_amount"),
+            "contract_prices": ("contract_id", "article", "unit_price", "valid_from"),
+        },
+        optional_inputs=("suppliers", "contracts"),
+        params={
+            "tolerance": Param(
+                2,
+                min=0,
+                max=50,
+                description=_(
+                    "An invoice line's unit price may exceed the contract price by this many percent."
+                ),
+            )
+        },
+        evidence={
+            "invoices": INVOICE_EVIDENCE + ("contract_id",),
+            "contracts": ("supplier_orgnr", "valid_from", "valid_to", "procurement", "category"),
+        },
+        examined_sql="""
+SELECT count(DISTINCT i.invoice_id) FROM invoices AS i
+JOIN invoice_lines AS l ON l.invoice_id = i.invoice_id
+WHERE trim(coalesce(i.contract_id, '')) <> ''
+""",
+        sql=f"""
+WITH {SUPPLIER_KEY},
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           trim(i.contract_id) AS contract_id,
+           coalesce(k.name, i.supplier_id) AS supplier_name,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE trim(coalesce(i.contract_id, '')) <> '' AND i.amount > 0
+),
+cancelled AS (
+    -- a credit note from the same supplier of the opposite amount, dated on or after the invoice
+    SELECT DISTINCT v.invoice_id
+    FROM inv AS v
+    JOIN invoices AS c ON c.amount = -v.amount AND c.invoice_date >= v.invoice_date
+    LEFT JOIN supplier_key AS k ON k.supplier_id = c.supplier_id
+    WHERE coalesce(k.supplier_key, 'supplier:' || c.supplier_id) = v.supplier_key
+),
+lines AS (
+    SELECT v.invoice_id, v.supplier_id, v.invoice_number, v.invoice_date, v.board, v.contract_id,
+           v.supplier_name, l.line_no, l.quantity, l.unit_price, l.line_amount,
+           upper(trim(coalesce(l.unit, ''))) AS unit,
+           lower(trim(coalesce(l.article, ''))) AS article,
+           trim(coalesce(l.article, '')) AS article_shown
+    FROM inv AS v
+    JOIN invoice_lines AS l ON l.invoice_id = v.invoice_id
+    WHERE v.invoice_id NOT IN (SELECT invoice_id FROM cancelled)
+      -- credit lines (negative quantity or amount) are not compared
+      AND l.quantity > 0 AND l.unit_price > 0 AND l.line_amount > 0
+),
+priced AS (
+    -- the price row of the invoice's own contract for the article, valid on the invoice date
+    SELECT l.invoice_id, l.line_no, p.unit_price AS contract_price,
+           upper(trim(coalesce(p.unit, ''))) AS contract_unit,
+           row_number() OVER (PARTITION BY l.invoice_id, l.line_no
+                              ORDER BY p.valid_from DESC, p.unit_price DESC) AS rank
+    FROM lines AS l
+    JOIN contract_prices AS p
+      ON trim(p.contract_id) = l.contract_id AND lower(trim(p.article)) = l.article
+     AND p.valid_from <= l.invoice_date AND coalesce(p.valid_to, DATE '9999-12-31') >= l.invoice_date
+    WHERE l.article <> '' AND p.unit_price > 0
+),
+compared AS (
+    SELECT l.*, p.contract_price,
+           p.contract_price IS NOT NULL
+             AND (l.unit = '' OR p.contract_unit = '' OR l.unit = p.contract_unit) AS comparable
+    FROM lines AS l
+    LEFT JOIN priced AS p ON p.invoice_id = l.invoice_id AND p.line_no = l.line_no AND p.rank = 1
+),
+over AS (
+    -- above the contract price plus the tolerance, compared without dividing
+    SELECT * FROM compared
+    WHERE comparable AND unit_price * 100 > contract_price * (100 + $tolerance)
+),
+uncompared AS (
+    SELECT invoice_id, count(*) AS lines_not_comparable FROM compared WHERE NOT comparable
+    GROUP BY invoice_id
+)
+SELECT 'invoice' AS subject_type,
+       o.invoice_id AS subject_id,
+       sum((o.unit_price - o.contract_price) * o.quantity) AS amount_at_risk,
+       ['invoices:' || o.invoice_id, 'contracts:' || min(o.contract_id)] AS evidence_keys,
+       CASE WHEN max(CASE WHEN o.unit_price * 100 > o.contract_price * 110 THEN 1 ELSE 0 END) = 1
+            THEN 'hög' ELSE 'medel' END AS severity,
+       min(o.board) AS board,
+       min(o.supplier_name) AS supplier_name,
+       min(o.invoice_number) AS invoice_number,
+       min(o.invoice_date) AS invoice_date,
+       min(o.contract_id) AS contract_id,
+       count(*) AS lines_over,
+       array_to_string(list_sort(list_distinct(list(o.article_shown))), ', ') AS articles,
+       CAST(round(max((o.unit_price - o.contract_price) * 100 / o.contract_price), 1) AS DOUBLE) AS max_percent,
+       sum((o.unit_price - o.contract_price) * o.quantity) AS above,
+       CAST(coalesce(min(u.lines_not_comparable), 0) AS BIGINT) AS lines_not_comparable,
+       $tolerance AS tolerance
+FROM over AS o
+LEFT JOIN uncompared AS u ON u.invoice_id = o.invoice_id
+GROUP BY o.invoice_id
+""",
+        explanation=_(
+            "Invoice %(invoice_number)s from %(supplier_name)s of %(invoice_date)s under contract "
+            "%(contract_id)s has %(lines_over)s lines priced more than %(tolerance)s percent above the contract "
+            "price (articles: %(articles)s; at most %(max_percent)s percent above); %(above)s above the agreed "
+            "prices. Lines of the invoice that could not be compared (no contract price for the article, "
+            "or another unit): %(lines_not_comparable)s."
+        ),
+    )
+)

@@ -617,6 +617,10 @@ class Purchasing:
             )
             if p.ref:
                 truth.refs[p.ref] = pid
+        from tillit.analytics.generate import _second
+
+        # the second family's invoices with lines, after every other invoice and payment
+        inv_no, pay_no = _second.write_invoices(w, inv, pay, inv_no, pay_no)
         inv.close()
         pay.close()
         return inv.rows, pay.rows

@@ -14,11 +14,29 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from tillit.analytics.generate._base import Ids, Writer, iso
+from tillit.analytics.generate._base import Ids, Writer, iso, next_working_day, with_luhn
 from tillit.analytics.generate._purchasing import TRADES, Pay, Supplier
+
+
+@dataclass
+class LateInvoice:
+    """A supplier invoice of the second family, paid on `paid`, written after the invoice stream."""
+
+    ref: str
+    sup: Supplier
+    d: date
+    number: str
+    ore: int
+    vat_ore: int
+    contract_id: str
+    unit: str
+    attested: str
+    registered: str
+    paid: date
+    pay_ref: str
 
 
 @dataclass
@@ -43,6 +61,8 @@ class SecondFamily:
     lines: list[tuple[str, int, str, str, int, str, int, int]] = field(default_factory=list)
     # contract_id, article, unit price öre, unit, valid_from, valid_to
     prices: list[tuple[str, str, int, str, date, date | None]] = field(default_factory=list)
+    # supplier invoices with lines (INV-PRICE-OVER-CONTRACT), written after every other invoice
+    invoices: list[LateInvoice] = field(default_factory=list)
 
 
 def second(w: Any) -> SecondFamily:
@@ -119,6 +139,57 @@ def pay(wf: Any, s: Supplier, day: date, ore: int, ref: str) -> tuple[str, str]:
     """A payment to s without an invoice, written after every other payment."""
     wf.p.manual_pays.append((s, Pay(day, ore, ref=ref, invoice=False)))
     return ("payments", ref)
+
+
+def write_invoices(w: Any, inv: Writer, pay: Writer, inv_no: int, pay_no: int) -> tuple[int, int]:
+    """The second family's invoices and their payments, numbered after every other one (called at
+    the end of the invoice stream, so that no earlier id changes)."""
+    for x in second(w).invoices:
+        inv_no += 1
+        pay_no += 1
+        iid, pid = f"F{25_000_000 + inv_no}", f"P{25_000_000 + pay_no}"
+        s = x.sup
+        trade = TRADES[s.trade]
+        inv.row(
+            (
+                iid,
+                s.sid,
+                x.number,
+                iso(x.d),
+                inv.money(x.ore),
+                inv.money(x.vat_ore),
+                iso(x.d + timedelta(days=30)),
+                iso(next_working_day(x.d + timedelta(days=2))),
+                s.account,
+                with_luhn(f"{s.sid}{x.number[-5:]}"),
+                s.board,
+                x.unit,
+                trade[2],
+                trade[1],
+                x.attested,
+                x.registered,
+                x.contract_id,
+                "",
+            )
+        )
+        pay.row(
+            (
+                pid,
+                iso(x.paid),
+                pay.money(x.ore),
+                s.account,
+                iid,
+                s.sid,
+                s.name,
+                "leverantörsreskontra",
+            )
+        )
+        w.truth.refs[x.ref] = iid
+        w.truth.refs[x.pay_ref] = pid
+        for case in w.truth.cases:  # a case whose subject is this invoice names it by its ref
+            if case["subject_type"] == "invoice" and case["subject_id"] == x.ref:
+                case["subject_id"] = iid
+    return inv_no, pay_no
 
 
 def write(w: Any) -> None:

@@ -4,15 +4,20 @@ One function per scenario, run in its stage at its order (scenarios/__init__.py)
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from tillit.analytics.generate._base import Ids, next_working_day
+from tillit.analytics.generate._purchasing import TRADES, Supplier
 from tillit.analytics.generate._purchasing_cases import _is_wd, _next_wd
-from tillit.analytics.generate._world import wd
+from tillit.analytics.generate._second import LateInvoice, second
+from tillit.analytics.generate._world import units_of, wd
 from tillit.analytics.generate.scenarios import scenario
 
 if TYPE_CHECKING:
     from tillit.analytics.generate._purchasing_cases import Injector
+    from tillit.analytics.generate._welfare import Welfare
 
 
 @scenario("injector.duplicates", 10)
@@ -496,3 +501,144 @@ def inv_same_no_other_supplier(inj: Injector) -> None:
             ore,
             f"Invoice number {n1} with the same amount from two unrelated suppliers.",
         )
+
+
+# --- INV-PRICE-OVER-CONTRACT ---------------------------------------------------------------------
+# A cleaning contractor under a framework agreement with a price list (contract_prices) sends the
+# technical board one invoice a month with lines (invoice_lines, and as Peppol BIS Billing 3 XML
+# in peppol/). Everything here draws from its own random stream and numbers its own suppliers and
+# contracts, so that neither the background nor another second-family scenario changes; the
+# invoices are written after every other invoice (_second.write_invoices).
+
+_PRICE_BOARD = "Tekniska nämnden"
+# article, description, unit, contract price in öre
+_PRICE_LIST = (
+    ("STÄD-H", "Lokalvård enligt städprogram, per timme", "HUR", 420_00),
+    ("STÄD-FÖNSTER", "Fönsterputs, per fönster", "EA", 96_40),
+    ("STÄD-STORST", "Storstädning av avdelning", "EA", 6_812_50),
+)
+
+
+def _price_invoice(
+    wf: Welfare,
+    rng: random.Random,
+    s: Supplier,
+    cid: str,
+    month: int,
+    lines: list[tuple[str, int, int]],
+    ref: str,
+) -> tuple[str, str]:
+    """One invoice dated in `month` with lines (article, quantity in hundredths, unit price in öre)."""
+    s2 = second(wf.w)
+    texts = {a: (t, u) for a, t, u, _p in _PRICE_LIST}
+    net = 0
+    for no, (article, qty, price) in enumerate(lines, 1):
+        amount = qty * price // 100
+        net += amount
+        text, unit = texts.get(article, ("Förbrukningsmaterial", "EA"))
+        s2.lines.append((ref, no, article, text, qty, unit, price, amount))
+    day = wd(month, rng.randint(3, 20))
+    s.counter += rng.randint(37, 211)
+    s2.invoices.append(
+        LateInvoice(
+            ref=ref,
+            sup=s,
+            d=day,
+            number=f"GL{s.counter}",
+            ore=net * 125 // 100,
+            vat_ore=net * 25 // 100,
+            contract_id=cid,
+            unit=rng.choice(units_of(_PRICE_BOARD)),
+            attested=rng.choice(wf.w.attesters[_PRICE_BOARD]).eid,
+            registered=rng.choice(wf.w.registrars).eid,
+            paid=next_working_day(day + timedelta(days=30)),
+            pay_ref=f"{ref}-pay",
+        )
+    )
+    return ("invoices", ref)
+
+
+@scenario("welfare.build_permits", 150)
+def inv_price_over_contract(wf: Welfare) -> None:
+    t = wf.t
+    w = wf.w
+    rng = random.Random("tillit-inv-price-over-contract")
+    ids = Ids(rng)
+    ids.used = w.ids.used
+    pc, city = rng.choice(w.local_postal)
+    s = Supplier(
+        sid="995011",
+        name="Glansfulla Lokalvård AB",
+        orgnr=ids.orgnr(),
+        address=f"Industrigatan {rng.randint(2, 30)}",
+        postal_code=pc,
+        city=city,
+        created=date(2015, 9, 1),
+        created_by=w.registrars[0].eid,
+        account=ids.bankgiro(),
+        board=_PRICE_BOARD,
+        trade=next(i for i, tr in enumerate(TRADES) if tr[0] == "Städ"),
+        kind="special",
+        registered=date(2009, 4, 1),
+        counter=40_000 + rng.randrange(5000),
+        status=False,
+    )
+    wf.p.suppliers.append(s)
+    w.status_rows.append(wf.p.status_row(s, date(2023, 11, 20)))
+    cid = "AVT-2024-9501"
+    wf.p.contracts.append(
+        [
+            cid,
+            s.orgnr,
+            "2024-01-01",
+            "2027-12-31",
+            "4200000.00",
+            "ramavtal",
+            "Lokalvård",
+            _PRICE_BOARD,
+            "2023-11-20",
+        ]
+    )
+    s2 = second(w)
+    for article, _text, unit, price in _PRICE_LIST:
+        s2.prices.append((cid, article, price, unit, date(2024, 1, 1), None))
+    hours, windows = _PRICE_LIST[0][3], _PRICE_LIST[1][3]
+    # the months billed at the contract's prices (some with material that has no contract price)
+    for month in (1, 2, 3, 4, 6, 7, 8, 10, 12):
+        lines = [("STÄD-H", rng.randint(160, 240) * 50, hours)]
+        if rng.random() < 0.5:
+            lines.append(("STÄD-FÖNSTER", rng.randint(20, 80) * 100, windows))
+        if rng.random() < 0.3:
+            lines.append(("MTRL", 100, rng.randint(400_00, 2_400_00) + 37))
+        _price_invoice(wf, rng, s, cid, month, lines, f"price-m{month}")
+    # INV-PRICE-OVER-CONTRACT: 463,90 kr an hour against 420,00 (10,5 % over: hög) for 124 hours
+    a = _price_invoice(
+        wf, rng, s, cid, 5, [("STÄD-H", 124_00, 463_90), ("STÄD-FÖNSTER", 40_00, windows)], "price1"
+    )
+    t.case(
+        "INV-PRICE-OVER-CONTRACT",
+        [a, f"contracts:{cid}"],
+        "invoice",
+        "price1",
+        5_443_60,
+        "The hourly price of the contract's cleaning raised from 420,00 to 463,90 kr for 124 hours.",
+    )
+    # the same with a big cleaning at 7 245,00 kr against 6 812,50 (6,3 % over: medel)
+    b = _price_invoice(
+        wf, rng, s, cid, 9, [("STÄD-H", 181_50, hours), ("STÄD-STORST", 3_00, 7_245_00)], "price2"
+    )
+    t.case(
+        "INV-PRICE-OVER-CONTRACT",
+        [b, f"contracts:{cid}"],
+        "invoice",
+        "price2",
+        1_297_50,
+        "Three big cleanings billed at 7 245,00 kr each against the contract's 6 812,50 kr.",
+    )
+    # decoy: 428,40 kr an hour, exactly 2 % above the contract price of 420,00
+    d = _price_invoice(wf, rng, s, cid, 11, [("STÄD-H", 131_50, 428_40)], "price3")
+    t.decoy(
+        ["INV-PRICE-OVER-CONTRACT"],
+        [d],
+        "An hourly price exactly 2 % above the contract price, the tolerance: not a hit.",
+    )
