@@ -26,6 +26,7 @@ jaro_winkler_similarity on ASCII-folded text, and its Spark SQL expression in en
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -90,37 +91,53 @@ MEAN_BELOW = 1  # … nor when the pairs across them score below threshold - 1 o
 _PART_NAMES = ("email", "birth_date", "first_name", "surname", "town")
 
 
+def _intern(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(vocabulary, codes): each distinct string once, and each value's position in it."""
+    vocab, codes = np.unique(np.array(values, dtype=str), return_inverse=True)
+    return vocab.astype(object), codes.astype(np.int64).reshape(-1)
+
+
 @dataclass
 class _People:
-    """The records in columns, normalised once; `tf_*` are the shares of records with each name."""
+    """The records in columns, normalised once. Strings are kept as codes into a vocabulary (first
+    names and surnames share one, so that swapped names compare), so that each distinct pair of
+    strings is compared once however many record pairs carry it; `*_tf` are the shares of records
+    with each name."""
 
     keys: list[str]
-    first: np.ndarray
+    names: np.ndarray  # the vocabulary of first names and surnames
+    first: np.ndarray  # codes into names
     last: np.ndarray
-    born: np.ndarray
+    dates: np.ndarray  # the vocabulary of birth dates as written
+    born: np.ndarray  # codes into dates
+    born_swapped: np.ndarray  # the code of the birth date with day and month swapped, -1 if none
+    emails: np.ndarray
     email: np.ndarray
+    towns: np.ndarray
     town: np.ndarray
     first_tf: np.ndarray
     last_tf: np.ndarray
     day: np.ndarray  # the birth date as a day number, NaN where there is no valid date
-    born_swapped: np.ndarray  # the birth date with day and month swapped (YYYY-DD-MM)
-    first_special: np.ndarray  # an initial or a name of several parts (see _special)
-    last_special: np.ndarray
+    special: np.ndarray  # per name: an initial or a name of several parts (see _special)
+    empty: dict[str, int]  # per vocabulary, the code of the empty string (-1 where none is empty)
 
     @classmethod
     def of(cls, records: list[Mapping[str, Any]]) -> _People:
-        def col(name: str) -> np.ndarray:
-            return np.array([_lower(r.get(name)) for r in records], dtype=object)
+        def col(name: str) -> list[str]:
+            return [_lower(r.get(name)) for r in records]
 
         first, last = col("first_name"), col("surname")
-        born = np.array([str(r.get("birth_date") or "").strip() for r in records], dtype=object)
-        n = max(len(records), 1)
+        names, codes = _intern(first + last)
+        n = len(records)
+        born_text = [str(r.get("birth_date") or "").strip() for r in records]
+        dates, born = _intern(born_text)
+        position = {v: i for i, v in enumerate(dates.tolist())}
+        emails, email = _intern(col("email"))
+        towns, town = _intern(col("city"))
 
-        def share(values: np.ndarray) -> np.ndarray:
-            uniq, inverse, counts = np.unique(
-                values.astype(str), return_inverse=True, return_counts=True
-            )
-            return counts[inverse] / n
+        def share(codes: np.ndarray) -> np.ndarray:
+            counts = np.bincount(codes, minlength=len(names))
+            return counts[codes] / max(n, 1)
 
         def day(value: str) -> float:
             try:
@@ -130,47 +147,67 @@ class _People:
 
         return cls(
             keys=[str(r["key"]) for r in records],
-            first=first,
-            last=last,
+            names=names,
+            first=codes[:n],
+            last=codes[n:],
+            dates=dates,
             born=born,
-            email=col("email"),
-            town=col("city"),
-            first_tf=share(first),
-            last_tf=share(last),
-            day=np.array([day(v) for v in born], dtype=float),
             born_swapped=np.array(
-                [f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "" for v in born], dtype=object
+                [
+                    position.get(f"{v[:4]}-{v[8:10]}-{v[5:7]}" if len(v) >= 10 else "", -1)
+                    for v in born_text
+                ],
+                dtype=np.int64,
             ),
-            first_special=_special(first),
-            last_special=_special(last),
+            emails=emails,
+            email=email,
+            towns=towns,
+            town=town,
+            first_tf=share(codes[:n]),
+            last_tf=share(codes[n:]),
+            day=np.array([day(v) for v in born_text], dtype=float),
+            special=_special(names),
+            empty={
+                field: (0 if len(vocab) and vocab[0] == "" else -1)  # sorted: "" comes first
+                for field, vocab in (
+                    ("names", names),
+                    ("dates", dates),
+                    ("emails", emails),
+                    ("towns", towns),
+                )
+            },
         )
 
-    def slice(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        return {
-            "first": self.first[idx],
-            "last": self.last[idx],
-            "born": self.born[idx],
-            "email": self.email[idx],
-            "town": self.town[idx],
-            "first_tf": self.first_tf[idx],
-            "last_tf": self.last_tf[idx],
-            "day": self.day[idx],
-            "born_swapped": self.born_swapped[idx],
-            "first_special": self.first_special[idx],
-            "last_special": self.last_special[idx],
-        }
+    def text(self, field: str) -> np.ndarray:
+        vocab = {"first": self.names, "last": self.names, "born": self.dates}.get(field)
+        vocab = vocab if vocab is not None else getattr(self, field + "s")
+        return vocab[getattr(self, field)]
 
 
-def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
-    if len(a) == 0:
-        return np.zeros(0)
-    return cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(float)
+def _pair_values(vocab: np.ndarray, pairs: list[tuple[np.ndarray, np.ndarray]], scorer) -> list:
+    """`scorer` of the strings at each pair of codes; on many pairs, once per distinct pair of strings."""
+    a = np.concatenate([x for x, _y in pairs])
+    b = np.concatenate([y for _x, y in pairs])
+    inverse = None
+    if len(a) >= 1_000:
+        width = np.int64(max(len(vocab), 1))
+        distinct, inverse = np.unique(a * width + b, return_inverse=True)
+        a, b = distinct // width, distinct % width
+    # threads pay off only on many pairs: starting them costs about 0.4 ms a call, and the group
+    # checks call this thousands of times with a few pairs each
+    values = cpdist(
+        vocab[a].tolist(), vocab[b].tolist(), scorer=scorer, workers=-1 if len(a) >= 50_000 else 1
+    ).astype(float)
+    if inverse is not None:
+        values = values[inverse.reshape(-1)]
+    return np.split(values, np.cumsum([len(x) for x, _y in pairs])[:-1])
 
 
 def _name_points(
-    a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray, special: np.ndarray
+    p: _People, a: np.ndarray, b: np.ndarray, sim: np.ndarray, tf: np.ndarray
 ) -> np.ndarray:
-    present = (a != "") & (b != "")
+    empty = p.empty["names"]
+    present = (a != empty) & (b != empty)
     exact = present & (a == b)
     points = np.where(
         exact,
@@ -178,9 +215,9 @@ def _name_points(
         np.where(sim >= 0.92, 2, np.where(sim >= 0.80, 1, -2)),
     )
     weak = np.flatnonzero(present & ~exact & (sim < 0.80))
-    weak = weak[special[weak]]
+    weak = weak[p.special[a[weak]] | p.special[b[weak]]]
     for i in weak:  # few pairs: initials and double names
-        x, y = a[i], b[i]
+        x, y = p.names[a[i]], p.names[b[i]]
         if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
             points[i] = 1
         elif x in _parts(y) or y in _parts(x):
@@ -201,53 +238,43 @@ def _parts(name: str) -> set[str]:
 
 def _score(p: _People, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points of the record pairs (ia[k], ib[k]) and their parts (a row per pair, a column per part)."""
-    a, b = p.slice(ia), p.slice(ib)
     parts = np.zeros((len(ia), len(_PART_NAMES)), dtype=np.int16)
     # e-mail
-    has = (a["email"] != "") & (b["email"] != "")
+    empty = p.empty["emails"]
+    ea, eb = p.email[ia], p.email[ib]
+    has = (ea != empty) & (eb != empty)
     if has.any():
-        d = np.full(len(ia), 99.0)
-        d[has] = _similarity(a["email"][has], b["email"][has], Levenshtein.distance)
+        (d,) = _pair_values(p.emails, [(ea, eb)], Levenshtein.distance)
         parts[:, 0] = np.where(has, np.where(d == 0, 4, np.where(d <= 3, 3, -1)), 0)
     # birth date
-    has = (a["born"] != "") & (b["born"] != "")
+    empty = p.empty["dates"]
+    ba, bb = p.born[ia], p.born[ib]
+    has = (ba != empty) & (bb != empty)
     if has.any():
-        d = np.full(len(ia), 99.0)
-        d[has] = _similarity(
-            a["born"][has], b["born"][has], OSA.distance
-        )  # two digits swapped count as one
-        swapped = has & (a["born"] == b["born_swapped"]) & (a["born"] != b["born"])
-        near = np.abs(a["day"] - b["day"]) <= NEAR_DAYS  # NaN (no valid date) is never near
+        (d,) = _pair_values(p.dates, [(ba, bb)], OSA.distance)  # two digits swapped count as one
+        swapped = has & (ba == p.born_swapped[ib]) & (ba != bb)
+        near = np.abs(p.day[ia] - p.day[ib]) <= NEAR_DAYS  # NaN (no valid date) is never near
         parts[:, 1] = np.where(
             has,
             np.where(d == 0, 3, np.where(swapped, 2, np.where(d <= 1, 1, np.where(near, 0, -2)))),
             0,
         )
     # names, perhaps swapped
-    fn = _similarity(a["first"], b["first"], JaroWinkler.similarity)
-    sn = _similarity(a["last"], b["last"], JaroWinkler.similarity)
-    xf = _similarity(a["first"], b["last"], JaroWinkler.similarity)
-    xs = _similarity(a["last"], b["first"], JaroWinkler.similarity)
+    fa, la, fb, lb = p.first[ia], p.last[ia], p.first[ib], p.last[ib]
+    fn, sn, xf, xs = _pair_values(
+        p.names, [(fa, fb), (la, lb), (fa, lb), (la, fb)], JaroWinkler.similarity
+    )
     swap = (xf + xs) > (fn + sn)
-    b_first = np.where(swap, b["last"], b["first"])
-    b_last = np.where(swap, b["first"], b["last"])
-    b_first_special = np.where(swap, b["last_special"], b["first_special"])
-    b_last_special = np.where(swap, b["first_special"], b["last_special"])
     parts[:, 2] = _name_points(
-        a["first"],
-        b_first,
-        np.where(swap, xf, fn),
-        a["first_tf"],
-        a["first_special"] | b_first_special,
+        p, fa, np.where(swap, lb, fb), np.where(swap, xf, fn), p.first_tf[ia]
     )
-    parts[:, 3] = _name_points(
-        a["last"], b_last, np.where(swap, xs, sn), a["last_tf"], a["last_special"] | b_last_special
-    )
+    parts[:, 3] = _name_points(p, la, np.where(swap, fb, lb), np.where(swap, xs, sn), p.last_tf[ia])
     # town
-    has = (a["town"] != "") & (b["town"] != "")
+    empty = p.empty["towns"]
+    ta, tb = p.town[ia], p.town[ib]
+    has = (ta != empty) & (tb != empty)
     if has.any():
-        sim = np.zeros(len(ia))
-        sim[has] = _similarity(a["town"][has], b["town"][has], JaroWinkler.similarity)
+        (sim,) = _pair_values(p.towns, [(ta, tb)], JaroWinkler.similarity)
         parts[:, 4] = np.where(has & (sim >= 0.88), 1, 0)
     return parts.sum(axis=1), parts
 
@@ -260,8 +287,9 @@ def person_points(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     return int(total[0])
 
 
-def _why(parts: np.ndarray) -> str:
-    return ", ".join(f"{name} {int(v):+d}" for name, v in zip(_PART_NAMES, parts, strict=True) if v)
+@functools.lru_cache(maxsize=4096)
+def _why(parts: tuple[int, ...]) -> str:
+    return ", ".join(f"{name} {v:+d}" for name, v in zip(_PART_NAMES, parts, strict=True) if v)
 
 
 _BLOCKS_SQL = {
@@ -289,11 +317,11 @@ def _candidates(p: _People) -> np.ndarray:
     table = pa.table(
         {
             "i": np.arange(len(p.keys), dtype=np.int64),
-            "first": p.first.astype(str),
-            "last": p.last.astype(str),
-            "born": p.born.astype(str),
-            "email": p.email.astype(str),
-            "town": p.town.astype(str),
+            "first": p.text("first").astype(str),
+            "last": p.text("last").astype(str),
+            "born": p.text("born").astype(str),
+            "email": p.text("email").astype(str),
+            "town": p.text("town").astype(str),
         }
     )
     con = duckdb.connect()
@@ -388,40 +416,47 @@ def resolve_people(
         return x
 
     def holds_together(ga: list[int], gb: list[int]) -> bool:
-        cross = [(min(x, y), max(x, y)) for x in ga for y in gb]
+        cross = [(x, y) if x < y else (y, x) for x in ga for y in gb]
         todo = [c for c in cross if c not in known]
         if todo:
             ia, ib = np.array([c[0] for c in todo]), np.array([c[1] for c in todo])
             scored, _p = _score(people, ia, ib)
-            known.update({c: int(s) for c, s in zip(todo, scored, strict=True)})
-        scores = np.array([known[c] for c in cross])
-        return bool(
-            scores.min() >= threshold - FLOOR_BELOW and scores.mean() >= threshold - MEAN_BELOW
-        )
+            known.update(zip(todo, scored.astype(int).tolist(), strict=True))
+        scores = [known[c] for c in cross]
+        return min(scores) >= threshold - FLOOR_BELOW and sum(scores) >= (
+            threshold - MEAN_BELOW
+        ) * len(scores)
 
-    order = sorted(
-        range(len(pairs)), key=lambda k: (-int(totals[k]), int(pairs[k, 0]), int(pairs[k, 1]))
-    )
-    links = forced + [
-        (int(pairs[k, 0]), int(pairs[k, 1]), int(totals[k]), _why(parts[k])) for k in order
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -totals)) if len(pairs) else np.zeros(0, int)
+    # (a, b, score, why): a rule link's why is its row in `parts`, put in words only if it is kept
+    links: list[tuple[int, int, int, str | int]] = forced + [
+        (a, b, s, k)
+        for a, b, s, k in zip(
+            pairs[order, 0].tolist(),
+            pairs[order, 1].tolist(),
+            totals[order].astype(int).tolist(),
+            order.tolist(),
+            strict=True,
+        )
     ]
     kept = []
     for a, b, score, why in links:
         ra, rb = find(a), find(b)
-        if ra == rb:
-            kept.append((a, b, score, why))
-            continue
-        ga, gb = members[ra], members[rb]
-        if any((min(x, y), max(x, y)) in cannot for x in ga for y in gb):
-            continue
-        if len({valid[k] for k in ga + gb if k in valid}) > 1:
-            continue
-        if score < DETERMINISTIC and not holds_together(ga, gb):
-            continue
-        parent[rb] = ra
-        members[ra] = ga + gb
-        del members[rb]
-        kept.append((a, b, score, why))
+        if ra != rb:
+            ga, gb = members[ra], members[rb]
+            if cannot and any((min(x, y), max(x, y)) in cannot for x in ga for y in gb):
+                continue
+            if valid and len({valid[k] for k in ga + gb if k in valid}) > 1:
+                continue
+            # two single records: their one pair is this link, above the threshold
+            if score < DETERMINISTIC and len(ga) + len(gb) > 2 and not holds_together(ga, gb):
+                continue
+            parent[rb] = ra
+            members[ra] = ga + gb
+            del members[rb]
+        kept.append(
+            (a, b, score, why if isinstance(why, str) else _why(tuple(parts[why].tolist())))
+        )
     keys = people.keys
     entity_of = {keys[i]: min(keys[j] for j in members[find(i)]) for i in range(len(keys))}
     return Resolution(
