@@ -232,3 +232,33 @@ class Schedule(MunicipalModel):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.hour:02d}:00"
+
+
+class OrganisationUnits(MunicipalModel):
+    """A coordinator's decision that the supplier records of one organisation number are one legal
+    entity with many units (a region's committees, a hotel chain, the city's own districts).
+
+    SUP-DUPLICATE does not raise that number's group again while every bank account of its records
+    was known when it was decided; a record with another bank account raises the group again. The
+    decision is made on a hit, which it dismisses (recorded in the hit's history)."""
+
+    orgnr = models.CharField(_("organisation number"), max_length=20, db_index=True)
+    supplier_ids = models.JSONField(default=list)  # the records of the group when it was decided
+    bank_accounts = models.JSONField(default=list)  # their bank accounts then
+    reason = models.TextField(_("reason"))
+    hit = models.ForeignKey(Hit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("one legal entity, many units")
+        verbose_name_plural = _("one legal entity, many units")
+
+    def __str__(self) -> str:
+        return f"{self.orgnr}: {len(self.supplier_ids)} records, {len(self.bank_accounts)} accounts"

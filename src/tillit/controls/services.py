@@ -138,6 +138,10 @@ def publish_hits(
 ) -> tuple[int, int, int]:
     """Store a run's hits, in bulk (controls/publish.py): (new, updated, closed)."""
     from tillit.controls.publish import publish
+    from tillit.controls.units import drop_settled
+
+    # SUP-DUPLICATE's groups a coordinator decided are one legal entity, many units (controls/units.py)
+    drop_settled(run.municipality, result)
 
     return publish(
         run,

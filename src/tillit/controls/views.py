@@ -14,7 +14,7 @@ from tillit.accounts.access import fetch, has_perm, require
 from tillit.cases.models import Notification
 from tillit.cases.selectors import amount_at_risk
 from tillit.cases.services import CaseError
-from tillit.controls import selectors, services
+from tillit.controls import selectors, services, units
 from tillit.controls.models import ControlConfig, ControlVersion, Hit, Run
 from tillit.controls.render import evidence_tables, explanation
 from tillit.lib.messages import render as render_message
@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "case": gettext_lazy("escalated to case"),
     "snoozed": gettext_lazy("silenced for the subject"),
     "comment": gettext_lazy("comment changed"),
+    "units": gettext_lazy("marked one legal entity, many units"),
 }
 
 
@@ -106,6 +107,15 @@ class NotifyForm(forms.Form):
     )
     note = forms.CharField(
         label=gettext_lazy("What was shared"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UnitsForm(forms.Form):
+    """SUP-DUPLICATE's group of one organisation number is one legal entity with many units."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why these records are one legal entity"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -265,6 +275,7 @@ def hit_detail(request, pk: int):
             "dismiss_form": DismissForm(prefix="dismiss"),
             "notify_form": NotifyForm(prefix="notify"),
             "snooze_form": SnoozeForm(prefix="snooze"),
+            "units_form": UnitsForm(prefix="units") if units.decidable(hit) else None,
             "comment": comment.note if comment else "",
             "comment_form": (
                 CommentForm(prefix="comment", initial={"note": comment.note if comment else ""})
@@ -298,6 +309,7 @@ def hit_action(request, pk: int, action: str):
         "dismiss": DismissForm,
         "notify": NotifyForm,
         "snooze": SnoozeForm,
+        "units": UnitsForm,
         "case": forms.Form,
     }.get(action)
     if form_class is None:
@@ -339,6 +351,19 @@ def hit_action(request, pk: int, action: str):
     elif action == "case":
         services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
         messages.success(request, _("The hit was escalated to a case."))
+    elif action == "units":
+        try:
+            units.mark_units(hit=hit, user=request.user, reason=data["reason"])
+        except units.UnitsError as error:
+            messages.error(request, str(error))
+            return redirect("controls-hit", pk=hit.pk)
+        messages.success(
+            request,
+            _(
+                "Marked as one legal entity with many units; the group is raised again only when a "
+                "record with another bank account joins it."
+            ),
+        )
     else:
         services.hit_snooze(hit=hit, user=request.user, until=data["until"], reason=data["reason"])
         messages.success(

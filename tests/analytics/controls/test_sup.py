@@ -93,6 +93,51 @@ def test_duplicate_supplier_records(tmp_path, engine):
 
 
 @engines()
+def test_duplicate_supplier_records_are_one_hit_per_organisation_number_or_account(
+    tmp_path, engine
+):
+    hits = _run(
+        tmp_path,
+        engine,
+        "SUP-DUPLICATE",
+        suppliers=[
+            # a region's committees: three records of one organisation number, two accounts
+            _sup("R1", "Region Skåne Hälso- och sjukvårdsnämnden", "2321000255"),
+            _sup("R2", "Region Skåne Kulturnämnden", "2321000255"),
+            _sup("R3", "Region Skåne Regionstyrelsen", "2321000255"),
+            # three companies paid to one account
+            _sup("A1", "Alfa Bygg AB", "5560000011"),
+            _sup("A2", "Beta Bygg AB", "5560000012"),
+            _sup("A3", "Gamma Bygg AB", "5560000013"),
+        ],
+        supplier_accounts=[
+            _acc("R1", "BG:1111-2222", D(2020, 1, 1)),
+            _acc("R2", "BG:1111-2222", D(2020, 1, 1)),
+            _acc("R3", "BG:3333-4444", D(2021, 1, 1)),
+            _acc("A1", "BG:9999-0000", D(2020, 1, 1)),
+            _acc("A2", "BG:9999-0000", D(2022, 1, 1)),
+            _acc("A3", "BG:9999-0000", D(2024, 1, 1)),
+        ],
+    )
+    # one hit per group, never one per pair (three pairs each); R1 and R2 share an account, but they
+    # share the organisation number too, so that is the group
+    assert [h.evidence_keys for h in hits] == [
+        ["suppliers:A1", "suppliers:A2", "suppliers:A3"],
+        ["suppliers:R1", "suppliers:R2", "suppliers:R3"],
+    ]
+    assert render_explanation(hits[1]) == (
+        "3 supplier records have the same organisation number, 2321000255: Region Skåne Hälso- och "
+        "sjukvårdsnämnden, Region Skåne Kulturnämnden, Region Skåne Regionstyrelsen; they are paid to 2 "
+        "different bank accounts."
+    )
+    assert hits[1].explanation_params["bank_accounts"] == "BG:1111-2222, BG:3333-4444"
+    assert render_explanation(hits[0]) == (
+        "3 supplier records have the same bank account, BG:9999-0000: Alfa Bygg AB, Beta Bygg AB, "
+        "Gamma Bygg AB."
+    )
+
+
+@engines()
 def test_invalid_or_missing_organisation_number_of_a_paid_supplier(tmp_path, engine):
     hits = _run(
         tmp_path,

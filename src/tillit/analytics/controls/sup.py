@@ -30,18 +30,22 @@ NAME_FOLD = (
 register(
     Control(
         id="SUP-DUPLICATE",
-        version=1,
+        version=2,
         title=_("Duplicate supplier records"),
         rationale=_(
-            "Two supplier records with the same valid organisation number or the same bank account, or with "
-            "nearly the same name at the same postal code."
+            "Two or more supplier records with the same valid organisation number or the same bank account, "
+            "or two with nearly the same name at the same postal code; one hit per organisation number or "
+            "account, listing every record."
         ),
         why=_(
             "A second record for one supplier lets the same invoice be paid twice without any duplicate check "
             "noticing, and a record that copies a real supplier's name but has another account is a classic "
             'route for false invoices. Example: Sjöbergs Elservice AB (556677-8899) and "SJÖBERGS ELSERVICE" '
             "without organisation number, both at postal code 271 39. Two companies with the same name in "
-            "different towns are not hits."
+            "different towns are not hits. A coordinator who finds that the records of one organisation "
+            "number are one legal entity with many units (a region's committees, a hotel chain, the "
+            "city's own districts) marks it once on the hit; the group is not raised again until a record "
+            "with another bank account joins it."
         ),
         legal_ground=_(
             "Local Government Act (2017:725) ch. 6 sec. 6; the municipality's routine for setting up "
@@ -64,7 +68,7 @@ register(
         evidence={"suppliers": SUPPLIER_EVIDENCE},
         sql=f"""
 WITH sup AS (
-    SELECT supplier_id, name, orgnr, orgnr_valid,
+    SELECT supplier_id, name, orgnr, coalesce(orgnr_valid, false) AS orgnr_valid,
            {NAME_FOLD.format(col="name")} AS name_key,
            regexp_replace(coalesce(postal_code, ''), '[^0-9]', '', 'g') AS postal
     FROM suppliers
@@ -72,42 +76,72 @@ WITH sup AS (
 acc AS (
     SELECT DISTINCT supplier_id, bank_account FROM supplier_accounts WHERE bank_account IS NOT NULL
 ),
-pairs AS (
-    SELECT a.supplier_id AS a_id, b.supplier_id AS b_id, 1 AS by_orgnr, 0 AS by_account, 0 AS by_name,
-           a.orgnr AS shared
-    FROM sup AS a JOIN sup AS b ON b.orgnr = a.orgnr AND b.supplier_id > a.supplier_id
-    WHERE a.orgnr_valid AND b.orgnr_valid
-    UNION ALL
-    SELECT x.supplier_id, y.supplier_id, 0, 1, 0, x.bank_account
+by_orgnr AS (
+    -- one group per valid organisation number that two or more records share: every record in it
+    SELECT orgnr AS shared, list_sort(list(supplier_id)) AS ids, list_sort(list(name)) AS names
+    FROM sup
+    WHERE orgnr_valid AND orgnr IS NOT NULL
+    GROUP BY orgnr
+    HAVING count(*) >= 2
+),
+by_account AS (
+    -- one group per bank account that two or more records share, unless they all have one valid
+    -- organisation number (then they are that number's group)
+    SELECT a.bank_account AS shared, list_sort(list(DISTINCT a.supplier_id)) AS ids,
+           list_sort(list(s.name)) AS names
+    FROM acc AS a
+    JOIN sup AS s ON s.supplier_id = a.supplier_id
+    GROUP BY a.bank_account
+    HAVING count(DISTINCT a.supplier_id) >= 2
+       AND NOT (min(CASE WHEN s.orgnr_valid THEN 1 ELSE 0 END) = 1 AND count(DISTINCT s.orgnr) = 1)
+),
+shared_account AS (
+    SELECT DISTINCT x.supplier_id AS a_id, y.supplier_id AS b_id
     FROM acc AS x JOIN acc AS y ON y.bank_account = x.bank_account AND y.supplier_id > x.supplier_id
-    UNION ALL
-    SELECT a.supplier_id, b.supplier_id, 0, 0, 1, a.postal
-    FROM sup AS a JOIN sup AS b ON b.postal = a.postal AND b.supplier_id > a.supplier_id
+),
+by_name AS (
+    -- two records with nearly the same name at one postal code that no number or account ties together
+    SELECT a.postal AS shared, [a.supplier_id, b.supplier_id] AS ids, list_sort([a.name, b.name]) AS names
+    FROM sup AS a
+    JOIN sup AS b ON b.postal = a.postal AND b.supplier_id > a.supplier_id
+    LEFT JOIN shared_account AS x ON x.a_id = a.supplier_id AND x.b_id = b.supplier_id
     WHERE a.postal <> '' AND a.name_key <> '' AND b.name_key <> ''
       AND jaro_winkler_similarity(a.name_key, b.name_key) >= $min_similarity
+      AND NOT (a.orgnr_valid AND b.orgnr_valid AND a.orgnr = b.orgnr)
+      AND x.a_id IS NULL
 ),
-grouped AS (
-    SELECT a_id, b_id, max(by_orgnr) AS by_orgnr, max(by_account) AS by_account, max(by_name) AS by_name,
-           min(CASE WHEN by_orgnr = 1 THEN shared END) AS orgnr,
-           min(CASE WHEN by_account = 1 THEN shared END) AS bank_account,
-           min(CASE WHEN by_name = 1 THEN shared END) AS postal_code
-    FROM pairs
-    GROUP BY a_id, b_id
+groups AS (
+    SELECT 'orgnr' AS kind, shared, ids, names FROM by_orgnr
+    UNION ALL SELECT 'account', shared, ids, names FROM by_account
+    UNION ALL SELECT 'name', shared, ids, names FROM by_name
+),
+group_accounts AS (
+    -- the bank accounts of each group's records: a coordinator's "one legal entity, many units" holds
+    -- until a record with another account joins
+    SELECT g.kind, g.shared, list_sort(list(DISTINCT a.bank_account)) AS accounts
+    FROM groups AS g
+    JOIN sup AS s ON list_contains(g.ids, s.supplier_id)
+    JOIN acc AS a ON a.supplier_id = s.supplier_id
+    GROUP BY g.kind, g.shared
 )
 SELECT 'supplier' AS subject_type,
-       g.a_id AS subject_id,
+       g.ids[1] AS subject_id,
        CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
-       ['suppliers:' || g.a_id, 'suppliers:' || g.b_id] AS evidence_keys,
-       CASE WHEN g.by_orgnr = 1 THEN 'orgnr' WHEN g.by_account = 1 THEN 'account' ELSE 'name' END
-           AS explanation_key,
+       list_transform(g.ids, lambda x: 'suppliers:' || x) AS evidence_keys,
+       CASE WHEN len(g.ids) = 2 THEN g.kind ELSE g.kind || '_group' END AS explanation_key,
        a.name AS name_a,
        b.name AS name_b,
-       coalesce(g.orgnr, '') AS orgnr,
-       coalesce(g.bank_account, '') AS bank_account,
-       coalesce(g.postal_code, '') AS postal_code
-FROM grouped AS g
-JOIN sup AS a ON a.supplier_id = g.a_id
-JOIN sup AS b ON b.supplier_id = g.b_id
+       len(g.ids) AS count,
+       array_to_string(g.names, ', ') AS names,
+       CASE WHEN g.kind = 'orgnr' THEN g.shared ELSE '' END AS orgnr,
+       CASE WHEN g.kind = 'account' THEN g.shared ELSE '' END AS bank_account,
+       CASE WHEN g.kind = 'name' THEN g.shared ELSE '' END AS postal_code,
+       coalesce(ga.accounts, []) AS bank_accounts,
+       len(coalesce(ga.accounts, [])) AS accounts
+FROM groups AS g
+JOIN sup AS a ON a.supplier_id = g.ids[1]
+JOIN sup AS b ON b.supplier_id = g.ids[2]
+LEFT JOIN group_accounts AS ga ON ga.kind = g.kind AND ga.shared = g.shared
 """,
         explanation={
             "orgnr": _(
@@ -119,6 +153,13 @@ JOIN sup AS b ON b.supplier_id = g.b_id
             "name": _(
                 "The supplier records %(name_a)s and %(name_b)s have nearly the same name and the same postal "
                 "code, %(postal_code)s."
+            ),
+            "orgnr_group": _(
+                "%(count)s supplier records have the same organisation number, %(orgnr)s: %(names)s; they "
+                "are paid to %(accounts)s different bank accounts."
+            ),
+            "account_group": _(
+                "%(count)s supplier records have the same bank account, %(bank_account)s: %(names)s."
             ),
         },
     )
