@@ -18,6 +18,7 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -201,13 +202,29 @@ def _remove_upload(upload_path: str) -> None:
         path.unlink(missing_ok=True)
 
 
+# The apps above accounts that keep files of their own (case documents, tips' attachments) add a
+# function here from their AppConfig.ready(): given how long a file must have been untouched, it
+# removes what a crash left behind (lib.files.remove_leftovers) and returns how many it removed.
+LEFTOVER_CLEANERS: dict[str, Callable[[float], int]] = {}
+
+
+def register_cleaner(name: str, cleaner: Callable[[float], int]) -> None:
+    LEFTOVER_CLEANERS[name] = cleaner
+
+
 def clean_files(now=None) -> dict[str, int]:
     """Unconfirmed uploads past UPLOAD_RETENTION, upload folders no attempt refers to, temporary
-    Parquet files and snapshot files no snapshot refers to, when nobody has touched them for TEMP_AFTER."""
+    Parquet files and snapshot files no snapshot refers to, when nobody has touched them for TEMP_AFTER;
+    then the registered cleaners' left-overs (temporary files of a process that has ended at once)."""
     from tillit.datasets.models import ImportAttempt, Snapshot
 
     now = now or timezone.now()
     removed = {"uploads": 0, "temporary": 0}
+    for name, cleaner in LEFTOVER_CLEANERS.items():
+        try:
+            removed[name] = cleaner(TEMP_AFTER.total_seconds())
+        except Exception:  # noqa: BLE001 - one app's clean-up must not stop recovery of the jobs
+            logger.exception("clean-up failed", extra={"cleaner": name})
     for attempt in ImportAttempt.objects.filter(
         status=ImportAttempt.Status.PENDING, started_at__lt=now - UPLOAD_RETENTION
     ):

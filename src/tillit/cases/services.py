@@ -46,6 +46,7 @@ from tillit.cases.models import (
     Task,
 )
 from tillit.controls.render import explanation
+from tillit.lib.files import remove_leftovers, write_atomic
 
 
 class CaseError(ValueError):
@@ -627,12 +628,24 @@ def document_add(
         storage_name=storage_name,
         uploaded_by=user,
     )
-    path = document_path(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    path.chmod(0o600)
+    # whole or not at all: a crash leaves a temporary file or a file no row names, both removed
+    # by the next start's recovery (files_clean), never half a document under its real name
+    write_atomic(document_path(document), content)
     _event(case, user, "document", f"{document.filename} sha256={digest}")
     return document
+
+
+def files_clean(untouched_for: float) -> int:
+    """What a crash while a document was being stored left in the archive: temporary files of a
+    process that has ended, and files no document row names (the row's transaction never
+    committed) once untouched for `untouched_for` seconds. Called by accounts.jobs.recover()."""
+    known = {
+        f"{municipality_id}/{storage_name}"
+        for municipality_id, storage_name in CaseDocument.objects.values_list(
+            "municipality_id", "storage_name"
+        )
+    }
+    return remove_leftovers(files_root(), known, untouched_for=untouched_for)
 
 
 def document_read(*, document: CaseDocument) -> bytes:

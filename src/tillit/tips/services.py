@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from nacl.exceptions import CryptoError
 
+from tillit.lib.files import remove_leftovers, write_atomic
 from tillit.tips import crypto
 from tillit.tips import deadlines as dl
 from tillit.tips.models import (
@@ -116,6 +117,15 @@ def files_dir() -> Path:
     path = Path(settings.DATA_DIR) / "tips"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def files_clean(untouched_for: float) -> int:
+    """What a crash during a submission or a reply left among the attachments: temporary files of
+    a process that has ended, and encrypted files no attachment row names (the report's
+    transaction never committed) once untouched for `untouched_for` seconds. Called by
+    accounts.jobs.recover()."""
+    known = set(Attachment.objects.values_list("stored_name", flat=True))
+    return remove_leftovers(files_dir(), known, untouched_for=untouched_for)
 
 
 def normalise_orgnr(value: str) -> str:
@@ -469,7 +479,9 @@ def _store_attachment(
         "scan_detail": result.detail,
     }
     stored_name = uuid.uuid4().hex
-    (files_dir() / stored_name).write_bytes(crypto.encrypt(data_key, upload.content))
+    # whole or not at all; what a crash leaves (a temporary file, or a file whose report never
+    # committed) is removed by the next start's recovery (files_clean)
+    write_atomic(files_dir() / stored_name, crypto.encrypt(data_key, upload.content))
     return Attachment.objects.create(
         municipality_id=report.municipality_id,
         report=report,
