@@ -567,6 +567,14 @@ def _strip_currency(raw: pa.Array) -> pa.Array:
 
 
 def _decimal(raw: pa.Array, mark: str, errors: _Errors, rows: list[int], header: str) -> pa.Array:
+    # an amount that is only digits with at most two decimals after the mark needs none of the
+    # steps below (no currency, no thousands separators, no sign but '-', never too precise or too
+    # large): when every amount in the batch is such, one cast gives what the steps would
+    plain = rf"^-?\d{{1,16}}({re.escape(mark)}\d{{1,2}})?$"
+    if pc.all(pc.match_substring_regex(raw, plain)).as_py() is not False:
+        return pc.cast(
+            pc.replace_substring(raw, mark, ".") if mark != "." else raw, pa.decimal128(18, 2)
+        )
     raw = _strip_currency(raw)
     thousands = "." if mark == "," else ","
     m, t = re.escape(mark), re.escape(thousands)
@@ -603,9 +611,23 @@ def _int(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Arr
 
 def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.Array]:
     """(parsed timestamps, a mask of values some format read but the calendar refused)."""
+    # a date column holds few distinct values (a year has 365): parse each once
+    encoded = pc.dictionary_encode(raw)
+    if len(encoded.dictionary) * 2 < len(raw):
+        parsed, impossible = _parse_times_each(encoded.dictionary, formats)
+        return (
+            parsed.take(encoded.indices),
+            pc.fill_null(impossible.take(encoded.indices), False),
+        )
+    return _parse_times_each(raw, formats)
+
+
+def _parse_times_each(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.Array]:
     result = pa.nulls(len(raw), pa.timestamp("us"))
     impossible = pa.array([False] * len(raw))
     for fmt in formats:
+        if result.null_count == raw.null_count:
+            break  # every value is read: a later format can neither read nor refuse one
         # parsed at second resolution so that strftime prints no fraction to compare against
         parsed = pc.cast(
             pc.strptime(raw, format=fmt, unit="s", error_is_null=True), pa.timestamp("us")
@@ -805,6 +827,19 @@ def _convert(
     return table, errors, raws
 
 
+_MONTH = "(0[1-9]|1[0-2])"
+_DAY = "(0[1-9]|[12][0-9]|3[01])"
+# the digits a date printed in each format can have
+_DATE_SHAPES = {
+    "%y%m%d": rf"^[0-9]{{2}}{_MONTH}{_DAY}$",
+    "%m%d%y": rf"^{_MONTH}{_DAY}[0-9]{{2}}$",
+    "%d%m%y": rf"^{_DAY}{_MONTH}[0-9]{{2}}$",
+    "%Y%m%d": rf"^[0-9]{{4}}{_MONTH}{_DAY}$",
+    "%m%d%Y": rf"^{_MONTH}{_DAY}[0-9]{{4}}$",
+    "%d%m%Y": rf"^{_DAY}{_MONTH}[0-9]{{4}}$",
+}
+
+
 def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
     """Why an invoice number is not a supplier's number, or NULL when it may be one.
 
@@ -820,24 +855,22 @@ def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
     excel = pc.fill_null(pc.match_substring_regex(text, r"(?i)^\d([.,]\d+)?E\+?\d+$"), False)
     dated = pa.array([False] * n)
     if dates is not None and pa.types.is_date32(dates.type):
-        digits6 = pc.fill_null(pc.match_substring_regex(text, r"^\d{6}$"), False)
-        digits8 = pc.fill_null(pc.match_substring_regex(text, r"^\d{8}$"), False)
         day = pc.cast(dates, pa.timestamp("s"))
-        for fmt, shape in (
-            ("%y%m%d", digits6),
-            ("%m%d%y", digits6),
-            ("%d%m%y", digits6),
-            ("%Y%m%d", digits8),
-            ("%m%d%Y", digits8),
-            ("%d%m%Y", digits8),
-        ):
-            candidate = pc.if_else(shape, text, pa.scalar(None, pa.string()))
+        for fmt in ("%y%m%d", "%m%d%y", "%d%m%y", "%Y%m%d", "%m%d%Y", "%d%m%Y"):
+            # only a number whose month digits are 01-12 and day digits 01-31 can print back as the
+            # date it is read as: the others are not parsed at all
+            shape = pc.fill_null(pc.match_substring_regex(text, _DATE_SHAPES[fmt]), False)
+            if not pc.any(shape).as_py():
+                continue
+            candidate = text.filter(shape)
             parsed = pc.strptime(candidate, format=fmt, unit="s", error_is_null=True)
             printed = pc.strftime(parsed, format=fmt)
             same = pc.fill_null(pc.equal(printed, candidate), False)
-            seconds = pc.abs(pc.subtract(pc.cast(parsed, pa.int64()), pc.cast(day, pa.int64())))
+            seconds = pc.abs(
+                pc.subtract(pc.cast(parsed, pa.int64()), pc.cast(day.filter(shape), pa.int64()))
+            )
             near = pc.fill_null(pc.less_equal(seconds, 366 * 86400), False)
-            dated = pc.or_(dated, pc.and_(same, near))
+            dated = pc.or_(dated, pc.replace_with_mask(dated, shape, pc.and_(same, near)))
     flag = pc.if_else(dated, pa.scalar("date"), flag)
     flag = pc.if_else(excel, pa.scalar("excel"), flag)
     return pc.if_else(generic, pa.scalar("generic"), flag)
@@ -950,7 +983,7 @@ def ingest(
     tmp = out_parquet.with_name(f".{out_parquet.name}.{os.getpid()}.tmp")
     quarantine = out_parquet.with_name(out_parquet.stem + ".quarantine.parquet")
     q_tmp = quarantine.with_name(f".{quarantine.name}.{os.getpid()}.tmp")
-    writer: pq.ParquetWriter | None = None
+    writer: _BackgroundWriter | None = None
     q_writer: pq.ParquetWriter | None = None
     try:
         info = source.info
@@ -1034,7 +1067,7 @@ def ingest(
                     )
                 result.quarantined += len(errors.first) + new_bad
             if good.num_rows and (policy == "quarantine" or result.error_count == 0):
-                writer = writer or pq.ParquetWriter(tmp, out_schema)
+                writer = writer or _BackgroundWriter(tmp, out_schema)
                 writer.write_table(good)
             result.rows += good.num_rows
             if "invoice_number_flag" in good.column_names and good.num_rows:
@@ -1064,7 +1097,7 @@ def ingest(
             result.rows = 0
             return result
         if writer is None:
-            writer = pq.ParquetWriter(tmp, out_schema)
+            writer = _BackgroundWriter(tmp, out_schema)
         writer.close()
         writer = None
         if spec.key and result.rows:
@@ -1130,6 +1163,35 @@ def ingest(
         q_tmp.unlink(missing_ok=True)
 
 
+class _BackgroundWriter:
+    """A ParquetWriter that writes one batch on a thread of its own while the next is typed (both
+    release the GIL, so a second core does the writing). At most one batch waits: memory stays
+    that of two batches. A write's error is raised by the next write or by close()."""
+
+    def __init__(self, path: Path, schema_: pa.Schema):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._writer = pq.ParquetWriter(path, schema_)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tillit-parquet")
+        self._pending = None
+
+    def write_table(self, table: pa.Table) -> None:
+        self._wait()
+        self._pending = self._pool.submit(self._writer.write_table, table)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+            self._writer.close()
+
+
 def _record(result: IngestResult, error: RowError) -> None:
     result.error_count += 1
     if len(result.errors) < MAX_ERRORS:
@@ -1155,9 +1217,12 @@ def _duplicate_keys(
     con = duckdb.connect()
     try:
         con.execute("SET memory_limit = '512MB'")
+        # the keys that repeat first (a count per key), and only for those the rows: listing the rows
+        # of every key would build a list per row of the file
+        keys = f"SELECT CAST({_quote(key)} AS VARCHAR) AS k, _row AS r FROM read_parquet(?)"
         dups = con.execute(
-            f"SELECT k, list(r ORDER BY r) FROM (SELECT CAST({_quote(key)} AS VARCHAR) AS k, _row AS r "
-            "FROM read_parquet(?)) WHERE k IS NOT NULL GROUP BY k HAVING count(*) > 1 ORDER BY min(r)",
+            f"WITH t AS ({keys}), d AS (SELECT k FROM t WHERE k IS NOT NULL GROUP BY k HAVING count(*) > 1) "
+            "SELECT k, list(r ORDER BY r) FROM t SEMI JOIN d USING (k) GROUP BY k ORDER BY min(r)",
             [str(tmp)],
         ).fetchall()
     finally:

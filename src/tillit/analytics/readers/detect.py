@@ -15,6 +15,8 @@ SAMPLE_BYTES = 1 << 20
 DELIMITERS = (";", "\t", ",", "|")
 # bytes Windows-1252 leaves undefined: their presence means ISO-8859-1 (or not text)
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+# control characters other than tab, line feed, form feed and carriage return
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13, 12))
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
@@ -76,7 +78,7 @@ def looks_binary(sample: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 12))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.01
 
 
@@ -98,7 +100,7 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    if any(b in _CP1252_UNDEFINED for b in sample):
+    if any(bytes([b]) in sample for b in _CP1252_UNDEFINED):
         return "iso-8859-1"
     return "windows-1252"
 
