@@ -286,6 +286,15 @@ ALLOWED: dict[str, frozenset[str]] = {
             "valid_from",
             "valid_to",
         ),
+        # the programme is the labour-market measure (arbetsträning, praktik), not a diagnosis
+        "programme_attendance": (
+            "attendance_id",
+            "participant",
+            "programme",
+            "provider_orgnr",
+            "date",
+            "hours",
+        ),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": (
             "municipality",

@@ -492,6 +492,32 @@ _add(
     )
 )
 
+# LMS-ATTENDANCE-IMPOSSIBLE (issue 18): attendance in labour-market programmes, per participant and day.
+_add(
+    DatasetSpec(
+        "programme_attendance",
+        _("Attendance in labour-market programmes"),
+        (
+            _c("attendance_id", req=True),
+            _c("participant", req=True, ident="personnummer"),
+            _c("programme", req=True),
+            _c("provider_orgnr", ident="orgnr"),
+            _c("date", "date", True),
+            _c("hours", "decimal", True),
+        ),
+        key="attendance_id",
+        period_column="date",
+        aliases={
+            "attendance_id": ("narvaro id", "narvaroid", "narvaropost", "rad id"),
+            "participant": ("deltagare", "deltagarens personnummer", "personnummer", "pnr"),
+            "programme": ("insats", "program", "atgard", "aktivitet", "arbetsmarknadsinsats"),
+            "provider_orgnr": ("anordnare", "anordnarens orgnr", "utforare", "utforare orgnr"),
+            "date": ("datum", "narvarodatum", "dag"),
+            "hours": ("timmar", "antal timmar", "narvarotimmar", "tid"),
+        },
+    )
+)
+
 # INV-PRICE-OVER-CONTRACT (issue 18): the lines of supplier invoices (a line export, or Peppol BIS
 # Billing 3 e-invoices, analytics/readers/peppol.py) and the prices agreed in contracts.
 _add(

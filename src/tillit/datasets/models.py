@@ -27,6 +27,7 @@ PERSONAL_DATASETS = frozenset(
         "placements",
         "placement_billing",
         "housing_adaptations",
+        "programme_attendance",
     }
 )
 

@@ -133,7 +133,7 @@ def test_the_list_of_controls_without_a_decoy_only_shrinks():
 
 def test_every_control_module_is_named_after_the_prefix_of_every_id_it_registers():
     for path in CONTROLS_DIR.glob("*.py"):
-        ids = re.findall(r'\n    id="([A-Z0-9-]+)"', path.read_text(encoding="utf-8"))
+        ids = re.findall(r'\n\s+id="([A-Z0-9-]+)"', path.read_text(encoding="utf-8"))
         if path.name.startswith("_"):
             assert ids == [], f"{path.name} holds shared pieces only, no control"
         else:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tillit.analytics.generate._base import Ids, Writer, iso, next_working_day, with_luhn
 from tillit.analytics.generate._purchasing import TRADES, Pay, Supplier
+from tillit.analytics.schema import DATASETS
 
 
 @dataclass
@@ -61,8 +62,20 @@ class SecondFamily:
     lines: list[tuple[str, int, str, str, int, str, int, int]] = field(default_factory=list)
     # contract_id, article, unit price öre, unit, valid_from, valid_to
     prices: list[tuple[str, str, int, str, date, date | None]] = field(default_factory=list)
+    # rows of the person-level data sets only the second family fills (ROW_SETS), cell by cell:
+    # a date is written in ISO form, Ore as money, None empty
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     # supplier invoices with lines (INV-PRICE-OVER-CONTRACT), written after every other invoice
     invoices: list[LateInvoice] = field(default_factory=list)
+
+
+class Ore(int):
+    """Hundredths (an amount in öre, hours in hundredths), written with two decimals."""
+
+
+# programme_attendance (LMS-ATTENDANCE-IMPOSSIBLE), side_jobs (EMP-UNDECLARED-ROLE) and
+# benefit_applications (APP-BEFORE-PAYMENT), each written where the schema has it
+ROW_SETS = ("programme_attendance", "side_jobs", "benefit_applications")
 
 
 def second(w: Any) -> SecondFamily:
@@ -195,6 +208,19 @@ def write_invoices(w: Any, inv: Writer, pay: Writer, inv_no: int, pay_no: int) -
 def write(w: Any) -> None:
     """Write provider_checks, placements, placement_billing and housing_adaptations (after the invoice stream)."""
     s = second(w)
+    for name in ROW_SETS:
+        if name in DATASETS:
+            out = Writer(w.out_dir, name)
+            for row in s.rows.get(name, []):
+                out.row(
+                    out.money(v)
+                    if isinstance(v, Ore)
+                    else iso(v)
+                    if isinstance(v, date | None)
+                    else v
+                    for v in row
+                )
+            out.close()
     out = Writer(w.out_dir, "placements")
     for pid, client, orgnr, kind, valid_from, valid_to, rate in s.placements:
         out.row((pid, client, orgnr, kind, iso(valid_from), iso(valid_to), out.money(rate)))
