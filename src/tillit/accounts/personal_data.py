@@ -66,6 +66,8 @@ NOT_PERSONAL: set[str] = {
     "accounts-login",
     "accounts-logout",
     "accounts-otp",
+    "accounts-oidc-start",  # single sign-on: a redirect to the identity provider
+    "accounts-oidc-callback",  # its answer: a redirect, no page
     "accounts-user-create",
     "accounts-token-create",
     "accounts-password-change",

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from tillit.accounts import views
+from tillit.accounts import oidc, views
 
 urlpatterns = [
     path("konto/logga-in/", views.LoginView.as_view(), name="accounts-login"),
     path("konto/logga-ut/", views.logout, name="accounts-logout"),
     path("konto/tvafaktor/", views.otp, name="accounts-otp"),
+    # single sign-on (OpenID Connect); 404 unless TILLIT_OIDC_ENABLED
+    path("konto/sso/", oidc.StartView.as_view(), name="accounts-oidc-start"),
+    path("konto/sso/svar/", oidc.CallbackView.as_view(), name="accounts-oidc-callback"),
     path("administration/", views.admin_index, name="accounts-admin"),
     path("administration/anvandare/ny/", views.user_create, name="accounts-user-create"),
     path("administration/anvandare/<int:pk>/", views.user_detail, name="accounts-user"),

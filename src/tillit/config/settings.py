@@ -167,6 +167,51 @@ LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "reports-overview"
 LOGOUT_REDIRECT_URL = "accounts-login"
 
+# Single sign-on with the municipality's identity provider: OpenID Connect (mozilla-django-oidc,
+# tillit/accounts/oidc.py), off by default. A person is matched to an existing, active Tillit user
+# by one claim; the role comes from Tillit's user table and the second factor is still asked.
+OIDC_ENABLED = env_bool("TILLIT_OIDC_ENABLED", False)
+OIDC_OP_ISSUER = env("TILLIT_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("TILLIT_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("TILLIT_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("TILLIT_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("TILLIT_OIDC_JWKS_ENDPOINT")
+OIDC_RP_CLIENT_ID = env("TILLIT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("TILLIT_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env("TILLIT_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("TILLIT_OIDC_SCOPES", "openid email profile")
+OIDC_USER_CLAIM = env("TILLIT_OIDC_CLAIM", "email")
+OIDC_USER_FIELD = env("TILLIT_OIDC_USER_FIELD", "email")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts-oidc-callback"
+if OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name, value in (
+            ("TILLIT_OIDC_ISSUER", OIDC_OP_ISSUER),
+            ("TILLIT_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("TILLIT_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("TILLIT_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("TILLIT_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+            ("TILLIT_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+            ("TILLIT_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "TILLIT_OIDC_ENABLED is on but these are not set: " + ", ".join(_oidc_missing)
+        )
+    if OIDC_USER_FIELD not in ("email", "username"):
+        raise ImproperlyConfigured("TILLIT_OIDC_USER_FIELD must be email or username")
+    if not OIDC_RP_SIGN_ALGO.startswith(("RS", "PS", "ES")):
+        raise ImproperlyConfigured(
+            "TILLIT_OIDC_SIGN_ALGO must be the provider's public-key algorithm (RS256, ES256 …)"
+        )
+    AUTHENTICATION_BACKENDS.append("tillit.accounts.oidc.OIDCBackend")
+
 # Lockout after repeated failures (django-axes): per user name and address.
 AXES_FAILURE_LIMIT = env_int("TILLIT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("TILLIT_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
