@@ -98,3 +98,15 @@ def test_a_blank_line_inside_the_file_hands_the_rest_to_the_csv_module(tmp_path)
     assert error is None and len(rows) == 60_000
     assert rows[30_000] == 30_003  # header, 30 000 rows, the blank line
     assert (rows, values) == _read(path, fast=False)[:2]
+
+
+def test_a_byte_windows_1252_does_not_define_after_the_sample_is_the_csv_modules_error(tmp_path):
+    path = tmp_path / "f.csv"
+    rows = "".join(f"{i};Åre {i}\n" for i in range(150_000))  # more than the 1 MB sample
+    path.write_bytes(("a;b\n" + rows).encode("cp1252") + b"1;\x81\n" + rows.encode("cp1252"))
+    fast, slow = _read(path, fast=True), _read(path, fast=False)
+    # the same error (the import stops there); the rows handed over before it are the same rows,
+    # though in batches of another size
+    assert fast[3] == slow[3] and "not valid windows-1252" in fast[3][1]
+    common = min(len(fast[0]), len(slow[0]))
+    assert common and fast[0][:common] == slow[0][:common] and fast[1][:common] == slow[1][:common]

@@ -25,6 +25,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -609,22 +610,28 @@ def _int(raw: pa.Array, errors: _Errors, rows: list[int], header: str) -> pa.Arr
     return pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
 
 
-def _parse_times(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.Array]:
-    """(parsed timestamps, a mask of values some format read but the calendar refused)."""
-    # a date column holds few distinct values (a year has 365): parse each once
+def _parse_times(
+    raw: pa.Array,
+    formats: tuple[str, ...],
+    prepare: Callable[[pa.Array], pa.Array] | None = None,
+) -> tuple[pa.Array, pa.Array]:
+    """(parsed timestamps, a mask of values some format read but the calendar refused), after
+    ``prepare`` (which must map each value on its own) rewrote the text."""
+    # a date column holds few distinct values (a year has 365): prepare and parse each once
     encoded = pc.dictionary_encode(raw)
     if len(encoded.dictionary) * 2 < len(raw):
-        parsed, impossible = _parse_times_each(encoded.dictionary, formats)
+        distinct = encoded.dictionary
+        parsed, impossible = _parse_times_each(prepare(distinct) if prepare else distinct, formats)
         return (
             parsed.take(encoded.indices),
             pc.fill_null(impossible.take(encoded.indices), False),
         )
-    return _parse_times_each(raw, formats)
+    return _parse_times_each(prepare(raw) if prepare else raw, formats)
 
 
 def _parse_times_each(raw: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, pa.Array]:
     result = pa.nulls(len(raw), pa.timestamp("us"))
-    impossible = pa.array([False] * len(raw))
+    impossible = pa.array([False] * len(raw), type=pa.bool_())  # typed also when raw is empty
     for fmt in formats:
         if result.null_count == raw.null_count:
             break  # every value is read: a later format can neither read nor refuse one
@@ -651,12 +658,15 @@ def _pad_day_month(text: pa.Array) -> pa.Array:
 def _dates(
     raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str, column: str = ""
 ) -> pa.Array:
-    # a date written with a midnight time (many exports do) is still that date
-    text = pc.replace_substring_regex(raw, r"[ T]00:00(:00)?(\.0+)?$", "")
     formats = plan.column_formats.get(column) or plan.date_formats
-    if column in plan.column_formats:
-        text = _pad_day_month(text)
-    parsed, impossible = _parse_times(text, formats)
+    pad = column in plan.column_formats
+
+    def prepare(values: pa.Array) -> pa.Array:
+        # a date written with a midnight time (many exports do) is still that date
+        text = pc.replace_substring_regex(values, r"[ T]00:00(:00)?(\.0+)?$", "")
+        return _pad_day_month(text) if pad else text
+
+    parsed, impossible = _parse_times(raw, formats, prepare)
     _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
     unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
     expected = _readable(formats[0])
@@ -679,8 +689,9 @@ def _datetimes(
     raw: pa.Array, plan: _Plan, errors: _Errors, rows: list[int], header: str, column: str = ""
 ) -> pa.Array:
     formats = plan.column_formats.get(column) or plan.datetime_formats
-    text = _pad_day_month(raw) if column in plan.column_formats else raw
-    parsed, impossible = _parse_times(text, formats)
+    parsed, impossible = _parse_times(
+        raw, formats, _pad_day_month if column in plan.column_formats else None
+    )
     _flag(errors, impossible, raw, rows, header, _("The date %(value)s does not exist."))
     unread = pc.and_(pc.and_(pc.is_valid(raw), pc.is_null(parsed)), pc.invert(impossible))
     # values no format reads (a date that does not exist is a wrong value, not a wrong format)
@@ -840,6 +851,34 @@ _DATE_SHAPES = {
 }
 
 
+def _date_shape(
+    text: pa.Array, digits: pa.Array, length: pa.Array, fmt: str, none: pa.Array
+) -> pa.Array | None:
+    """The numbers of ``fmt``'s length, all digits, whose month field is 01-12 and day field 01-31
+    (what the pattern in _DATE_SHAPES matches), or None when there are none: read as integers."""
+    size = 8 if "%Y" in fmt else 6
+    chosen = pc.and_(digits, pc.fill_null(pc.equal(length, size), False))
+    if not pc.any(chosen).as_py():
+        return None
+    value = pc.cast(text.filter(chosen), pa.int64())
+    fields = {}
+    for position, code in enumerate(re.findall(r"%[ymdY]", fmt)):
+        width = 4 if code == "%Y" else 2
+        after = sum(4 if c == "%Y" else 2 for c in re.findall(r"%[ymdY]", fmt)[position + 1 :])
+        fields[code] = pc.divide(value, 10**after) if after else value
+        fields[code] = pc.subtract(
+            fields[code], pc.multiply(pc.divide(fields[code], 10**width), 10**width)
+        )
+    month, day = fields["%m"], fields["%d"]
+    ok = pc.and_(
+        pc.and_(pc.greater_equal(month, 1), pc.less_equal(month, 12)),
+        pc.and_(pc.greater_equal(day, 1), pc.less_equal(day, 31)),
+    )
+    if not pc.any(ok).as_py():
+        return None
+    return pc.replace_with_mask(none, chosen, ok)
+
+
 def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
     """Why an invoice number is not a supplier's number, or NULL when it may be one.
 
@@ -851,16 +890,30 @@ def invoice_number_flags(numbers: pa.Array, dates: pa.Array | None) -> pa.Array:
     n = len(numbers)
     flag = pa.nulls(n, pa.string())
     text = pc.utf8_trim_whitespace(numbers)
-    generic = pc.fill_null(pc.invert(pc.match_substring_regex(text, r"\d")), False)
-    excel = pc.fill_null(pc.match_substring_regex(text, r"(?i)^\d([.,]\d+)?E\+?\d+$"), False)
-    dated = pa.array([False] * n)
+    none = pa.array([False] * n)
+    # a number of ASCII digits only is neither generic nor Excel's: the patterns look at the rest
+    digits = pc.fill_null(pc.ascii_is_decimal(text), False)
+    rest = pc.and_(pc.invert(digits), pc.is_valid(text))
+    generic, excel = none, none
+    if pc.any(rest).as_py():
+        others = text.filter(rest)
+        generic = pc.replace_with_mask(
+            none, rest, pc.fill_null(pc.invert(pc.match_substring_regex(others, r"\d")), False)
+        )
+        excel = pc.replace_with_mask(
+            none,
+            rest,
+            pc.fill_null(pc.match_substring_regex(others, r"(?i)^\d([.,]\d+)?E\+?\d+$"), False),
+        )
+    dated = none
     if dates is not None and pa.types.is_date32(dates.type):
         day = pc.cast(dates, pa.timestamp("s"))
+        length = pc.binary_length(text)
         for fmt in ("%y%m%d", "%m%d%y", "%d%m%y", "%Y%m%d", "%m%d%Y", "%d%m%Y"):
             # only a number whose month digits are 01-12 and day digits 01-31 can print back as the
             # date it is read as: the others are not parsed at all
-            shape = pc.fill_null(pc.match_substring_regex(text, _DATE_SHAPES[fmt]), False)
-            if not pc.any(shape).as_py():
+            shape = _date_shape(text, digits, length, fmt, none)
+            if shape is None:
                 continue
             candidate = text.filter(shape)
             parsed = pc.strptime(candidate, format=fmt, unit="s", error_is_null=True)
@@ -1169,11 +1222,9 @@ class _BackgroundWriter:
     that of two batches. A write's error is raised by the next write or by close()."""
 
     def __init__(self, path: Path, schema_: pa.Schema):
-        from concurrent.futures import ThreadPoolExecutor
-
         self._writer = pq.ParquetWriter(path, schema_)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tillit-parquet")
-        self._pending = None
+        self._pending: Future | None = None
 
     def write_table(self, table: pa.Table) -> None:
         self._wait()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import queue
+import threading
+from collections import deque
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -39,13 +42,6 @@ csv.field_size_limit(max(csv.field_size_limit(), 64 << 20))
 HEADER_SEARCH_ROWS = 30
 # encodings whose line breaks are the single bytes CR and LF, which pyarrow's reader can split
 _BYTE_NEWLINE_ENCODINGS = ("utf-8", "utf-8-sig", "windows-1252", "iso-8859-1")
-# what pyarrow is told the encoding is ('utf8' means no transcoding: pyarrow checks UTF-8 itself)
-_ARROW_ENCODINGS = {
-    "utf-8": "utf8",
-    "utf-8-sig": "utf8",
-    "windows-1252": "cp1252",
-    "iso-8859-1": "latin-1",
-}
 
 
 class CsvSource(Source):
@@ -139,15 +135,22 @@ class CsvSource(Source):
         so the result is the csv module's for every file."""
         width = len(self.info.headers)
         names = [f"c{i}" for i in range(width)]
+        # the reader's thread appends (number, text) of each refused record; this one moves them on
+        refused: deque[tuple[int, str]] = deque()
         invalid: dict[int, str] = {}
 
         def on_invalid(row) -> str:
-            invalid[row.number] = row.text
+            refused.append((row.number, row.text))
             return "skip"
+
+        def take_refused() -> None:
+            while refused:
+                number, text = refused.popleft()
+                invalid[number] = text
 
         raw = self.path.open("rb")
         raw.seek(offset)
-        watch = _BlankLineWatch(raw, raw_first=b"\n")
+        watch = _Feed(raw, self.encoding)
         block = min(max(self.average_row * BATCH_ROWS, 1 << 20), 32 << 20)
         next_record, next_line = 1, self._skip + 2
         try:
@@ -158,7 +161,7 @@ class CsvSource(Source):
                         use_threads=False,  # row numbers of invalid rows are known only then
                         block_size=block,
                         column_names=names,
-                        encoding=_ARROW_ENCODINGS[self.encoding],
+                        encoding="utf8",
                     ),
                     parse_options=pa_csv.ParseOptions(
                         delimiter=self.delimiter,
@@ -178,27 +181,30 @@ class CsvSource(Source):
             except (pa.ArrowException, UnicodeDecodeError, OSError):
                 return next_line
             # a batch is yielded only once the next is read, so that the rows the reader refused
-            # after the last row are reported with the last batch, as the csv module does
+            # after the last row are reported with the last batch, as the csv module does; the
+            # reader parses the next block on a thread of its own while this batch is typed
+            prefetch = _Prefetch(reader.read_next_batch, watch)
             held: Batch | None = None
-            while True:
-                try:
-                    record_batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except (pa.ArrowException, UnicodeDecodeError, OSError):
+            try:
+                while True:
+                    kind, value, blank = prefetch.get()
+                    if kind == "end":
+                        break
+                    if kind == "error" or blank:
+                        # pyarrow refused the file, or a blank line somewhere in what was read:
+                        # the csv module reads (and numbers) the rest
+                        if held is not None:
+                            yield held
+                        return next_line
                     if held is not None:
                         yield held
-                    return next_line
-                if watch.blank:
-                    # a blank line somewhere in what was read: the csv module numbers the rest
-                    if held is not None:
-                        yield held
-                    return next_line
-                if held is not None:
-                    yield held
-                held, next_record, next_line = self._number(
-                    list(record_batch.columns), invalid, next_record, next_line, width, final=False
-                )
+                    take_refused()
+                    held, next_record, next_line = self._number(
+                        list(value.columns), invalid, next_record, next_line, width, final=False
+                    )
+            finally:
+                prefetch.close()
+            take_refused()
             if watch.blank:
                 if held is not None:
                     yield held
@@ -247,7 +253,7 @@ class CsvSource(Source):
         # line breaks inside quoted values make a record span more than one line
         extra = None
         for column in columns:
-            if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+            if _may_hold_line_breaks(column):
                 breaks = pc.count_substring_regex(column, "\r\n|\r|\n")
                 extra = breaks if extra is None else pc.add(extra, breaks)
         if not bad_records and extra is None:
@@ -360,36 +366,117 @@ class CsvSource(Source):
                 yield Batch(_columns(records, width), rows)
 
 
-class _BlankLineWatch:
-    """A binary file that notes whether a blank line (two line breaks in a row) passed through it,
-    other than blank lines at the very end of the file. pyarrow skips blank lines without saying
-    where, so the line numbers after one are the csv module's to tell."""
+def _may_hold_line_breaks(column: pa.Array) -> bool:
+    """Whether a value may hold CR or LF: a search of the column's bytes (a false alarm only
+    costs the exact count)."""
+    if column.type != pa.string() or column.offset:
+        return bool(pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py())
+    data = column.buffers()[2]
+    if data is None:
+        return False
+    values = data.to_pybytes()
+    return b"\n" in values or b"\r" in values
 
-    _PATTERNS = (b"\n\n", b"\n\r", b"\r\r")
 
-    def __init__(self, fh, raw_first: bytes = b""):
+class _Prefetch:
+    """Calls ``read`` on a thread of its own, one result ahead: ('batch', record batch, blank),
+    ('end', None, blank) or ('error', exception, blank), where blank is whether a blank line had
+    passed the watch when that read returned."""
+
+    def __init__(self, read, watch: _Feed):
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(read, watch), name="tillit-csv", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, read, watch: _Feed) -> None:
+        while not self._stop.is_set():
+            try:
+                item = ("batch", read(), watch.blank)
+            except StopIteration:
+                item = ("end", None, watch.blank)
+            except (pa.ArrowException, UnicodeDecodeError, OSError) as error:
+                item = ("error", error, watch.blank)
+            while not self._stop.is_set():
+                try:
+                    self._queue.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if item[0] != "batch":
+                return
+
+    def get(self) -> tuple:
+        while True:
+            try:
+                return self._queue.get(timeout=0.5)
+            except queue.Empty:
+                if not self._thread.is_alive() and self._queue.empty():
+                    raise RuntimeError("the CSV reader's thread stopped") from None
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class _Feed:
+    """The file after the header as pyarrow reads it: UTF-8 (Windows-1252 and ISO-8859-1 are
+    decoded here, a block at a time, strictly: a byte the encoding does not define stops the
+    reader and the csv module reports it), noting whether a blank line (two line breaks in a row)
+    passed, other than blank lines at the very end of the file. pyarrow skips blank lines without
+    saying where, so the line numbers after one are the csv module's to tell."""
+
+    def __init__(self, fh, encoding: str):
         self._fh = fh
-        self._last = raw_first  # the header's line break: a blank first data line counts
+        self._codec = None if encoding in ("utf-8", "utf-8-sig") else encoding
+        self._out = b""
+        self._last = b"\n"  # the header's line break: a blank first data line counts
         self._trailing = False  # blank lines seen, nothing but line breaks since
         self.blank = False
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
-        data = self._fh.read(size)
-        if not data or self.blank:
+        if self._codec is None:
+            data = self._fh.read(size)
+            self._watch(data)
             return data
+        while size < 0 or len(self._out) < size:
+            data = self._fh.read(size if size > 0 else -1)
+            if not data:
+                break
+            self._watch(data)
+            # single-byte encodings: a block never ends inside a character
+            self._out += data.decode(self._codec).encode("utf-8")
+            if size < 0:
+                break
+        if size < 0:
+            out, self._out = self._out, b""
+        else:
+            out, self._out = self._out[:size], self._out[size:]
+        return out
+
+    def _watch(self, data: bytes) -> None:
+        if not data or self.blank:
+            return
         if self._trailing and data.strip(b"\r\n"):
             self.blank = True
-            return data
-        joined = self._last + data
-        found = [i for i in (joined.find(p) for p in self._PATTERNS) if i >= 0]
+            return
+        edge = self._last + data[:1]
+        if b"\r" in data:
+            patterns: tuple[bytes, ...] = (b"\n\n", b"\n\r", b"\r\r")
+        else:
+            patterns = (b"\n\n",)
+        found = [i for i in (data.find(p) for p in patterns) if i >= 0]
+        if edge in (b"\n\n", b"\n\r", b"\r\r"):
+            found.append(0)
         if found:
-            if joined[min(found) :].strip(b"\r\n"):
+            if data[min(found) :].strip(b"\r\n"):
                 self.blank = True
             else:
                 self._trailing = True
         self._last = data[-1:]
-        return data
 
     def readable(self) -> bool:
         return True
