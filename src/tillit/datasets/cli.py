@@ -23,6 +23,16 @@ def add_commands(sub) -> None:
     )
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser(
+        "import-peppol",
+        help="import e-invoices (Peppol BIS Billing 3 XML) from a folder or zip into invoices and invoice lines",
+    )
+    p.add_argument("path", help="a folder or a zip file of XML e-invoices")
+    p.add_argument(
+        "--force", action="store_true", help="import even if the same file was imported before"
+    )
+    p.set_defaults(func=cmd_import_peppol)
+
     p = sub.add_parser("datasets", help="snapshots per data set")
     p.set_defaults(func=cmd_datasets)
 
@@ -127,6 +137,56 @@ class _Progress:
     def finish(self) -> None:
         if self.tty:
             print(file=sys.stderr)
+
+
+def cmd_import_peppol(args) -> int:
+    """`tillit import-peppol`: a folder or zip of e-invoices into invoices and invoice_lines."""
+    from django.utils.translation import gettext as _
+
+    from tillit.datasets.peppol import PeppolRefused, import_peppol, reason
+    from tillit.datasets.services import ImportRefused
+    from tillit.lib.commands import CommandError
+    from tillit.lib.formats import format_integer
+    from tillit.lib.messages import render
+
+    path = Path(args.path)
+    if not path.exists():
+        raise CommandError(_("The file %(file)s does not exist.") % {"file": args.path})
+    municipality = resolve_municipality(args.municipality)
+    try:
+        result = import_peppol(user=None, municipality=municipality, path=path, force=args.force)
+    except PeppolRefused as refused:
+        for item in refused.set_aside:
+            print(reason(item, _), file=sys.stderr)
+        raise CommandError(render(refused.message, refused.params)) from None
+    except ImportRefused as refused:
+        attempt = refused.attempt
+        print_errors(attempt, file=sys.stderr)
+        message = render(attempt.message, attempt.message_params)
+        nothing = _("Nothing was imported.")
+        raise CommandError(message if nothing in message else f"{message} {nothing}") from None
+    assert result.invoices.snapshot is not None and result.lines.snapshot is not None
+    print(
+        _(
+            "Imported %(invoices)s e-invoices with %(lines)s lines from %(files)s files: invoices as "
+            "snapshot %(invoice_snapshot)s, invoice lines as snapshot %(line_snapshot)s."
+        )
+        % {
+            "invoices": format_integer(result.invoices.snapshot.rows),
+            "lines": format_integer(result.lines.snapshot.rows),
+            "files": format_integer(result.files),
+            "invoice_snapshot": result.invoices.snapshot.pk,
+            "line_snapshot": result.lines.snapshot.pk,
+        }
+    )
+    if result.set_aside:
+        print(
+            _("%(count)s files were set aside and not imported:")
+            % {"count": format_integer(len(result.set_aside))}
+        )
+        for item in result.set_aside:
+            print(reason(item, _))
+    return 0
 
 
 def cmd_import(args) -> int:

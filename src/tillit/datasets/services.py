@@ -184,8 +184,10 @@ def import_file(
     force: bool = False,
     attempt: ImportAttempt | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep_others: bool = False,
 ) -> ImportAttempt:
-    """Import one file into a new snapshot. Raises ImportRefused when refused."""
+    """Import one file into a new snapshot. Raises ImportRefused when refused. `keep_others` adds the
+    snapshot beside every current one, whatever its period (e-invoices, datasets/peppol.py)."""
     from tillit.analytics.ingest import ingest
 
     spec = schema.get(dataset)
@@ -303,7 +305,9 @@ def import_file(
             retired_at__isnull=True,
             replaced_by__isnull=True,
         ).exclude(pk=snapshot.pk)
-        if use_replace:
+        if keep_others:
+            replaced = current.none()
+        elif use_replace:
             replaced = current
         elif start and end:
             # re-importing a period replaces that period's snapshot

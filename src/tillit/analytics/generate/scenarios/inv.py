@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from tillit.analytics.generate._base import Ids, next_working_day
+from tillit.analytics import peppol
+from tillit.analytics.generate._base import MUNICIPALITY_NAME, Ids, next_working_day, with_luhn
 from tillit.analytics.generate._purchasing import TRADES, Supplier
 from tillit.analytics.generate._purchasing_cases import _is_wd, _next_wd
 from tillit.analytics.generate._second import LateInvoice, second
@@ -511,6 +513,7 @@ def inv_same_no_other_supplier(inj: Injector) -> None:
 # invoices are written after every other invoice (_second.write_invoices).
 
 _PRICE_BOARD = "Tekniska nämnden"
+_BUYER_ORGNR = "2120009994"  # the synthetic municipality's organisation number (Luhn-valid)
 # article, description, unit, contract price in öre
 _PRICE_LIST = (
     ("STÄD-H", "Lokalvård enligt städprogram, per timme", "HUR", 420_00),
@@ -528,31 +531,64 @@ def _price_invoice(
     lines: list[tuple[str, int, int]],
     ref: str,
 ) -> tuple[str, str]:
-    """One invoice dated in `month` with lines (article, quantity in hundredths, unit price in öre)."""
+    """One invoice dated in `month` with lines (article, quantity in hundredths, unit price in öre),
+    in the ledger's files and as a Peppol BIS Billing 3 e-invoice in peppol/."""
     s2 = second(wf.w)
     texts = {a: (t, u) for a, t, u, _p in _PRICE_LIST}
     net = 0
+    xml_lines = []
     for no, (article, qty, price) in enumerate(lines, 1):
-        amount = qty * price // 100
+        amount = (qty * price + 50) // 100  # rounded half up, as BIS 3 rounds a line's amount
         net += amount
         text, unit = texts.get(article, ("Förbrukningsmaterial", "EA"))
         s2.lines.append((ref, no, article, text, qty, unit, price, amount))
+        xml_lines.append(
+            peppol.Line(
+                no,
+                article,
+                text,
+                Decimal(qty) / 100,
+                unit,
+                Decimal(price) / 100,
+                Decimal(amount) / 100,
+            )
+        )
     day = wd(month, rng.randint(3, 20))
     s.counter += rng.randint(37, 211)
-    s2.invoices.append(
-        LateInvoice(
-            ref=ref,
-            sup=s,
-            d=day,
-            number=f"GL{s.counter}",
-            ore=net * 125 // 100,
-            vat_ore=net * 25 // 100,
+    vat = (net * 25 + 50) // 100
+    x = LateInvoice(
+        ref=ref,
+        sup=s,
+        d=day,
+        number=f"GL{s.counter}",
+        ore=net + vat,
+        vat_ore=vat,
+        contract_id=cid,
+        unit=rng.choice(units_of(_PRICE_BOARD)),
+        attested=rng.choice(wf.w.attesters[_PRICE_BOARD]).eid,
+        registered=rng.choice(wf.w.registrars).eid,
+        paid=next_working_day(day + timedelta(days=30)),
+        pay_ref=f"{ref}-pay",
+    )
+    s2.invoices.append(x)
+    folder = wf.w.out_dir / "peppol"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{s.orgnr}-{x.number}.xml").write_bytes(
+        peppol.invoice_xml(
+            number=x.number,
+            issue_date=day,
+            due_date=day + timedelta(days=30),
+            seller=peppol.Party(s.name, s.orgnr, s.address, s.city, s.postal_code),
+            buyer=peppol.Party(
+                MUNICIPALITY_NAME, _BUYER_ORGNR, "Stadshusgatan 1", "Exempelstad", "12345"
+            ),
+            buyer_reference=x.attested,
             contract_id=cid,
-            unit=rng.choice(units_of(_PRICE_BOARD)),
-            attested=rng.choice(wf.w.attesters[_PRICE_BOARD]).eid,
-            registered=rng.choice(wf.w.registrars).eid,
-            paid=next_working_day(day + timedelta(days=30)),
-            pay_ref=f"{ref}-pay",
+            order_id="",
+            bankgiro=s.account.removeprefix("BG:"),
+            payment_id=with_luhn(f"{s.sid}{x.number[-5:]}"),
+            vat_percent=25,
+            lines=xml_lines,
         )
     )
     return ("invoices", ref)

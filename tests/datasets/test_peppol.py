@@ -1,0 +1,241 @@
+"""E-invoices (Peppol BIS Billing 3, UBL 2.1) into invoices and invoice_lines: `tillit import-peppol`
+on the generator's e-invoices finds the inflated lines with INV-PRICE-OVER-CONTRACT; malformed files
+are set aside with a Swedish reason naming the file, and nothing already imported changes.
+
+The files are the generator's (analytics/peppol.py's invoice_xml, built from the BIS 3 syntax
+binding; no official sample package is published on PyPI) and hand-made broken ones."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from django.conf import settings
+
+from tillit.analytics import peppol
+from tillit.analytics.runner import run_controls
+from tillit.cli import main
+from tillit.datasets.models import Snapshot
+from tillit.datasets.services import current_sources, import_file
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from tillit.analytics.generate import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate(folder, scale=0.05, seed=3)
+    return folder
+
+
+def _registers(kommun_a, folder: Path) -> None:
+    # the supplier register, the contracts and their prices, as the municipality has them
+    for name in ("suppliers", "contracts", "contract_prices"):
+        import_file(user=None, municipality=kommun_a, dataset=name, path=folder / f"{name}.csv")
+
+
+def _state(municipality) -> tuple:
+    """Everything an import could change: snapshot rows and the Parquet files on disk."""
+    files = sorted(p.name for p in Path(settings.SNAPSHOT_DIR).rglob("*.parquet"))
+    return list(
+        Snapshot.objects.filter(municipality=municipality)
+        .order_by("pk")
+        .values_list("pk", "rows", "replaced_by", "retired_at")
+    ), files
+
+
+def _rows(snapshot: Snapshot) -> list[dict]:
+    return pq.read_table(Path(settings.SNAPSHOT_DIR) / snapshot.parquet_path).to_pylist()
+
+
+def test_generated_e_invoices_import_and_the_inflated_lines_are_found(kommun_a, generated, capsys):
+    folder = generated
+    files = sorted((folder / "peppol").glob("*.xml"))
+    assert len(files) >= 10
+    _registers(kommun_a, folder)
+    assert main(["import-peppol", str(folder / "peppol")]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(files)} e-fakturor med " in out and "lästes in från" in out
+
+    invoices = Snapshot.objects.get(dataset="invoices")
+    lines = Snapshot.objects.get(dataset="invoice_lines")
+    inv_rows, line_rows = _rows(invoices), _rows(lines)
+    assert len(inv_rows) == len(files)
+    # the same invoices as the ledger's file: supplier record, number, date, amounts, account, contract
+    with (folder / "invoices.csv").open(encoding="cp1252", newline="") as fh:
+        ledger = {r["invoice_number"]: r for r in csv.DictReader(fh, delimiter=";")}
+    supplier_orgnr = {}
+    with (folder / "suppliers.csv").open(encoding="cp1252", newline="") as fh:
+        for r in csv.DictReader(fh, delimiter=";"):
+            supplier_orgnr[r["supplier_id"]] = r["orgnr"].replace("-", "")
+    for row in inv_rows:
+        source = ledger[row["invoice_number"]]
+        assert (
+            row["invoice_id"]
+            == f"EI-{supplier_orgnr[source['supplier_id']]}-{row['invoice_number']}"
+        )
+        assert (row["supplier_id"], row["invoice_date"].isoformat()) == (
+            source["supplier_id"],
+            source["invoice_date"],
+        )
+        assert row["amount"] == Decimal(source["amount"].replace(",", "."))
+        assert row["vat_amount"] == Decimal(source["vat_amount"].replace(",", "."))
+        assert (row["contract_id"], row["ocr_reference"]) == (
+            source["contract_id"],
+            source["ocr_reference"],
+        )
+        assert row["bank_account"].startswith("BG:") and row["bank_account_valid"]
+    with (folder / "invoice_lines.csv").open(encoding="utf-8", newline="") as fh:
+        csv_lines = list(csv.DictReader(fh))
+    assert len(line_rows) == len(csv_lines)
+    assert {(r["article"], r["unit"], r["unit_price"]) for r in line_rows} == {
+        (r["article"], r["unit"], Decimal(r["unit_price"])) for r in csv_lines
+    }
+
+    # INV-PRICE-OVER-CONTRACT on what was imported finds the generator's inflated invoices
+    sources = {
+        name: source for name, (source, _ids) in current_sources(municipality=kommun_a).items()
+    }
+    result = run_controls(sources, ["INV-PRICE-OVER-CONTRACT"])
+    assert [(c.not_applicable, c.error) for c in result.controls] == [(None, None)]
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    by_id = {}
+    with (folder / "invoices.csv").open(encoding="cp1252", newline="") as fh:
+        for r in csv.DictReader(fh, delimiter=";"):
+            by_id[r["invoice_id"]] = r
+    expected = {}
+    for case in truth["cases"]:
+        if case["control_id"] == "INV-PRICE-OVER-CONTRACT":
+            source = by_id[case["subject_id"]]
+            key = f"EI-{supplier_orgnr[source['supplier_id']]}-{source['invoice_number']}"
+            expected[key] = Decimal(case["amount_at_risk"])
+    assert len(expected) >= 2
+    assert {h.subject_id: h.amount_at_risk for h in result.hits} == expected
+
+
+def _xml(number: str, orgnr: str, article: str = "STÄD-H") -> bytes:
+    from datetime import date
+
+    return peppol.invoice_xml(
+        number=number,
+        issue_date=date(2025, 5, 6),
+        due_date=date(2025, 6, 5),
+        seller=peppol.Party("Glans AB", orgnr, "Gatan 1", "Ort", "12345"),
+        buyer=peppol.Party("Kommun A", "2120009994", "Stadshuset", "Ort", "12345"),
+        buyer_reference="E1",
+        contract_id="K1",
+        order_id="IO-7",
+        bankgiro="5050-1055",
+        payment_id="4711",
+        vat_percent=25,
+        lines=[
+            peppol.Line(
+                1, article, "Städ", Decimal("10"), "HUR", Decimal("450.00"), Decimal("4500.00")
+            )
+        ],
+    )
+
+
+SUPPLIERS = "supplier_id;name;orgnr\nL1;Glans AB;556677-8899\nL2;Glans Aktiebolag;5566778899\n"
+
+
+def test_malformed_files_in_a_zip_are_set_aside_with_a_swedish_reason_and_nothing_else_changes(
+    kommun_a, tmp_path, capsys
+):
+    (tmp_path / "suppliers.csv").write_text(SUPPLIERS, encoding="utf-8")
+    import_file(
+        user=None, municipality=kommun_a, dataset="suppliers", path=tmp_path / "suppliers.csv"
+    )
+    (tmp_path / "invoices.csv").write_text(
+        "invoice_id;supplier_id;invoice_number;invoice_date;amount\n1;L2;A-1;2025-05-06;100,00\n",
+        encoding="utf-8",
+    )
+    import_file(
+        user=None, municipality=kommun_a, dataset="invoices", path=tmp_path / "invoices.csv"
+    )
+    before = _state(kommun_a)
+    good = _xml("F-100", "5566778899")
+    credit = (
+        good.replace(b"<Invoice ", b"<CreditNote ", 1)
+        .replace(b"</Invoice>", b"</CreditNote>")
+        .replace(peppol.UBL_INVOICE.encode(), peppol.UBL_CREDIT_NOTE.encode())
+        .replace(b"InvoiceLine>", b"CreditNoteLine>")
+        .replace(b"InvoicedQuantity", b"CreditedQuantity")
+        .replace(b"<cbc:ID>F-100</cbc:ID>", b"<cbc:ID>K-100</cbc:ID>")
+        .replace(
+            b"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>",
+            b"<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>",
+        )
+    )
+    archive = tmp_path / "e-fakturor.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("ok/faktura-100.xml", good)
+        zf.writestr("ok/kredit-100.xml", credit)
+        zf.writestr("trasig.xml", good[:300])
+        zf.writestr(
+            "entiteter.xml",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Invoice>&a;</Invoice>',
+        )
+        zf.writestr(
+            "order.xml", b'<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>'
+        )
+        zf.writestr(
+            "utan-orgnr.xml", good.replace(b'schemeID="0007">5566778899<', b'schemeID="0007"><')
+        )
+        zf.writestr("okand-leverantor.xml", _xml("F-200", "5560000001"))
+        zf.writestr("dubblett.xml", good)
+        zf.writestr("readme.txt", b"not an invoice")
+    assert main(["import-peppol", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "6 filer lades åt sidan och lästes inte in:" in out
+    for name, reason in [
+        ("trasig.xml", "är inte välformad XML"),
+        ("entiteter.xml", "DTD"),
+        ("order.xml", "är inte en UBL 2.1 Invoice eller CreditNote"),
+        ("utan-orgnr.xml", "Säljarens organisationsnummer"),
+        ("okand-leverantor.xml", "5560000001"),
+        # files are read by name: the second of two files with one invoice is set aside
+        (
+            "ok/faktura-100.xml",
+            "Samma fakturanummer F-100 från 5566778899 finns också i dubblett.xml",
+        ),
+    ]:
+        found = [x for x in out.splitlines() if f"Filen {name} " in x]
+        assert len(found) == 1 and reason in found[0], out
+    # the earlier snapshots are as they were; two snapshots were added beside them
+    after = _state(kommun_a)
+    assert after[0][: len(before[0])] == before[0] and set(before[1]) <= set(after[1])
+    invoices = Snapshot.objects.filter(dataset="invoices").latest("pk")
+    rows = sorted(_rows(invoices), key=lambda r: r["invoice_number"])
+    # the record the ledger used last for the organisation number (L2 holds the only invoice)
+    assert [(r["invoice_id"], r["supplier_id"], r["amount"], r["order_id"]) for r in rows] == [
+        ("EI-5566778899-F-100", "L2", Decimal("5625.00"), "IO-7"),
+        ("EI-5566778899-K-100", "L2", Decimal("-5625.00"), "IO-7"),
+    ]
+    lines = sorted(
+        _rows(Snapshot.objects.get(dataset="invoice_lines")), key=lambda r: r["invoice_id"]
+    )
+    assert [(r["invoice_id"], r["quantity"], r["unit_price"], r["line_amount"]) for r in lines] == [
+        ("EI-5566778899-F-100", Decimal("10.00"), Decimal("450.00"), Decimal("4500.00")),
+        ("EI-5566778899-K-100", Decimal("-10.00"), Decimal("450.00"), Decimal("-4500.00")),
+    ]
+    # the same zip again is refused as already imported, and nothing changes
+    state = _state(kommun_a)
+    assert main(["import-peppol", str(archive)]) == 1
+    assert "lästes redan in som ögonblicksbild" in capsys.readouterr().err
+    assert _state(kommun_a) == state
+
+
+def test_a_folder_with_no_readable_e_invoice_imports_nothing(kommun_a, tmp_path, capsys):
+    (tmp_path / "xml").mkdir()
+    (tmp_path / "xml" / "a.xml").write_bytes(b"<Invoice")
+    before = _state(kommun_a)
+    assert main(["import-peppol", str(tmp_path / "xml")]) == 1
+    captured = capsys.readouterr()
+    assert "Ingen av de 1 e-fakturorna" in captured.err and "Filen a.xml " in captured.err
+    assert _state(kommun_a) == before
