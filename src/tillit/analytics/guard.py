@@ -295,6 +295,15 @@ ALLOWED: dict[str, frozenset[str]] = {
             "date",
             "hours",
         ),
+        # the description is the side job as declared (styrelseuppdrag), never the reasons of a decision
+        "side_jobs": (
+            "employee_id",
+            "orgnr",
+            "description",
+            "declared_date",
+            "decision",
+            "decided_date",
+        ),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": (
             "municipality",

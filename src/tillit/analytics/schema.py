@@ -518,6 +518,32 @@ _add(
     )
 )
 
+# EMP-UNDECLARED-ROLE (issue 18): declared side jobs (bisysslor) and the employer's decision on them.
+_add(
+    DatasetSpec(
+        "side_jobs",
+        _("Declared side jobs"),
+        (
+            _c("employee_id", req=True),
+            _c("orgnr", req=True, ident="orgnr"),
+            _c("description"),
+            _c("declared_date", "date", True),
+            _c("decision", req=True),
+            _c("decided_date", "date"),
+        ),
+        key=None,
+        period_column="declared_date",
+        aliases={
+            "employee_id": ("anstallningsnummer", "anstnr", "anstalld", "personalnummer"),
+            "orgnr": ("organisationsnummer", "org nr", "bisysslans orgnr", "foretag orgnr"),
+            "description": ("beskrivning", "bisyssla", "uppdrag"),
+            "declared_date": ("anmald", "anmalningsdatum", "datum for anmalan", "anmalan datum"),
+            "decision": ("beslut", "bedomning", "stallningstagande"),
+            "decided_date": ("beslutsdatum", "beslutad", "beslut datum"),
+        },
+    )
+)
+
 # INV-PRICE-OVER-CONTRACT (issue 18): the lines of supplier invoices (a line export, or Peppol BIS
 # Billing 3 e-invoices, analytics/readers/peppol.py) and the prices agreed in contracts.
 _add(

@@ -28,6 +28,7 @@ PERSONAL_DATASETS = frozenset(
         "placement_billing",
         "housing_adaptations",
         "programme_attendance",
+        "side_jobs",
     }
 )
 

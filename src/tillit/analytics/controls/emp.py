@@ -202,3 +202,148 @@ LEFT JOIN employees AS e ON e.employee_id = h.subject_id
         },
     )
 )
+
+
+register(
+    Control(
+        id="EMP-UNDECLARED-ROLE",
+        version=1,
+        title=_("Undeclared side job with payment"),
+        rationale=_(
+            "An employee or elected representative holds a role in an organisation on the day the municipality "
+            "pays it or decides a grant to it, without an approved side job declared for that organisation by "
+            "that day."
+        ),
+        why=_(
+            "A side job that may damage confidence in the employer must be declared and approved; a role in an "
+            "organisation the municipality pays is exactly that kind, and an undeclared one hides a conflict of "
+            "interest from the people who order, attest and decide. A side job that was declared and refused, but "
+            "kept, is worse. Example: a care unit manager sits on the board of Omsorgspartner Syd AB, which is "
+            "paid 212 400 kr in 2025, and never declared the role."
+        ),
+        legal_ground=_(
+            "Public Employment Act (1994:260) sec. 7–7 d (side jobs that may damage confidence, the duty to "
+            "inform about them); Local Government Act (2017:725) ch. 6 sec. 28–32 (conflicts of interest)."
+        ),
+        risk_areas=("Bisysslor", "Inköp", "Föreningsbidrag/IOP-avtal"),
+        severity="medel",
+        case_type="unlawful_influence",
+        subject_type="employee",
+        inputs={
+            "employees": ("employee_id", "personnummer"),
+            "company_roles": ("orgnr", "personnummer", "role"),
+            "side_jobs": ("employee_id", "orgnr", "declared_date", "decision"),
+        },
+        optional_inputs=("payments", "invoices", "suppliers", "grants"),
+        evidence={
+            "employees": EMPLOYEE_EVIDENCE,
+            "suppliers": SUPPLIER_EVIDENCE,
+            "payments": PAYMENT_EVIDENCE,
+            "grants": (
+                "board",
+                "recipient_orgnr",
+                "recipient_name",
+                "amount",
+                "decided_date",
+                "paid_date",
+            ),
+        },
+        sql=f"""
+WITH {PAID},
+org_paid AS (
+    -- what an organisation was paid (payments through its supplier records) or granted (on the decision day)
+    SELECT 'payments:' || p.payment_id AS event_key, p.payment_date AS day, p.amount, s.orgnr,
+           s.name AS org_name
+    FROM paid AS p
+    JOIN suppliers AS s ON s.supplier_id = p.supplier_id
+    WHERE s.orgnr IS NOT NULL
+    UNION ALL
+    SELECT 'grants:' || grant_id, decided_date, amount, recipient_orgnr, recipient_name
+    FROM grants
+    WHERE amount > 0 AND decided_date IS NOT NULL AND recipient_orgnr IS NOT NULL
+),
+events AS (
+    -- a role valid on the day, held by someone employed or elected on the day
+    SELECT e.employee_id, o.orgnr, o.org_name, o.event_key, o.day, o.amount, trim(r.role) AS role
+    FROM org_paid AS o
+    JOIN company_roles AS r ON r.orgnr = o.orgnr
+     AND o.day BETWEEN coalesce(r.valid_from, DATE '0001-01-01') AND coalesce(r.valid_to, DATE '9999-12-31')
+    JOIN employees AS e ON e.personnummer = r.personnummer
+     AND o.day BETWEEN coalesce(e.employed_from, DATE '0001-01-01') AND coalesce(e.employed_to, DATE '9999-12-31')
+),
+jobs AS (
+    SELECT employee_id, orgnr, lower(trim(decision)) AS decision, declared_date, decided_date FROM side_jobs
+),
+undeclared AS (
+    -- no approved side job declared on or before the day
+    SELECT ev.* FROM events AS ev
+    WHERE NOT EXISTS (SELECT 1 FROM jobs AS j
+                      WHERE j.employee_id = ev.employee_id AND j.orgnr = ev.orgnr AND j.decision = 'godkänd'
+                        AND j.declared_date <= ev.day)
+),
+refused AS (
+    -- paid after the side job was refused
+    SELECT u.employee_id, u.orgnr, max(j.decided_date) AS refused_date
+    FROM undeclared AS u
+    JOIN jobs AS j ON j.employee_id = u.employee_id AND j.orgnr = u.orgnr AND j.decision = 'ej godkänd'
+     AND j.decided_date < u.day
+    GROUP BY u.employee_id, u.orgnr
+),
+paid_events AS (
+    SELECT employee_id, orgnr, sum(amount) AS paid, CAST(count(*) AS BIGINT) AS events, min(day) AS first_date,
+           max(day) AS last_date
+    FROM (SELECT DISTINCT employee_id, orgnr, event_key, day, amount FROM undeclared) AS d
+    GROUP BY employee_id, orgnr
+),
+details AS (
+    SELECT employee_id, orgnr, min(org_name) AS org_name,
+           array_to_string(list_sort(list_distinct(list(role))), ', ') AS roles
+    FROM undeclared
+    GROUP BY employee_id, orgnr
+),
+keys AS (
+    SELECT DISTINCT employee_id, orgnr, event_key AS k FROM undeclared
+    UNION
+    SELECT DISTINCT u.employee_id, u.orgnr, 'suppliers:' || s.supplier_id
+    FROM (SELECT DISTINCT employee_id, orgnr FROM undeclared) AS u
+    JOIN suppliers AS s ON s.orgnr = u.orgnr
+),
+evidence AS (
+    SELECT employee_id, orgnr, list_sort(list(k)) AS keys FROM keys GROUP BY employee_id, orgnr
+)
+SELECT 'employee' AS subject_type,
+       p.employee_id AS subject_id,
+       p.paid AS amount_at_risk,
+       list_concat(['employees:' || p.employee_id], k.keys) AS evidence_keys,
+       CASE WHEN r.refused_date IS NULL THEN 'medel' ELSE 'hög' END AS severity,
+       CASE WHEN r.refused_date IS NULL THEN 'undeclared' ELSE 'refused' END AS explanation_key,
+       coalesce(e.name, p.employee_id) AS employee,
+       coalesce(e.unit, '') AS unit,
+       d.roles,
+       coalesce(d.org_name, p.orgnr) AS organisation,
+       p.orgnr,
+       p.paid,
+       p.events,
+       p.first_date,
+       p.last_date,
+       r.refused_date
+FROM paid_events AS p
+JOIN details AS d ON d.employee_id = p.employee_id AND d.orgnr = p.orgnr
+JOIN evidence AS k ON k.employee_id = p.employee_id AND k.orgnr = p.orgnr
+JOIN employees AS e ON e.employee_id = p.employee_id
+LEFT JOIN refused AS r ON r.employee_id = p.employee_id AND r.orgnr = p.orgnr
+""",
+        explanation={
+            "undeclared": _(
+                "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), which was paid or granted "
+                "%(paid)s between %(first_date)s and %(last_date)s (number of payments and grants: %(events)s) "
+                "without an approved side job declared for it."
+            ),
+            "refused": _(
+                "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), a side job that was refused "
+                "on %(refused_date)s; the organisation was paid or granted %(paid)s between %(first_date)s and "
+                "%(last_date)s (number of payments and grants: %(events)s) without an approved side job declared."
+            ),
+        },
+    )
+)
