@@ -239,3 +239,44 @@ def test_a_folder_with_no_readable_e_invoice_imports_nothing(kommun_a, tmp_path,
     captured = capsys.readouterr()
     assert "Ingen av de 1 e-fakturorna" in captured.err and "Filen a.xml " in captured.err
     assert _state(kommun_a) == before
+
+
+def test_the_web_upload_takes_a_zip_of_e_invoices_as_supplier_invoices(
+    personas, kommun_a, login, client, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    (tmp_path / "suppliers.csv").write_text(SUPPLIERS, encoding="utf-8")
+    import_file(
+        user=None, municipality=kommun_a, dataset="suppliers", path=tmp_path / "suppliers.csv"
+    )
+    archive = tmp_path / "e.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("f-1.xml", _xml("F-1", "5566778899"))
+        zf.writestr("trasig.xml", b"<Invoice")
+    login(client, personas["controller"])
+    response = client.post(
+        "/data/ladda-upp/",
+        {"dataset": "invoices", "file": SimpleUploadedFile("e.zip", archive.read_bytes())},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Filen trasig.xml lades åt sidan: Filen är inte välformad XML" in page
+    assert Snapshot.objects.get(dataset="invoice_lines").rows == 1
+    # a zip with nothing to import: the reasons beside the form, and nothing imported
+    with zipfile.ZipFile(tmp_path / "tom.zip", "w") as zf:
+        zf.writestr("trasig.xml", b"<Invoice")
+    before = _state(kommun_a)
+    response = client.post(
+        "/data/ladda-upp/",
+        {
+            "dataset": "invoices",
+            "file": SimpleUploadedFile("tom.zip", (tmp_path / "tom.zip").read_bytes()),
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert (
+        "Ingen av de 1 e-fakturorna i tom.zip" in text and "Filen trasig.xml lades åt sidan" in text
+    )
+    assert _state(kommun_a) == before

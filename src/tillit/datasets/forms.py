@@ -16,7 +16,14 @@ def _dataset_choices():
 
 class UploadForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Data set"), choices=_dataset_choices)
-    file = forms.FileField(label=_("File (CSV, XLSX, Parquet or SIE 4)"), allow_empty_file=True)
+    file = forms.FileField(
+        label=_("File (CSV, XLSX, Parquet or SIE 4)"),
+        allow_empty_file=True,
+        help_text=_(
+            "Supplier invoices can also be a zip file of e-invoices (Peppol BIS Billing 3 XML): they are "
+            "imported with their lines at once."
+        ),
+    )
     profile = forms.ModelChoiceField(
         label=_("Mapping profile"),
         queryset=MappingProfile.objects.none(),

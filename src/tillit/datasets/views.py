@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -82,6 +83,18 @@ def upload(request):
         with target.open("wb") as fh:
             for chunk in incoming.chunks():
                 fh.write(chunk)
+        if form.cleaned_data["dataset"] in ("invoices", "invoice_lines") and zipfile.is_zipfile(
+            target
+        ):
+            # a zip of e-invoices (Peppol BIS Billing 3) fills invoices and their lines at once
+            url = _import_peppol(request, form, target)
+            if url is not None:
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+            return _upload_page(request, form)
         attempt = ImportAttempt.objects.create(
             municipality=request.user.municipality,
             dataset=form.cleaned_data["dataset"],
@@ -97,6 +110,33 @@ def upload(request):
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+    return _upload_page(request, form)
+
+
+def _import_peppol(request, form: UploadForm, target: Path) -> str | None:
+    """Import an uploaded zip of e-invoices; the page of the invoices' import, or None with the reasons
+    as the form's errors when nothing could be imported."""
+    import shutil
+
+    from tillit.datasets.peppol import PeppolRefused, import_peppol, reason
+
+    try:
+        result = import_peppol(
+            user=request.user, municipality=request.user.municipality, path=target
+        )
+    except PeppolRefused as refused:
+        form.add_error("file", render_message(refused.message, refused.params))
+        for item in refused.set_aside:
+            form.add_error("file", reason(item, _))
+        return None
+    except services.ImportRefused as refused:
+        return f"/data/inlasning/{refused.attempt.pk}/"
+    finally:
+        shutil.rmtree(target.parent, ignore_errors=True)
+    return f"/data/inlasning/{result.invoices.pk}/"
+
+
+def _upload_page(request, form: UploadForm):
     response = render(
         request,
         "datasets/dataset_list.html",
