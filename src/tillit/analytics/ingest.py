@@ -766,6 +766,10 @@ def _convert(
     errors = _Errors(n)
     raws = {i: _text(col) for i, col in enumerate(batch.data)}
     for i, raw in raws.items():
+        # a value of at most MAX_FIELD_CHARS bytes has at most that many characters
+        longest = pc.max(pc.binary_length(raw)).as_py()
+        if longest is None or longest <= MAX_FIELD_CHARS:
+            continue
         too_long = pc.greater(pc.utf8_length(raw), MAX_FIELD_CHARS)
         for index in pc.indices_nonzero(pc.fill_null(too_long, False)).to_pylist():
             length = len(raw[index].as_py())
