@@ -1,4 +1,5 @@
-"""F3 (faults): SIGKILL in the middle of a case document upload and of a tip submission.
+"""F3 (faults): SIGKILL in the middle of a web data upload, a case document upload and a tip
+submission (the import itself and a control run: test_f03_kill_and_restart.py).
 
 Each operation runs in a real `python` process against its own data directory (SQLite). The
 process is stopped where the test wants it by a pause, not a mock: the child replaces `os.fsync`
@@ -49,6 +50,9 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 action, pause, marker = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 PASSWORD = "x-password-123456"
+UPLOAD = "supplier_id;name;org_number;postal_code\n".encode() + b"".join(
+    f"L{n};Leverantör nummer {n} AB;556{n:07d};11{n % 1000:03d}\n".encode() for n in range(150_000)
+)
 TIP_FILES = {
     "bevis.txt": "Utbetalningen gjordes två gånger.\n".encode() * 2000,
     "kvitto.pdf": b"%PDF-1.4\n" + bytes(range(256)) * 400,
@@ -115,6 +119,36 @@ elif action == "tip":
         answers={"what": "Samma faktura betalades två gånger."},
         uploads=[tips.Upload(name, content) for name, content in TIP_FILES.items()],
     )
+elif action == "upload":
+    # the web page's upload, through the real view: a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE
+    # is spooled to a temporary file first, then copied into uploads/<random>/
+    from django.core.files.base import File
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    alice = User.objects.get(username="alice")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    device, _ = TOTPDevice.objects.get_or_create(user=alice, name="t", defaults={"confirmed": True})
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    if pause == "copying":
+        real_chunks = File.chunks
+
+        def chunks(self, chunk_size=None):
+            for n, chunk in enumerate(real_chunks(self, chunk_size)):
+                yield chunk
+                if n == 0:
+                    stop_here()  # the first piece is in uploads/<random>/, the rest is not
+
+        File.chunks = chunks
+    response = client.post(
+        "/data/ladda-upp/",
+        {"dataset": "suppliers", "file": SimpleUploadedFile("leverantorer.csv", UPLOAD)},
+    )
+    assert response.status_code == 302, response.status_code
 elif action == "state":
     from tillit.cases.services import document_read, files_root
 
@@ -131,12 +165,33 @@ elif action == "state":
     documents = []
     for document in CaseDocument.objects.order_by("id"):
         documents.append({"name": document.filename, "size": len(document_read(document=document))})
+    from tillit.datasets.models import ImportAttempt
+
+    attempts = [
+        {"status": a.status, "size": Path(a.upload_path).stat().st_size, "whole": Path(a.upload_path).read_bytes() == UPLOAD}
+        for a in ImportAttempt.objects.order_by("id")
+    ]
     listing = {}
-    for name, root in (("case_files", files_root()), ("tips", tips.files_dir())):
+    for name, root in (
+        ("case_files", files_root()),
+        ("tips", tips.files_dir()),
+        ("uploads", settings.DATA_DIR / "uploads"),
+        ("spool", settings.FILE_UPLOAD_TEMP_DIR),
+    ):
         listing[name] = sorted(
             p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
         ) if root.is_dir() else []
-    print(json.dumps({"reports": reports, "documents": documents, "files": listing}))
+    print(
+        json.dumps(
+            {
+                "reports": reports,
+                "documents": documents,
+                "attempts": attempts,
+                "files": listing,
+                "upload_size": len(UPLOAD),
+            }
+        )
+    )
     sys.exit(0)
 else:
     raise SystemExit(f"unknown action {action}")
@@ -317,3 +372,37 @@ def test_a_tip_submission_killed_after_it_committed_keeps_the_tip_and_its_files(
     (report,) = state["reports"]
     assert report["files"] == {"bevis.txt": True, "kvitto.pdf": True}
     assert len(state["files"]["tips"]) == 2
+
+
+def test_a_web_upload_killed_while_the_file_is_copied_leaves_nothing_behind(installation):
+    """The data page's upload (a 6 MB file, so Django spools it to a temporary file first):
+    killed after the first piece was copied into uploads/<random>/ and before the attempt's row."""
+    from tillit.accounts.jobs import TEMP_AFTER
+
+    data = installation
+    _killed(data, "upload", "copying")
+    state = _state(data)
+    assert state["attempts"] == []
+    (partial,) = state["files"]["uploads"]
+    (spooled,) = state["files"]["spool"]
+    whole = state["upload_size"]
+    assert 0 < (data / "uploads" / partial).stat().st_size < whole, (
+        "killed in the middle of the copy"
+    )
+    assert (data / "tmp" / spooled).stat().st_size == whole, (
+        "the spooled upload is in the data directory"
+    )
+
+    _recover(data)  # young: it could be an upload still arriving
+    assert _state(data)["files"]["uploads"] == [partial]
+    _age(data / "uploads", TEMP_AFTER.total_seconds() + 60)
+    _age(data / "tmp", TEMP_AFTER.total_seconds() + 60)
+    for folder in (data / "uploads").iterdir():
+        os.utime(folder, (time.time() - 7200, time.time() - 7200))
+    _recover(data)
+    state = _state(data)
+    assert state["files"]["uploads"] == [] and state["files"]["spool"] == []
+
+    _child(data, "upload")
+    (attempt,) = _state(data)["attempts"]
+    assert attempt["status"] == "pending" and attempt["whole"] and attempt["size"] == whole

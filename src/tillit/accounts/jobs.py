@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tillit.accounts.models import JobHeartbeat
+from tillit.lib.files import remove_leftovers
 
 logger = logging.getLogger("tillit.jobs")
 
@@ -220,6 +221,11 @@ def clean_files(now=None) -> dict[str, int]:
 
     now = now or timezone.now()
     removed = {"uploads": 0, "temporary": 0}
+    spool = Path(getattr(settings, "FILE_UPLOAD_TEMP_DIR", None) or Path(settings.DATA_DIR) / "tmp")
+    if spool.is_dir():
+        # uploads being received (Django's temporary upload files): closed and removed by the
+        # request that made them, unless its process was killed
+        removed["spooled"] = remove_leftovers(spool, (), untouched_for=TEMP_AFTER.total_seconds())
     for name, cleaner in LEFTOVER_CLEANERS.items():
         try:
             removed[name] = cleaner(TEMP_AFTER.total_seconds())

@@ -24,6 +24,7 @@ from pathlib import Path
 SKIP = {
     "static",
     "uploads",
+    "tmp",  # uploads still arriving (FILE_UPLOAD_TEMP_DIR)
     "bench",
     "demo-files",
     "tillit.sqlite3",

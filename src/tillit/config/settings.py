@@ -283,6 +283,11 @@ WHITENOISE_USE_FINDERS = True  # serve from the package without a collectstatic 
 MEDIA_ROOT = DATA_DIR / "files"
 SNAPSHOT_DIR = DATA_DIR / "snapshots"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A larger upload is spooled to a file while it arrives: in the data directory (0700), not the
+# system's /tmp, so that what a killed process leaves there is removed by the recovery at start-up
+# (accounts.jobs.clean_files) rather than kept, with personal data, outside every retention rule.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
