@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tillit.analytics import explain, schema
+from tillit.analytics import evidence, explain, schema
 from tillit.analytics.engines.base import (
     SOURCE_COLUMN,
     DatasetSource,
@@ -60,6 +60,9 @@ class Hit:
     ]  # {"dataset", "key", "source" (Parquet path), "values": {column: value}}
     evidence_keys: list[str]  # sorted 'dataset:key'
     board: str = ""
+    # the duplicate family's graded evidence (analytics/evidence.py): strong, medium, weak or ""
+    evidence_grade: str = ""
+    evidence_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -286,8 +289,10 @@ def _hits(eng: Engine, control: Control, rows: list[dict[str, Any]]) -> list[Hit
         extra = {
             k: v
             for k, v in row.items()
-            if k not in OUTPUT_COLUMNS and k not in ("explanation_key", "severity")
+            if k not in OUTPUT_COLUMNS
+            and k not in ("explanation_key", "severity", "evidence_reasons")
         }
+        reasons = evidence.ordered(str(r) for r in (row.get("evidence_reasons") or []) if r)
         params = _plain(extra)
         params["amount_at_risk"] = amount
         score = (amount * weight).quantize(CENT)
@@ -308,6 +313,8 @@ def _hits(eng: Engine, control: Control, rows: list[dict[str, Any]]) -> list[Hit
                 evidence=[evidence_values.get(k) or _evidence_item(k) for k in keys],
                 evidence_keys=keys,
                 board=str(row.get("board") or ""),
+                evidence_grade=evidence.grade(reasons),
+                evidence_reasons=reasons,
             )
         )
     hits.sort(key=lambda h: (-h.score, h.fingerprint))

@@ -146,6 +146,18 @@ class Hit(MunicipalModel):
     )
     severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices)
     score = models.DecimalField(_("score"), max_digits=20, decimal_places=2, default=0)
+
+    # the duplicate family's graded evidence (analytics/evidence.py): a rule on named reasons
+    class Evidence(models.TextChoices):
+        STRONG = "strong", _("strong")
+        MEDIUM = "medium", _("medium")
+        WEAK = "weak", _("weak")
+
+    evidence_grade = models.CharField(
+        _("strength of evidence"), max_length=6, choices=Evidence.choices, blank=True, db_index=True
+    )
+    evidence_rank = models.PositiveSmallIntegerField(default=0)  # strong 3, medium 2, weak 1
+    evidence_reasons = models.JSONField(default=list)
     explanation_template = models.TextField()
     explanation_params = models.JSONField(default=dict)
     evidence = models.JSONField(default=list)

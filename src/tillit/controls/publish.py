@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.utils import timezone
 
+from tillit.analytics.evidence import RANK
 from tillit.controls.models import ControlConfig, Hit, HitEvent
 
 BATCH = 1000
@@ -196,6 +197,10 @@ def publish(
                 "explanation_params": writer.json(explanation_json(h.explanation_params)),
                 "evidence": writer.json(evidence_for_storage(h.evidence, snapshot_of_path or {})),
                 "evidence_keys": writer.json(list(h.evidence_keys)),
+                # graded evidence of the duplicate family (analytics/evidence.py)
+                "evidence_grade": getattr(h, "evidence_grade", ""),
+                "evidence_rank": RANK.get(getattr(h, "evidence_grade", ""), 0),
+                "evidence_reasons": writer.json(list(getattr(h, "evidence_reasons", []))),
             }
             if found is None:
                 to_create.append(

@@ -25,6 +25,8 @@ def hit_list(
     min_amount: str = "",
     subject: str = "",
     family: str = "",
+    evidence: str = "",
+    order: str = "",
 ) -> QuerySet[Hit]:
     hits = scoped(Hit.objects.all(), user)
     hits = hits.exclude(Exists(_restricted_cases_not_visible(user)))
@@ -43,6 +45,8 @@ def hit_list(
         hits = hits.filter(board=board)
     if severity:
         hits = hits.filter(severity=severity)
+    if evidence:  # the duplicate family's graded evidence: strong, medium or weak
+        hits = hits.filter(evidence_grade=evidence)
     if status:
         hits = hits.filter(status=status)
     if status == Hit.Status.NEW:
@@ -65,6 +69,8 @@ def hit_list(
         # NaN, Infinity and absurd sizes are no amount (the database would fail on them)
         if amount is not None and amount.is_finite() and abs(amount) < Decimal("1e15"):
             hits = hits.filter(amount_at_risk__gte=amount)
+    if order == "evidence":  # the strongest evidence first, then the score
+        return hits.order_by("-evidence_rank", "-score", "-id")
     return hits.order_by("-score", "-id")
 
 

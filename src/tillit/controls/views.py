@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tillit.accounts.access import fetch, has_perm, require
+from tillit.analytics.evidence import describe as describe_evidence
 from tillit.cases.models import Notification
 from tillit.cases.selectors import amount_at_risk
 from tillit.cases.services import CaseError
@@ -61,6 +62,24 @@ class QueueFilter(forms.Form):
     )
     min_amount = forms.CharField(
         label=gettext_lazy("Amount at risk at least (kr)"), required=False, max_length=30
+    )
+    evidence = forms.ChoiceField(
+        label=gettext_lazy("Strength of evidence"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + list(Hit.Evidence.choices),
+    )
+    order = forms.ChoiceField(
+        label=gettext_lazy("Sort by"),
+        required=False,
+        choices=[("", gettext_lazy("score")), ("evidence", gettext_lazy("evidence, then score"))],
+    )
+    weak = forms.ChoiceField(
+        label=gettext_lazy("Weak duplicate groups"),
+        required=False,
+        choices=[
+            ("summary", gettext_lazy("as one summary line")),
+            ("list", gettext_lazy("as hits")),
+        ],
     )
 
     def clean_min_amount(self):
@@ -136,10 +155,29 @@ class SnoozeForm(forms.Form):
 def queue(request):
     data = request.GET.copy()
     data.setdefault("status", "new")
+    data.setdefault("weak", "summary")
     form = QueueFilter(data)
-    filters = form.cleaned_data if form.is_valid() else {"status": "new"}
+    filters = form.cleaned_data if form.is_valid() else {"status": "new", "weak": "summary"}
+    weak = filters.pop("weak", "") or "summary"
     hits = selectors.hit_list(user=request.user, **filters)
+    # weak duplicate groups (same day, price-list amounts only) as one line, unless asked for
+    weak_summary = None
+    if weak == "summary" and filters.get("evidence") != Hit.Evidence.WEAK:
+        weak_hits = hits.filter(evidence_grade=Hit.Evidence.WEAK)
+        weak_count = weak_hits.count()
+        if weak_count:
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["evidence"], query["weak"] = Hit.Evidence.WEAK, "list"
+            weak_summary = {
+                "count": weak_count,
+                "amount": amount_at_risk(weak_hits.only("amount_at_risk", "evidence_keys")),
+                "query": query.urlencode(),
+            }
+            hits = hits.exclude(evidence_grade=Hit.Evidence.WEAK)
     page = Paginator(hits, 50).get_page(request.GET.get("page"))
+    for hit in page.object_list:
+        hit.evidence_text = describe_evidence(hit.evidence_reasons or [], gettext)
     # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
     total = amount_at_risk(hits.only("amount_at_risk", "evidence_keys"))
     return render(
@@ -148,6 +186,7 @@ def queue(request):
         {
             "form": form,
             "page": page,
+            "weak_summary": weak_summary,
             "total_amount": total,
             "count": hits.count(),
             "can_triage": has_perm(request.user, "hits.triage"),
@@ -190,6 +229,7 @@ def queue_export(request):
     data.setdefault("status", "new")
     form = QueueFilter(data)
     filters = form.cleaned_data if form.is_valid() else {"status": "new"}
+    filters.pop("weak", None)  # the export lists every hit the filter finds, weak ones too
     hits = selectors.hit_list(user=request.user, **filters)
     workbook = Workbook()
     sheet = workbook.active
@@ -262,6 +302,7 @@ def hit_detail(request, pk: int):
             "hit": hit,
             "control": control,
             "explanation": explanation(hit),
+            "evidence_text": describe_evidence(hit.evidence_reasons or [], gettext),
             "tables": evidence_tables(hit.evidence),
             "related": selectors.hit_related(user=request.user, hit=hit)[:50],
             "events": [

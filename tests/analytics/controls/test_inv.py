@@ -14,6 +14,7 @@ from tests.analytics.conftest import engines, run_control, write_source
 from tests.external import NIGRINI_AP, external
 
 from tillit.analytics.controls._sql import HOLIDAY_DATES, is_weekend_sql
+from tillit.analytics.evidence import describe
 from tillit.analytics.runner import render_explanation, run_controls
 
 
@@ -346,6 +347,52 @@ def test_exact_needs_a_second_date_and_skips_mangled_numbers(tmp_path, engine):
     assert [(h.evidence_keys, h.amount_at_risk) for h in hits] == [
         (["invoices:A1", "invoices:A2", "invoices:A3"], Decimal("5000.00"))
     ]
+
+
+@engines()
+def test_the_duplicate_family_grades_its_evidence_by_named_reasons(tmp_path, engine):
+    # issue 17: strong (a re-keyed number, another date), weak (one day, a price-list amount), medium
+    # (both); the grade is a rule on the reasons (analytics/evidence.py), said in words
+    exact = _run(
+        tmp_path,
+        engine,
+        "INV-DUP-EXACT",
+        invoices=[
+            _inv_suppliers("A1", "1", "9001", D(2025, 4, 2), "5000.00"),
+            _inv_suppliers("A2", "1", "9001", D(2025, 5, 2), "5000.00"),
+            # a supplier that bills 700,00 kr again and again: the same claim twice, but a price-list amount
+            _inv_suppliers("B1", "2", "71", D(2025, 4, 1), "700.00"),
+            _inv_suppliers("B2", "2", "71", D(2025, 5, 1), "700.00"),
+            *(_inv_suppliers(f"B{n}", "2", f"{n}0", D(2025, n, 15), "700.00") for n in (3, 4, 5)),
+        ],
+    )
+    assert [(h.evidence_keys[0], h.evidence_grade, h.evidence_reasons) for h in exact] == [
+        ("invoices:A1", "strong", ["different_dates"]),
+        ("invoices:B1", "medium", ["different_dates", "standard_amount"]),
+    ]
+    (tmp_path / "fuzzy").mkdir()
+    fuzzy = _fuzzy_hits(
+        tmp_path / "fuzzy",
+        engine,
+        [
+            _invoice("G1", "1", "5501", 3, "2000.00"),
+            _invoice("G2", "1", "05501", 10, "2000.00"),
+            _invoice("S1", "2", "71204", 19, "6480.75"),
+            _invoice("S2", "2", "71388", 19, "6480.75"),
+        ],
+    )
+    assert [(h.evidence_keys, h.evidence_grade, h.evidence_reasons) for h in fuzzy] == [
+        (["invoices:G1", "invoices:G2"], "strong", ["rekeyed", "different_dates"]),
+        (["invoices:S1", "invoices:S2"], "weak", ["same_day"]),
+    ]
+    assert describe(fuzzy[0].evidence_reasons) == (
+        "Evidence: strong (the invoice number was re-keyed (a leading zero, a separator, a look-alike "
+        "character, a suffix or two digits swapped); the same claim on different dates)."
+    )
+    assert describe(exact[1].evidence_reasons) == (
+        "Evidence: medium (the same claim on different dates; an amount the supplier bills, or the "
+        "account is paid, three times or more besides)."
+    )
 
 
 @engines()

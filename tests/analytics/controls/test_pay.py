@@ -87,6 +87,10 @@ def test_duplicate_payments(tmp_path, engine):
         (["invoices:I1", "payments:P1", "payments:P2"], Decimal("36218.90")),
         (["payments:P7", "payments:P8"], Decimal("800.00")),
     ]
+    assert [(h.evidence_grade, h.evidence_reasons) for h in hits] == [
+        ("strong", ["paid_twice"]),
+        ("strong", ["different_dates"]),
+    ]
     assert render_explanation(hits[0]) == (
         "Invoice 117342 (36\u00a0218,90\u00a0kr) was paid 2 times between 2025-04-14 and 2025-04-21, "
         "72\u00a0437,80\u00a0kr in all, to Dalby Städ AB."
@@ -129,6 +133,12 @@ def test_duplicate_payments_are_groups_that_break_the_accounts_pattern(tmp_path,
         (["payments:M1", "payments:M2", "payments:M3"], Decimal("3000.00")),
         (["payments:S1", "payments:S2"], Decimal("700.00")),
         (["payments:X5", "payments:X99"], Decimal("4200.00")),
+    ]
+    # graded evidence (analytics/evidence.py): another date is strong, one day weak, inside a series medium
+    assert [(h.evidence_grade, h.evidence_reasons) for h in hits] == [
+        ("strong", ["different_dates"]),
+        ("weak", ["same_day"]),
+        ("medium", ["different_dates", "series"]),
     ]
     assert render_explanation(hits[0]) == (
         "3 payments of 1\u00a0500,00\u00a0kr each went to the same account of Dalby Städ AB between "
@@ -197,6 +207,9 @@ def test_reminders_paid_again(tmp_path, engine):
             Decimal("10180.00"),
         ),
     ]
+    assert {(h.evidence_grade, tuple(h.evidence_reasons)) for h in hits} == {
+        ("strong", ("reminder",))
+    }
     assert render_explanation(hits[1]) == (
         "1's invoice T-33871 for 9\u00a0620,50\u00a0kr was paid on 2025-04-01, and on 2025-04-02 invoice PAM-7731 "
         "with the same OCR reference 338710097 for 9\u00a0800,50\u00a0kr, 180,00\u00a0kr more, was paid again."

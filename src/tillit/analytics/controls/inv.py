@@ -72,7 +72,7 @@ CONTRACT_EVIDENCE = (
 register(
     Control(
         id="INV-DUP-EXACT",
-        version=2,
+        version=3,
         title=_("Duplicate invoices, exact"),
         rationale=_(
             "Two or more invoices from the same supplier with the same invoice number and the same amount."
@@ -139,6 +139,11 @@ credited AS (
     FROM dup AS d
     JOIN credit_notes AS c ON c.supplier_key = d.supplier_key AND c.amount = -d.amount AND c.invoice_date >= d.first_date
     GROUP BY d.supplier_key, d.number_norm, d.amount
+),
+amount_use AS (
+    -- how often the supplier bills the amount: three or more other invoices of it make it a price-list
+    -- amount, which weakens the evidence (analytics/evidence.py)
+    SELECT supplier_key, amount, count(*) AS times FROM inv WHERE amount > 0 GROUP BY supplier_key, amount
 )
 SELECT 'supplier' AS subject_type,
        d.subject_id,
@@ -153,9 +158,12 @@ SELECT 'supplier' AS subject_type,
        array_to_string(d.invoice_ids, ', ') AS invoice_ids,
        coalesce(array_length(c.credit_note_ids), 0) AS credit_notes,
        array_to_string(c.credit_note_ids, ', ') AS credit_note_ids,
-       d.board
+       d.board,
+       -- graded evidence: the same claim on different dates, weaker for a price-list amount
+       ['different_dates', CASE WHEN u.times - d.n >= 3 THEN 'standard_amount' END] AS evidence_reasons
 FROM dup AS d
 LEFT JOIN credited AS c ON c.supplier_key = d.supplier_key AND c.number_norm = d.number_norm AND c.amount = d.amount
+LEFT JOIN amount_use AS u ON u.supplier_key = d.supplier_key AND u.amount = d.amount
 WHERE d.documents - coalesce(array_length(c.credit_note_ids), 0) >= 2
   AND d.amount * (d.documents - coalesce(array_length(c.credit_note_ids), 0) - 1) >= $min_amount
 """,
@@ -177,7 +185,7 @@ WHERE d.documents - coalesce(array_length(c.credit_note_ids), 0) >= 2
 register(
     Control(
         id="INV-DUP-FUZZY",
-        version=2,
+        version=3,
         title=_("Duplicate invoices, similar"),
         rationale=_(
             "Two invoices with the same amount from the same supplier, or from two supplier records that "
@@ -356,9 +364,15 @@ SELECT 'supplier' AS subject_type,
        k.date_a,
        k.date_b,
        k.amount,
-       k.board
+       k.board,
+       -- graded evidence (analytics/evidence.py) of the pair the sentence describes, and of the group
+       [CASE WHEN k.explanation_key IN ('transposed', 'extended')
+                  OR (k.explanation_key = 'same_number' AND k.number_a <> k.number_b) THEN 'rekeyed' END,
+        CASE WHEN k.date_a <> k.date_b THEN 'different_dates' ELSE 'same_day' END,
+        CASE WHEN u.times - array_length(g.invoice_ids) >= 3 THEN 'standard_amount' END] AS evidence_reasons
 FROM kept AS k
 JOIN members AS g ON g.subject_id = k.subject_id AND g.amount = k.amount
+LEFT JOIN amount_use AS u ON u.supplier_key = k.key_a AND u.amount = k.amount
 WHERE k.rank = 1 AND k.amount * (array_length(g.invoice_ids) - 1) >= $min_amount
 """,
         explanation={
@@ -985,7 +999,7 @@ WHERE m.mad > $max_mad AND m.mad > $noise_factor * s.expected_mad
 register(
     Control(
         id="INV-SAME-NO-OTHER-SUPPLIER",
-        version=2,
+        version=3,
         title=_("Same invoice number, another supplier"),
         rationale=_(
             "The same invoice number, at least five characters long, and the same amount on invoices from "
@@ -1074,7 +1088,9 @@ SELECT 'supplier' AS subject_type,
        d.date_a,
        d.date_b,
        d.amount,
-       d.board
+       d.board,
+       -- graded evidence (analytics/evidence.py): one claim under two supplier records, weaker on one day
+       ['two_records', CASE WHEN d.date_a = d.date_b THEN 'same_day' END] AS evidence_reasons
 FROM pair AS p
 JOIN described AS d ON d.supplier_a = p.supplier_a AND d.supplier_b = p.supplier_b AND d.rank = 1
 LEFT JOIN suppliers AS sa ON sa.supplier_id = p.supplier_a

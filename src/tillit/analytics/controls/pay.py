@@ -24,7 +24,7 @@ MATERIALITY = Param(
 register(
     Control(
         id="PAY-DUP",
-        version=2,
+        version=3,
         title=_("Duplicate payments"),
         rationale=_(
             "The same invoice paid more than once, or payments of the same amount to the same bank account "
@@ -117,7 +117,9 @@ same_invoice AS (
            b.first_date,
            b.last_date,
            coalesce(b.payee_name, i.supplier_id, '') AS payee_name,
-           i.board
+           i.board,
+           -- graded evidence (analytics/evidence.py): one invoice paid twice, weaker on one day
+           ['paid_twice', CASE WHEN b.first_date = b.last_date THEN 'same_day' END] AS evidence_reasons
     FROM by_invoice AS b
     LEFT JOIN invoices AS i ON i.invoice_id = b.invoice_id
     WHERE (i.amount IS NULL AND b.min_amount = b.max_amount) OR b.paid > i.amount
@@ -181,9 +183,11 @@ account_groups AS (
            min(p.payment_date) AS first_date, max(p.payment_date) AS last_date,
            min(p.payee_id) AS payee_id, min(p.payee_name) AS payee_name,
            min(p.invoice_id) AS invoice_id,
-           list_sort(list(m.payment_id)) AS payment_ids
+           list_sort(list(m.payment_id)) AS payment_ids,
+           max(CASE WHEN r.months >= 3 THEN 1 ELSE 0 END) AS in_series
     FROM members AS m
     JOIN pay AS p ON p.payment_id = m.payment_id
+    JOIN series AS r ON r.bank_account = m.bank_account AND r.amount = m.amount
     GROUP BY m.bank_account, m.amount, m.grp
 ),
 same_account AS (
@@ -200,11 +204,14 @@ same_account AS (
            g.first_date,
            g.last_date,
            coalesce(g.payee_name, '') AS payee_name,
-           CAST(NULL AS VARCHAR) AS board
+           CAST(NULL AS VARCHAR) AS board,
+           -- graded evidence: a payment repeated on another date, or on one day; weaker inside a series
+           [CASE WHEN g.first_date <> g.last_date THEN 'different_dates' ELSE 'same_day' END,
+            CASE WHEN g.in_series = 1 THEN 'series' END] AS evidence_reasons
     FROM account_groups AS g
 )
 SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, invoice_number, count, invoices,
-       paid, amount, first_date, last_date, payee_name, board
+       paid, amount, first_date, last_date, payee_name, board, evidence_reasons
 FROM (SELECT * FROM same_invoice UNION ALL SELECT * FROM same_account) AS hits
 WHERE amount_at_risk >= $min_amount AND amount_at_risk > 0
 """,
@@ -229,7 +236,7 @@ WHERE amount_at_risk >= $min_amount AND amount_at_risk > 0
 register(
     Control(
         id="PAY-REMINDER",
-        version=2,
+        version=3,
         title=_("Duplicate payment through a reminder"),
         rationale=_(
             "An invoice that was paid, and then paid again within 60 days as a reminder from the same "
@@ -369,7 +376,8 @@ SELECT 'supplier' AS subject_type,
        r.paid_a,
        r.paid_b,
        coalesce(r.ocr, '') AS ocr,
-       r.board
+       r.board,
+       ['reminder'] AS evidence_reasons
 FROM ranked AS r
 JOIN grp AS g ON g.supplier_key = r.supplier_key AND g.reference = r.reference
 JOIN at_risk AS t ON t.supplier_key = r.supplier_key AND t.reference = r.reference

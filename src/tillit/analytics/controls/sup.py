@@ -128,16 +128,16 @@ SELECT 'supplier' AS subject_type,
        g.ids[1] AS subject_id,
        CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
        list_transform(g.ids, lambda x: 'suppliers:' || x) AS evidence_keys,
-       CASE WHEN len(g.ids) = 2 THEN g.kind ELSE g.kind || '_group' END AS explanation_key,
+       CASE WHEN array_length(g.ids) = 2 THEN g.kind ELSE g.kind || '_group' END AS explanation_key,
        a.name AS name_a,
        b.name AS name_b,
-       len(g.ids) AS count,
+       array_length(g.ids) AS count,
        array_to_string(g.names, ', ') AS names,
        CASE WHEN g.kind = 'orgnr' THEN g.shared ELSE '' END AS orgnr,
        CASE WHEN g.kind = 'account' THEN g.shared ELSE '' END AS bank_account,
        CASE WHEN g.kind = 'name' THEN g.shared ELSE '' END AS postal_code,
        coalesce(ga.accounts, []) AS bank_accounts,
-       len(coalesce(ga.accounts, [])) AS accounts
+       coalesce(array_length(ga.accounts), 0) AS accounts
 FROM groups AS g
 JOIN sup AS a ON a.supplier_id = g.ids[1]
 JOIN sup AS b ON b.supplier_id = g.ids[2]

@@ -16,6 +16,7 @@ import csv
 import gzip
 import io
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,6 +47,10 @@ class Measure:
     injected: list[Injected]
     hits: dict[str, int]
     missed: list[Injected] = field(default_factory=list)
+    # graded evidence (analytics/evidence.py): family hits per grade, and the best grade of the hits
+    # that found each injected duplicate
+    grades: dict[str, int] = field(default_factory=dict)
+    found_grades: dict[str, int] = field(default_factory=dict)
 
     @property
     def family_hits(self) -> int:
@@ -54,6 +59,11 @@ class Measure:
     @property
     def per_thousand(self) -> float:
         return 1000 * self.family_hits / self.invoices
+
+    @property
+    def listed_per_thousand(self) -> float:
+        """Hits the queue lists when the weak groups are one summary line."""
+        return 1000 * (self.family_hits - self.grades.get("weak", 0)) / self.invoices
 
 
 def _rekey(kind: str, number: str, rng: random.Random) -> str | None:
@@ -165,4 +175,29 @@ def measure(
         for i in injected
         if not any({f"invoices:{i.original_row}", f"invoices:{i.duplicate_row}"} <= k for k in keys)
     ]
-    return Measure(invoices=invoices, injected=injected, hits=hits, missed=missed)
+    from tillit.analytics.evidence import RANK
+
+    found = run.hits
+    grades = dict(Counter(h.evidence_grade or "ungraded" for h in found))
+    best = Counter(
+        max(
+            (
+                h.evidence_grade
+                for h in found
+                if {f"invoices:{i.original_row}", f"invoices:{i.duplicate_row}"}
+                <= set(h.evidence_keys)
+            ),
+            key=lambda g: RANK.get(g, 0),
+        )
+        or "ungraded"
+        for i in injected
+        if i not in missed
+    )
+    return Measure(
+        invoices=invoices,
+        injected=injected,
+        hits=hits,
+        missed=missed,
+        grades=grades,
+        found_grades=dict(best),
+    )
