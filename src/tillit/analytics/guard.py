@@ -331,6 +331,7 @@ def _queries(control: Control) -> list[str]:
     return [
         control.sql,
         *([control.examined_sql] if control.examined_sql else []),
+        *([control.not_comparable_sql] if control.not_comparable_sql else []),
         *(c.sql for c in control.not_applicable_checks),
     ]
 

@@ -149,6 +149,9 @@ class Control:
     subject_type: str = ""
     min_rows: Mapping[str, int] = field(default_factory=dict)
     examined_sql: str | None = None
+    # one SELECT returning one number: what the control examined but could not compare (lines
+    # without a contract price …), shown in the run report as "not comparable"
+    not_comparable_sql: str | None = None
     not_applicable_checks: tuple[NotApplicableCheck, ...] = ()
     expected_share: float = 0.02
 
@@ -386,6 +389,8 @@ def validate(control: Control) -> None:
         )
     if control.examined_sql:
         _check_query(control.examined_sql, control, what=f"{control.id} examined_sql")
+    if control.not_comparable_sql:
+        _check_query(control.not_comparable_sql, control, what=f"{control.id} not_comparable_sql")
     for check in control.not_applicable_checks:
         _check_query(check.sql, control, what=f"{control.id} not_applicable_checks")
 

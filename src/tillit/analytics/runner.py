@@ -74,6 +74,8 @@ class ControlResult:
     params: dict[str, Any]
     rows_examined: int = 0
     subjects_examined: int = 0
+    # what the control examined but could not compare (Control.not_comparable_sql), else None
+    not_comparable: int | None = None
     hits: list[Hit] = field(default_factory=list)
     not_applicable: str | None = None  # English template
     not_applicable_params: dict[str, Any] = field(default_factory=dict)
@@ -244,6 +246,10 @@ def _run_one(
             )
         else:
             result.subjects_examined = profiles[next(iter(control.inputs))]["*"]
+        if control.not_comparable_sql:
+            result.not_comparable = int(
+                eng.query(control.not_comparable_sql, result.params).table.column(0)[0].as_py() or 0
+            )
         ran = eng.run(control, result.params)
         result.sql = ran.sql
         result.hits = _hits(eng, control, ran.table.to_pylist())

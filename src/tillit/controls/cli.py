@@ -128,6 +128,8 @@ def cmd_run(args) -> int:
             line += "\t" + _("not applicable: %(reason)s") % {
                 "reason": render(entry["not_applicable"], entry.get("not_applicable_params"))
             }
+        if entry.get("not_comparable"):
+            line += "\t" + _("not comparable: %(count)s") % {"count": entry["not_comparable"]}
         if entry.get("over_firing"):
             line += "\t" + _("OVER-FIRING")
         if entry.get("backtest"):

@@ -173,6 +173,7 @@ def _report_entry(c, config=None) -> dict:
         "params": _jsonable(c.params),
         "rows_examined": c.rows_examined,
         "subjects_examined": getattr(c, "subjects_examined", None),
+        "not_comparable": getattr(c, "not_comparable", None),
         "hits": len(c.hits),
         "amount_at_risk": str(sum((h.amount_at_risk for h in c.hits), Decimal(0))),
         "not_applicable": c.not_applicable,

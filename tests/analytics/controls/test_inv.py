@@ -833,3 +833,32 @@ def test_prices_at_or_under_the_tolerance_are_no_hit(tmp_path, engine):
         contract_prices=[_price("STÄD-H", "420.00", D(2025, 1, 1))],
     )
     assert hits == []
+
+
+@engines()
+def test_lines_that_cannot_be_compared_are_counted_in_the_run_report(tmp_path, engine):
+    rows = {
+        "invoices": [
+            _pinv("F1", D(2025, 3, 10), "3000.00"),
+            _pinv("F2", D(2025, 3, 11), "900.00", contract=None),
+        ],
+        "invoice_lines": [
+            # 1,9 % above the contract price: compared, not a hit
+            _line("F1", 1, "STÄD-H", "2", "428.00"),
+            # no price row for the article, none valid on the date, another unit, no article
+            _line("F1", 2, "MATERIAL", "1", "800.00"),
+            _line("F1", 3, "STÄD-NATT", "1", "500.00"),
+            _line("F1", 4, "STÄD-H", "1", "430.00", unit="DAY"),
+            _line("F1", 5, None, "1", "100.00"),
+            # a credit line and a line of an invoice without contract are not examined
+            _line("F1", 6, "MATERIAL", "-1", "800.00"),
+            _line("F2", 1, "MATERIAL", "1", "900.00"),
+        ],
+        "contract_prices": [
+            _price("STÄD-H", "420.00", D(2025, 1, 1)),
+            _price("STÄD-NATT", "480.00", D(2025, 4, 1)),
+        ],
+    }
+    sources = {name: write_source(tmp_path, name, r) for name, r in rows.items()}
+    [result] = run_controls(sources, ["INV-PRICE-OVER-CONTRACT"], engine=engine).controls
+    assert (result.not_comparable, result.subjects_examined, len(result.hits)) == (4, 1, 0)

@@ -1161,7 +1161,56 @@ WHERE {is_holiday_sql("i.invoice_date")} OR {is_weekend_sql("i.invoice_date")}
 # compared trimmed and upper-cased; an empty unit on either side does not make them differ).
 # An invoice cancelled by a credit note (the same supplier, the opposite amount, dated on or after
 # it) is left out, as in the duplicate controls.
-PRICE_LINE_EVIDENCE = ("supplier_id", "invoice_number", "invoice_date", "amount", "contract_id")
+# the lines of invoices under a contract, each with its contract price and whether it is comparable
+_PRICE_LINES = f"""{SUPPLIER_KEY},
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
+           trim(i.contract_id) AS contract_id,
+           coalesce(k.name, i.supplier_id) AS supplier_name,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+    WHERE trim(coalesce(i.contract_id, '')) <> '' AND i.amount > 0
+),
+cancelled AS (
+    -- a credit note from the same supplier of the opposite amount, dated on or after the invoice
+    SELECT DISTINCT v.invoice_id
+    FROM inv AS v
+    JOIN invoices AS c ON c.amount = -v.amount AND c.invoice_date >= v.invoice_date
+    LEFT JOIN supplier_key AS k ON k.supplier_id = c.supplier_id
+    WHERE coalesce(k.supplier_key, 'supplier:' || c.supplier_id) = v.supplier_key
+),
+lines AS (
+    SELECT v.invoice_id, v.supplier_id, v.invoice_number, v.invoice_date, v.board, v.contract_id,
+           v.supplier_name, l.line_no, l.quantity, l.unit_price, l.line_amount,
+           upper(trim(coalesce(l.unit, ''))) AS unit,
+           lower(trim(coalesce(l.article, ''))) AS article,
+           trim(coalesce(l.article, '')) AS article_shown
+    FROM inv AS v
+    JOIN invoice_lines AS l ON l.invoice_id = v.invoice_id
+    WHERE v.invoice_id NOT IN (SELECT invoice_id FROM cancelled)
+      -- credit lines (negative quantity or amount) are not compared
+      AND l.quantity > 0 AND l.unit_price > 0 AND l.line_amount > 0
+),
+priced AS (
+    -- the price row of the invoice's own contract for the article, valid on the invoice date
+    SELECT l.invoice_id, l.line_no, p.unit_price AS contract_price,
+           upper(trim(coalesce(p.unit, ''))) AS contract_unit,
+           row_number() OVER (PARTITION BY l.invoice_id, l.line_no
+                              ORDER BY p.valid_from DESC, p.unit_price DESC) AS rank
+    FROM lines AS l
+    JOIN contract_prices AS p
+      ON trim(p.contract_id) = l.contract_id AND lower(trim(p.article)) = l.article
+     AND p.valid_from <= l.invoice_date AND coalesce(p.valid_to, DATE '9999-12-31') >= l.invoice_date
+    WHERE l.article <> '' AND p.unit_price > 0
+),
+compared AS (
+    SELECT l.*, p.contract_price,
+           p.contract_price IS NOT NULL
+             AND (l.unit = '' OR p.contract_unit = '' OR l.unit = p.contract_unit) AS comparable
+    FROM lines AS l
+    LEFT JOIN priced AS p ON p.invoice_id = l.invoice_id AND p.line_no = l.line_no AND p.rank = 1
+)"""
 
 register(
     Control(
@@ -1211,56 +1260,12 @@ SELECT count(DISTINCT i.invoice_id) FROM invoices AS i
 JOIN invoice_lines AS l ON l.invoice_id = i.invoice_id
 WHERE trim(coalesce(i.contract_id, '')) <> ''
 """,
+        not_comparable_sql=f"""
+WITH {_PRICE_LINES}
+SELECT count(*) FROM compared WHERE NOT comparable
+""",
         sql=f"""
-WITH {SUPPLIER_KEY},
-inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           trim(i.contract_id) AS contract_id,
-           coalesce(k.name, i.supplier_id) AS supplier_name,
-           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
-    WHERE trim(coalesce(i.contract_id, '')) <> '' AND i.amount > 0
-),
-cancelled AS (
-    -- a credit note from the same supplier of the opposite amount, dated on or after the invoice
-    SELECT DISTINCT v.invoice_id
-    FROM inv AS v
-    JOIN invoices AS c ON c.amount = -v.amount AND c.invoice_date >= v.invoice_date
-    LEFT JOIN supplier_key AS k ON k.supplier_id = c.supplier_id
-    WHERE coalesce(k.supplier_key, 'supplier:' || c.supplier_id) = v.supplier_key
-),
-lines AS (
-    SELECT v.invoice_id, v.supplier_id, v.invoice_number, v.invoice_date, v.board, v.contract_id,
-           v.supplier_name, l.line_no, l.quantity, l.unit_price, l.line_amount,
-           upper(trim(coalesce(l.unit, ''))) AS unit,
-           lower(trim(coalesce(l.article, ''))) AS article,
-           trim(coalesce(l.article, '')) AS article_shown
-    FROM inv AS v
-    JOIN invoice_lines AS l ON l.invoice_id = v.invoice_id
-    WHERE v.invoice_id NOT IN (SELECT invoice_id FROM cancelled)
-      -- credit lines (negative quantity or amount) are not compared
-      AND l.quantity > 0 AND l.unit_price > 0 AND l.line_amount > 0
-),
-priced AS (
-    -- the price row of the invoice's own contract for the article, valid on the invoice date
-    SELECT l.invoice_id, l.line_no, p.unit_price AS contract_price,
-           upper(trim(coalesce(p.unit, ''))) AS contract_unit,
-           row_number() OVER (PARTITION BY l.invoice_id, l.line_no
-                              ORDER BY p.valid_from DESC, p.unit_price DESC) AS rank
-    FROM lines AS l
-    JOIN contract_prices AS p
-      ON trim(p.contract_id) = l.contract_id AND lower(trim(p.article)) = l.article
-     AND p.valid_from <= l.invoice_date AND coalesce(p.valid_to, DATE '9999-12-31') >= l.invoice_date
-    WHERE l.article <> '' AND p.unit_price > 0
-),
-compared AS (
-    SELECT l.*, p.contract_price,
-           p.contract_price IS NOT NULL
-             AND (l.unit = '' OR p.contract_unit = '' OR l.unit = p.contract_unit) AS comparable
-    FROM lines AS l
-    LEFT JOIN priced AS p ON p.invoice_id = l.invoice_id AND p.line_no = l.line_no AND p.rank = 1
-),
+WITH {_PRICE_LINES},
 over AS (
     -- above the contract price plus the tolerance, compared without dividing
     SELECT * FROM compared
