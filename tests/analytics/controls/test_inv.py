@@ -601,6 +601,48 @@ def test_round_amounts_and_amounts_just_below_a_limit(tmp_path, engine):
 
 
 @engines()
+def test_a_suppliers_standard_amounts_are_left_out_of_the_band_below_a_limit(tmp_path, engine):
+    # issue 17: a fee billed every month just under the routine limit is the supplier's price list
+    fee = [_inv(f"M{i}", "1", D(2025, 1 + i, 5), "95000.00") for i in range(3)]
+    hits = _run(
+        tmp_path,
+        engine,
+        "INV-ROUND",
+        invoices=[
+            *fee,
+            # twice is not yet a price list
+            _inv("T1", "2", D(2025, 2, 5), "94000.00"),
+            _inv("T2", "2", D(2025, 3, 5), "94000.00"),
+            # the same supplier's one-off amount in the band is still a hit
+            _inv("C", "1", D(2025, 6, 17), "689450.20"),
+        ],
+    )
+    assert [h.evidence_keys for h in hits] == [["invoices:C"], ["invoices:T1"], ["invoices:T2"]]
+    (tmp_path / "off").mkdir()
+    every = _run(tmp_path / "off", engine, "INV-ROUND", {"standard_times": 0}, invoices=fee)
+    assert [h.evidence_keys for h in every] == [[f"invoices:M{i}"] for i in range(3)]
+
+
+@engines()
+def test_benford_per_supplier_leaves_its_standard_amounts_out(tmp_path, engine):
+    # 400 amounts spread by Benford's law and 300 invoices of one fee: the supplier's own amounts
+    # conform once its price list is left out; the board's test keeps every amount
+    phi = (5**0.5 - 1) / 2
+    free = [
+        _inv(f"G{i}", "1", D(2025, 1, 1), f"{10 ** (3 + (i * phi) % 1):.2f}", board="A")
+        for i in range(400)
+    ]
+    fee = [_inv(f"F{i}", "1", D(2025, 1, 1), "4500.00", board="A") for i in range(300)]
+    hits = _run(tmp_path, engine, "INV-BENFORD", invoices=[*free, *fee])
+    assert [(h.subject_type, h.subject_id) for h in hits] == [("board", "A")]
+    (tmp_path / "off").mkdir()
+    every = _run(
+        tmp_path / "off", engine, "INV-BENFORD", {"standard_times": 0}, invoices=[*free, *fee]
+    )
+    assert [(h.subject_type, h.subject_id) for h in every] == [("board", "A"), ("supplier", "1")]
+
+
+@engines()
 def test_benford_reproduces_the_published_figures_on_nigrinis_payments(tmp_path, engine):
     """benford.analysis: first-two-digits test on Amount > 0, n = 185 083, MAD = 0.002336614
     (nonconformity), largest deviation at 50."""

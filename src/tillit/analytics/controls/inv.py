@@ -57,6 +57,25 @@ MATERIALITY = Param(
     min=Decimal("0"),
     description=_("Smallest amount at risk of a group raised as a hit, in kronor."),
 )
+# a supplier's standard amounts (issue 17): the same amount on this many invoices is its price list
+STANDARD_TIMES = Param(
+    3,
+    min=0,
+    max=1000,
+    description=_(
+        "Invoices of one amount from one supplier that make it a standard amount (a price list), "
+        "left out of the test (0: not used)."
+    ),
+)
+# the standard amounts themselves, for a control's SQL (a CTE named `standard`)
+STANDARD_AMOUNTS = """standard AS (
+    -- a supplier's standard amounts: one amount on $standard_times or more invoices is its price list
+    -- or a fixed fee, neither chosen to stay under a limit nor a sample of freely arising amounts
+    SELECT supplier_id, amount FROM invoices
+    WHERE amount > 0 AND supplier_id IS NOT NULL
+    GROUP BY supplier_id, amount
+    HAVING $standard_times > 0 AND count(*) >= $standard_times
+)"""
 CONTRACT_EVIDENCE = (
     "supplier_orgnr",
     "valid_from",
@@ -768,16 +787,19 @@ LEFT JOIN suppliers AS s ON s.supplier_id = p.supplier_id
 register(
     Control(
         id="INV-ROUND",
-        version=1,
+        version=2,
         title=_("Round amounts and amounts just below a limit"),
         rationale=_(
             "A supplier with a large share of invoices in whole thousands of kronor, and invoices just below "
-            "the direct-procurement limit or the routine limit (90–100 % of it)."
+            "the direct-procurement limit or the routine limit (90–100 % of it) that are not one of the "
+            "supplier's standard amounts."
         ),
         why=_(
             "Real prices, hours and VAT give amounts with odd kronor and öre; invented invoices are often round. An "
             "amount just below a limit is chosen to avoid the procurement or the extra check that the limit "
-            "triggers. Example: Högby Entreprenad AB invoices 689 450,20 kr, 98 % of the 700 000 kr limit."
+            "triggers. Example: Högby Entreprenad AB invoices 689 450,20 kr, 98 % of the 700 000 kr limit. "
+            "An amount the supplier bills on three or more invoices is its standard amount (a price list, "
+            "a monthly fee) and is not taken as chosen under a limit."
         ),
         legal_ground=PROCUREMENT_LAW,
         risk_areas=("Fakturahantering", "Inköp", "Upphandling"),
@@ -801,14 +823,16 @@ register(
             ),
             "limit": LIMIT,
             "routine_limit": ROUTINE_LIMIT,
+            "standard_times": STANDARD_TIMES,
         },
         evidence={"invoices": INVOICE_EVIDENCE},
-        sql="""
+        sql=f"""
 WITH inv AS (
     SELECT invoice_id, supplier_id, invoice_number, invoice_date, amount
     FROM invoices
     WHERE amount > 0
 ),
+{STANDARD_AMOUNTS},
 round_share AS (
     SELECT 'supplier' AS subject_type, i.supplier_id AS subject_id, CAST(0 AS DECIMAL(18,2)) AS amount_at_risk,
            list_sort(list('invoices:' || i.invoice_id)) AS evidence_keys, 'round_share' AS explanation_key,
@@ -829,8 +853,11 @@ below_limit AS (
            i.invoice_number, i.amount,
            CASE WHEN i.amount >= 0.9 * $limit THEN $limit ELSE $routine_limit END AS threshold
     FROM inv AS i LEFT JOIN suppliers AS s ON s.supplier_id = i.supplier_id
-    WHERE (i.amount >= 0.9 * $limit AND i.amount < $limit)
-       OR ($routine_limit > 0 AND i.amount >= 0.9 * $routine_limit AND i.amount < $routine_limit)
+    -- the supplier's standard amounts are left out of the band
+    LEFT JOIN standard AS st ON st.supplier_id = i.supplier_id AND st.amount = i.amount
+    WHERE st.supplier_id IS NULL
+      AND ((i.amount >= 0.9 * $limit AND i.amount < $limit)
+           OR ($routine_limit > 0 AND i.amount >= 0.9 * $routine_limit AND i.amount < $routine_limit))
 )
 SELECT subject_type, subject_id, amount_at_risk, evidence_keys, explanation_key, supplier_name, invoices,
        round_invoices, invoice_number, amount, threshold
@@ -858,13 +885,14 @@ FROM (SELECT * FROM round_share UNION ALL SELECT * FROM below_limit) AS hits
 register(
     Control(
         id="INV-BENFORD",
-        version=1,
+        version=2,
         title=_("Deviation from Benford's law"),
         rationale=_(
             "The first two digits of a supplier's or a board's invoice amounts compared with Benford's law: "
             "the mean absolute deviation above Nigrini's limit for nonconformity. A diagnostic for the analyst, "
             "never a case on its own. Small groups deviate by chance, so the deviation must also clearly exceed what "
-            "chance gives a group of that size."
+            "chance gives a group of that size. A supplier's standard amounts (one amount on three or more "
+            "invoices: a price list, a fixed fee) are left out of its test."
         ),
         why=_(
             "In amounts that arise naturally, low first digits are more common than high ones in a known "
@@ -915,18 +943,24 @@ register(
                     "this size the deviation must also exceed."
                 ),
             ),
+            "standard_times": STANDARD_TIMES,
         },
         evidence={"suppliers": SUPPLIER_EVIDENCE},
-        sql="""
-WITH digits AS (
+        sql=f"""
+WITH {STANDARD_AMOUNTS},
+digits AS (
     -- the first two significant digits, read from the exact decimal (0.05 -> 50, 1 234,50 -> 12)
-    SELECT supplier_id, board,
-           CAST(substr(rpad(ltrim(replace(CAST(amount AS VARCHAR), '.', ''), '0'), 2, '0'), 1, 2) AS INTEGER) AS d2
-    FROM invoices
-    WHERE amount > 0
+    SELECT i.supplier_id, i.board, st.supplier_id IS NOT NULL AS standard,
+           CAST(substr(rpad(ltrim(replace(CAST(i.amount AS VARCHAR), '.', ''), '0'), 2, '0'), 1, 2) AS INTEGER) AS d2
+    FROM invoices AS i
+    LEFT JOIN standard AS st ON st.supplier_id = i.supplier_id AND st.amount = i.amount
+    WHERE i.amount > 0
 ),
 groups AS (
-    SELECT 'supplier' AS subject_type, supplier_id AS subject_id, d2 FROM digits WHERE supplier_id IS NOT NULL
+    -- a supplier's standard amounts are its price list, not amounts that arise freely: left out of its
+    -- test (a board's test keeps every amount)
+    SELECT 'supplier' AS subject_type, supplier_id AS subject_id, d2 FROM digits
+    WHERE supplier_id IS NOT NULL AND NOT standard
     UNION ALL
     SELECT 'board' AS subject_type, board AS subject_id, d2 FROM digits WHERE board IS NOT NULL AND board <> ''
 ),
