@@ -118,6 +118,38 @@ def test_generated_e_invoices_import_and_the_inflated_lines_are_found(kommun_a, 
     assert {h.subject_id: h.amount_at_risk for h in result.hits} == expected
 
 
+def test_e_invoices_the_ledger_already_holds_add_only_their_lines(kommun_a, generated, capsys):
+    folder = generated
+    files = sorted((folder / "peppol").glob("*.xml"))
+    _registers(kommun_a, folder)
+    import_file(user=None, municipality=kommun_a, dataset="invoices", path=folder / "invoices.csv")
+    ledger_rows = Snapshot.objects.get(dataset="invoices").rows
+    assert main(["import-peppol", str(folder / "peppol")]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(files)} e-fakturor fanns redan bland leverantörsfakturorna" in out
+    # one invoice, never a duplicate: no e-invoice row beside the ledger's, the lines under its ids
+    assert list(Snapshot.objects.filter(dataset="invoices").values_list("rows", flat=True)) == [
+        ledger_rows
+    ]
+    lines = _rows(Snapshot.objects.get(dataset="invoice_lines"))
+    assert lines and all(r["invoice_id"].startswith("F") for r in lines)
+    sources = {
+        name: source for name, (source, _ids) in current_sources(municipality=kommun_a).items()
+    }
+    result = run_controls(sources, ["INV-PRICE-OVER-CONTRACT"])
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    expected = {
+        c["subject_id"]: Decimal(c["amount_at_risk"])
+        for c in truth["cases"]
+        if c["control_id"] == "INV-PRICE-OVER-CONTRACT"
+    }
+    assert {h.subject_id: h.amount_at_risk for h in result.hits} == expected
+    decoys = [d for d in truth["decoys"] if d["control_id"] == "INV-PRICE-OVER-CONTRACT"]
+    assert decoys and not {k for d in decoys for k in d["evidence_keys"]} & {
+        k for h in result.hits for k in h.evidence_keys
+    }
+
+
 def _xml(number: str, orgnr: str, article: str = "STÄD-H") -> bytes:
     from datetime import date
 

@@ -397,15 +397,29 @@ def parse(name: str, data: bytes) -> EInvoice:
     return invoice
 
 
+def normalised_number(number: str) -> str:
+    """The normalised invoice number of controls.md: upper-case, letters and digits, no leading zeros."""
+    return re.sub(r"[^0-9A-Z]", "", number.upper()).lstrip("0")
+
+
+LedgerKey = tuple[str, str, Decimal]  # organisation number, normalised invoice number, amount
+
+
 def rows(
-    invoices: list[EInvoice], supplier_ids: Mapping[str, str]
-) -> tuple[list[dict[str, str]], list[dict[str, str]], list[SetAside]]:
+    invoices: list[EInvoice],
+    supplier_ids: Mapping[str, str],
+    ledger: Mapping[LedgerKey, str] | None = None,
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[SetAside], int]:
     """Rows of invoices and invoice_lines (as text, in the canonical columns) for the invoices whose
     seller has a supplier record (`supplier_ids`: organisation number -> supplier_id); the others
-    are set aside, so that a supplier record is never invented."""
+    are set aside, so that a supplier record is never invented. An e-invoice the ledger already
+    holds (`ledger`: the same organisation number, normalised number and amount -> its invoice_id)
+    is one invoice, never a duplicate: only its lines are given, under the ledger's invoice_id.
+    The last value is the number of such e-invoices."""
     inv_rows: list[dict[str, str]] = []
     line_rows: list[dict[str, str]] = []
     set_aside: list[SetAside] = []
+    in_ledger = 0
     for x in invoices:
         sid = supplier_ids.get(x.orgnr)
         if sid is None:
@@ -420,32 +434,16 @@ def rows(
                 )
             )
             continue
-        inv_rows.append(
-            {
-                "invoice_id": x.invoice_id,
-                "supplier_id": sid,
-                "invoice_number": x.number,
-                "invoice_date": x.issue_date.isoformat(),
-                "amount": str(x.amount),
-                "vat_amount": "" if x.vat_amount is None else str(x.vat_amount),
-                "due_date": x.due_date.isoformat() if x.due_date else "",
-                "received_date": "",
-                "bank_account": x.bank_account,
-                "ocr_reference": x.payment_id,
-                "board": "",
-                "unit": "",
-                "account": "",
-                "description": x.note or (x.lines[0].description if x.lines else ""),
-                "attested_by": "",
-                "registered_by": "",
-                "contract_id": x.contract_id,
-                "order_id": x.order_id,
-            }
-        )
+        invoice_id = (ledger or {}).get((x.orgnr, normalised_number(x.number), x.amount))
+        if invoice_id is not None:
+            in_ledger += 1
+        else:
+            invoice_id = x.invoice_id
+            inv_rows.append(_invoice_row(x, sid))
         for line in x.lines:
             line_rows.append(
                 {
-                    "invoice_id": x.invoice_id,
+                    "invoice_id": invoice_id,
                     "line_no": str(line.line_no),
                     "article": line.article,
                     "description": line.description,
@@ -455,7 +453,30 @@ def rows(
                     "line_amount": str(line.line_amount),
                 }
             )
-    return inv_rows, line_rows, set_aside
+    return inv_rows, line_rows, set_aside, in_ledger
+
+
+def _invoice_row(x: EInvoice, sid: str) -> dict[str, str]:
+    return {
+        "invoice_id": x.invoice_id,
+        "supplier_id": sid,
+        "invoice_number": x.number,
+        "invoice_date": x.issue_date.isoformat(),
+        "amount": str(x.amount),
+        "vat_amount": "" if x.vat_amount is None else str(x.vat_amount),
+        "due_date": x.due_date.isoformat() if x.due_date else "",
+        "received_date": "",
+        "bank_account": x.bank_account,
+        "ocr_reference": x.payment_id,
+        "board": "",
+        "unit": "",
+        "account": "",
+        "description": x.note or (x.lines[0].description if x.lines else ""),
+        "attested_by": "",
+        "registered_by": "",
+        "contract_id": x.contract_id,
+        "order_id": x.order_id,
+    }
 
 
 # --- writing (the generator's e-invoices) ----------------------------------------------------------

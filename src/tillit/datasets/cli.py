@@ -165,20 +165,30 @@ def cmd_import_peppol(args) -> int:
         message = render(attempt.message, attempt.message_params)
         nothing = _("Nothing was imported.")
         raise CommandError(message if nothing in message else f"{message} {nothing}") from None
-    assert result.invoices.snapshot is not None and result.lines.snapshot is not None
+    lines = result.lines.snapshot
+    assert lines is not None
+    invoices = result.invoices.snapshot if result.invoices is not None else None
     print(
         _(
             "Imported %(invoices)s e-invoices with %(lines)s lines from %(files)s files: invoices as "
             "snapshot %(invoice_snapshot)s, invoice lines as snapshot %(line_snapshot)s."
         )
         % {
-            "invoices": format_integer(result.invoices.snapshot.rows),
-            "lines": format_integer(result.lines.snapshot.rows),
+            "invoices": format_integer(invoices.rows if invoices else 0),
+            "lines": format_integer(lines.rows),
             "files": format_integer(result.files),
-            "invoice_snapshot": result.invoices.snapshot.pk,
-            "line_snapshot": result.lines.snapshot.pk,
+            "invoice_snapshot": invoices.pk if invoices else "–",
+            "line_snapshot": lines.pk,
         }
     )
+    if result.in_ledger:
+        print(
+            _(
+                "%(count)s e-invoices were already among the invoices (the same supplier, invoice "
+                "number and amount): only their lines were imported, under the invoice's own id."
+            )
+            % {"count": format_integer(result.in_ledger)}
+        )
     if result.set_aside:
         print(
             _("%(count)s files were set aside and not imported:")

@@ -29,10 +29,11 @@ from tillit.datasets.models import ImportAttempt
 
 @dataclass
 class PeppolImport:
-    invoices: ImportAttempt
+    invoices: ImportAttempt | None  # None when the ledger already held every e-invoice
     lines: ImportAttempt
     set_aside: list[peppol.SetAside] = field(default_factory=list)
     files: int = 0
+    in_ledger: int = 0  # e-invoices the ledger already held: only their lines were imported
 
 
 class PeppolRefused(Exception):
@@ -47,13 +48,20 @@ class PeppolRefused(Exception):
 
 def supplier_ids(municipality) -> dict[str, str]:
     """Organisation number -> the supplier record the ledger used last, from the current snapshots."""
+    return _lookups(municipality)[0]
+
+
+def _lookups(municipality) -> tuple[dict[str, str], dict[peppol.LedgerKey, str]]:
+    """(organisation number -> the supplier record the ledger used last; (organisation number,
+    normalised invoice number, amount) -> the current invoice's invoice_id), from the current
+    snapshots."""
     import duckdb
 
     from tillit.datasets.services import current_sources
 
     sources = current_sources(municipality=municipality)
     if "suppliers" not in sources:
-        return {}
+        return {}, {}
 
     def files(name: str) -> str:
         # the snapshot paths as a literal list (a view cannot take prepared parameters)
@@ -65,11 +73,13 @@ def supplier_ids(municipality) -> dict[str, str]:
         con.execute(f"CREATE VIEW suppliers AS SELECT supplier_id, orgnr FROM {files('suppliers')}")
         if "invoices" in sources:
             con.execute(
-                f"CREATE VIEW invoices AS SELECT supplier_id, invoice_date FROM {files('invoices')}"
+                "CREATE VIEW invoices AS SELECT invoice_id, supplier_id, invoice_number, invoice_date, "
+                f"amount FROM {files('invoices')}"
             )
         else:
             con.execute(
-                "CREATE VIEW invoices AS SELECT NULL::VARCHAR AS supplier_id, NULL::DATE AS invoice_date"
+                "CREATE VIEW invoices AS SELECT NULL::VARCHAR AS invoice_id, NULL::VARCHAR AS supplier_id, "
+                "NULL::VARCHAR AS invoice_number, NULL::DATE AS invoice_date, NULL::DECIMAL(18,2) AS amount"
             )
         rows = con.execute(
             """
@@ -84,9 +94,25 @@ def supplier_ids(municipality) -> dict[str, str]:
             ) WHERE rank = 1
             """
         ).fetchall()
+        # the ledger's invoices by seller, number and amount (the newest snapshot's row per id)
+        ledger = con.execute(
+            """
+            SELECT DISTINCT s.orgnr, i.invoice_number, i.amount, i.invoice_id
+            FROM (SELECT DISTINCT invoice_id, supplier_id, invoice_number, amount FROM invoices) AS i
+            JOIN (SELECT DISTINCT supplier_id, orgnr FROM suppliers WHERE orgnr <> '') AS s
+              ON s.supplier_id = i.supplier_id
+            WHERE i.invoice_number IS NOT NULL AND i.amount IS NOT NULL
+            ORDER BY i.invoice_id
+            """
+        ).fetchall()
     finally:
         con.close()
-    return {str(orgnr): str(sid) for orgnr, sid in rows}
+    found: dict[peppol.LedgerKey, str] = {}
+    for orgnr, number, amount, invoice_id in ledger:
+        found.setdefault(
+            (str(orgnr), peppol.normalised_number(str(number)), amount), str(invoice_id)
+        )
+    return {str(orgnr): str(sid) for orgnr, sid in rows}, found
 
 
 def _write(path: Path, dataset: str, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
@@ -120,10 +146,11 @@ def import_peppol(*, user, municipality, path: Path, force: bool = False) -> Pep
             )
         )
         raise PeppolRefused(message, params, []) from None
-    inv_rows, line_rows, unmatched = peppol.rows(batch.invoices, supplier_ids(municipality))
+    suppliers, ledger = _lookups(municipality)
+    inv_rows, line_rows, unmatched, in_ledger = peppol.rows(batch.invoices, suppliers, ledger)
     set_aside = batch.set_aside + unmatched
     files = len(batch.invoices) + len(batch.set_aside)
-    if not inv_rows:
+    if not line_rows:
         if files == 0:
             raise PeppolRefused(
                 gettext_noop("%(file)s holds no XML files. Nothing was imported."),
@@ -142,16 +169,18 @@ def import_peppol(*, user, municipality, path: Path, force: bool = False) -> Pep
         _write(inv_csv, "invoices", peppol.INVOICE_COLUMNS, inv_rows)
         _write(lines_csv, "invoice_lines", peppol.LINE_COLUMNS, line_rows)
         source = f"{path.name} (Peppol BIS 3)"
-        invoices = import_file(
-            user=user,
-            municipality=municipality,
-            dataset="invoices",
-            path=inv_csv,
-            source_name=source,
-            force=force,
-            replace=False,
-            keep_others=True,
-        )
+        invoices = None
+        if inv_rows:
+            invoices = import_file(
+                user=user,
+                municipality=municipality,
+                dataset="invoices",
+                path=inv_csv,
+                source_name=source,
+                force=force,
+                replace=False,
+                keep_others=True,
+            )
         try:
             lines = import_file(
                 user=user,
@@ -164,7 +193,7 @@ def import_peppol(*, user, municipality, path: Path, force: bool = False) -> Pep
                 keep_others=True,
             )
         except ImportRefused:
-            snapshot = invoices.snapshot
+            snapshot = invoices.snapshot if invoices is not None else None
             if snapshot is not None:
                 snapshot_retire(
                     user=user,
@@ -175,8 +204,19 @@ def import_peppol(*, user, municipality, path: Path, force: bool = False) -> Pep
                 )
             raise
     set_aside.sort(key=lambda s: s.file)
+    first = invoices if invoices is not None else lines
+    notes = list(first.notes or [])
+    if in_ledger:
+        notes.append(
+            {
+                "message": gettext_noop(
+                    "%(count)s e-invoices were already among the invoices (the same supplier, invoice "
+                    "number and amount): only their lines were imported, under the invoice's own id."
+                ),
+                "params": {"count": in_ledger},
+            }
+        )
     if set_aside:
-        notes = list(invoices.notes or [])
         for item in set_aside:
             # the reason in the installation's language, written when the file was set aside
             notes.append(
@@ -185,9 +225,12 @@ def import_peppol(*, user, municipality, path: Path, force: bool = False) -> Pep
                     "params": {"file": item.file, "reason": _reason_text(item, gettext)},
                 }
             )
-        invoices.notes = notes
-        invoices.save(update_fields=["notes"])
-    return PeppolImport(invoices=invoices, lines=lines, set_aside=set_aside, files=files)
+    if notes != list(first.notes or []):
+        first.notes = notes
+        first.save(update_fields=["notes"])
+    return PeppolImport(
+        invoices=invoices, lines=lines, set_aside=set_aside, files=files, in_ledger=in_ledger
+    )
 
 
 def _plain(params: dict[str, Any]) -> dict[str, str]:

@@ -133,7 +133,8 @@ def _import_peppol(request, form: UploadForm, target: Path) -> str | None:
         return f"/data/inlasning/{refused.attempt.pk}/"
     finally:
         shutil.rmtree(target.parent, ignore_errors=True)
-    return f"/data/inlasning/{result.invoices.pk}/"
+    first = result.invoices if result.invoices is not None else result.lines
+    return f"/data/inlasning/{first.pk}/"
 
 
 def _upload_page(request, form: UploadForm):
