@@ -304,6 +304,23 @@ ALLOWED: dict[str, frozenset[str]] = {
             "decision",
             "decided_date",
         ),
+        # as benefit_payments: no reasons for the application, no health or family circumstances
+        "benefit_applications": (
+            "application_id",
+            "household_id",
+            "applicant",
+            "co_applicant",
+            "period",
+            "received_date",
+            "applied_amount",
+            "decision",
+            "decided_date",
+            "bank_account",
+            "address",
+            "postal_code",
+            "apartment",
+            "household_size",
+        ),
         "x_benefit_payments": ("municipality", "payment_ref", "person", "role", "period", "amount"),
         "x_invoices": (
             "municipality",

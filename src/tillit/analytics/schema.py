@@ -544,6 +544,50 @@ _add(
     )
 )
 
+# APP-BEFORE-PAYMENT (issue 18): applications for economic assistance, before the decision.
+_add(
+    DatasetSpec(
+        "benefit_applications",
+        _("Applications for economic assistance"),
+        (
+            _c("application_id", req=True),
+            _c("household_id", req=True),
+            _c("applicant", req=True, ident="personnummer"),
+            _c("co_applicant", ident="personnummer"),
+            _c("period", req=True),
+            _c("received_date", "date", True),
+            _c("applied_amount", "decimal"),
+            _c("decision"),
+            _c("decided_date", "date"),
+            _c("bank_account", ident="bank_account"),
+            _c("address"),
+            _c("postal_code"),
+            _c("apartment"),
+            _c("household_size", "int"),
+        ),
+        key="application_id",
+        period_column="received_date",
+        aliases={
+            "application_id": (
+                "ansokan",
+                "ansokningsnummer",
+                "ansokan id",
+                "arende",
+                "arendenummer",
+            ),
+            "household_id": ("hushall", "hushallsnummer", "hushall id"),
+            "applicant": ("sokande", "sokandes personnummer", "personnummer", "pnr"),
+            "co_applicant": ("medsokande", "medsokandes personnummer"),
+            "period": ("manad", "avser manad", "period"),
+            "received_date": ("inkommen", "inkom", "inkommet datum", "ansokningsdatum"),
+            "applied_amount": ("sokt belopp", "belopp", "ansokt belopp"),
+            "decision": ("beslut", "beslutstyp"),
+            "decided_date": ("beslutsdatum", "beslutad", "beslut datum"),
+            "household_size": ("antal i hushallet", "hushallsstorlek", "antal personer"),
+        },
+    )
+)
+
 # INV-PRICE-OVER-CONTRACT (issue 18): the lines of supplier invoices (a line export, or Peppol BIS
 # Billing 3 e-invoices, analytics/readers/peppol.py) and the prices agreed in contracts.
 _add(

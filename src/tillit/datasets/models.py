@@ -29,6 +29,7 @@ PERSONAL_DATASETS = frozenset(
         "housing_adaptations",
         "programme_attendance",
         "side_jobs",
+        "benefit_applications",
     }
 )
 

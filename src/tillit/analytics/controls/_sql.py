@@ -110,3 +110,42 @@ def is_holiday_sql(col: str) -> str:
 
 def is_weekend_sql(col: str) -> str:
     return f"{WEEKDAY_SQL.format(col=col)} IN (5, 6)"
+
+
+# Economic assistance read for a month (`period`, YYYY-MM): the first family's BEN rules on their
+# payments (ben.py) and APP-BEFORE-PAYMENT on applications read as payments of their period (app.py).
+# Each takes the aliases of the benefit row `b` (period, address, postal_code) and of the register row.
+MONTH_START = "CAST({col} || '-01' AS DATE)"
+
+
+def ben_address_differs_sql(b: str, p: str) -> str:
+    """BEN-ADDRESS: the row's address (and postal code, where both have one) is not the applicant's
+    registered address, registered by the end of the month."""
+    return (
+        f"{ADDRESS_NORM.format(col=f'{b}.address')} <> '' AND {ADDRESS_NORM.format(col=f'{p}.address')} <> ''\n"
+        f"      AND ({p}.registered_from IS NULL OR {p}.registered_from <= "
+        f"last_day({MONTH_START.format(col=f'{b}.period')}))\n"
+        f"      AND ({ADDRESS_NORM.format(col=f'{b}.address')} <> {ADDRESS_NORM.format(col=f'{p}.address')}\n"
+        f"           OR ({POSTAL_NORM.format(col=f'{b}.postal_code')} <> '' AND "
+        f"{POSTAL_NORM.format(col=f'{p}.postal_code')} <> ''\n"
+        f"               AND {POSTAL_NORM.format(col=f'{b}.postal_code')} <> "
+        f"{POSTAL_NORM.format(col=f'{p}.postal_code')}))"
+    )
+
+
+def ben_after_death_sql(b: str, p: str) -> str:
+    """BEN-DECEASED: the register row is avliden or utvandrad, and the month is strictly after the month
+    of the event (the month of death itself is not a hit)."""
+    return (
+        f"lower({p}.status) IN ('avliden', 'utvandrad') AND {p}.status_date IS NOT NULL\n"
+        "      -- strictly after the month of the event: the month of death itself is not a hit\n"
+        f"      AND {MONTH_START.format(col=f'{b}.period')} > last_day({p}.status_date)"
+    )
+
+
+def ben_employed_sql(b: str, e: str) -> str:
+    """BEN-EMPLOYED: employed on any day of the month."""
+    return (
+        f"coalesce({e}.employed_from, DATE '0001-01-01') <= last_day({MONTH_START.format(col=f'{b}.period')})\n"
+        f"      AND coalesce({e}.employed_to, DATE '9999-12-31') >= {MONTH_START.format(col=f'{b}.period')}"
+    )

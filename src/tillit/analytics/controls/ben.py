@@ -16,7 +16,14 @@ for crowding, the apartment number (lägenhetsnummer).
 
 from __future__ import annotations
 
-from tillit.analytics.controls._sql import ADDRESS_NORM, POSTAL_NORM
+from tillit.analytics.controls._sql import (
+    ADDRESS_NORM,
+    MONTH_START,
+    POSTAL_NORM,
+    ben_address_differs_sql,
+    ben_after_death_sql,
+    ben_employed_sql,
+)
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
@@ -41,7 +48,6 @@ BIRTH_DATE = (
     "CAST(substr({p}.personnummer, 5, 2) AS INTEGER), "
     "CAST(substr({p}.personnummer, 7, 2) AS INTEGER) % 60))"
 )
-MONTH_START = "CAST({col} || '-01' AS DATE)"
 POPULATION_EVIDENCE = (
     "name",
     "address",
@@ -282,11 +288,7 @@ WITH differing AS (
            p.address AS registered_address
     FROM benefit_payments AS b
     JOIN population AS p ON p.personnummer = b.applicant
-    WHERE b.amount > 0 AND {ADDRESS_NORM.format(col="b.address")} <> '' AND {ADDRESS_NORM.format(col="p.address")} <> ''
-      AND (p.registered_from IS NULL OR p.registered_from <= last_day({MONTH_START.format(col="b.period")}))
-      AND ({ADDRESS_NORM.format(col="b.address")} <> {ADDRESS_NORM.format(col="p.address")}
-           OR ({POSTAL_NORM.format(col="b.postal_code")} <> '' AND {POSTAL_NORM.format(col="p.postal_code")} <> ''
-               AND {POSTAL_NORM.format(col="b.postal_code")} <> {POSTAL_NORM.format(col="p.postal_code")}))
+    WHERE b.amount > 0 AND {ben_address_differs_sql("b", "p")}
 )
 SELECT 'household' AS subject_type,
        household_id AS subject_id,
@@ -346,9 +348,7 @@ after AS (
            lower(p.status) AS status, p.status_date
     FROM persons AS b
     JOIN population AS p ON p.personnummer = b.personnummer
-    WHERE lower(p.status) IN ('avliden', 'utvandrad') AND p.status_date IS NOT NULL
-      -- strictly after the month of the event: the month of death itself is not a hit
-      AND {MONTH_START.format(col="b.period")} > last_day(p.status_date)
+    WHERE {ben_after_death_sql("b", "p")}
 )
 SELECT 'household' AS subject_type,
        household_id AS subject_id,
@@ -469,8 +469,7 @@ WITH employed AS (
     FROM benefit_payments AS b
     JOIN employees AS e ON e.personnummer = b.applicant
     WHERE b.amount > 0
-      AND coalesce(e.employed_from, DATE '0001-01-01') <= last_day({MONTH_START.format(col="b.period")})
-      AND coalesce(e.employed_to, DATE '9999-12-31') >= {MONTH_START.format(col="b.period")}
+      AND {ben_employed_sql("b", "e")}
 )
 SELECT 'household' AS subject_type,
        household_id AS subject_id,

@@ -250,6 +250,12 @@ def emp_undeclared_role(wf: Welfare) -> None:
     wf.p.roles.append([s.orgnr, e.pnr, "styrelseledamot", "2023-05-01", "", e.name])
     att = s2.rng.choice(
         [x for x in w.attesters[s.board] if x.eid not in taken and x not in w.registrars]
+        or [
+            x
+            for b in w.attesters.values()
+            for x in b
+            if x.eid not in taken and x not in w.registrars
+        ]
     )
     taken.add(att.eid)  # the attester of these invoices holds no role in them
     a = _invoice(wf, s, cid, att, wd(2, 12), 83_688_00, "eur1")

@@ -45,12 +45,8 @@ def lms_attendance_impossible(wf: Welfare) -> None:
     providers = [s2.ids.orgnr() for _ in range(3)]
     adults = [p for hh in wf.households for p in hh.adults]
     living = [p for p in adults if p.status == "folkbokförd"]
-    dead = [
-        p for p in adults if p.status == "avliden" and p.status_date and p.status_date.month <= 10
-    ]
-    gone = [
-        p for p in adults if p.status == "utvandrad" and p.status_date and p.status_date.month <= 10
-    ]
+    dead = [p for p in adults if p.status == "avliden" and p.status_date]
+    gone = [p for p in adults if p.status == "utvandrad" and p.status_date]
     chosen = rng.sample(living, 14)
     # background: a month of ordinary attendance, some days at two programmes, at most 10 hours a day
     for p in chosen[:10]:
