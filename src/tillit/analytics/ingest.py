@@ -1272,12 +1272,15 @@ def _duplicate_keys(
     con = duckdb.connect()
     try:
         con.execute("SET memory_limit = '512MB'")
-        # the keys that repeat first (a count per key), and only for those the rows: listing the rows
-        # of every key would build a list per row of the file
+        # first the hashes of keys that repeat (a count per 8-byte hash, not per key text), then the
+        # keys themselves only among the rows with such a hash: the same keys, a fraction of the
+        # memory; the rows are listed only for keys that repeat
         keys = f"SELECT CAST({_quote(key)} AS VARCHAR) AS k, _row AS r FROM read_parquet(?)"
         dups = con.execute(
-            f"WITH t AS ({keys}), d AS (SELECT k FROM t WHERE k IS NOT NULL GROUP BY k HAVING count(*) > 1) "
-            "SELECT k, list(r ORDER BY r) FROM t SEMI JOIN d USING (k) GROUP BY k ORDER BY min(r)",
+            f"WITH t AS ({keys} WHERE {_quote(key)} IS NOT NULL), "
+            "h AS (SELECT hash(k) AS h FROM t GROUP BY h HAVING count(*) > 1) "
+            "SELECT k, list(r ORDER BY r) FROM t WHERE hash(k) IN (SELECT h FROM h) "
+            "GROUP BY k HAVING count(*) > 1 ORDER BY min(r)",
             [str(tmp)],
         ).fetchall()
     finally:
