@@ -53,6 +53,17 @@ def test_one_legal_entity_with_many_units_is_marked_once(
     hit = Hit.objects.get(control_id="SUP-DUPLICATE")
     assert hit.evidence_keys == ["suppliers:R1", "suppliers:R2", "suppliers:R3"]
 
+    # an investigator may triage the hit but not decide what an organisation is
+    login(client, personas["investigator"])
+    response = client.get(f"/kontroller/traffar/{hit.pk}/")
+    assert response.status_code == 200
+    assert f"/kontroller/traffar/{hit.pk}/units/" not in response.content.decode()
+    client.post(f"/kontroller/traffar/{hit.pk}/units/", {"units-reason": "en region"})
+    assert not OrganisationUnits.objects.exists()
+    hit.refresh_from_db()
+    assert hit.status == "new"
+    client.logout()
+
     alice = personas["coordinator"]
     login(client, alice)
     page = client.get(f"/kontroller/traffar/{hit.pk}/").content.decode()

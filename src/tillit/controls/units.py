@@ -31,6 +31,15 @@ def decidable(hit: Hit) -> bool:
     )
 
 
+def can_decide(user) -> bool:
+    """Only a coordinator decides that records are one legal entity (like datasets' entity judgements):
+    the decision keeps later hits out of everyone's queue."""
+    from tillit.accounts.access import has_perm
+    from tillit.accounts.models import Role
+
+    return user.role == Role.COORDINATOR and has_perm(user, "hits.triage")
+
+
 def settled(municipality) -> dict[str, set[str]]:
     """Organisation number -> every bank account known when its groups were decided."""
     known: dict[str, set[str]] = {}
@@ -74,6 +83,8 @@ def mark_units(*, hit: Hit, user, reason: str) -> OrganisationUnits:
     from tillit.controls.services import hit_dismiss
 
     reason = (reason or "").strip()
+    if not can_decide(user):
+        raise UnitsError(gettext("Only a coordinator can mark records as one legal entity."))
     if not decidable(hit):
         raise UnitsError(
             gettext(

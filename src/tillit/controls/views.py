@@ -316,7 +316,11 @@ def hit_detail(request, pk: int):
             "dismiss_form": DismissForm(prefix="dismiss"),
             "notify_form": NotifyForm(prefix="notify"),
             "snooze_form": SnoozeForm(prefix="snooze"),
-            "units_form": UnitsForm(prefix="units") if units.decidable(hit) else None,
+            "units_form": (
+                UnitsForm(prefix="units")
+                if units.decidable(hit) and units.can_decide(request.user)
+                else None
+            ),
             "comment": comment.note if comment else "",
             "comment_form": (
                 CommentForm(prefix="comment", initial={"note": comment.note if comment else ""})
@@ -463,11 +467,14 @@ def control_list(request):
         }
         for c in all_controls()
     ]
+    from tillit.controls.coverage import coverage_by_area
+
     return render(
         request,
         "controls/control_list.html",
         {
             "rows": rows,
+            "areas": coverage_by_area(present),
             "can_run": has_perm(request.user, "controls.run"),
             "effectiveness": selectors.effectiveness(user=request.user),
         },
