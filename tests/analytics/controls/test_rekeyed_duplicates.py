@@ -25,3 +25,8 @@ def test_every_injected_duplicate_is_found_within_three_hits_per_thousand_invoic
         "INV-SAME-NO-OTHER-SUPPLIER",
     }  # no payments
     assert result.per_thousand <= 3.0, result.hits
+    # graded evidence (analytics/evidence.py): no injected duplicate is found by a weak hit alone, so
+    # showing the weak groups as one summary line loses none of them
+    assert sum(result.found_grades.values()) == 50
+    assert set(result.found_grades) <= {"strong", "medium"}, result.found_grades
+    assert result.grades.get("weak", 0) > 0 and result.listed_per_thousand < result.per_thousand
