@@ -4,8 +4,11 @@ weak groups are one summary line unless asked for as hits."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
+
+import openpyxl
 
 from tests.analytics.conftest import write_source
 from tillit.analytics.runner import run_controls
@@ -91,5 +94,14 @@ def test_hits_carry_their_grade_and_the_queue_sorts_filters_and_summarises(
         "Bevisning: medel (samma fordran på olika datum; en upprepning inom en återkommande serie "
         "med samma belopp)." in detail
     )
+    # the Excel export says it too, for every hit the filter finds (weak ones included)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get("/kontroller/export.xlsx?evidence=weak").content)
+    )
+    rows = list(workbook.active.iter_rows(values_only=True))
+    column = rows[0].index("Bevisningens styrka")
+    assert [r[column] for r in rows[1:] if r and isinstance(r[0], int)] == [
+        "Bevisning: svag (allt samma dag)."
+    ]
     # a bad grade is the caller's error
     assert client.get("/kontroller/?evidence=certain").status_code == 400
