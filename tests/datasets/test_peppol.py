@@ -312,3 +312,39 @@ def test_the_web_upload_takes_a_zip_of_e_invoices_as_supplier_invoices(
         "Ingen av de 1 e-fakturorna i tom.zip" in text and "Filen trasig.xml lades åt sidan" in text
     )
     assert _state(kommun_a) == before
+
+
+def test_a_line_export_and_a_price_list_with_swedish_headers_import_through_the_aliases(
+    kommun_a, tmp_path
+):
+    lines = tmp_path / "fakturarader.csv"
+    lines.write_bytes(
+        "Löpnr;Rad;Artikelnr;Benämning;Antal;Enhet;À-pris;Belopp exkl moms\n"
+        "F1;1;STÄD-H;Städ, per timme;124,00;HUR;463,90;57 523,60\n".encode("cp1252")
+    )
+    prices = tmp_path / "avtalspriser.csv"
+    prices.write_text(
+        "Avtal;Artikel;Avtalat pris;Enhetskod;Giltig från;Giltig till\nK1;STÄD-H;420,00;HUR;2025-01-01;\n",
+        encoding="utf-8",
+    )
+    a = import_file(user=None, municipality=kommun_a, dataset="invoice_lines", path=lines)
+    b = import_file(user=None, municipality=kommun_a, dataset="contract_prices", path=prices)
+    [line] = _rows(a.snapshot)
+    assert (line["invoice_id"], line["line_no"], line["article"], line["quantity"]) == (
+        "F1",
+        1,
+        "STÄD-H",
+        Decimal("124.00"),
+    )
+    assert (line["description"], line["unit"], line["unit_price"], line["line_amount"]) == (
+        "Städ, per timme",
+        "HUR",
+        Decimal("463.90"),
+        Decimal("57523.60"),
+    )
+    [price] = _rows(b.snapshot)
+    assert (price["contract_id"], price["unit_price"], price["valid_to"]) == (
+        "K1",
+        Decimal("420.00"),
+        None,
+    )

@@ -618,6 +618,7 @@ _add(
                 "item id",
                 "sellers item id",
             ),
+            "description": ("benamning", "radtext", "artikelbenamning", "item name"),
             "quantity": ("antal", "kvantitet", "mangd", "qty", "invoiced quantity"),
             "unit": ("enhetskod", "mattenhet", "sort", "unit code", "unit of measure"),
             "unit_price": (
