@@ -348,3 +348,100 @@ def test_a_line_export_and_a_price_list_with_swedish_headers_import_through_the_
         Decimal("420.00"),
         None,
     )
+
+
+# The top-level elements of a UBL 2.1 Invoice in the order of the schema's sequence (the ones
+# BIS 3 uses), and rules of the BIS 3 specification checked on the generator's files (no official
+# Schematron run: see docs/cli.md).
+UBL_INVOICE_ORDER = [
+    "CustomizationID",
+    "ProfileID",
+    "ID",
+    "IssueDate",
+    "DueDate",
+    "InvoiceTypeCode",
+    "Note",
+    "TaxPointDate",
+    "DocumentCurrencyCode",
+    "TaxCurrencyCode",
+    "AccountingCost",
+    "BuyerReference",
+    "InvoicePeriod",
+    "OrderReference",
+    "BillingReference",
+    "DespatchDocumentReference",
+    "ReceiptDocumentReference",
+    "OriginatorDocumentReference",
+    "ContractDocumentReference",
+    "AdditionalDocumentReference",
+    "ProjectReference",
+    "AccountingSupplierParty",
+    "AccountingCustomerParty",
+    "PayeeParty",
+    "TaxRepresentativeParty",
+    "Delivery",
+    "PaymentMeans",
+    "PaymentTerms",
+    "AllowanceCharge",
+    "TaxTotal",
+    "LegalMonetaryTotal",
+    "InvoiceLine",
+]
+
+
+def test_the_generators_e_invoices_keep_the_bis_3_rules_checked_here(generated):
+    from defusedxml.ElementTree import fromstring
+    from stdnum import luhn
+
+    ns = peppol.NS
+    files = sorted((generated / "peppol").glob("*.xml"))
+    assert files
+    for path in files:
+        root = fromstring(path.read_bytes())
+        assert root.tag == f"{{{peppol.UBL_INVOICE}}}Invoice"
+        names = [child.tag.rsplit("}", 1)[1] for child in root]
+        positions = [UBL_INVOICE_ORDER.index(n) for n in names]
+        assert positions == sorted(positions), (path.name, names)
+        assert root.findtext("cbc:CustomizationID", namespaces=ns) == peppol.CUSTOMIZATION_ID
+        assert root.findtext("cbc:ProfileID", namespaces=ns) == peppol.PROFILE_ID
+        assert root.findtext("cbc:InvoiceTypeCode", namespaces=ns) == "380"
+
+        def amount(path_: str, node=root) -> Decimal:
+            return Decimal(node.findtext(path_, namespaces=ns))
+
+        lines = root.findall("cac:InvoiceLine", ns)
+        # PEPPOL-EN16931-R120: a line's net amount is quantity × price (2 decimals)
+        for line in lines:
+            qty, price = (
+                amount("cbc:InvoicedQuantity", line),
+                amount("cac:Price/cbc:PriceAmount", line),
+            )
+            assert amount("cbc:LineExtensionAmount", line) == (qty * price).quantize(
+                Decimal("0.01")
+            )
+            assert line.find("cbc:InvoicedQuantity", ns).get("unitCode") in ("HUR", "EA")
+        # BR-CO-10, BR-CO-13, BR-CO-15 and BR-CO-14: the document's sums
+        net = sum(amount("cbc:LineExtensionAmount", line) for line in lines)
+        assert amount("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") == net
+        assert amount("cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount") == net
+        vat = amount("cac:TaxTotal/cbc:TaxAmount")
+        assert amount("cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount") == vat
+        assert amount("cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount") == net + vat
+        assert amount("cac:LegalMonetaryTotal/cbc:PayableAmount") == net + vat
+        # every amount in SEK, the document's currency
+        assert {e.get("currencyID") for e in root.iter() if e.get("currencyID")} == {"SEK"}
+        seller = root.find("cac:AccountingSupplierParty/cac:Party", ns)
+        legal = seller.find("cac:PartyLegalEntity/cbc:CompanyID", ns)
+        # SE-R-003/SE-R-004: the VAT number SE + 10 digits + 01, the legal id 10 digits (Luhn)
+        assert legal.get("schemeID") == "0007" and legal.text.isdigit() and len(legal.text) == 10
+        assert luhn.is_valid(legal.text)
+        vat_ids = [e.text for e in seller.findall("cac:PartyTaxScheme/cbc:CompanyID", ns)]
+        assert f"SE{legal.text}01" in vat_ids and "Godkänd för F-skatt" in vat_ids
+        # SE-R-007: a bankgiro number of 7 or 8 digits with the branch SE:BANKGIRO
+        account = root.find("cac:PaymentMeans/cac:PayeeFinancialAccount", ns)
+        assert (
+            account.findtext("cac:FinancialInstitutionBranch/cbc:ID", namespaces=ns)
+            == "SE:BANKGIRO"
+        )
+        number = account.findtext("cbc:ID", namespaces=ns)
+        assert number.isdigit() and len(number) in (7, 8)
