@@ -96,6 +96,11 @@ def test_one_legal_entity_with_many_units_is_marked_once(
         in client.get(f"/kontroller/traffar/{hit.pk}/").content.decode()
     )
 
+    # the control's page lists the decision
+    listing = client.get("/kontroller/bibliotek/SUP-DUPLICATE/").content.decode()
+    assert ORGNR in listing and "BG:1111-2222, BG:3333-4444" in listing and "alice" in listing
+    assert ORGNR not in client.get("/kontroller/bibliotek/SUP-ORGNR/").content.decode()
+
     # the same group again: nothing raised
     assert _publish(tmp_path, kommun_a, committees) == (0, 0, 0)
     # a new committee paid to a known account joins: a new group, still not raised

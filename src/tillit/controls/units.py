@@ -40,6 +40,11 @@ def can_decide(user) -> bool:
     return user.role == Role.COORDINATOR and has_perm(user, "hits.triage")
 
 
+def decisions(municipality):
+    """Every decision, newest first, with who made it: the control's page lists them."""
+    return OrganisationUnits.objects.filter(municipality=municipality).select_related("decided_by")
+
+
 def settled(municipality) -> dict[str, set[str]]:
     """Organisation number -> every bank account known when its groups were decided."""
     known: dict[str, set[str]] = {}

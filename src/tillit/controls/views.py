@@ -527,6 +527,10 @@ def control_detail(request, control_id: str):
             "versions": ControlVersion.objects.filter(
                 municipality=request.user.municipality, control_id=control.id
             ),
+            # SUP-DUPLICATE: the organisation numbers decided to be one legal entity, many units
+            "units_decisions": units.decisions(request.user.municipality)
+            if control.id == units.CONTROL_ID
+            else None,
         },
     )
 
