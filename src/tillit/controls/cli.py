@@ -32,7 +32,10 @@ STATUS_EXPORT = {
 def add_commands(sub) -> None:
     controls = sub.add_parser("controls", help="the control library and runs")
     csub = controls.add_subparsers(dest="controls_command", required=True)
-    p = csub.add_parser("list", help="id, name, data sets needed, whether they are present")
+    p = csub.add_parser(
+        "list",
+        help="id, name, data sets needed, whether they are present; then each risk area's controls",
+    )
     p.set_defaults(func=cmd_list)
     p = csub.add_parser("run", help="run controls on the current snapshots")
     p.add_argument("--control", action="append", dest="controls", metavar="ID")
@@ -82,7 +85,44 @@ def cmd_list(args) -> int:
         missing = [d for d in control.inputs if d not in present]
         state = _("yes") if not missing else _("missing: %(names)s") % {"names": ", ".join(missing)}
         print("\t".join([control.id, _(control.title), ", ".join(control.inputs), state]))
+    _print_coverage(present)
     return 0
+
+
+def _print_coverage(present: set[str]) -> None:
+    """The risk areas (the catalogue's 47, risk-areas.md), each with the controls that serve it and the
+    data sets they need; an area without a control says so."""
+    from django.utils.translation import gettext as _
+
+    from tillit.controls.coverage import coverage_by_area
+
+    print()
+    print("\t".join(["#", _("Risk area"), _("Controls"), _("Data sets needed"), _("Present")]))
+    for area in coverage_by_area(present):
+        number = "" if area.number is None else str(area.number)
+        if not area.controls:
+            print(
+                "\t".join(
+                    [
+                        number,
+                        area.name,
+                        _("no control: followed up through cases and the risk analysis"),
+                        "",
+                        "",
+                    ]
+                )
+            )
+            continue
+        state = (
+            _("yes")
+            if not area.missing
+            else _("missing: %(names)s") % {"names": ", ".join(area.missing)}
+        )
+        print(
+            "\t".join(
+                [number, area.name, ", ".join(area.controls), ", ".join(area.datasets), state]
+            )
+        )
 
 
 def cmd_run(args) -> int:

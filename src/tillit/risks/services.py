@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import resources
 
 from django.apps import apps
 from django.db import transaction
@@ -22,11 +21,11 @@ class RiskError(ValueError):
 
 
 def catalogue_data() -> dict:
-    """The default catalogue (Oskarshamn's 47 potential risk areas), shipped with the package."""
-    text = (
-        resources.files("tillit.risks").joinpath("data/catalogue.json").read_text(encoding="utf-8")
-    )
-    return json.loads(text)
+    """The default catalogue (Oskarshamn's 47 potential risk areas), shipped with the package as
+    reference data (analytics/refdata/risk_areas.json, shared with the control library's coverage)."""
+    from tillit.analytics.refdata import risk_areas
+
+    return copy.deepcopy(risk_areas())
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,3 +59,12 @@ def municipalities() -> dict[str, Municipality]:
         )
         for r in rows
     }
+
+
+@cache
+def risk_areas() -> dict:
+    """The default catalogue of risk areas (Oskarshamn's 47 potential risk areas, risk-areas.md): a new
+    municipality's risk analysis starts from it (risks app), and the control library shows which
+    controls serve each area. `{"source", "version", "risk_areas": [{"number", "code", "name",
+    "motivation"}, …]}`."""
+    return json.loads(_text("risk_areas.json"))
