@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ _DMY = r"^(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}|\d{2})([ T]\d{1,2}:\d{2}(:\d{2}
 # the data sets whose rows colliding on the key are kept (under a row-suffixed key) for the
 # duplicate controls, besides being quarantined
 COLLISIONS_AS_EVIDENCE = ("invoices", "payments")
+# DuckDB's memory for the duplicate-key check; a larger file spills to disk instead of growing
+KEY_CHECK_MEMORY = "256MB"
 
 
 @dataclass
@@ -1270,8 +1273,11 @@ def _duplicate_keys(
     import duckdb
 
     con = duckdb.connect()
+    spill = tmp.with_name(tmp.name + ".spill")
     try:
-        con.execute("SET memory_limit = '512MB'")
+        # bounded whatever the file's size: beyond the limit DuckDB spills to disk beside the file
+        con.execute(f"SET memory_limit = '{KEY_CHECK_MEMORY}'")
+        con.execute(f"SET temp_directory = {_sql_text(str(spill))}")
         # first the hashes of keys that repeat (a count per 8-byte hash, not per key text), then the
         # keys themselves only among the rows with such a hash: the same keys, a fraction of the
         # memory; the rows are listed only for keys that repeat
@@ -1285,6 +1291,7 @@ def _duplicate_keys(
         ).fetchall()
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     if not dups:
         return []
     bad_rows: dict[int, str] = {}
@@ -1356,6 +1363,10 @@ def _duplicate_keys(
         rewritten.unlink(missing_ok=True)
     result.quarantined += len(bad_rows)
     return quarantined
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quote(name: str) -> str:
