@@ -1229,12 +1229,17 @@ class _BackgroundWriter:
     that of two batches. A write's error is raised by the next write or by close()."""
 
     def __init__(self, path: Path, schema_: pa.Schema):
-        self._writer = pq.ParquetWriter(path, schema_)
+        self._path, self._schema = path, schema_
+        self._writer: pq.ParquetWriter | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tillit-parquet")
         self._pending: Future | None = None
 
     def write_table(self, table: pa.Table) -> None:
         self._wait()
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(
+                self._path, self._schema, use_dictionary=_dictionary_columns(table)
+            )
         self._pending = self._pool.submit(self._writer.write_table, table)
 
     def _wait(self) -> None:
@@ -1247,7 +1252,21 @@ class _BackgroundWriter:
             self._wait()
         finally:
             self._pool.shutdown(wait=True)
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self._path, self._schema)
             self._writer.close()
+
+
+def _dictionary_columns(table: pa.Table) -> list[str]:
+    """The columns worth a Parquet dictionary: those whose first batch repeats its values (a
+    supplier, a board, a date). For a column of mostly distinct values (a key, an invoice number,
+    the row number) the writer would build a dictionary only to give it up: the same file content,
+    written faster."""
+    return [
+        name
+        for name, column in zip(table.column_names, table.columns, strict=True)
+        if pc.count_distinct(column).as_py() * 2 <= max(1, table.num_rows)
+    ]
 
 
 def _record(result: IngestResult, error: RowError) -> None:
