@@ -386,7 +386,10 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
                     "example": None,
                 },
             )
-            for value in _values(batch.data[plan.sources[name]]):
+            column = batch.data[plan.sources[name]]
+            if _count_dmy(column, st):
+                continue
+            for value in _values(column):
                 if not value:
                     continue
                 m = _DMY_RE.match(value.strip())
@@ -545,7 +548,53 @@ def _values(column: list[str | None] | pa.Array) -> list[str | None]:
 def _any_dmy(column: list[str | None] | pa.Array) -> bool:
     """Whether any value is a day-first or month-first date (21/01/2014, 1.2.2025)."""
     array = column if isinstance(column, pa.Array) else pa.array(column, pa.string())
+    if not _plain_ascii(array):
+        return any(v and _DMY_RE.match(v.strip()) for v in _values(column))
     return bool(pc.any(pc.match_substring_regex(pc.utf8_trim_whitespace(array), _DMY)).as_py())
+
+
+def _plain_ascii(array: pa.Array) -> bool:
+    """ASCII without the separators \\x1c-\\x1f: where Python's strip() and \\d agree with
+    pyarrow's trim and RE2's, so that a vectorised pass gives what the Python loop gives."""
+    return (
+        bool(pc.all(pc.string_is_ascii(array)).as_py() is not False)
+        and not pc.any(pc.match_substring_regex(array, "[\\x1c-\\x1f]")).as_py()
+    )
+
+
+_DMY_PARTS = (
+    r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?:\d{4}|\d{2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+
+
+def _count_dmy(column: list[str | None] | pa.Array, st: dict) -> bool:
+    """Add one batch's day-first, month-first and ambiguous dates to ``st`` with pyarrow compute,
+    as the loop in _decide_dates does value by value; False (nothing added) where the values are
+    not plain ASCII and the loop must do it."""
+    array = column if isinstance(column, pa.Array) else pa.array(column, pa.string())
+    if not _plain_ascii(array):
+        return False
+    text = pc.utf8_trim_whitespace(array)
+    parts = pc.extract_regex(text, _DMY_PARTS)  # null where the value is not such a date
+    matched = pc.is_valid(parts)
+    if not pc.any(matched).as_py():
+        return True
+    text, parts = text.filter(matched), parts.filter(matched)
+    a = pc.cast(pc.struct_field(parts, "a"), pa.int64())
+    b = pc.cast(pc.struct_field(parts, "b"), pa.int64())
+    st["seps"].update(pc.unique(pc.struct_field(parts, "sep")).to_pylist())
+    small_a, small_b = pc.less_equal(a, 12), pc.less_equal(b, 12)
+    for kind, example, mask in (
+        ("day", "day_example", pc.and_(pc.invert(small_a), small_b)),
+        ("month", "month_example", pc.and_(pc.invert(small_b), small_a)),
+        ("ambiguous", "example", pc.and_(small_a, small_b)),
+    ):
+        found = pc.indices_nonzero(mask)
+        st[kind] += len(found)
+        if len(found) and not st[example]:
+            st[example] = text[found[0].as_py()].as_py()
+    return True
 
 
 def _text(values: list[str | None] | pa.Array) -> pa.Array:
