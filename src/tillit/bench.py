@@ -245,6 +245,140 @@ def _import_run(side: str, path: str, warm: str, folder: str) -> dict[str, Any]:
     return {"seconds": seconds, "cpu_s": cpu_s, "peak_mb": _peak_mb(), "rows": result.rows}
 
 
+def bench_formats(xlsx_rows: int, sie_rows: int, seed: int = 1) -> list[dict[str, Any]]:
+    """XLSX and SIE 4 through the importer, each in a process of its own, against the floor of
+    their format: openpyxl's own read-only pass over the sheet's values, and reading the SIE file's
+    lines as text. Rows per second and peak memory of each process."""
+    import multiprocessing
+
+    results = []
+    context = multiprocessing.get_context("spawn")
+    for kind, rows in (("xlsx", xlsx_rows), ("sie4", sie_rows)):
+        if not rows:
+            continue
+        folder = _bench_dir() / f"import-{kind}-{rows}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / ("invoices.xlsx" if kind == "xlsx" else "ledger.se")
+        if not path.exists():
+            _say(f"writing {rows:,} {kind} rows …")
+            (_write_xlsx if kind == "xlsx" else _write_sie)(path, rows, seed)
+        runs = {}
+        for side in ("floor", "tillit"):
+            with context.Pool(1) as pool:
+                runs[side] = pool.apply(_format_run, (kind, side, str(path), str(folder)))
+        if "error" in runs["tillit"]:
+            raise SystemExit(f"bench: the import failed: {runs['tillit']['error']}")
+        results.append(
+            {
+                "kind": kind,
+                "rows": runs["tillit"]["rows"],
+                "size_mb": path.stat().st_size / 1e6,
+                "ours_s": runs["tillit"]["seconds"],
+                "floor_s": runs["floor"]["seconds"],
+                "peak_mb": runs["tillit"]["peak_mb"],
+            }
+        )
+    return results
+
+
+def _format_run(kind: str, side: str, path: str, folder: str) -> dict[str, Any]:
+    from tillit.analytics.ingest import ingest
+
+    t = time.perf_counter()
+    if side == "floor":
+        if kind == "xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True)
+            for _row in workbook.active.iter_rows(values_only=True):
+                pass
+            workbook.close()
+        else:
+            with open(path, encoding="cp437") as fh:
+                for _line in fh:
+                    pass
+        return {"seconds": time.perf_counter() - t}
+    # the process's one-time imports (pandas through pyarrow) are not the format's cost
+    warm = Path(folder) / "warm-up.csv"
+    _write_invoices(warm, 1000, 1)
+    ingest("invoices", warm, Path(folder) / "warm-up.parquet")
+    t = time.perf_counter()
+    result = ingest(
+        "invoices" if kind == "xlsx" else "ledger", Path(path), Path(folder) / "tillit.parquet"
+    )
+    seconds = time.perf_counter() - t
+    if not result.ok:
+        return {"error": str(result.file_errors or result.errors[:3])}
+    return {"seconds": seconds, "rows": result.rows, "peak_mb": _peak_mb()}
+
+
+def _write_xlsx(path: Path, rows: int, seed: int) -> None:
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Fakturor")
+    sheet.append(
+        [
+            "Löpnr",
+            "Leverantör",
+            "Fakturanr",
+            "Fakturadatum",
+            "Belopp inkl moms",
+            "Bankgiro",
+            "Nämnd",
+        ]
+    )
+    start = date(2025, 1, 1)
+    for i in range(rows):
+        sheet.append(
+            [
+                f"F{i:09d}",
+                str(rng.randint(10000, 19999)),
+                str(rng.randint(1, 999999)),
+                start + timedelta(days=rng.randint(0, 364)),
+                Decimal(rng.randint(100, 9_999_999)) / 100,
+                "5050-1055",
+                "Socialnämnden",
+            ]
+        )
+    workbook.save(path)
+
+
+def _write_sie(path: Path, rows: int, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    with path.open("w", encoding="cp437", newline="\n") as fh:
+        fh.write('#FLAGGA 0\n#PROGRAM "Bench" 1.0\n#FORMAT PC8\n#GEN 20260101\n#SIETYP 4\n')
+        fh.write('#FNAMN "Kommunen Bänk"\n#RAR 0 20250101 20251231\n')
+        for v in range(rows // 2):
+            amount = f"{rng.randint(100, 9_999_999) / 100:.2f}"
+            day = f"2025{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            fh.write(f'#VER A {v + 1} {day} "Faktura {v}" {day} "Åsa"\n{{\n')
+            fh.write(f'   #TRANS 4010 {{1 "310"}} {amount} {day} "Städning"\n')
+            fh.write(f"   #TRANS 2440 {{}} -{amount}\n}}\n")
+
+
+def report_formats(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| format | rows | file | our import | the format's own read | ours ÷ it | rows per second "
+        "| peak memory, our process |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['kind']} | {r['rows']:,} | {r['size_mb']:.0f} MB | {r['ours_s']:.1f} s | "
+            f"{r['floor_s']:.1f} s | {r['ours_s'] / r['floor_s']:.2f} × | "
+            f"{r['rows'] / r['ours_s']:,.0f} | {r['peak_mb']:.0f} MB |".replace(",", " ")
+        )
+    return "\n".join(lines)
+
+
 def _write_invoices(path: Path, rows: int, seed: int) -> None:
     import random
     from datetime import date, timedelta
@@ -559,6 +693,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         logging.WARNING
     )  # one line per query is noise here
     if args.what == "import":
+        if args.xlsx_rows or args.sie_rows:
+            print(report_formats(bench_formats(args.xlsx_rows, args.sie_rows)))
+            return 0
         results = [bench_import(n) for n in args.rows]
         print(report_import(results))
         return 0
@@ -644,6 +781,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=None,
         help="rows for `import` (repeat; default 1 000 000 and 5 000 000)",
+    )
+    p.add_argument(
+        "--xlsx-rows",
+        type=int,
+        default=0,
+        help="`import` of an XLSX invoice file of this many rows instead (e.g. 200 000)",
+    )
+    p.add_argument(
+        "--sie-rows",
+        type=int,
+        default=0,
+        help="`import` of a SIE 4 file with this many #TRANS rows instead (e.g. 1 000 000)",
     )
     p.set_defaults(func=cmd_bench)
 
