@@ -151,6 +151,33 @@ def test_applications_read_as_payments_of_their_month(tmp_path, engine):
 
 
 @engines()
+def test_an_application_decided_before_it_was_received_is_counted_as_not_comparable(
+    tmp_path, engine
+):
+    from tests.analytics.conftest import write_source
+
+    from tillit.analytics.runner import run_controls
+
+    rows = [
+        _app("AP1", "H1", A1, "2025-05", D(2025, 4, 28), "5000.00", "BG:1"),
+        _app(
+            "AP2",
+            "H2",
+            A2,
+            "2025-05",
+            D(2025, 4, 28),
+            "5000.00",
+            "BG:1",
+            decided_date=D(2025, 4, 1),
+        ),
+    ]
+    source = write_source(tmp_path, "benefit_applications", rows)
+    result = run_controls({"benefit_applications": source}, ["APP-BEFORE-PAYMENT"], engine=engine)
+    [control] = result.controls
+    assert (control.not_applicable, control.not_comparable, control.hits) == (None, 1, [])
+
+
+@engines()
 def test_two_applications_of_two_households_name_each_other(tmp_path, engine):
     R = D(2025, 6, 2)
     hits = run_control(

@@ -297,6 +297,6 @@ def test_undeclared_side_job_with_payment(tmp_path, engine):
     )
     assert render_explanation(hits[1]) == (
         "Bo Ek (Socialnämnden) is VD of Bergkvist AB (5560000022), a side job that was refused on 2025-02-03; the "
-        "organisation was paid or granted 58\u00a0265,50\u00a0kr between 2025-04-23 and 2025-04-23 (number of "
-        "payments and grants: 1) without an approved side job declared."
+        "organisation was paid or granted 58\u00a0265,50\u00a0kr on 2025-04-23 without an approved side job "
+        "declared."
     )

@@ -68,6 +68,10 @@ register(
         },
         optional_inputs=("benefit_payments", "population", "employees"),
         evidence={"benefit_applications": APPLICATION_EVIDENCE},
+        # an application decided before it was received is a data error: counted, not compared
+        not_comparable_sql="""
+SELECT count(*) FROM benefit_applications WHERE decided_date < received_date
+""",
         sql=f"""
 WITH apps AS (
     SELECT application_id, household_id, applicant, co_applicant, period, received_date, bank_account, address,

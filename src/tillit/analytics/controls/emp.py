@@ -316,7 +316,8 @@ SELECT 'employee' AS subject_type,
        p.paid AS amount_at_risk,
        list_concat(['employees:' || p.employee_id], k.keys) AS evidence_keys,
        CASE WHEN r.refused_date IS NULL THEN 'medel' ELSE 'hög' END AS severity,
-       CASE WHEN r.refused_date IS NULL THEN 'undeclared' ELSE 'refused' END AS explanation_key,
+       CASE WHEN r.refused_date IS NULL THEN 'undeclared' ELSE 'refused' END
+         || CASE WHEN p.events = 1 THEN '_once' ELSE '' END AS explanation_key,
        coalesce(e.name, p.employee_id) AS employee,
        coalesce(e.unit, '') AS unit,
        d.roles,
@@ -338,6 +339,15 @@ LEFT JOIN refused AS r ON r.employee_id = p.employee_id AND r.orgnr = p.orgnr
                 "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), which was paid or granted "
                 "%(paid)s between %(first_date)s and %(last_date)s (number of payments and grants: %(events)s) "
                 "without an approved side job declared for it."
+            ),
+            "undeclared_once": _(
+                "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), which was paid or granted "
+                "%(paid)s on %(first_date)s without an approved side job declared for it."
+            ),
+            "refused_once": _(
+                "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), a side job that was refused "
+                "on %(refused_date)s; the organisation was paid or granted %(paid)s on %(first_date)s without an "
+                "approved side job declared."
             ),
             "refused": _(
                 "%(employee)s (%(unit)s) is %(roles)s of %(organisation)s (%(orgnr)s), a side job that was refused "
