@@ -22,10 +22,11 @@ Identifiers are the exception by design: an invalid one is kept with
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -348,31 +349,33 @@ def _formats_for(order: str, separators: set[str], datetime_column: bool) -> tup
     )
 
 
-def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
+def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> Iterator[Batch] | None:
     """Decide day-first or month-first once per date column, from every value in it.
 
     Never per value: 03/04/2025 is read the way the whole column is. A value whose first field is
     above 12 (21/01/2014) decides day-first, one whose second field is (01/21/2014) month-first. A
     column with only ambiguous values, or with both kinds, is refused with a message asking for the
     format; so is a profile format that values in the column contradict. Reads the file once more,
-    only when its first batch holds such dates."""
+    only when its first batch holds such dates.
+
+    Returns the batches to import when only the first batch was read (it, then the rest of the same
+    pass, so that the file is not read twice), or None when the import reads the file afresh."""
     columns = {
         c.name: c
         for c in plan.spec.columns
         if c.type in ("date", "datetime") and c.name in plan.sources
     }
     if not columns:
-        return
+        return None
     stats: dict[str, dict] = {}
-    first = True
-    for batch in source.batches():
-        if first:
-            first = False
+    batches = source.batches()
+    for index, batch in enumerate(batches):
+        if index == 0:
             columns = {
                 name: c for name, c in columns.items() if _any_dmy(batch.data[plan.sources[name]])
             }
             if not columns:
-                break
+                return itertools.chain([batch], batches)
         for name in columns:
             st = stats.setdefault(
                 name,
@@ -485,6 +488,7 @@ def _decide_dates(plan: _Plan, source: Source, mapping: Mapping | None) -> None:
                 },
             )
         )
+    return None
 
 
 def _check_date_failures(plan: _Plan, rows: int, result: IngestResult) -> bool:
@@ -1029,11 +1033,11 @@ def preview(dataset: str, path: Path, mapping: Mapping | None = None, n: int = 2
         result.estimated_rows = info.estimated_rows
         result.problems += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
-        _decide_dates(plan, source, mapping)
+        resumed = _decide_dates(plan, source, mapping)
         result.problems += plan.file_errors + plan.notes
         first: Batch | None = None
         try:
-            for batch in source.batches():
+            for batch in resumed if resumed is not None else source.batches():
                 first = batch.head(n)
                 break
         except SourceError as error:
@@ -1104,8 +1108,7 @@ def ingest(
         result.header_row, result.sheet = info.header_row, info.sheet
         result.notes += [FileError(m, p) for m, p in info.notes]
         plan = _plan(spec, source, mapping)
-        if not plan.file_errors:
-            _decide_dates(plan, source, mapping)
+        resumed = _decide_dates(plan, source, mapping) if not plan.file_errors else None
         result.notes += plan.notes
         result.unavailable = list(plan.unavailable)
         result.columns = list(plan.sources)
@@ -1123,7 +1126,7 @@ def ingest(
         seen_rows = 0
         decided = False
         bad_reported = 0
-        for batch in source.batches():
+        for batch in resumed if resumed is not None else source.batches():
             if not decided:
                 plan.decimal = _detect_decimal(plan, batch, source, mapping)
                 result.decimal, result.mapping, decided = plan.decimal, plan.mapping(mapping), True

@@ -143,6 +143,18 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _mentions(zf: zipfile.ZipFile, name: str, needle: bytes) -> bool:
+    """Whether the member's bytes contain ``needle``, read in blocks (a tag name is literal text,
+    so an element that is not there is not in the bytes either)."""
+    tail = b""
+    with zf.open(name) as fh:
+        while block := fh.read(1 << 20):
+            if needle in tail + block[: len(needle)] or needle in block:
+                return True
+            tail = block[-(len(needle) - 1) :]
+    return False
+
+
 def _merged_ranges(path: Path, sheet_index: int) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of merged cells, read from the sheet XML
     without loading the sheet (read-only worksheets do not expose them)."""
@@ -159,6 +171,8 @@ def _merged_ranges(path: Path, sheet_index: int) -> list[tuple[int, int, int, in
         )
         if sheet_index >= len(names):
             return []
+        if not _mentions(zf, names[sheet_index], b"mergeCell"):
+            return []  # no merged cells: the sheet need not be parsed a second time
         with zf.open(names[sheet_index]) as fh:
             for _event, element in iterparse(fh):
                 if element.tag.endswith("}mergeCell"):
