@@ -50,9 +50,12 @@ def objects(braces: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(0, len(parts) - 1, 2)}
 
 
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+
+
 def _iso(day: str) -> str | None:
     return (
-        f"{day[:4]}-{day[4:6]}-{day[6:8]}" if re.fullmatch(r"\d{8}", day or "") else (day or None)
+        f"{day[:4]}-{day[4:6]}-{day[6:8]}" if _EIGHT_DIGITS.fullmatch(day or "") else (day or None)
     )
 
 
