@@ -323,7 +323,7 @@ matched AS (
     SELECT a.supplier_id AS a_supplier, b.supplier_id AS b_supplier, a.invoice_id AS a_id, b.invoice_id AS b_id,
            a.invoice_number AS number_a, b.invoice_number AS number_b,
            a.invoice_date AS date_a, b.invoice_date AS date_b, a.amount, a.board,
-           a.supplier_key AS key_a, b.supplier_key AS key_b,
+           a.supplier_key AS key_a, b.supplier_key AS key_b, u.times AS amount_times,
            CASE WHEN a.supplier_name = b.supplier_name THEN a.supplier_name
                 ELSE a.supplier_name || ' / ' || b.supplier_name END AS supplier_name,
            -- the same number on the same date: lines of one document (a line-level export), no claim twice
@@ -388,10 +388,9 @@ SELECT 'supplier' AS subject_type,
        [CASE WHEN k.explanation_key IN ('transposed', 'extended')
                   OR (k.explanation_key = 'same_number' AND k.number_a <> k.number_b) THEN 'rekeyed' END,
         CASE WHEN k.date_a <> k.date_b THEN 'different_dates' ELSE 'same_day' END,
-        CASE WHEN u.times - array_length(g.invoice_ids) >= 3 THEN 'standard_amount' END] AS evidence_reasons
+        CASE WHEN k.amount_times - array_length(g.invoice_ids) >= 3 THEN 'standard_amount' END] AS evidence_reasons
 FROM kept AS k
 JOIN members AS g ON g.subject_id = k.subject_id AND g.amount = k.amount
-LEFT JOIN amount_use AS u ON u.supplier_key = k.key_a AND u.amount = k.amount
 WHERE k.rank = 1 AND k.amount * (array_length(g.invoice_ids) - 1) >= $min_amount
 """,
         explanation={
