@@ -40,6 +40,9 @@ def _without_triggers(sql: str, params=()):
             cursor.execute("DROP TRIGGER IF EXISTS accesslog_no_update")
             cursor.execute("DROP TRIGGER IF EXISTS accesslog_no_delete")
         else:
+            # The rows were written in this test's transaction; their deferred foreign-key checks
+            # must run before PostgreSQL lets the table be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
         cursor.execute(sql, params)
 

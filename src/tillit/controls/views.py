@@ -471,14 +471,11 @@ def control_list(request):
     ]
     from tillit.controls.coverage import coverage_by_area
 
-    from tillit.controls.coverage import coverage_by_area
-
     return render(
         request,
         "controls/control_list.html",
         {
             "rows": rows,
-            "areas": coverage_by_area(present),
             "areas": coverage_by_area(present),
             "can_run": has_perm(request.user, "controls.run"),
             "effectiveness": selectors.effectiveness(user=request.user),

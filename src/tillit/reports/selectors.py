@@ -52,6 +52,8 @@ FAMILIES = {
     "PROV": gettext_lazy("Providers of welfare services"),
     "PLACE": gettext_lazy("Placements"),
     "BAB": gettext_lazy("Housing adaptation grants"),
+    "APP": gettext_lazy("Applications for economic assistance"),
+    "LMS": gettext_lazy("Labour market programmes"),
     "LEDGER": gettext_lazy("General ledger"),
     "X": gettext_lazy("Across municipalities"),
 }
