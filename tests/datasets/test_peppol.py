@@ -445,3 +445,30 @@ def test_the_generators_e_invoices_keep_the_bis_3_rules_checked_here(generated):
         )
         number = account.findtext("cbc:ID", namespaces=ns)
         assert number.isdigit() and len(number) in (7, 8)
+
+
+def test_an_xlsx_of_supplier_invoices_is_a_spreadsheet_not_a_zip_of_e_invoices(
+    personas, kommun_a, login, client, tmp_path
+):
+    """An XLSX workbook is a zip as well; it goes to the preview of an ordinary import."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from tillit.datasets.models import ImportAttempt
+
+    book = Workbook()
+    book.active.append(["invoice_id", "supplier_id", "invoice_number", "invoice_date", "amount"])
+    book.active.append(["V1", "10001", "F-1", "2025-01-03", 100])
+    book.save(tmp_path / "fakturor.xlsx")
+    before = _state(kommun_a)
+    login(client, personas["controller"])
+    response = client.post(
+        "/data/ladda-upp/",
+        {
+            "dataset": "invoices",
+            "file": SimpleUploadedFile("fakturor.xlsx", (tmp_path / "fakturor.xlsx").read_bytes()),
+        },
+    )
+    attempt = ImportAttempt.objects.get(source_name="fakturor.xlsx")
+    assert response.status_code == 302 and response["Location"] == f"/data/inlasning/{attempt.pk}/"
+    assert _state(kommun_a) == before  # nothing imported before the preview is confirmed

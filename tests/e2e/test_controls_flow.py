@@ -44,7 +44,11 @@ def test_a_coordinator_runs_dismisses_escalates_and_reruns(
 
     page.goto("/kontroller/")
     links = page.locator(HIT_LINKS).evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert len(links) == Hit.objects.filter(status="new").count() >= 2
+    # weak duplicate groups are one summary line of their own, not rows of the queue
+    weak = Hit.objects.filter(status="new", evidence_grade=Hit.Evidence.WEAK).count()
+    assert len(links) == Hit.objects.filter(status="new").count() - weak >= 2
+    if weak:
+        assert page.locator("main a[href*='evidence=weak']").count() >= 1
     dismissed_url, escalated_url = links[0], links[1]
 
     page.goto(dismissed_url)

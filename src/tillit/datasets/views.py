@@ -83,7 +83,7 @@ def upload(request):
         with target.open("wb") as fh:
             for chunk in incoming.chunks():
                 fh.write(chunk)
-        if form.cleaned_data["dataset"] in ("invoices", "invoice_lines") and zipfile.is_zipfile(
+        if form.cleaned_data["dataset"] in ("invoices", "invoice_lines") and _is_einvoice_zip(
             target
         ):
             # a zip of e-invoices (Peppol BIS Billing 3) fills invoices and their lines at once
@@ -111,6 +111,15 @@ def upload(request):
             return response
         return redirect(url)
     return _upload_page(request, form)
+
+
+def _is_einvoice_zip(path: Path) -> bool:
+    """A zip that is not an Office Open XML document: an XLSX workbook is a zip too (it names its
+    parts in [Content_Types].xml), and it is imported as a spreadsheet."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "[Content_Types].xml" not in archive.namelist()
 
 
 def _import_peppol(request, form: UploadForm, target: Path) -> str | None:
