@@ -43,6 +43,11 @@ def test_the_queue_filters_and_sorts_by_score(loaded, client, login, personas):
     ] == [h.pk for h in hits if h.amount_at_risk >= top.amount_at_risk]
     assert client.get("/kontroller/", {"risk_area": "Bygglov"}).context["count"] == 0
     assert client.get("/kontroller/", {"control": "BEN-NOPE"}).context["count"] == 0
+    # the flow map's link to a supplier's hits: only the hits on that subject
+    subject = hits[-1].subject_id
+    found = [h.subject_id for h in client.get("/kontroller/", {"subject": subject}).context["page"]]
+    assert found == [h.subject_id for h in hits if h.subject_id == subject] and found
+    assert len({h.subject_id for h in hits}) > 1  # so that the filter has something to leave out
 
 
 def test_the_hit_page_explains_shows_evidence_side_by_side_and_logs_the_view(

@@ -63,6 +63,11 @@ class QueueFilter(forms.Form):
     min_amount = forms.CharField(
         label=gettext_lazy("Amount at risk at least (kr)"), required=False, max_length=30
     )
+    subject = forms.CharField(
+        label=gettext_lazy("Concerns (id of a supplier, person, association …)"),
+        required=False,
+        max_length=100,
+    )
     evidence = forms.ChoiceField(
         label=gettext_lazy("Strength of evidence"),
         required=False,
