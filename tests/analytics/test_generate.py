@@ -229,3 +229,16 @@ def test_it_refuses_a_scale_that_is_not_positive(tmp_path: Path) -> None:
         generate(tmp_path, scale=0)
     assert err.value.params == {"scale": 0}
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("scale", "seed"), [(0.01, 3), (0.01, 4), (0.02, 4)])
+def test_a_very_small_municipality_is_generated_with_a_case_for_every_control(
+    tmp_path: Path, scale: float, seed: int
+) -> None:
+    """These stopped with an IndexError when a scenario found no material in a tiny world."""
+    generate(tmp_path, scale=scale, seed=seed)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    spec_ids = {
+        p.stem for p in CONTROL_DOCS.glob("*.md") if re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)+", p.stem)
+    }
+    assert spec_ids <= {c["control_id"] for c in truth["cases"]}

@@ -156,7 +156,9 @@ def acc_shared(inj: Injector) -> None:
 def acc_shared_2(inj: Injector) -> None:
     t, w = inj.t, inj.w
     # ACC-SHARED + EMP-SUPPLIER: a supplier paid to an employee's salary account
-    e = inj.rng.choice([x for x in w.employees if not x.politician and x.role == "handläggare"])
+    staff = [x for x in w.employees if not x.politician]
+    # a very small municipality may have no handläggare: any member of staff then
+    e = inj.rng.choice([x for x in staff if x.role == "handläggare"] or staff)
     s = inj.sup(
         "Holmby Konsult HB",
         "Konsult",

@@ -128,6 +128,9 @@ def bab_not_registered(wf: Welfare) -> None:
         and hh.adults[0].status_date.month >= 3
         and hh.adults[0].registered_from <= date(2024, 1, 1)
     ]
+    if len(movers) < 2:
+        # a very small municipality (scale 0.01) may have no two such emigrants: the case above alone
+        return
     gone, stays = movers[0], movers[1]
     gone_on, stays_gone_on = gone.adults[0].status_date, stays.adults[0].status_date
     assert gone_on and stays_gone_on  # movers are chosen with a status date
