@@ -144,7 +144,17 @@ def _serve(host: str, port: int, worker: bool = True) -> int:
                 },
                 "clear_untrusted_proxy_headers": True,
             }
-        serve(application, host=host, port=port, threads=8, ident="tillit", **options)
+        # waitress accepts at most connection_limit connections (its own two channels included,
+        # default 100): the 99th user keeping a connection open waited for minutes (issue 15)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=8,
+            connection_limit=1000,
+            ident="tillit",
+            **options,
+        )
     except KeyboardInterrupt:
         pass
     finally:

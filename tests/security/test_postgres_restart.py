@@ -45,17 +45,53 @@ def _admin():
         pytest.skip(f"no PostgreSQL at {SERVER}")
 
 
-@pytest.fixture
-def database():
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory):
+    """A database of this module's own, migrated, with a municipality and a reviewer."""
     admin = _admin()
     name = f"tillit_test_restart_{os.getpid()}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')
+    data = tmp_path_factory.mktemp("restart")
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"TILLIT_DEBUG", "TILLIT_DEMO_MODE"}},
+        "TILLIT_DATABASE_URL": f"{SERVER}/{name}",
+        "TILLIT_SECRET_KEY": "restart-test-" + "x" * 40,
+        "TILLIT_DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "tillit.config.settings",
+    }
     try:
-        yield admin, name
+        migrate = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "tillit.cli", "manage", "migrate", "--verbosity", "0"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert migrate.returncode == 0, migrate.stderr[-3000:]
+        # a reviewer signs in with a password only (the role sees no personal data: no second factor)
+        made = _python(
+            env,
+            "from tillit.accounts.services import municipality_create, user_create\n"
+            "m = municipality_create(code='0180', name='Kommun A', boards=['Kommunstyrelsen'])\n"
+            f"user_create(municipality=m, username='granskare', password={PASSWORD!r}, "
+            "role='reviewer')\n",
+        )
+        assert made.returncode == 0, made.stderr[-3000:]
+        yield admin, name, env
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def _python(env: dict, code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _backends(admin, name: str) -> set[int]:
@@ -112,35 +148,8 @@ def _round(base: str, browser: Browser, n: int = 24) -> list[tuple[str, int]]:
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_the_server_recovers_when_postgresql_drops_every_connection(database, tmp_path):
-    admin, name = database
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"TILLIT_DEBUG", "TILLIT_DEMO_MODE"}},
-        "TILLIT_DATABASE_URL": f"{SERVER}/{name}",
-        "TILLIT_SECRET_KEY": "restart-test-" + "x" * 40,
-        "TILLIT_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "tillit.config.settings",
-    }
-    migrate = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tillit.cli", "manage", "migrate", "--verbosity", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert migrate.returncode == 0, migrate.stderr[-3000:]
-    # a reviewer signs in with a password only (the role sees no personal data, so no second factor)
-    create = (
-        "import django; django.setup()\n"
-        "from tillit.accounts.services import municipality_create, user_create\n"
-        "m = municipality_create(code='0180', name='Kommun A', boards=['Kommunstyrelsen'])\n"
-        f"user_create(municipality=m, username='granskare', password={PASSWORD!r}, role='reviewer')\n"
-    )
-    made = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", create], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert made.returncode == 0, made.stderr[-3000:]
-
+def test_the_server_recovers_when_postgresql_drops_every_connection(installation, tmp_path):
+    admin, name, env = installation
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -201,3 +210,55 @@ def test_the_server_recovers_when_postgresql_drops_every_connection(database, tm
             serve.wait(30)
         except subprocess.TimeoutExpired:
             serve.kill()
+
+
+RACE = """
+import json, threading
+from django.db import connections, transaction
+from tillit.accounts.models import User
+from tillit.cases.services import case_create
+
+user = User.objects.get(username="granskare")
+first_open, release = threading.Event(), threading.Event()
+numbers, errors = [], []
+
+def open_case(hold):
+    try:
+        with transaction.atomic():
+            case = case_create(municipality=user.municipality, user=user, title="Samtidigt",
+                               case_type="benefit", source="staff")
+            if hold:  # the first case stays uncommitted while the second is opened
+                first_open.set()
+                release.wait(60)
+        numbers.append(case.number)
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connections.close_all()
+
+first = threading.Thread(target=open_case, args=(True,))
+first.start()
+first_open.wait(60)
+second = threading.Thread(target=open_case, args=(False,))
+second.start()
+second.join(2)  # it waits for the first: for its lock, or without one on the unique number
+release.set()
+first.join(60)
+second.join(60)
+print(json.dumps({"numbers": sorted(numbers), "errors": errors}))
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_cases_opened_at_once_get_different_numbers(installation):
+    """Under 100 users two escalations at once both took the next case number, and the second
+    failed with 500 on the unique number (issue 15). SQLite serialises writers, so only PostgreSQL
+    shows it."""
+    _admin_connection, _name, env = installation
+    done = _python(env, RACE)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    year = result["numbers"][0].split("-")[0]
+    assert result["numbers"] == [f"{year}-0001", f"{year}-0002"]

@@ -172,6 +172,14 @@ def case_transition(*, case: Case, user, to_state: str, reason: str = "") -> Cas
 
 
 def _next_number(municipality_id: int, year: int) -> tuple[int, str]:
+    # Two cases opened at once must not both take the next number (the second failed on the unique
+    # number under load, issue 15): the municipality's row is locked until the case is committed.
+    # NO KEY UPDATE, so that rows referring to the municipality can still be written meanwhile.
+    list(
+        Municipality.objects.select_for_update(no_key=True)
+        .filter(pk=municipality_id)
+        .values_list("pk")
+    )
     last = (
         Case.objects.filter(municipality_id=municipality_id, year=year).aggregate(
             m=Max("sequence")
