@@ -252,6 +252,17 @@ class HitError(ValueError):
     """An action on a hit that is refused; the message is translated and meant for the user."""
 
 
+def _lock_unchanged(hit: Hit) -> None:
+    """Lock the hit's row until the action commits and refuse when another user changed its status
+    since `hit` was read: two people dismissing or escalating the same hit at the same moment both
+    passed the page's check and both succeeded (issue 15, 3 of 319 under 100 users)."""
+    current = (
+        Hit.objects.select_for_update().filter(pk=hit.pk).values_list("status", flat=True).first()
+    )
+    if current != hit.status:
+        raise HitError(gettext("The hit has already been handled."))
+
+
 @transaction.atomic
 def hit_dismiss(*, hit: Hit, user, reason: str, note: str) -> Hit:
     """Dismiss a hit with a reason and a comment saying why. Every way in (web, bulk, API, CLI)
@@ -266,6 +277,7 @@ def hit_dismiss(*, hit: Hit, user, reason: str, note: str) -> Hit:
             gettext("Write a comment on why the hit needs no further action: hit %(id)s.")
             % {"id": hit.pk}
         )
+    _lock_unchanged(hit)
     hit.status, hit.dismiss_reason = Hit.Status.DISMISSED, reason
     hit.save(update_fields=["status", "dismiss_reason", "updated_at"])
     _event(hit, user, "dismissed", reason, note)
@@ -294,6 +306,7 @@ def hit_notify(
     information-sharing ledger (so it counts in the statistics like a notification from a case)."""
     from tillit.cases.services import notification_from_hit
 
+    _lock_unchanged(hit)
     notification_from_hit(
         hit=hit, user=user, recipient=authority, legal_ground=legal_ground, shared=note
     )
@@ -308,6 +321,7 @@ def hit_open_case(*, hit: Hit, user, note: str = "") -> Hit:
     """Escalates the hit: it joins the open case on its subject, or opens one (cases app)."""
     from tillit.cases.services import case_open_from_hit
 
+    _lock_unchanged(hit)
     hit.status = Hit.Status.CASE
     hit.save(update_fields=["status", "updated_at"])
     case = case_open_from_hit(hit=hit, user=user)
