@@ -140,3 +140,50 @@ def test_deletion_needs_a_second_person_and_leaves_no_content(personas, case_of,
         and kept.decided_by == second
     )
     assert "Tolvan" not in repr(kept.__dict__)
+
+
+def test_the_queue_hides_hits_of_team_only_cases_exactly_as_the_cases_are_hidden(
+    make_hit, case_of, personas, kommun_a
+):
+    """Issue 19: the queue looks up a hit's one case link instead of collecting every visible case;
+    who sees which hit is what `visible_cases` says of the case the hit joined."""
+    from django.db.models import Exists, OuterRef
+
+    from tillit.cases.access import visible_cases
+    from tillit.cases.models import CaseHit, Sensitivity
+    from tillit.controls.models import Hit
+    from tillit.controls.selectors import hit_list
+
+    alice, bob = personas["coordinator"], personas["investigator"]
+    olle = _user(kommun_a, "olle", Role.COORDINATOR)
+    cases = [
+        case_of(alice, members=[bob], sensitivity=Sensitivity.TEAM_ONLY),  # alice not on the team
+        case_of(alice, members=[alice], sensitivity=Sensitivity.TEAM_ONLY),
+        case_of(alice, members=[bob], sensitivity=Sensitivity.SENSITIVE),
+        case_of(alice, members=[], sensitivity=Sensitivity.NORMAL),
+    ]
+    linked = []
+    for case in cases:
+        hit = make_hit(kommun_a)
+        CaseHit.objects.create(municipality=kommun_a, case=case, hit=hit, added_by=alice)
+        linked.append(hit.pk)
+    free = make_hit(kommun_a).pk
+    users = [alice, bob, olle, *(personas[r] for r in ("controller", "reviewer", "admin"))]
+    for user in users:
+        # what the queue hid before: every link to a team-only case that is not among the visible
+        hidden = CaseHit.objects.filter(
+            hit=OuterRef("pk"), case__sensitivity=Sensitivity.TEAM_ONLY
+        ).exclude(case__in=visible_cases(user).values("pk"))
+        expected = set(
+            Hit.objects.filter(municipality=kommun_a, status="new")
+            .exclude(Exists(hidden))
+            .values_list("pk", flat=True)
+        )
+        seen = set(hit_list(user=user).values_list("pk", flat=True)) if user.municipality else set()
+        if seen or expected:  # users without the queue see nothing either way
+            assert seen == expected, user.username
+    assert set(hit_list(user=alice).values_list("pk", flat=True)) == {free, *linked[1:]}
+    assert set(hit_list(user=bob).values_list("pk", flat=True)) == {free, linked[0], *linked[2:]}
+    assert set(hit_list(user=olle).values_list("pk", flat=True)) == {free, *linked[2:]}
+    assert set(visible_cases(alice)) == set(cases[1:])
+    assert set(visible_cases(bob)) == {cases[0], cases[2]}

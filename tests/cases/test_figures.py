@@ -71,6 +71,40 @@ def test_hits_on_different_payments_add_up_and_chains_of_overlap_count_once(make
     assert selectors.amount_at_risk([a, b, c, d]) == Decimal("297")
 
 
+def test_the_total_read_from_the_database_is_the_same_as_from_the_hits(make_hit, personas):
+    """The queue's total groups hits with the same evidence keys in the database first."""
+    from tillit.controls.models import Hit
+
+    municipality = personas["coordinator"].municipality
+    cases = [
+        (["payments:P-1"], "100"),
+        (["payments:P-1"], "300"),  # the same payment: the larger counts
+        (["payments:P-1", "payments:P-2"], "50"),  # joins P-1 and P-2 into one group
+        (["payments:P-2"], "400"),  # the largest of the chain
+        (["payments:P-3", "suppliers:9"], "70"),
+        (["payments:P-3", "suppliers:9"], "-20"),  # same keys, smaller: only 70 counts
+        (["suppliers:9"], "7"),  # no row of money: each counts in full
+        (["suppliers:9"], "8"),
+        ([], "5"),
+        ([], "-3"),  # no row of money and negative: counts as 0, as one hit alone does
+        (["invoices:I-1"], "-9"),  # a group whose largest is negative counts 0
+    ]
+    hits = []
+    for keys, amount in cases:
+        hit = make_hit(municipality, amount=Decimal(amount))
+        hit.evidence_keys = keys
+        hit.save(update_fields=["evidence_keys"])
+        hits.append(hit)
+    expected = selectors.amount_at_risk(hits)
+    assert expected == Decimal("400") + Decimal("70") + Decimal("7") + Decimal("8") + Decimal("5")
+    queryset = Hit.objects.filter(pk__in=[h.pk for h in hits]).order_by("-score", "-id")
+    assert selectors.queryset_amount_at_risk(queryset) == expected
+    assert selectors.queryset_amount_at_risk(queryset.exclude(pk=hits[2].pk)) == (
+        selectors.amount_at_risk([h for h in hits if h.pk != hits[2].pk])
+    )
+    assert selectors.queryset_amount_at_risk(Hit.objects.none()) == Decimal(0)
+
+
 def test_the_queue_total_counts_one_payment_once(make_hit, personas, login, client):
     alice = personas["coordinator"]
     _three_hits_on_one_payment(make_hit, alice.municipality)

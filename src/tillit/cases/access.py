@@ -28,19 +28,47 @@ logger = logging.getLogger(__name__)
 DENIED = "case (refused)"
 
 
+def _team_case_ids(user):
+    """The ids of the cases the user is on the team of (a few: an uncorrelated subquery, hashed once)."""
+    return Case.team.through.objects.filter(user_id=getattr(user, "pk", None)).values("case_id")
+
+
 def visibility(user) -> Q:
-    """The condition a case must meet for `user` to see it (within their municipality)."""
-    on_team = Q(team=user)
+    """The condition a case must meet for `user` to see it (within their municipality).
+
+    Team membership is "id among the user's team cases", not a join: no case twice, and a list
+    of a hundred thousand cases is read in its order and stops at its page instead of collecting
+    every visible id first (nor a correlated EXISTS, which PostgreSQL costs so high that it
+    compiles the query, longer than it runs).
+    """
+    on_team = Q(pk__in=_team_case_ids(user))
     if getattr(user, "role", None) == Role.COORDINATOR:
-        return on_team | ~Q(sensitivity=Sensitivity.TEAM_ONLY)
+        return ~Q(sensitivity=Sensitivity.TEAM_ONLY) | on_team
     return on_team
 
 
 def visible_cases(user) -> QuerySet[Case]:
     if not has_perm(user, "cases.view"):
         return Case.objects.none()
-    ids = scoped(Case.objects.all(), user).filter(visibility(user)).values("pk")
-    return Case.objects.filter(pk__in=ids)
+    return scoped(Case.objects.all(), user).filter(visibility(user))
+
+
+def team_only_case_visible(user, case: str = "case") -> Q:
+    """For rows that point at a team-only case through the foreign key `case`: the user sees it.
+
+    The same as `visible_cases` says of a team-only case (the right to see cases, the user's
+    municipality, on its team), but asked of each row's one case rather than by collecting
+    every case the user may see (the review queue asks it of a million hits).
+    """
+    if (
+        not has_perm(user, "cases.view")
+        or not getattr(user, "is_authenticated", False)
+        or user.municipality_id is None
+    ):
+        return Q(pk__in=[])  # no case at all
+    return Q(
+        **{f"{case}__municipality_id": user.municipality_id, f"{case}__in": _team_case_ids(user)}
+    )
 
 
 def can_see(user, case: Case) -> bool:

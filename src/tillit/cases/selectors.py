@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 
 from tillit.accounts.access import scoped
 from tillit.cases.access import can_see_statistics_unsuppressed, visible_cases
@@ -34,6 +36,7 @@ SUPPRESS_BELOW = 5
 # --- the figures other sections read (stable names: the overview uses them) ----------------------
 
 
+@functools.cache  # the schema is fixed: amount_at_risk asks once per hit, a million times in the queue
 def _transaction_datasets() -> frozenset[str]:
     """Data sets whose rows are money paid or billed: an evidence row of these carries an amount.
 
@@ -48,8 +51,12 @@ def _transaction_datasets() -> frozenset[str]:
 
 
 def _money_keys(hit) -> set[str]:
+    return _money_key_set(hit.evidence_keys)
+
+
+def _money_key_set(keys) -> set[str]:
     money = _transaction_datasets()
-    return {str(k) for k in (hit.evidence_keys or []) if str(k).split(":", 1)[0] in money}
+    return {str(k) for k in (keys or []) if str(k).split(":", 1)[0] in money}
 
 
 def amount_at_risk(hits) -> Decimal:
@@ -60,8 +67,43 @@ def amount_at_risk(hits) -> Decimal:
     at risk. Three controls that flag one payment of 143 950 kr put 143 950 kr at risk, not
     431 850 kr. A hit with no row of money in its evidence counts in full.
     """
-    hits = list(hits)
-    parent = list(range(len(hits)))
+    return _largest_per_group((_money_keys(hit), Decimal(hit.amount_at_risk or 0)) for hit in hits)
+
+
+def queryset_amount_at_risk(hits: QuerySet) -> Decimal:
+    """`amount_at_risk` of a queryset of hits, read from far fewer rows (the queue's total of a million).
+
+    The database groups the hits by their evidence keys first (a sorted list, so one list per
+    set of keys). Hits with the same keys share every row of money, so they are one group
+    anyway and only the largest amount among them counts; hits without a row of money each
+    count in full, at least 0, as in `amount_at_risk`. The sum is the same.
+    """
+    money = DecimalField(max_digits=18, decimal_places=2)
+    positive = Greatest("amount_at_risk", Value(Decimal(0)), output_field=money)
+    rows = (
+        hits.order_by()
+        .values_list("evidence_keys")
+        .annotate(largest=Max("amount_at_risk"), positive=Sum(positive, output_field=money))
+    )
+    alone = Decimal(0)
+    groups = []
+    for keys, largest, positive_sum in rows.iterator(chunk_size=10_000):
+        money = _money_key_set(keys)
+        if money:
+            groups.append((money, Decimal(largest or 0)))
+        else:
+            alone += Decimal(positive_sum or 0)
+    return alone + _largest_per_group(groups)
+
+
+def _largest_per_group(items) -> Decimal:
+    """The sum over groups of rows of money of the largest amount in each (each at least 0).
+
+    `items` are (money keys, amount); items that share a key are in one group, and so are
+    chains of them (a shares with b, b with c).
+    """
+    items = list(items)
+    parent = list(range(len(items)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -70,16 +112,16 @@ def amount_at_risk(hits) -> Decimal:
         return i
 
     owner: dict[str, int] = {}
-    for i, hit in enumerate(hits):
-        for key in _money_keys(hit):
+    for i, (keys, _amount) in enumerate(items):
+        for key in keys:
             if key in owner:
                 parent[find(i)] = find(owner[key])
             else:
                 owner[key] = i
     largest: dict[int, Decimal] = {}
-    for i, hit in enumerate(hits):
+    for i, (_keys, amount) in enumerate(items):
         root = find(i)
-        largest[root] = max(largest.get(root, Decimal(0)), Decimal(hit.amount_at_risk or 0))
+        largest[root] = max(largest.get(root, Decimal(0)), amount)
     return sum(largest.values(), Decimal(0))
 
 

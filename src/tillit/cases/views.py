@@ -46,7 +46,7 @@ def case_list(request):
         {
             "form": form,
             "page": page,
-            "count": cases.count(),
+            "count": page.paginator.count,  # counted once, for the pages and the sentence
             "due": selectors.case_due(user=request.user, today=timezone.localdate()),
             "can_create": access.can_create_manually(request.user),
             "can_retention": access.can_handle_retention(request.user),

@@ -182,6 +182,16 @@ class Hit(MunicipalModel):
                 fields=["municipality", "control_id", "fingerprint"], name="hit_unique_fingerprint"
             )
         ]
+        indexes = [
+            # the review queue's page of 50 read in index order, not sorted from a million open hits
+            models.Index(
+                fields=["municipality", "status", "-score", "-id"], name="hit_queue_by_score"
+            ),
+            models.Index(
+                fields=["municipality", "status", "-evidence_rank", "-score", "-id"],
+                name="hit_queue_by_evidence",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_id} {self.subject_type}:{self.subject_id}"

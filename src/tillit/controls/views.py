@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tillit.accounts.access import fetch, has_perm, require
 from tillit.analytics.evidence import describe as describe_evidence
 from tillit.cases.models import Notification
-from tillit.cases.selectors import amount_at_risk
+from tillit.cases.selectors import queryset_amount_at_risk
 from tillit.cases.services import CaseError
 from tillit.controls import selectors, services, units
 from tillit.controls.models import ControlConfig, ControlVersion, Hit, Run
@@ -176,15 +176,16 @@ def queue(request):
             query["evidence"], query["weak"] = Hit.Evidence.WEAK, "list"
             weak_summary = {
                 "count": weak_count,
-                "amount": amount_at_risk(weak_hits.only("amount_at_risk", "evidence_keys")),
+                "amount": queryset_amount_at_risk(weak_hits),
                 "query": query.urlencode(),
             }
             hits = hits.exclude(evidence_grade=Hit.Evidence.WEAK)
-    page = Paginator(hits, 50).get_page(request.GET.get("page"))
+    # the case a hit joined, for the page's 50 in two queries rather than one or two per hit
+    page = Paginator(hits.prefetch_related("case_link__case"), 50).get_page(request.GET.get("page"))
     for hit in page.object_list:
         hit.evidence_text = describe_evidence(hit.evidence_reasons or [], gettext)
     # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
-    total = amount_at_risk(hits.only("amount_at_risk", "evidence_keys"))
+    total = queryset_amount_at_risk(hits)
     return render(
         request,
         "controls/queue.html",
@@ -193,7 +194,7 @@ def queue(request):
             "page": page,
             "weak_summary": weak_summary,
             "total_amount": total,
-            "count": hits.count(),
+            "count": page.paginator.count,  # counted once, for the pages and the sentence
             "can_triage": has_perm(request.user, "hits.triage"),
             "can_run": has_perm(request.user, "controls.run"),
             "latest_run": selectors.run_list(user=request.user).first(),
