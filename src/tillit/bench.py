@@ -702,7 +702,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "web":
         from tillit.reports.bench import bench_web, report_web
 
-        print(report_web(bench_web(args.hits)))
+        print(report_web(bench_web(args.hits, args.cases, args.requests)))
         return 0
     if args.what == "entities":
         print(report_entities(bench_entities()))
@@ -773,7 +773,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "--hits",
         type=int,
         default=1_000_000,
-        help="open hits for `web` (the overview's answer time)",
+        help="open hits for `web` (the answer time of the overview, the queue, hits and cases)",
+    )
+    p.add_argument(
+        "--cases",
+        type=int,
+        default=100_000,
+        help="cases opened from hits for `web` (default 100 000)",
+    )
+    p.add_argument(
+        "--requests",
+        type=int,
+        default=200,
+        help="requests timed per page for `web` (default 200)",
     )
     p.add_argument(
         "--rows",
