@@ -193,3 +193,22 @@ def test_the_demo_municipality_runs_oskarshamns_plan(kommun_a):
         Measure.objects.filter(area__plan=plan, status="done").values_list("code", flat=True)
     )
     assert {"1.1", "2.1", "2.2", "2.3", "1.4"} <= done  # due before the plan took effect
+
+
+def test_a_plan_file_with_a_text_longer_than_its_column_is_refused_before_anything_is_written(
+    kommun_a, personas
+):
+    """PostgreSQL refuses such a text half-way through the import; SQLite keeps it. Both refuse it
+    here, in Swedish, naming where it is, and no plan is created."""
+    from django.utils import translation
+
+    from tillit.plans.models import ActionPlan
+    from tillit.plans.services import PlanError, plan_import_data, seeded_plan_data
+
+    data = seeded_plan_data("malmo-2023")
+    data["areas"][1]["measures"][0]["responsible"] = "x" * 301
+    with translation.override("sv"), pytest.raises(PlanError) as refused:
+        plan_import_data(municipality=kommun_a, user=personas["coordinator"], data=data)
+    assert "301 tecken" in str(refused.value) and "högst 300" in str(refused.value)
+    assert "åtgärd 1" in str(refused.value)
+    assert not ActionPlan.objects.filter(municipality=kommun_a).exists()

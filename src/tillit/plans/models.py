@@ -22,7 +22,7 @@ class ActionPlan(MunicipalModel):
         help_text=_("Who decided the plan and when, e.g. Kommunstyrelsen 2026-05-26 § 99."),
     )
     description = models.TextField(_("purpose"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True)
     # Where a shared plan came from: the envelope's origin, kept as it was.
     origin = models.JSONField(_("origin"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -385,12 +385,12 @@ def plan_import_data(*, municipality, user, data: dict, origin: dict | None = No
                 "code": code,
                 "text": str(m["text"]).strip(),
                 "description": str(m.get("description") or ""),
-                "responsible": str(m.get("responsible") or "")[:300],
+                "responsible": str(m.get("responsible") or ""),
                 "start": _parse_date(m.get("start"), where),
                 "deadline": _parse_date(m.get("deadline"), where),
-                "start_text": str(m.get("start_text") or "")[:200],
-                "deadline_text": str(m.get("deadline_text") or "")[:200],
-                "indicator": str(m.get("indicator") or "")[:500],
+                "start_text": str(m.get("start_text") or ""),
+                "deadline_text": str(m.get("deadline_text") or ""),
+                "indicator": str(m.get("indicator") or ""),
                 "indicator_source": source,
                 "target_value": _parse_decimal(m.get("target_value"), where),
                 "control_ids": [str(c) for c in (m.get("control_ids") or [])],
@@ -412,16 +412,30 @@ def plan_import_data(*, municipality, user, data: dict, origin: dict | None = No
                 )
             measures.append(fields)
         prepared.append((area, measures))
+    plan_fields = {
+        "title": title,
+        "decided": str(data.get("decided") or ""),
+        "source": str(data.get("source") or ""),
+    }
+    _check_lengths(ActionPlan, plan_fields, _("The plan"))
+    for a_index, (area, measures) in enumerate(prepared, 1):
+        number = area.get("number") or a_index
+        _check_lengths(
+            ActivityArea,
+            {"number": str(number), "title": str(area["title"]).strip()},
+            _("Activity area %(n)s") % {"n": number},
+        )
+        for m_index, fields in enumerate(measures, 1):
+            where = _("Activity area %(area)s, measure %(n)s") % {"area": number, "n": m_index}
+            _check_lengths(Measure, fields, where)
     plan = plan_create(
         municipality=municipality,
         user=user,
-        title=title,
         period_start=period_start,
         period_end=period_end,
-        decided=str(data.get("decided") or ""),
         description=str(data.get("description") or ""),
-        source=str(data.get("source") or ""),
         origin=origin,
+        **plan_fields,
     )
     for a_index, (area, measures) in enumerate(prepared, 1):
         area_obj = ActivityArea.objects.create(
@@ -446,6 +460,26 @@ def plan_import_data(*, municipality, user, data: dict, origin: dict | None = No
         detail={"measures": len(codes), "origin": origin or {}},
     )
     return plan
+
+
+def _check_lengths(model, fields: dict, where) -> None:
+    """Refuse, before anything is written, a text longer than its column holds (PostgreSQL would
+    refuse it half-way; SQLite would keep it)."""
+    for name, value in fields.items():
+        field = next((f for f in model._meta.fields if f.name == name), None)
+        if field is None:  # not a column of this model
+            continue
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise PlanError(
+                _("%(where)s: %(field)s is %(length)s characters long; at most %(limit)s fit.")
+                % {
+                    "where": where,
+                    "field": field.verbose_name,
+                    "length": len(value),
+                    "limit": limit,
+                }
+            )
 
 
 def plan_import_seeded(*, municipality, user, key: str) -> ActionPlan:
