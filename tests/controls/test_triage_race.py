@@ -68,3 +68,39 @@ def test_a_freshly_read_hit_is_escalated_as_before(personas, kommun_a):
     services.hit_open_case(hit=Hit.objects.get(pk=hit.pk), user=personas["coordinator"])
     hit.refresh_from_db()
     assert hit.status == Hit.Status.CASE
+
+
+def test_the_hit_page_and_the_bulk_action_say_so_in_swedish_instead_of_failing(
+    personas, kommun_a, client, login, monkeypatch
+):
+    """The other user's change lands between the page's read and the service's lock."""
+    from tillit.controls import services
+    from tillit.controls.models import Hit, HitEvent
+
+    locked = services._lock_unchanged
+
+    def someone_else_first(hit):
+        Hit.objects.filter(pk=hit.pk).update(status=Hit.Status.DISMISSED)
+        locked(hit)
+
+    monkeypatch.setattr(services, "_lock_unchanged", someone_else_first)
+    login(client, personas["coordinator"])
+    hit = _hit(kommun_a)
+    response = client.post(
+        f"/kontroller/traffar/{hit.pk}/dismiss/",
+        {"dismiss-reason": "explained", "dismiss-note": "Förklarad."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Träffen är redan hanterad." in response.content.decode()
+    Hit.objects.filter(pk=hit.pk).update(status=Hit.Status.NEW)
+    response = client.post(
+        "/kontroller/traffar/avfarda/",
+        {"hit": [hit.pk], "action": "case", "reason": "explained", "note": "Lyfts."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert (
+        "1 av de valda träffarna hade redan hanterats av någon annan" in response.content.decode()
+    )
+    assert not HitEvent.objects.filter(hit=hit).exists()

@@ -383,47 +383,54 @@ def hit_action(request, pk: int, action: str):
         )
         return redirect("controls-hit", pk=hit.pk)
     data = form.cleaned_data
-    if action == "dismiss":
-        services.hit_dismiss(hit=hit, user=request.user, reason=data["reason"], note=data["note"])
-        messages.success(request, _("The hit was dismissed."))
-    elif action == "notify":
-        try:
-            services.hit_notify(
-                hit=hit,
-                user=request.user,
-                authority=data["authority"],
-                note=data["note"],
-                legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206,
+    try:
+        if action == "dismiss":
+            services.hit_dismiss(
+                hit=hit, user=request.user, reason=data["reason"], note=data["note"]
             )
-        except CaseError as error:
-            messages.error(request, str(error))
-            return redirect("controls-hit", pk=hit.pk)
-        messages.success(
-            request, _("The notification was recorded in the information-sharing ledger.")
-        )
-    elif action == "case":
-        services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
-        messages.success(request, _("The hit was escalated to a case."))
-    elif action == "units":
-        try:
-            units.mark_units(hit=hit, user=request.user, reason=data["reason"])
-        except units.UnitsError as error:
-            messages.error(request, str(error))
-            return redirect("controls-hit", pk=hit.pk)
-        messages.success(
-            request,
-            _(
-                "Marked as one legal entity with many units; the group is raised again only when a "
-                "record with another bank account joins it."
-            ),
-        )
-    else:
-        services.hit_snooze(hit=hit, user=request.user, until=data["until"], reason=data["reason"])
-        messages.success(
-            request,
-            _("The control is silenced for this subject until %(date)s.")
-            % {"date": data["until"].isoformat()},
-        )
+            messages.success(request, _("The hit was dismissed."))
+        elif action == "notify":
+            try:
+                services.hit_notify(
+                    hit=hit,
+                    user=request.user,
+                    authority=data["authority"],
+                    note=data["note"],
+                    legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206,
+                )
+            except CaseError as error:
+                messages.error(request, str(error))
+                return redirect("controls-hit", pk=hit.pk)
+            messages.success(
+                request, _("The notification was recorded in the information-sharing ledger.")
+            )
+        elif action == "case":
+            services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("The hit was escalated to a case."))
+        elif action == "units":
+            try:
+                units.mark_units(hit=hit, user=request.user, reason=data["reason"])
+            except units.UnitsError as error:
+                messages.error(request, str(error))
+                return redirect("controls-hit", pk=hit.pk)
+            messages.success(
+                request,
+                _(
+                    "Marked as one legal entity with many units; the group is raised again only when a "
+                    "record with another bank account joins it."
+                ),
+            )
+        else:
+            services.hit_snooze(
+                hit=hit, user=request.user, until=data["until"], reason=data["reason"]
+            )
+            messages.success(
+                request,
+                _("The control is silenced for this subject until %(date)s.")
+                % {"date": data["until"].isoformat()},
+            )
+    except services.HitError as error:  # another user handled the hit in the meantime
+        messages.error(request, str(error))
     return redirect("controls-hit", pk=hit.pk)
 
 
@@ -441,18 +448,32 @@ def hit_bulk(request):
         messages.error(request, _("Choose hits, a reason and write a comment."))
         return redirect("controls-queue")
     hits = selectors.hit_list(user=request.user, status=Hit.Status.NEW).filter(pk__in=ids)
-    count = 0
+    count = refused = 0
     for hit in hits:
-        if action == "case":
-            services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
-        else:
-            services.hit_dismiss(
-                hit=hit,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
+        try:
+            if action == "case":
+                services.hit_open_case(
+                    hit=hit, user=request.user, note=request.POST.get("note", "")
+                )
+            else:
+                services.hit_dismiss(
+                    hit=hit,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+        except services.HitError:  # handled by another user since the queue was read
+            refused += 1
+            continue
         count += 1
+    if refused:
+        messages.warning(
+            request,
+            _(
+                "%(count)s of the chosen hits had already been handled by someone else; they were left as they were."
+            )
+            % {"count": refused},
+        )
     if action == "case":
         messages.success(request, _("%(count)s hits were escalated to cases.") % {"count": count})
     else:
