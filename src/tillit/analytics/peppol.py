@@ -47,6 +47,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, register_name
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from tillit.analytics import schema
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.identifiers import normalise_orgnr
 
@@ -62,36 +63,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024
 CENT = Decimal("0.01")
 
-INVOICE_COLUMNS = (
-    "invoice_id",
-    "supplier_id",
-    "invoice_number",
-    "invoice_date",
-    "amount",
-    "vat_amount",
-    "due_date",
-    "received_date",
-    "bank_account",
-    "ocr_reference",
-    "board",
-    "unit",
-    "account",
-    "description",
-    "attested_by",
-    "registered_by",
-    "contract_id",
-    "order_id",
-)
-LINE_COLUMNS = (
-    "invoice_id",
-    "line_no",
-    "article",
-    "description",
-    "quantity",
-    "unit",
-    "unit_price",
-    "line_amount",
-)
+# the canonical columns of the two data sets, in their order (shared/spec/data.md)
+INVOICE_COLUMNS = tuple(c.name for c in schema.get("invoices").columns)
+LINE_COLUMNS = tuple(c.name for c in schema.get("invoice_lines").columns)
 
 
 class PeppolError(Exception):
