@@ -92,3 +92,91 @@ def test_the_spark_expression_computes_the_figures_of_duckdb_and_rapidfuzz(spark
         if a and b:
             [(duck,)] = con.execute("SELECT jaro_winkler_similarity(?, ?)", [a, b]).fetchall()
             assert got[i] == pytest.approx(duck, abs=1e-12), (a, b)
+
+
+# -- split_shared_ctes: a CTE read twice is one statement of its own -------------------------------
+
+SHARED = """
+WITH base AS (SELECT id, amount FROM invoices WHERE amount > :min_amount),
+     once AS (SELECT id FROM base WHERE id > 1),
+     twice AS (SELECT b.id, b.amount FROM base AS b JOIN once AS o ON o.id = b.id)
+SELECT x.id, y.amount FROM twice AS x JOIN twice AS y ON y.id = x.id
+UNION ALL SELECT id, amount FROM base
+"""
+
+
+def test_a_cte_read_twice_becomes_a_view_and_one_read_once_stays_inline():
+    from tillit.analytics.engines.dialects import split_shared_ctes
+
+    steps = split_shared_ctes(SHARED, "spark", "_v_")
+    assert [s.view for s in steps] == ["_v_base", "_v_twice", None]
+    assert steps[0].params == {"min_amount"} and steps[1].params == steps[2].params == set()
+    # `once` is read only by `twice`: it is inlined there and nowhere else
+    assert "once AS" in steps[1].sql and "once" not in steps[2].sql
+    # the view keeps the CTE's name as alias, so qualified columns still resolve
+    assert "_v_base AS base" in steps[1].sql or "_v_base AS b" in steps[1].sql
+    assert "FROM _v_base AS base" in steps[2].sql and "_v_twice AS x" in steps[2].sql
+
+
+def test_a_query_without_a_shared_cte_is_left_whole():
+    from tillit.analytics.engines.dialects import split_shared_ctes
+
+    for sql in (
+        "SELECT 1 AS x",
+        "WITH a AS (SELECT 1 AS x) SELECT x FROM a",
+        # a nested CTE that shadows a top-level name: not split
+        "WITH a AS (SELECT 1 AS x) SELECT * FROM a JOIN (WITH a AS (SELECT 2 AS x) SELECT x FROM a) AS b ON true",
+    ):
+        [step] = split_shared_ctes(sql, "spark", "_v_")
+        assert step.view is None and step.sql == sql
+
+
+def test_every_control_splits_into_statements_that_read_only_their_own_names():
+    """Each step's SQL parses, names only the data sets, its own inline CTEs and earlier views."""
+    import sqlglot
+    from sqlglot import exp
+
+    from tillit.analytics.engines.dialects import split_shared_ctes
+    from tillit.analytics.registry import all_controls
+
+    for control in all_controls():
+        steps = split_shared_ctes(transpile(control.sql, "spark"), "spark", "_v_")
+        made: set[str] = set()
+        for step in steps:
+            tree = sqlglot.parse_one(step.sql, read="spark")
+            inline = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+            for table in tree.find_all(exp.Table):
+                assert (
+                    table.name in control.datasets or table.name in inline or table.name in made
+                ), (control.id, table.name)
+            if step.view:
+                made.add(step.view)
+        assert steps[-1].view is None
+
+
+@pytest.mark.spark
+def test_spark_computes_a_shared_cte_once_and_drops_it_after(spark_session):
+    """The same rows as DuckDB, with the shared CTEs computed first as views; none is left after."""
+    from tillit.analytics.engines.spark import SparkEngine
+
+    rows = [(i, float(i * 10)) for i in range(1, 6)]
+    spark_session.createDataFrame(rows, "id INT, amount DOUBLE").createOrReplaceTempView("invoices")
+    engine = SparkEngine(session=spark_session)
+    try:
+        before = {r.viewName for r in spark_session.sql("SHOW VIEWS").collect()}
+        table = engine.execute(transpile(SHARED, "spark"), {"min_amount": 15.0})
+        after = {r.viewName for r in spark_session.sql("SHOW VIEWS").collect()}
+        whole = SparkEngine(session=spark_session, materialise_ctes=False).execute(
+            transpile(SHARED, "spark"), {"min_amount": 15.0}
+        )
+    finally:
+        engine.close()
+        spark_session.catalog.dropTempView("invoices")
+    assert after == before
+    con = duckdb.connect()
+    con.execute("CREATE TABLE invoices (id INTEGER, amount DOUBLE)")
+    con.executemany("INSERT INTO invoices VALUES (?, ?)", rows)
+    expected = sorted(con.execute(SHARED.replace(":min_amount", "15.0")).fetchall())
+    assert sorted(zip(*table.to_pydict().values(), strict=True)) == expected
+    assert sorted(zip(*whole.to_pydict().values(), strict=True)) == expected
+    assert len(expected) == 8

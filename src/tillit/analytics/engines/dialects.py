@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 import sqlglot
@@ -127,3 +128,108 @@ def transpile(sql: str, dialect: str) -> str:
 
         tree = tree.transform(apply)
     return tree.sql(dialect=dialect, pretty=True)
+
+
+# -- a query's shared CTEs as separate statements (Spark) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a split query: `view` is None for the final SELECT."""
+
+    view: str | None
+    sql: str
+    params: frozenset[str]
+
+
+def _with_key(tree: exp.Expr) -> str:
+    return "with_" if "with_" in tree.arg_types else "with"
+
+
+def split_shared_ctes(sql: str, dialect: str, prefix: str) -> list[Step]:
+    """The query as statements that compute each CTE read more than once a single time.
+
+    Spark's optimizer inlines every reference to a deterministic CTE: a CTE read by two others,
+    each read by two more, is planned and run once per path (INV-DUP-FUZZY's chain became 643
+    broadcasts and 977 windows). DuckDB computes such a CTE once. Here each top-level CTE that
+    the rest of the query references two or more times becomes a step of its own, to be stored
+    as the view `<prefix><name>` (the engine computes it once); the CTEs read once stay inline, in the
+    statement of the one step or final SELECT that reads them (so each runs once too). The last
+    step is the final SELECT (view None). A query without such a CTE, a recursive WITH or a
+    nested CTE that shadows a top-level name comes back whole as one step.
+    """
+    whole = [Step(None, sql, _placeholders_in(sqlglot.parse_one(sql, read=dialect)))]
+    tree = sqlglot.parse_one(sql, read=dialect)
+    key = _with_key(tree)
+    with_ = tree.args.get(key)
+    if not isinstance(with_, exp.With) or with_.args.get("recursive"):
+        return whole
+    ctes = {cte.alias_or_name: cte for cte in with_.expressions}
+    if len(ctes) != len(with_.expressions):
+        return whole
+    for nested in tree.find_all(exp.CTE):
+        if nested.parent is not with_ and nested.alias_or_name in ctes:
+            return whole
+
+    def refs(node: exp.Expr) -> list[str]:
+        return [
+            t.name
+            for t in node.find_all(exp.Table)
+            if not t.args.get("db") and not t.args.get("catalog") and t.name in ctes
+        ]
+
+    body = tree.copy()
+    body.set(key, None)
+    reads = {name: refs(cte.this) for name, cte in ctes.items()}
+    count = dict.fromkeys(ctes, 0)
+    for names in [*reads.values(), refs(body)]:
+        for name in names:
+            count[name] += 1
+    shared = [name for name in ctes if count[name] >= 2]
+    if not shared:
+        return whole
+    views = {name: f"{prefix}{name}" for name in shared}
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        if (
+            isinstance(node, exp.Table)
+            and node.name in views
+            and not node.args.get("db")
+            and not node.args.get("catalog")
+        ):
+            renamed = exp.Table(this=exp.to_identifier(views[node.name]))
+            # the view keeps the CTE's name as its alias, so `name.column` still resolves
+            renamed.set(
+                "alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(node.name))
+            )
+            return renamed
+        return node
+
+    def statement(query: exp.Expr) -> exp.Expr:
+        # the CTEs read once that this statement needs (transitively), in their original order
+        needed: set[str] = set()
+        todo = [n for n in refs(query) if n not in views]
+        while todo:
+            name = todo.pop()
+            if name not in needed:
+                needed.add(name)
+                todo += [n for n in reads[name] if n not in views]
+        query = query.copy().transform(rename)
+        inline = [ctes[n].copy().transform(rename) for n in ctes if n in needed]
+        if inline:
+            own = query.args.get(_with_key(query))
+            inner = list(own.expressions) if isinstance(own, exp.With) else []
+            query.set(_with_key(query), exp.With(expressions=inline + inner))
+        return query
+
+    steps = []
+    for name in shared:
+        query = statement(ctes[name].this)
+        steps.append(Step(views[name], query.sql(dialect=dialect), _placeholders_in(query)))
+    final = statement(body)
+    steps.append(Step(None, final.sql(dialect=dialect), _placeholders_in(final)))
+    return steps
+
+
+def _placeholders_in(tree: exp.Expr) -> frozenset[str]:
+    return frozenset(p.name for p in tree.find_all(exp.Placeholder, exp.Parameter) if p.name)
