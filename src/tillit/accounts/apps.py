@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "tillit.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisation")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        if getattr(settings, "SAML_ENABLED", False):
+            from tillit.accounts import saml
+
+            saml.check_at_start_up()

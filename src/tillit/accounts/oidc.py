@@ -35,12 +35,9 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from tillit.accounts.models import Role, User
+from tillit.accounts import sso
 
 logger = logging.getLogger("tillit.security")
-
-# how a claim's value is compared with a field of Tillit's user table
-USER_LOOKUPS = {"email": "email__iexact", "username": "username"}
 
 
 class OIDCBackend(OIDCAuthenticationBackend):
@@ -73,12 +70,8 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return bool(self._claim(claims))
 
     def filter_users_by_claims(self, claims):
-        value = self._claim(claims)
-        if not value:
-            return User.objects.none()
-        lookup = USER_LOOKUPS[settings.OIDC_USER_FIELD]
         # the role comes from Tillit's own user table; a user without one of its roles is refused
-        return User.objects.filter(**{lookup: value}, is_active=True, role__in=Role.values)
+        return sso.matching_users(self._claim(claims), settings.OIDC_USER_FIELD)
 
     def create_user(self, claims):
         # never: an administrator creates the user (with a role) in Tillit first
@@ -88,16 +81,13 @@ class OIDCBackend(OIDCAuthenticationBackend):
         user = super().get_or_create_user(access_token, id_token, payload)
         request = getattr(self, "request", None)
         if user is None:
-            logger.warning(
-                "single sign-on refused: no active Tillit user with that %s",
-                settings.OIDC_USER_FIELD,
-                extra={"claim": settings.OIDC_USER_CLAIM, "path": getattr(request, "path", "")},
+            sso.log_refusal(
+                f"no active Tillit user with that {settings.OIDC_USER_FIELD}",
+                claim=settings.OIDC_USER_CLAIM,
+                path=getattr(request, "path", ""),
             )
         else:
-            logger.info(
-                "single sign-on",
-                extra={"user": user.username, "municipality": user.municipality_id},
-            )
+            sso.log_sign_in(user, "oidc")
         return user
 
 

@@ -68,6 +68,9 @@ NOT_PERSONAL: set[str] = {
     "accounts-otp",
     "accounts-oidc-start",  # single sign-on: a redirect to the identity provider
     "accounts-oidc-callback",  # its answer: a redirect, no page
+    "accounts-saml-start",  # SAML: a redirect to the identity provider
+    "accounts-saml-acs",  # its answer: a redirect, or a refusal without personal data
+    "accounts-saml-metadata",  # Tillit's own SP metadata
     "accounts-user-create",
     "accounts-token-create",
     "accounts-password-change",

@@ -20,15 +20,25 @@ TOKEN_MAX_DAYS = 365
 
 
 def _administration(
-    *, actor: User | None, target: User, what: str, request=None, command: str = ""
+    *,
+    actor: User | None,
+    target: User,
+    what: str,
+    request=None,
+    command: str = "",
+    actor_name: str = "",
 ) -> None:
     """User administration goes into the access log (object type "user"), with who did it."""
     from tillit.accounts.network import client_ip
 
+    if actor:
+        username = actor.get_username()
+    else:
+        username = (actor_name or f"cli:{getpass.getuser()}")[:150]
     AccessLogEntry.objects.create(
         municipality_id=target.municipality_id,
         user=actor,
-        username=actor.get_username() if actor else f"cli:{getpass.getuser()}"[:150],
+        username=username,
         action=AccessLogEntry.Action.CHANGE,
         object_type=f"user {what}"[:50],
         object_id=target.get_username(),
@@ -97,6 +107,38 @@ def user_create(
     # user administration is in the log whatever the path (web page, command line, set-up)
     _administration(actor=actor, target=user, what="created", request=request)
     return user
+
+
+@transaction.atomic
+def user_assign_from_identity_provider(
+    *, target: User, role: str, municipality: Municipality | None, issuer: str, request=None
+) -> list[str]:
+    """Single sign-on that is trusted with roles (SAML) sets the user's role and municipality.
+
+    Each change goes into the access log like an administrator's, the identity provider named as
+    who made it; the names of the changed fields are returned.
+    """
+    changed = []
+    if role and target.role != role:
+        target.role = role
+        changed.append("role")
+    fields = []
+    if municipality is not None and target.municipality_id != municipality.pk:
+        target.municipality = municipality
+        changed.append("municipality")
+        if target.board_id is not None:
+            target.board = None  # the old municipality's board
+            fields.append("board")
+    if changed:
+        target.save(update_fields=[*changed, *fields])
+        _administration(
+            actor=None,
+            target=target,
+            what=" and ".join(changed) + " from identity provider",
+            request=request,
+            actor_name=f"sso:{issuer}",
+        )
+    return changed
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ class LoginView(auth_views.LoginView):
 
         context = super().get_context_data(**kwargs)
         context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["saml_enabled"] = settings.SAML_ENABLED
         return context
 
 

@@ -212,6 +212,62 @@ if OIDC_ENABLED:
         )
     AUTHENTICATION_BACKENDS.append("tillit.accounts.oidc.OIDCBackend")
 
+# Single sign-on over SAML 2.0 (Sambi, Entra ID, a municipality's own IdP): djangosaml2 and pysaml2
+# (tillit/accounts/saml.py), off by default. Same rules as OpenID Connect: an existing, active Tillit
+# user matched by one attribute, Tillit's second factor still asked; the role and municipality come
+# from Tillit's user table unless TILLIT_SAML_ROLE_ATTRIBUTE / TILLIT_SAML_MUNICIPALITY_ATTRIBUTE
+# hand them to the identity provider. The signature check needs the xmlsec1 program.
+SAML_ENABLED = env_bool("TILLIT_SAML_ENABLED", False)
+SAML_IDP_METADATA_FILE = env("TILLIT_SAML_IDP_METADATA_FILE")
+SAML_IDP_METADATA_URL = env("TILLIT_SAML_IDP_METADATA_URL")
+SAML_SP_ENTITY_ID = env("TILLIT_SAML_SP_ENTITY_ID")
+SAML_SP_KEY_FILE = env("TILLIT_SAML_SP_KEY_FILE")
+SAML_SP_CERT_FILE = env("TILLIT_SAML_SP_CERT_FILE")
+SAML_USER_ATTRIBUTE = env("TILLIT_SAML_USER_ATTRIBUTE", "mail")
+SAML_USER_FIELD = env("TILLIT_SAML_USER_FIELD", "email")
+SAML_ROLE_ATTRIBUTE = env("TILLIT_SAML_ROLE_ATTRIBUTE")
+SAML_ROLES = env("TILLIT_SAML_ROLES")
+SAML_MUNICIPALITY_ATTRIBUTE = env("TILLIT_SAML_MUNICIPALITY_ATTRIBUTE")
+SAML_XMLSEC_BINARY = env("TILLIT_SAML_XMLSEC_BINARY")
+# djangosaml2: the SP configuration comes from tillit.accounts.saml.sp_config (per address), the
+# AuthnRequest goes by HTTP-Redirect (no page with a script), users are never created
+SAML_CONFIG_LOADER = "tillit.accounts.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_SESSION_COOKIE_NAME = "tillit_saml"
+if SAML_ENABLED:
+    _saml_missing = [
+        name
+        for name, value in (
+            (
+                "TILLIT_SAML_IDP_METADATA_FILE or TILLIT_SAML_IDP_METADATA_URL",
+                SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL,
+            ),
+            ("TILLIT_SAML_SP_ENTITY_ID", SAML_SP_ENTITY_ID),
+        )
+        if not value
+    ]
+    if _saml_missing:
+        raise ImproperlyConfigured(
+            "TILLIT_SAML_ENABLED is on but these are not set: " + ", ".join(_saml_missing)
+        )
+    if SAML_USER_FIELD not in ("email", "username"):
+        raise ImproperlyConfigured("TILLIT_SAML_USER_FIELD must be email or username")
+    if bool(SAML_SP_KEY_FILE) != bool(SAML_SP_CERT_FILE):
+        raise ImproperlyConfigured(
+            "TILLIT_SAML_SP_KEY_FILE and TILLIT_SAML_SP_CERT_FILE go together"
+        )
+    if SAML_ROLE_ATTRIBUTE and not SAML_ROLES:
+        raise ImproperlyConfigured(
+            "TILLIT_SAML_ROLE_ATTRIBUTE is set but TILLIT_SAML_ROLES is not (value=role,…)"
+        )
+    # TILLIT_SAML_ROLES itself is checked against Tillit's roles at start-up (accounts/apps.py)
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "djangosaml2.middleware.SamlSessionMiddleware",
+    )
+    AUTHENTICATION_BACKENDS.append("tillit.accounts.saml.SAMLBackend")
+
 # Lockout after repeated failures (django-axes): per user name and address.
 AXES_FAILURE_LIMIT = env_int("TILLIT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("TILLIT_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
