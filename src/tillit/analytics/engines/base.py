@@ -20,8 +20,14 @@ import sqlglot
 from sqlglot import exp
 
 from tillit.analytics import schema
-from tillit.analytics.engines.dialects import transpile
-from tillit.analytics.registry import Control
+from tillit.analytics.engines.dialects import (
+    SharedCte,
+    SharedPlan,
+    plan_shared,
+    shareable_ctes,
+    transpile,
+)
+from tillit.analytics.registry import Control, all_controls
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +66,21 @@ class Engine(ABC):
     name: ClassVar[str]
     dialect: ClassVar[str]  # sqlglot's name for the engine's SQL dialect
 
-    def __init__(self) -> None:
+    def __init__(self, *, share_ctes: bool = True) -> None:
         self.sources: dict[str, DatasetSource | None] = {}
+        # CTEs that several controls compute alike are stored once per session (shared_ctes);
+        # False computes every CTE within its own query, as written
+        self.share_ctes = share_ctes
+        self._shared: dict[str, SharedCte] = {}  # stored table -> the CTE it holds
+        self.shared_stored: list[str] = []  # every table stored, in order (for tests and logs)
 
     def register(self, name: str, source: DatasetSource | None) -> None:
         """Make data set `name` queryable; None registers it empty (an optional input that is absent)."""
         schema.get(name)  # KeyError on a name that is not a canonical data set
         if source is not None and not source.paths:
             source = None
+        # a stored CTE computed from the data set's former content is stale
+        self._drop_shared([t for t, c in self._shared.items() if name in c.datasets])
         self._register(name, source)
         self.sources[name] = source
 
@@ -82,8 +95,22 @@ class Engine(ABC):
     def lookup(self, name: str, key: str, keys: Sequence[str]) -> pa.Table:
         """The rows of data set `name` whose `key` column is one of `keys`."""
 
-    def close(self) -> None:  # noqa: B027 - engines without resources need nothing
-        pass
+    def _store(self, table: str, sql: str) -> None:
+        """Compute `sql` (this engine's dialect) once and keep it as the temporary table `table`."""
+        raise NotImplementedError
+
+    def _discard(self, table: str) -> None:
+        """Drop a table _store kept."""
+        raise NotImplementedError
+
+    def _drop_shared(self, tables: Sequence[str]) -> None:
+        for table in tables:
+            self._discard(table)
+            del self._shared[table]
+
+    def close(self) -> None:
+        """Drop the stored CTEs; engines that hold more release it too (and call this)."""
+        self._drop_shared(list(self._shared))
 
     def transpile(self, sql: str) -> str:
         return transpile(sql, self.dialect)
@@ -101,7 +128,14 @@ class Engine(ABC):
         text = self.transpile(sql)
         used = _used_params(sql, params or {})
         started = time.perf_counter()
-        table = self.execute(text, used)
+        plan = self._shared_plan(sql)
+        if plan is None:
+            table = self.execute(text, used)
+        else:
+            # the time of storing a shared CTE is charged to the first query that needs it; the
+            # SQL returned is the whole query as written, the stored tables are how it ran
+            self._store_shared(plan.ctes, label)
+            table = self.execute(self.transpile(plan.sql), used)
         duration = time.perf_counter() - started
         logger.info(
             "%s on %s: %d rows in %.3f s",
@@ -117,6 +151,30 @@ class Engine(ABC):
             extra={"engine": self.name, "label": label, "sql": text, "params": used},
         )
         return QueryResult(table=table, sql=text, params=used, duration=duration)
+
+    def _shared_plan(self, sql: str) -> SharedPlan | None:
+        if not self.share_ctes:
+            return None
+        registered = frozenset(self.sources)
+        return plan_shared(sql, registered, shared_keys())
+
+    def _store_shared(self, ctes: Sequence[SharedCte], label: str) -> None:
+        for cte in ctes:
+            if cte.table in self._shared:
+                continue
+            started = time.perf_counter()
+            self._store(cte.table, self.transpile(cte.sql))
+            self._shared[cte.table] = cte
+            self.shared_stored.append(cte.table)
+            logger.info(
+                "%s on %s: stored the shared CTE %s as %s in %.3f s",
+                label or "query",
+                self.name,
+                cte.name,
+                cte.table,
+                time.perf_counter() - started,
+                extra={"engine": self.name, "label": label, "table": cte.table},
+            )
 
     @final
     def run(self, control: Control, params: Mapping[str, Any] | None = None) -> QueryResult:
@@ -148,6 +206,33 @@ def _used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     # engines refuse values for placeholders a statement does not have
     names = _placeholders(sql)
     return {k: v for k, v in params.items() if k in names}
+
+
+_SHARED_KEYS: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
+def shared_keys() -> frozenset[str]:
+    """The keys of the CTEs that two or more statements of the registered controls compute alike.
+
+    Every statement of a control counts (its SELECT, examined_sql, not_comparable_sql and
+    not-applicable checks). Computed again when the number of controls changes (a municipality's
+    own control registered later). The first call parses every control (about 2 s): once per
+    process, like the registry's own parse."""
+    global _SHARED_KEYS
+    controls = all_controls()
+    if _SHARED_KEYS[0] == len(controls):
+        return _SHARED_KEYS[1]
+    datasets = frozenset(schema.DATASETS)
+    seen: dict[str, int] = {}
+    for control in controls:
+        statements = [control.sql, control.examined_sql, control.not_comparable_sql]
+        statements += [check.sql for check in control.not_applicable_checks]
+        for sql in filter(None, statements):
+            for cte in shareable_ctes(sql, datasets):
+                seen[cte.key] = seen.get(cte.key, 0) + 1
+    keys = frozenset(k for k, n in seen.items() if n >= 2)
+    _SHARED_KEYS = (len(controls), keys)
+    return keys
 
 
 def make_engine(name: str = "duckdb", **options: Any) -> Engine:

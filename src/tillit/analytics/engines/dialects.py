@@ -8,6 +8,7 @@ the reason. Add an entry only with a golden test that fails without it.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
@@ -233,3 +234,167 @@ def split_shared_ctes(sql: str, dialect: str, prefix: str) -> list[Step]:
 
 def _placeholders_in(tree: exp.Expr) -> frozenset[str]:
     return frozenset(p.name for p in tree.find_all(exp.Placeholder, exp.Parameter) if p.name)
+
+
+# -- CTEs that several controls compute alike, computed once per engine session -----------------
+
+SHARED_PREFIX = "_tillit_shared_"
+
+# functions whose value differs from one evaluation to the next: a CTE calling one is never shared
+_VOLATILE = (exp.Rand, exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentTime)
+_VOLATILE_NAMES = frozenset({"random", "uuid", "gen_random_uuid", "now", "nextval", "setseed"})
+
+
+@dataclass(frozen=True)
+class SharedCte:
+    """A CTE that reads only data sets (and other such CTEs) and no parameter.
+
+    `key` is its body as sqlglot writes it without comments, with its references to other such
+    CTEs replaced by their tables: two queries whose CTEs have the same key compute the same
+    relation. `table` is the name it is stored under; `sql` computes it (DuckDB dialect), reading
+    the tables of the CTEs it depends on; `datasets` are the data sets it reads, directly or
+    through them; `needs` the tables of those CTEs."""
+
+    name: str
+    key: str
+    table: str
+    sql: str
+    datasets: frozenset[str]
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharedPlan:
+    """A query that reads stored CTEs: `sql` (DuckDB dialect) and the CTEs it needs, in order."""
+
+    sql: str
+    ctes: tuple[SharedCte, ...]
+
+
+def _top_level_ctes(tree: exp.Expr) -> tuple[exp.With, dict[str, exp.CTE]] | None:
+    with_ = tree.args.get(_with_key(tree))
+    if not isinstance(with_, exp.With) or with_.args.get("recursive"):
+        return None
+    ctes = {cte.alias_or_name: cte for cte in with_.expressions}
+    if len(ctes) != len(with_.expressions):
+        return None
+    for nested in tree.find_all(exp.CTE):
+        if nested.parent is not with_ and nested.alias_or_name in ctes:
+            return None
+    return with_, ctes
+
+
+def _plain_table(node: exp.Expr) -> bool:
+    return (
+        isinstance(node, exp.Table)
+        and not node.args.get("db")
+        and not node.args.get("catalog")
+        and isinstance(node.this, exp.Identifier)
+    )
+
+
+def _retarget(tables: dict[str, str]) -> Rewrite:
+    def rename(node: exp.Expression) -> exp.Expression:
+        if _plain_table(node) and node.name in tables:
+            renamed = exp.Table(this=exp.to_identifier(tables[node.name]))
+            # the stored table keeps the CTE's name as its alias, so `name.column` still resolves
+            renamed.set(
+                "alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(node.name))
+            )
+            return renamed
+        return node
+
+    return rename
+
+
+def _volatile(node: exp.Expr) -> bool:
+    for fn in node.find_all(exp.Func):
+        if isinstance(fn, _VOLATILE):
+            return True
+        if isinstance(fn, exp.Anonymous) and str(fn.this).lower() in _VOLATILE_NAMES:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=2048)
+def shareable_ctes(sql: str, datasets: frozenset[str]) -> tuple[SharedCte, ...]:
+    """The top-level CTEs of a DuckDB-dialect query that could be stored and read by another query.
+
+    A CTE qualifies when its body has no parameter, no CTE of its own, no function whose value
+    changes between calls, no column list on its name, and reads only data sets in `datasets` and
+    earlier CTEs that qualify. A recursive WITH or a nested CTE that shadows a top-level name gives
+    none."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    found = _top_level_ctes(tree)
+    if found is None:
+        return ()
+    _with, ctes = found
+    out: dict[str, SharedCte] = {}
+    for name, cte in ctes.items():
+        body = cte.this
+        alias = cte.args.get("alias")
+        if isinstance(alias, exp.TableAlias) and alias.columns:
+            continue
+        if _placeholders_in(body) or any(True for _ in body.find_all(exp.CTE)) or _volatile(body):
+            continue
+        tables = [t for t in body.find_all(exp.Table)]
+        if not all(_plain_table(t) and (t.name in out or t.name in datasets) for t in tables):
+            continue
+        needs = sorted({t.name for t in tables if t.name in out})
+        reads = frozenset(
+            {t.name for t in tables if t.name not in out}.union(*(out[n].datasets for n in needs))
+        )
+        stored = body.copy().transform(_retarget({n: out[n].table for n in needs}))
+        key = stored.sql(dialect="duckdb", comments=False)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        out[name] = SharedCte(
+            name=name,
+            key=key,
+            table=f"{SHARED_PREFIX}{digest}",
+            sql=stored.sql(dialect="duckdb"),
+            datasets=reads,
+            needs=tuple(out[n].table for n in needs),
+        )
+    return tuple(out.values())
+
+
+@functools.lru_cache(maxsize=2048)
+def plan_shared(sql: str, datasets: frozenset[str], keys: frozenset[str]) -> SharedPlan | None:
+    """The query reading stored tables for its CTEs whose key is in `keys` (shareable_ctes).
+
+    None when no such CTE is read. The plan lists the CTEs to store, each after those it reads;
+    the query itself is the same SELECT with those CTEs left out of its WITH list and their
+    references pointed at the tables (under the CTE's name as alias)."""
+    candidates = {c.name: c for c in shareable_ctes(sql, datasets) if c.key in keys}
+    if not candidates:
+        return None
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    found = _top_level_ctes(tree)
+    assert found is not None  # shareable_ctes found CTEs
+    with_, ctes = found
+    tables = {name: c.table for name, c in candidates.items()}
+    kept = [cte for name, cte in ctes.items() if name not in candidates]
+    rest = tree.copy()
+    rest_with = rest.args.get(_with_key(rest))
+    assert isinstance(rest_with, exp.With)
+    if kept:
+        rest_with.set("expressions", [cte.copy() for cte in kept])
+    else:
+        rest.set(_with_key(rest), None)
+    read = {t.name for t in rest.find_all(exp.Table) if _plain_table(t) and t.name in tables}
+    if not read:
+        return None
+    rest = rest.transform(_retarget(tables))
+    by_table = {c.table: c for c in shareable_ctes(sql, datasets)}
+    order: list[SharedCte] = []
+
+    def need(cte: SharedCte) -> None:
+        for table in cte.needs:
+            need(by_table[table])
+        if cte not in order:
+            order.append(cte)
+
+    for name in ctes:
+        if name in read:
+            need(candidates[name])
+    return SharedPlan(sql=rest.sql(dialect="duckdb"), ctes=tuple(order))

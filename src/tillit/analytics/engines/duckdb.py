@@ -24,9 +24,13 @@ class DuckDBEngine(Engine):
     dialect = "duckdb"
 
     def __init__(
-        self, connection: duckdb.DuckDBPyConnection | None = None, *, threads: int | None = None
+        self,
+        connection: duckdb.DuckDBPyConnection | None = None,
+        *,
+        threads: int | None = None,
+        share_ctes: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(share_ctes=share_ctes)
         self._own = connection is None
         self.con = connection or duckdb.connect(":memory:")
         if threads:
@@ -88,7 +92,14 @@ class DuckDBEngine(Engine):
         )
         return self.execute(sql, {"keys": list(keys)})
 
+    def _store(self, table: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(table)} AS\n{sql}")
+
+    def _discard(self, table: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {_ident(table)}")
+
     def close(self) -> None:
+        super().close()
         if self._own:
             self.con.close()
         else:

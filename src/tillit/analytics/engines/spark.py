@@ -74,11 +74,13 @@ class SparkEngine(Engine):
         *,
         stop_session: bool = False,
         materialise_ctes: bool = True,
+        share_ctes: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(share_ctes=share_ctes)
         self.spark = session or local_session()
         self._stop = stop_session
         self._frames: dict[str, DataFrame] = {}
+        self._stored: dict[str, DataFrame] = {}  # the shared CTEs of the session (Engine._store)
         # False runs each query whole, as Spark plans it (every CTE reference inlined): for
         # comparing plans (tools/spark_plans.py), not for use
         self.materialise_ctes = materialise_ctes
@@ -156,7 +158,20 @@ class SparkEngine(Engine):
         )
         return joined.orderBy(key, SOURCE_COLUMN).toArrow()
 
+    def _store(self, table: str, sql: str) -> None:
+        # computed once and cut from its lineage, as execute() does with a query's own shared CTEs
+        df = self._frame(sql, {}).localCheckpoint(eager=True)
+        df.createOrReplaceTempView(table)
+        self._stored[table] = df
+
+    def _discard(self, table: str) -> None:
+        self.spark.catalog.dropTempView(table)
+        df = self._stored.pop(table, None)
+        if df is not None:
+            _release(df)
+
     def close(self) -> None:
+        super().close()
         for name, df in self._frames.items():
             self.spark.catalog.dropTempView(name)
             df.unpersist()
