@@ -70,11 +70,16 @@ def test_hits_carry_their_grade_and_the_queue_sorts_filters_and_summarises(
     # by default the weak group is one summary line, not a hit
     page = client.get("/kontroller/")
     assert sorted(listed()) == ["payments:M7", "payments:S1"]
-    assert page.context["weak_summary"]["count"] == 1
-    assert page.context["weak_summary"]["amount"] == Decimal("2300.00")
     text = page.content.decode()
-    assert "1 dubblettgrupper med enbart svag bevisning" in text
-    assert "evidence=weak" in text and "weak=list" in text
+    # … in the figures loaded after the list
+    figures = client.get("/kontroller/antal/")
+    assert figures.context["weak_summary"]["count"] == 1
+    assert figures.context["weak_summary"]["amount"] == Decimal("2300.00")
+    assert figures.context["count"] == 2
+    figures_text = figures.content.decode()
+    assert "1 dubblettgrupper med enbart svag bevisning" in figures_text
+    assert "/kontroller/?" in figures_text
+    assert "evidence=weak" in figures_text and "weak=list" in figures_text
     # as hits, and filtered by grade
     assert sorted(listed("?weak=list")) == ["payments:M7", "payments:S1", "payments:W1"]
     assert listed("?evidence=weak") == ["payments:W1"]

@@ -30,7 +30,9 @@ def test_a_family_figure_leads_to_exactly_its_hits_in_the_queue(client, login, h
     assert 'href="/kontroller/?family=ACC"' in page
     queue = client.get("/kontroller/?family=ACC")
     assert queue.status_code == 200
-    assert queue.context["count"] == 3
+    figures = client.get("/kontroller/antal/?family=ACC")  # the queue's figures, after its list
+    assert figures.context["count"] == 3
+    assert figures.context["total_amount"] == Decimal("143950")  # as on the overview
     assert {h.control_id for h in queue.context["page"]} == {
         "ACC-GIRO-MIX",
         "ACC-CHANGE",

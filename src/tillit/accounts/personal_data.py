@@ -83,6 +83,8 @@ NOT_PERSONAL: set[str] = {
     "datasets-profile-edit",
     "datasets-retire",
     "datasets-detail",
+    # the queue's count and amount at risk; a filter on a subject is logged by the view as a search
+    "controls-queue-figures",
     "controls-list",
     "controls-detail",
     "controls-step",

@@ -4,6 +4,7 @@ from tillit.controls import views
 
 urlpatterns = [
     path("kontroller/", views.queue, name="controls-queue"),
+    path("kontroller/antal/", views.queue_figures, name="controls-queue-figures"),
     path("kontroller/export.xlsx", views.queue_export, name="controls-queue-export"),
     path("kontroller/bibliotek/", views.control_list, name="controls-list"),
     path("kontroller/bibliotek/<str:control_id>/", views.control_detail, name="controls-detail"),

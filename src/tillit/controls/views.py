@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from tillit.controls import selectors, services, units
 from tillit.controls.models import ControlConfig, ControlVersion, Hit, Run
 from tillit.controls.render import evidence_tables, explanation
 from tillit.lib.messages import render as render_message
+from tillit.lib.paging import page_number, uncounted_page
 
 # the same authorities as the information-sharing ledger, which every notification is written to
 AUTHORITIES = Notification.Recipient.choices
@@ -156,19 +156,74 @@ class SnoozeForm(forms.Form):
         return until
 
 
-@require("controls.view")
-def queue(request):
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue_hits(request):
+    """The queue's filter form and the hits it lists, shared by the list and by its figures.
+
+    Weak duplicate groups (same day, price-list amounts only) are left out of the list and
+    returned apart, for their summary line, unless the user asked to see them as hits.
+    """
     data = request.GET.copy()
     data.setdefault("status", "new")
     data.setdefault("weak", "summary")
     form = QueueFilter(data)
-    filters = form.cleaned_data if form.is_valid() else {"status": "new", "weak": "summary"}
+    filters = dict(form.cleaned_data) if form.is_valid() else {"status": "new", "weak": "summary"}
     weak = filters.pop("weak", "") or "summary"
     hits = selectors.hit_list(user=request.user, **filters)
-    # weak duplicate groups (same day, price-list amounts only) as one line, unless asked for
-    weak_summary = None
+    weak_hits = None
     if weak == "summary" and filters.get("evidence") != Hit.Evidence.WEAK:
         weak_hits = hits.filter(evidence_grade=Hit.Evidence.WEAK)
+        hits = hits.exclude(evidence_grade=Hit.Evidence.WEAK)
+    return form, hits, weak_hits
+
+
+@require("controls.view")
+def queue(request):
+    """The list of hits, a page at a time, without counting them or adding up their amounts.
+
+    Counting a million open hits and adding up their amounts takes seconds; the list itself
+    takes a millisecond. So the page reads one row more than it shows (to know whether there is
+    a next page) and the figures come from `queue_figures`, loaded after the list.
+    """
+    form, hits, _weak_hits = _queue_hits(request)
+    # the case a hit joined, for the page's 50 in two queries rather than one or two per hit
+    page = uncounted_page(
+        hits.prefetch_related("case_link__case"),
+        page_number(request.GET.get("page")),
+        QUEUE_PAGE_SIZE,
+    )
+    for hit in page.object_list:
+        hit.evidence_text = describe_evidence(hit.evidence_reasons or [], gettext)
+    return render(
+        request,
+        "controls/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "can_triage": has_perm(request.user, "hits.triage"),
+            "can_run": has_perm(request.user, "controls.run"),
+            "latest_run": selectors.run_list(user=request.user).first(),
+            "reasons": Hit.DismissReason.choices,
+            "query": _without_page(request.GET),
+        },
+        status=200 if form.is_valid() else 400,
+    )  # a bad filter is the caller's error, shown on the form
+
+
+@require("controls.view")
+def queue_figures(request):
+    """The queue's figures for the same filter: how many hits, the amount at risk, the weak groups.
+
+    The queue page loads them after its list (queue.js); without JavaScript its link leads here
+    and this is a page of its own. Only counts and amounts, no personal data: no access-log row,
+    except when the filter names a subject (how many hits concern someone, and how much, is about
+    that person), which is a search as on the queue itself.
+    """
+    form, hits, weak_hits = _queue_hits(request)
+    weak_summary = None
+    if weak_hits is not None:
         weak_count = weak_hits.count()
         if weak_count:
             query = request.GET.copy()
@@ -179,30 +234,33 @@ def queue(request):
                 "amount": queryset_amount_at_risk(weak_hits),
                 "query": query.urlencode(),
             }
-            hits = hits.exclude(evidence_grade=Hit.Evidence.WEAK)
-    # the case a hit joined, for the page's 50 in two queries rather than one or two per hit
-    page = Paginator(hits.prefetch_related("case_link__case"), 50).get_page(request.GET.get("page"))
-    for hit in page.object_list:
-        hit.evidence_text = describe_evidence(hit.evidence_reasons or [], gettext)
-    # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
-    total = queryset_amount_at_risk(hits)
+    subject = form.cleaned_data.get("subject", "") if form.is_valid() else ""
+    if subject:
+        from tillit.accounts.access import log_personal_data
+        from tillit.accounts.models import AccessLogEntry
+
+        log_personal_data(
+            request,
+            object_type="hit figures",
+            object_id=subject,
+            action=AccessLogEntry.Action.SEARCH,
+        )
+    fragment = (
+        request.headers.get("X-Tillit-Fragment") == "1"
+    )  # queue.js asks for the figures alone
     return render(
         request,
-        "controls/queue.html",
+        "controls/_queue_figures.html" if fragment else "controls/queue_figures.html",
         {
             "form": form,
-            "page": page,
+            "count": hits.count(),
+            # overlapping hits on the same payment or invoice count once (cases.selectors.amount_at_risk)
+            "total_amount": queryset_amount_at_risk(hits),
             "weak_summary": weak_summary,
-            "total_amount": total,
-            "count": page.paginator.count,  # counted once, for the pages and the sentence
-            "can_triage": has_perm(request.user, "hits.triage"),
-            "can_run": has_perm(request.user, "controls.run"),
-            "latest_run": selectors.run_list(user=request.user).first(),
-            "reasons": Hit.DismissReason.choices,
             "query": _without_page(request.GET),
         },
         status=200 if form.is_valid() else 400,
-    )  # a bad filter is the caller's error, shown on the form
+    )
 
 
 QUEUE_EXPORT_COLUMNS = [
