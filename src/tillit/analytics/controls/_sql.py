@@ -60,6 +60,19 @@ SUPPLIER_KEY = """supplier_key AS (
     FROM suppliers
 )"""
 
+# invoice_key: every invoice with its supplier identity (needs SUPPLIER_KEY before it), its normalised
+# invoice number and OCR reference. PAY-REMINDER, INV-DUP-EXACT, INV-DUP-FUZZY and
+# INV-SAME-NO-OTHER-SUPPLIER read it; written alike in each, an engine computes it once per run
+# (engines/base.py, shared_keys).
+INVOICE_KEY = f"""invoice_key AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_date, i.amount,
+           coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
+           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm,
+           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr
+    FROM invoices AS i
+    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
+)"""
+
 # same_amount: invoices with a second invoice of the same amount from the same supplier record, or
 # from a record that shares its valid organisation number (needs SUPPLIER_KEY before it). Cheap
 # groups on the raw columns, so that names and numbers are normalised only for these candidates.

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, SUPPLIER_EVIDENCE
 from tillit.analytics.controls._sql import (
+    INVOICE_KEY,
     NAME_NORM,
     NUMBER_FUZZY,
     NUMBER_NORM,
@@ -128,12 +129,9 @@ inv AS (
     -- a number Excel mangled, written as a date or without a digit identifies no claim (import flag)
     WHERE i.invoice_number_flag IS NULL
 ),
+{INVOICE_KEY},
 credit_notes AS (
-    SELECT i.invoice_id, i.amount, i.invoice_date,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
-    WHERE i.amount < 0
+    SELECT invoice_id, amount, invoice_date, supplier_key FROM invoice_key WHERE amount < 0
 ),
 dup AS (
     -- identical lines on one date are the lines of one document (a line-level export), not a second
@@ -288,36 +286,33 @@ inv AS (
     LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
     WHERE i.invoice_id IN (SELECT a_id FROM pairs UNION SELECT b_id FROM pairs)
 ),
+{INVOICE_KEY},
 amount_use AS (
     -- how often each supplier identity bills each amount: an amount billed three or more times is
     -- its price list, and the same such amount on one day is the supplier's normal pattern
-    SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, i.amount, count(*) AS times
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
-    WHERE i.amount > 0
-    GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), i.amount
+    SELECT supplier_key, amount, count(*) AS times
+    FROM invoice_key
+    WHERE amount > 0
+    GROUP BY supplier_key, amount
 ),
 busy_days AS (
     -- days on which a supplier identity billed one amount twice or more: for a supplier that does so
     -- on other days too, two invoices of one amount on one day are its normal rhythm (many identical
     -- items in one run), not a second claim
     SELECT supplier_key, count(DISTINCT invoice_date) AS days
-    FROM (SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, i.invoice_date, i.amount
-          FROM invoices AS i
-          LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
-          WHERE i.amount > 0
-          GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), i.invoice_date, i.amount
+    FROM (SELECT supplier_key, invoice_date, amount
+          FROM invoice_key
+          WHERE amount > 0
+          GROUP BY supplier_key, invoice_date, amount
           HAVING count(*) >= 2) AS d
     GROUP BY supplier_key
 ),
 credits AS (
     -- the newest credit note per supplier identity and amount it cancels
-    SELECT coalesce(k.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key, -i.amount AS amount,
-           max(i.invoice_date) AS last_credit_date
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
-    WHERE i.amount < 0
-    GROUP BY coalesce(k.supplier_key, 'supplier:' || i.supplier_id), -i.amount
+    SELECT supplier_key, -amount AS amount, max(invoice_date) AS last_credit_date
+    FROM invoice_key
+    WHERE amount < 0
+    GROUP BY supplier_key, -amount
 ),
 matched AS (
     SELECT a.supplier_id AS a_supplier, b.supplier_id AS b_supplier, a.invoice_id AS a_id, b.invoice_id AS b_id,
@@ -1063,17 +1058,24 @@ register(
         },
         evidence={"invoices": INVOICE_EVIDENCE},
         sql=f"""
-WITH inv AS (
-    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board,
-           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm
+WITH {SUPPLIER_KEY},
+{INVOICE_KEY},
+credits AS (
+    -- the newest credit note per supplier record and the amount it cancels
+    SELECT supplier_id, -amount AS amount, max(invoice_date) AS last_credit_date
+    FROM invoices WHERE amount < 0
+    GROUP BY supplier_id, -amount
+),
+inv AS (
+    SELECT i.invoice_id, i.supplier_id, i.invoice_number, i.invoice_date, i.amount, i.board, k.number_norm
     FROM invoices AS i
+    JOIN invoice_key AS k ON k.invoice_id = i.invoice_id
+    LEFT JOIN credits AS c ON c.supplier_id = i.supplier_id AND c.amount = i.amount
     WHERE i.amount > 0
       -- a number Excel mangled, written as a date or without a digit identifies no claim (import flag)
       AND i.invoice_number_flag IS NULL
       -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
-      AND NOT EXISTS (SELECT 1 FROM invoices AS c
-                      WHERE c.amount < 0 AND c.supplier_id = i.supplier_id AND c.amount = -i.amount
-                        AND c.invoice_date >= i.invoice_date)
+      AND (c.last_credit_date IS NULL OR i.invoice_date IS NULL OR c.last_credit_date < i.invoice_date)
 ),
 grp AS (
     -- one group per number and amount. Under exactly two supplier records it is one claim twice; a

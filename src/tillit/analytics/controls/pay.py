@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, PAYMENT_EVIDENCE
-from tillit.analytics.controls._sql import NUMBER_NORM, SUPPLIER_KEY
+from tillit.analytics.controls._sql import INVOICE_KEY, SUPPLIER_KEY
 from tillit.analytics.i18n import gettext_noop as _
 from tillit.analytics.registry import Control, Param, register
 
@@ -276,14 +276,9 @@ register(
         evidence={"invoices": INVOICE_EVIDENCE, "payments": PAYMENT_EVIDENCE},
         sql=f"""
 WITH {SUPPLIER_KEY},
+{INVOICE_KEY},
 keys AS (
-    SELECT i.invoice_id,
-           coalesce(s.supplier_key, 'supplier:' || i.supplier_id) AS supplier_key,
-           {NUMBER_NORM.format(col="i.invoice_number")} AS number_norm,
-           nullif(regexp_replace(coalesce(i.ocr_reference, ''), '[^0-9A-Za-z]', '', 'g'), '') AS ocr
-    FROM invoices AS i
-    LEFT JOIN supplier_key AS s ON s.supplier_id = i.supplier_id
-    WHERE i.amount > 0
+    SELECT invoice_id, supplier_key, number_norm, ocr FROM invoice_key WHERE amount > 0
 ),
 same_number AS (
     -- a reminder shares its number or OCR reference with the invoice it reminds of: only invoices

@@ -365,27 +365,23 @@ def plan_shared(sql: str, datasets: frozenset[str], keys: frozenset[str]) -> Sha
     None when no such CTE is read. The plan lists the CTEs to store, each after those it reads;
     the query itself is the same SELECT with those CTEs left out of its WITH list and their
     references pointed at the tables (under the CTE's name as alias)."""
-    candidates = {c.name: c for c in shareable_ctes(sql, datasets) if c.key in keys}
+    shareable = {c.name: c for c in shareable_ctes(sql, datasets)}
+    candidates = {name for name, c in shareable.items() if c.key in keys}
     if not candidates:
         return None
     tree = sqlglot.parse_one(sql, read="duckdb")
     found = _top_level_ctes(tree)
     assert found is not None  # shareable_ctes found CTEs
-    with_, ctes = found
-    tables = {name: c.table for name, c in candidates.items()}
-    kept = [cte for name, cte in ctes.items() if name not in candidates]
+    _with, ctes = found
+    # the shared CTEs that the rest of the query reads
     rest = tree.copy()
     rest_with = rest.args.get(_with_key(rest))
     assert isinstance(rest_with, exp.With)
-    if kept:
-        rest_with.set("expressions", [cte.copy() for cte in kept])
-    else:
-        rest.set(_with_key(rest), None)
-    read = {t.name for t in rest.find_all(exp.Table) if _plain_table(t) and t.name in tables}
+    rest_with.set("expressions", [c.copy() for n, c in ctes.items() if n not in candidates])
+    read = {t.name for t in rest.find_all(exp.Table) if _plain_table(t) and t.name in candidates}
     if not read:
         return None
-    rest = rest.transform(_retarget(tables))
-    by_table = {c.table: c for c in shareable_ctes(sql, datasets)}
+    by_table = {c.table: c for c in shareable.values()}
     order: list[SharedCte] = []
 
     def need(cte: SharedCte) -> None:
@@ -396,5 +392,12 @@ def plan_shared(sql: str, datasets: frozenset[str], keys: frozenset[str]) -> Sha
 
     for name in ctes:
         if name in read:
-            need(candidates[name])
+            need(shareable[name])
+    # what is stored (the shared CTEs and those they read) leaves the WITH list; the references
+    # to it read the tables
+    stored = {c.name: c.table for c in order}
+    kept = [c.copy() for n, c in ctes.items() if n not in stored and n not in candidates]
+    rest = tree.copy()
+    rest.set(_with_key(rest), exp.With(expressions=kept) if kept else None)
+    rest = rest.transform(_retarget(stored))
     return SharedPlan(sql=rest.sql(dialect="duckdb"), ctes=tuple(order))
