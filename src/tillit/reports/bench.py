@@ -367,6 +367,9 @@ def bench_web(hits: int, cases: int = 100_000, repeat: int = 200) -> dict:
         ("review queue", "/kontroller/"),
         ("queue: one control", f"/kontroller/?control={CONTROLS[0]}"),
         ("queue: by evidence", "/kontroller/?order=evidence"),
+        # the queue's count, amount at risk and weak-duplicate line, loaded after its list
+        ("queue figures", "/kontroller/antal/"),
+        ("queue figures: one control", f"/kontroller/antal/?control={CONTROLS[0]}"),
         ("hit", f"/kontroller/traffar/{top_hit}/"),
         ("case list", "/arenden/"),
         ("case", f"/arenden/{newest_case}/"),
