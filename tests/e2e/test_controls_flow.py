@@ -47,8 +47,15 @@ def test_a_coordinator_runs_dismisses_escalates_and_reruns(
     # weak duplicate groups are one summary line of their own, not rows of the queue
     weak = Hit.objects.filter(status="new", evidence_grade=Hit.Evidence.WEAK).count()
     assert len(links) == Hit.objects.filter(status="new").count() - weak >= 2
+    # the count, the amount at risk and the weak groups' line arrive after the list
+    figures = page.locator("#queue-figures")
+    assert figures.get_attribute("aria-live") == "polite"
+    figures.locator(".queue-count").wait_for()
+    assert (
+        figures.locator(".queue-count").inner_text().startswith(f"{len(links)} träffar, sammanlagt")
+    )
     if weak:
-        assert page.locator("main a[href*='evidence=weak']").count() >= 1
+        assert figures.locator("a[href*='evidence=weak']").count() == 1
     dismissed_url, escalated_url = links[0], links[1]
 
     page.goto(dismissed_url)
