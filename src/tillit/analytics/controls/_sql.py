@@ -73,10 +73,20 @@ INVOICE_KEY = f"""invoice_key AS (
     LEFT JOIN supplier_key AS k ON k.supplier_id = i.supplier_id
 )"""
 
+# amount_count: how many invoices each supplier record has of each (positive) amount. The duplicate
+# controls (SAME_AMOUNT) and the standard amounts of INV-ROUND and INV-BENFORD (inv.py) read it;
+# an engine computes it once per run. Each of those fragments begins with it.
+AMOUNT_COUNT = """amount_count AS (
+    SELECT supplier_id, amount, count(*) AS times FROM invoices
+    WHERE amount > 0
+    GROUP BY supplier_id, amount
+)"""
+
 # same_amount: invoices with a second invoice of the same amount from the same supplier record, or
 # from a record that shares its valid organisation number (needs SUPPLIER_KEY before it). Cheap
 # groups on the raw columns, so that names and numbers are normalised only for these candidates.
-SAME_AMOUNT = """shared_key AS (
+SAME_AMOUNT = f"""{AMOUNT_COUNT},
+shared_key AS (
     -- supplier records that share a valid organisation number with another record
     SELECT supplier_id FROM supplier_key
     WHERE supplier_key IN (SELECT supplier_key FROM supplier_key GROUP BY supplier_key HAVING count(*) >= 2)
@@ -85,9 +95,7 @@ same_amount AS (
     -- a duplicate needs a second invoice of the same amount from the same supplier record, or from
     -- a record that shares its organisation number
     SELECT i.invoice_id FROM invoices AS i
-    JOIN (SELECT supplier_id, amount FROM invoices WHERE amount > 0
-          GROUP BY supplier_id, amount HAVING count(*) >= 2) AS g
-      ON g.supplier_id = i.supplier_id AND g.amount = i.amount
+    JOIN amount_count AS g ON g.supplier_id = i.supplier_id AND g.amount = i.amount AND g.times >= 2
     UNION
     SELECT i.invoice_id FROM invoices AS i JOIN shared_key AS k ON k.supplier_id = i.supplier_id
     WHERE i.amount > 0

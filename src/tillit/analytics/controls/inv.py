@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from tillit.analytics.controls._common import INVOICE_EVIDENCE, LEGAL_GROUND, SUPPLIER_EVIDENCE
 from tillit.analytics.controls._sql import (
+    AMOUNT_COUNT,
     INVOICE_KEY,
     NAME_NORM,
     NUMBER_FUZZY,
@@ -69,13 +70,12 @@ STANDARD_TIMES = Param(
     ),
 )
 # the standard amounts themselves, for a control's SQL (a CTE named `standard`)
-STANDARD_AMOUNTS = """standard AS (
+STANDARD_AMOUNTS = f"""{AMOUNT_COUNT},
+standard AS (
     -- a supplier's standard amounts: one amount on $standard_times or more invoices is its price list
     -- or a fixed fee, neither chosen to stay under a limit nor a sample of freely arising amounts
-    SELECT supplier_id, amount FROM invoices
-    WHERE amount > 0 AND supplier_id IS NOT NULL
-    GROUP BY supplier_id, amount
-    HAVING $standard_times > 0 AND count(*) >= $standard_times
+    SELECT supplier_id, amount FROM amount_count
+    WHERE supplier_id IS NOT NULL AND $standard_times > 0 AND times >= $standard_times
 )"""
 CONTRACT_EVIDENCE = (
     "supplier_orgnr",
