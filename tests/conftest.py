@@ -115,3 +115,29 @@ def verified_login(client, user):
 @pytest.fixture
 def login():
     return verified_login
+
+
+def pytest_collection_finish(session):
+    """Start the PostgreSQL re-run of the database tests (tests/test_postgres.py) as soon as it is
+    known to be selected, so that it runs beside the rest of the suite instead of after it."""
+    if not any(
+        item.nodeid.endswith("test_postgres.py::test_the_database_suite_passes_on_postgresql")
+        for item in session.items
+    ):
+        return
+    from tests import test_postgres
+
+    run = test_postgres.start_in_background()
+    if run is not None:
+        session.config.stash[test_postgres.BACKGROUND] = run
+
+
+def pytest_unconfigure(config):
+    """A suite stopped early (Ctrl-C, -x) does not leave the PostgreSQL run behind."""
+    import sys
+
+    module = sys.modules.get("tests.test_postgres")
+    run = config.stash.get(module.BACKGROUND, None) if module else None
+    if run is not None:
+        run.stop()
+        run.data_dir.cleanup()
