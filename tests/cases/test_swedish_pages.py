@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
 PO = Path(__file__).resolve().parents[2] / "src/tillit/locale/sv/LC_MESSAGES/django.po"
@@ -256,3 +256,22 @@ def test_the_court_export_writes_its_logs_in_swedish_and_swedish_time(
     assert reads[1:] and all(
         row[2] not in ("view", "export", "search", "change") for row in reads[1:]
     )
+
+
+def _boom(request):
+    raise RuntimeError("secret detail: SELECT * FROM accounts_user")
+
+
+urlpatterns = [path("boom/", _boom)]  # this module as the URLconf of the 500 test
+
+
+def test_an_unexpected_error_shows_tillits_own_500_page_without_details(db, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "Något gick fel" in text
+    assert "secret detail" not in text and "Traceback" not in text and "RuntimeError" not in text
