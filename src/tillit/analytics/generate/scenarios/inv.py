@@ -4,6 +4,7 @@ One function per scenario, run in its stage at its order (scenarios/__init__.py)
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -677,4 +678,370 @@ def inv_price_over_contract(wf: Welfare) -> None:
         ["INV-PRICE-OVER-CONTRACT"],
         [d],
         "An hourly price exactly 2 % above the contract price, the tolerance: not a hit.",
+    )
+
+
+# --- decoys for the INV-* controls that had none (issue 11) --------------------------------------
+# Each scenario below runs in the last stage, after every existing scenario of it, from its own
+# random stream, with its own supplier records (ids 9952xx) and invoices written after every other
+# invoice (_second.write_invoices): no existing file, id or hit changes. Each supplier was checked
+# (supplier_status) long before it invoiced, so INV-NO-CHECK has nothing to say about it unless a
+# decoy is about the check.
+
+
+def _decoy_supplier(
+    wf: Welfare,
+    rng: random.Random,
+    sid: str,
+    name: str,
+    trade: str,
+    board: str,
+    *,
+    checked: date | None = date(2023, 10, 2),
+) -> Supplier:
+    """A supplier record outside the background's random stream, checked on `checked`."""
+    ids = Ids(rng)
+    ids.used = wf.w.ids.used  # never issue a number the world has issued
+    pc, city = rng.choice(wf.w.local_postal)
+    s = Supplier(
+        sid=sid,
+        name=name,
+        orgnr=ids.orgnr(),
+        address=f"Verkstadsgatan {rng.randint(2, 40)}",
+        postal_code=pc,
+        city=city,
+        created=date(2014, 5, 12),
+        created_by=wf.w.registrars[0].eid,
+        account=ids.bankgiro(),
+        board=board,
+        trade=next(i for i, tr in enumerate(TRADES) if tr[0] == trade),
+        kind="special",
+        registered=date(2008, 3, 1),
+        status=False,
+    )
+    wf.p.suppliers.append(s)
+    if checked:
+        wf.w.status_rows.append(wf.p.status_row(s, checked))
+    return s
+
+
+def _decoy_contract(
+    wf: Welfare, s: Supplier, cid: str, valid_from: date, value_ore: int, checked: date
+) -> str:
+    wf.p.contracts.append(
+        [
+            cid,
+            s.orgnr,
+            valid_from.isoformat(),
+            date(valid_from.year + 4, valid_from.month, 1).isoformat(),
+            f"{value_ore // 100}.00",
+            "upphandling",
+            TRADES[s.trade][1],
+            s.board,
+            checked.isoformat(),
+        ]
+    )
+    return cid
+
+
+def _late_invoice(
+    wf: Welfare,
+    rng: random.Random,
+    s: Supplier,
+    ref: str,
+    day: date,
+    number: str,
+    ore: int,
+    *,
+    contract_id: str = "",
+    paid: date | None = None,
+    board: str | None = None,
+) -> tuple[str, str]:
+    """One invoice (VAT included at the trade's rate), paid on `paid` (default 30 days on), written
+    after every other invoice; `board` bills another board than the supplier's own."""
+    board = board or s.board
+    rate = TRADES[s.trade][3]
+    sup = s if board == s.board else dataclasses.replace(s, board=board)
+    second(wf.w).invoices.append(
+        LateInvoice(
+            ref=ref,
+            sup=sup,
+            d=day,
+            number=number,
+            ore=ore,
+            vat_ore=ore * rate // (100 + rate),
+            contract_id=contract_id,
+            unit=rng.choice(units_of(board)),
+            attested=rng.choice(wf.w.attesters[board]).eid,
+            registered=rng.choice(wf.w.registrars).eid,
+            paid=paid or next_working_day(day + timedelta(days=30)),
+            pay_ref=f"{ref}-pay",
+        )
+    )
+    return ("invoices", ref)
+
+
+@scenario("welfare.build_permits", 2301)
+def inv_holiday_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-holiday")
+    s = _decoy_supplier(
+        wf, rng, "995201", "Julita Bageri AB", "Livsmedel", "Vård- och omsorgsnämnden"
+    )
+    # decoy: dated on Christmas Eve, Midsummer Eve and Whit Monday, none of them a public holiday
+    # (the eves are days off in practice and in the generator's own calendar; Whit Monday stopped
+    # being one in 2005): a rule reading a bank or office calendar would flag all three
+    keys = [
+        _late_invoice(wf, rng, s, f"dec-hol-{i}", d, str(n), ore)
+        for i, (d, n, ore) in enumerate(
+            (
+                (date(2025, 6, 9), 30418, 3_412_60),
+                (date(2025, 6, 20), 30577, 5_118_35),
+                (date(2025, 12, 24), 31260, 2_874_90),
+            )
+        )
+    ]
+    wf.t.decoy(
+        ["INV-HOLIDAY"],
+        keys,
+        "Invoices dated on Whit Monday, Midsummer Eve and Christmas Eve: working days by law, "
+        "not public holidays: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2302)
+def inv_no_contract_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-no-contract")
+    # decoy: exactly 700 000,00 kr without a contract in 2025, the limit itself (the rule asks for
+    # more than the limit); the invoices are two months apart, so INV-SPLIT has no window
+    s = _decoy_supplier(wf, rng, "995211", "Tygelsjö Markteknik AB", "Mark", "Tekniska nämnden")
+    amounts = (171_250_40, 183_912_75, 166_480_10, 178_356_75)
+    assert sum(amounts) == 700_000_00
+    keys = [
+        _late_invoice(wf, rng, s, f"dec-noc-{i}", wd(m, 10), f"{5120 + 37 * i}", ore)
+        for i, (m, ore) in enumerate(zip((2, 4, 6, 9), amounts, strict=True))
+    ]
+    wf.t.decoy(
+        ["INV-NO-CONTRACT"],
+        keys,
+        "Spend without contract of exactly 700 000 kr in the year, the limit: not a hit.",
+    )
+    # decoy: 912 000 kr in invoices that name no contract, from a supplier that has a contract
+    # (by organisation number) valid on every invoice date; a rule reading only the invoice's
+    # contract_id would flag it
+    s = _decoy_supplier(wf, rng, "995213", "Skurups Ventilation AB", "VVS", "Tekniska nämnden")
+    _decoy_contract(wf, s, "AVT-2024-9521", date(2024, 1, 1), 3_600_000_00, date(2023, 10, 2))
+    amounts = (181_204_35, 176_930_60, 189_415_20, 178_622_85, 185_827_00)
+    keys = [
+        _late_invoice(wf, rng, s, f"dec-noc-c{i}", wd(m, 14), f"{22104 + 41 * i}", ore)
+        for i, (m, ore) in enumerate(zip((1, 3, 5, 8, 10), amounts, strict=True))
+    ]
+    wf.t.decoy(
+        ["INV-NO-CONTRACT"],
+        keys,
+        "Invoices without a contract number from a supplier whose contract (by organisation "
+        "number) is valid on every invoice date: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2303)
+def inv_no_check_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-no-check")
+    # decoy: the contract starts on the day the supplier was checked ("on or before" the start);
+    # a rule asking for a check strictly before the start would flag it
+    checked = date(2025, 3, 3)
+    s = _decoy_supplier(
+        wf, rng, "995221", "Vombs Entreprenad AB", "Bygg", "Tekniska nämnden", checked=checked
+    )
+    cid = _decoy_contract(wf, s, "AVT-2025-9522", checked, 960_000_00, checked)
+    for i, m in enumerate((4, 6, 9)):
+        _late_invoice(
+            wf,
+            rng,
+            s,
+            f"dec-chk-{i}",
+            wd(m, 8),
+            f"{880 + 13 * i}",
+            84_310_45 + 9_117 * i,
+            contract_id=cid,
+        )
+    wf.t.decoy(
+        ["INV-NO-CHECK"],
+        [f"contracts:{cid}", f"suppliers:{s.sid}"],
+        "Contract starting on the day the supplier was checked: not a hit.",
+    )
+    # decoy: a direct purchase above the routine limit invoiced on the day of the check
+    checked = date(2025, 5, 12)
+    s = _decoy_supplier(
+        wf, rng, "995223", "Klågerups Elinstallation AB", "El", "Kommunstyrelsen", checked=checked
+    )
+    k = _late_invoice(wf, rng, s, "dec-chk-d", checked, "25117", 128_450_30)
+    wf.t.decoy(
+        ["INV-NO-CHECK"],
+        [k, f"suppliers:{s.sid}"],
+        "Direct purchase above 100 000 kr invoiced on the day the supplier was checked: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2304)
+def inv_split_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-split")
+    # decoy: two invoices without contract under the routine limit, together above it, 31 days
+    # apart: one day outside the 30-day window (a calendar-month window would join them)
+    s = _decoy_supplier(
+        wf, rng, "995231", "Bjärreds Snickeri AB", "Bygg", "Barn- och utbildningsnämnden"
+    )
+    keys = [
+        _late_invoice(wf, rng, s, "dec-split-0", date(2025, 3, 10), "7341", 58_412_30),
+        _late_invoice(wf, rng, s, "dec-split-1", date(2025, 4, 10), "7398", 61_275_80),
+    ]
+    wf.t.decoy(
+        ["INV-SPLIT"],
+        keys,
+        "Two invoices under the routine limit, together above it, 31 days apart: outside the "
+        "30-day window: not a hit.",
+    )
+    # decoy: the same supplier invoicing two boards ten days apart, each under the routine limit
+    # and together above it: the rule adds up per supplier and board
+    s = _decoy_supplier(
+        wf, rng, "995233", "Löddeköpinge Tryckeri AB", "Tryck", "Kultur- och fritidsnämnden"
+    )
+    keys = [
+        _late_invoice(wf, rng, s, "dec-split-2", date(2025, 9, 8), "11873", 47_310_60),
+        _late_invoice(
+            wf,
+            rng,
+            s,
+            "dec-split-3",
+            date(2025, 9, 18),
+            "11902",
+            56_880_25,
+            board="Kommunstyrelsen",
+        ),
+    ]
+    wf.t.decoy(
+        ["INV-SPLIT"],
+        keys,
+        "Two invoices to two different boards within ten days, each under the routine limit: "
+        "split purchases are added up per board: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2305)
+def inv_seq_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-seq")
+    # decoy: ten monthly invoices of which 7 of the 9 steps are +1 (share 0.78, the rule needs
+    # 0.8 of the steps); counted per invoice, 8 of 10 "in sequence" would reach 80 %
+    s = _decoy_supplier(wf, rng, "995241", "Genarps Fönsterputs AB", "Städ", "Tekniska nämnden")
+    numbers = (501, 502, 503, 504, 507, 508, 509, 510, 514, 515)
+    d = wd(1, 22)
+    keys = []
+    for i, n in enumerate(numbers):
+        keys.append(
+            _late_invoice(
+                wf, rng, s, f"dec-seq-{i}", d, str(n), rng.randint(14_000_00, 28_000_00) + 37
+            )
+        )
+        d = next_working_day(d + timedelta(days=31))
+    wf.t.decoy(
+        ["INV-SEQ"],
+        keys,
+        "Ten invoices, 7 of the 9 steps between them +1: below the 80 % share: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2306)
+def inv_same_no_other_supplier_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-same-no-other-supplier")
+    # decoy: two unrelated suppliers whose invoices 04417 and 4417 have the same amount; the
+    # number is four characters once the leading zero goes, too short to identify a claim (a rule
+    # measuring the number as written would flag it)
+    a = _decoy_supplier(wf, rng, "995251", "Veberöds Golv AB", "Bygg", "Socialnämnden")
+    b = _decoy_supplier(wf, rng, "995253", "Lomma Kakel och Klinker AB", "Bygg", "Socialnämnden")
+    keys = [
+        _late_invoice(wf, rng, a, "dec-same-0", date(2025, 5, 7), "04417", 6_250_40),
+        _late_invoice(wf, rng, b, "dec-same-1", date(2025, 8, 19), "4417", 6_250_40),
+    ]
+    wf.t.decoy(
+        ["INV-SAME-NO-OTHER-SUPPLIER"],
+        keys,
+        "The same amount and invoice numbers 04417 and 4417 from two suppliers: four characters "
+        "once normalised, below the five the rule needs: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2307)
+def inv_round_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-round")
+    # decoy: a quarterly fee of 94 500 kr under a contract, 94.5 % of the routine limit, billed
+    # four times: a standard amount (three or more invoices), not chosen to stay under the limit
+    s = _decoy_supplier(wf, rng, "995261", "Kävlinge Larmcentral AB", "Data", "Kommunstyrelsen")
+    cid = _decoy_contract(
+        wf, s, "AVT-2024-9526", date(2024, 10, 1), 1_512_000_00, date(2024, 8, 19)
+    )
+    keys = [
+        _late_invoice(
+            wf,
+            rng,
+            s,
+            f"dec-round-{i}",
+            wd(m, 15),
+            f"{8841 + 283 * i}",
+            94_500_00,
+            contract_id=cid,
+        )
+        for i, m in enumerate((1, 4, 7, 10))
+    ]
+    wf.t.decoy(
+        ["INV-ROUND"],
+        keys,
+        "A quarterly fee of 94 500 kr billed four times (a standard amount) just below the "
+        "routine limit: not a hit.",
+    )
+    # decoy: nine invoices, all whole thousands, one fewer than the test's ten
+    s = _decoy_supplier(wf, rng, "995263", "Dalsjöfors Måleri AB", "Måleri", "Tekniska nämnden")
+    d = wd(1, 27)
+    keys = []
+    for i, thousands in enumerate((3, 4, 5, 6, 7, 8, 9, 11, 12)):
+        keys.append(
+            _late_invoice(wf, rng, s, f"dec-round-t{i}", d, f"{640 + 11 * i}", thousands * 1000_00)
+        )
+        d = next_working_day(d + timedelta(days=33))
+    wf.t.decoy(
+        ["INV-ROUND"],
+        keys,
+        "Nine invoices in whole thousands: below the ten invoices the share needs: not a hit.",
+    )
+
+
+@scenario("welfare.build_permits", 2308)
+def inv_benford_decoy(wf: Welfare) -> None:
+    rng = random.Random("tillit-decoy-inv-benford")
+    # decoy: 299 invoices all between 30 000 and 39 999 kr (digit pairs 30-39 only), one fewer than
+    # the 300 the test needs; its board is Socialnämnden, whose own test the injected suppliers
+    # already make nonconforming (test_synthetic.ANNOUNCED)
+    s = _decoy_supplier(wf, rng, "995271", "Lomma Vikariepool AB", "Bemanning", "Socialnämnden")
+    cid = _decoy_contract(
+        wf, s, "AVT-2024-9527", date(2024, 1, 1), 12_000_000_00, date(2023, 10, 2)
+    )
+    days = [d for d in (date(2025, 1, 1) + timedelta(days=i) for i in range(365)) if _is_wd(d)]
+    number = 61_000
+    for i, ore in enumerate(rng.sample(range(30_000_00, 40_000_00), 299)):
+        number += rng.randint(2, 30)
+        if ore % 100 == 0:
+            ore += 7
+        _late_invoice(
+            wf,
+            rng,
+            s,
+            f"dec-benf-{i}",
+            days[(i * 7) % len(days)],
+            str(number),
+            ore,
+            contract_id=cid,
+        )
+    wf.t.decoy(
+        ["INV-BENFORD"],
+        [f"suppliers:{s.sid}"],
+        "299 invoices crowded between 30 000 and 39 999 kr: one fewer than the test needs: "
+        "not a hit.",
     )

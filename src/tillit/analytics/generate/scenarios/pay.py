@@ -4,15 +4,18 @@ One function per scenario, run in its stage at its order (scenarios/__init__.py)
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from tillit.analytics.generate._purchasing import Pay, pay_date
 from tillit.analytics.generate._world import wd
 from tillit.analytics.generate.scenarios import scenario
+from tillit.analytics.generate.scenarios.inv import _decoy_supplier, _late_invoice
 
 if TYPE_CHECKING:
     from tillit.analytics.generate._purchasing_cases import Injector
+    from tillit.analytics.generate._welfare import Welfare
 
 
 @scenario("injector.duplicates", 80)
@@ -127,4 +130,30 @@ def pay_reminder(inj: Injector) -> None:
         s.sid,
         9_800_50,
         "Reminder under a new number but the same OCR reference (+180 kr) paid again.",
+    )
+
+
+@scenario("welfare.build_permits", 2311)
+def pay_reminder_decoy(wf: Welfare) -> None:
+    # decoy: an invoice paid on 5 March and its reminder (+60 kr, the same number and so the same
+    # OCR reference) paid on 5 May, 61 days later: one day outside the 60-day window. The supplier,
+    # its invoices and payments come after every existing row (scenarios/inv.py, _second.py).
+    rng = random.Random("tillit-decoy-pay-reminder")
+    s = _decoy_supplier(
+        wf, rng, "995281", "Kävlinge Kontorsservice AB", "Kontorsmaterial", "Kommunstyrelsen"
+    )
+    keys = [
+        _late_invoice(
+            wf, rng, s, "dec-rem-0", date(2025, 2, 3), "77415", 12_615_00, paid=date(2025, 3, 5)
+        ),
+        _late_invoice(
+            wf, rng, s, "dec-rem-1", date(2025, 4, 7), "77415", 12_675_00, paid=date(2025, 5, 5)
+        ),
+    ]
+    keys += [("payments", "dec-rem-0-pay"), ("payments", "dec-rem-1-pay")]
+    wf.t.decoy(
+        ["PAY-REMINDER"],
+        keys,
+        "An invoice and its reminder (+60 kr) paid 61 days apart, outside the 60-day window: "
+        "not a hit.",
     )
