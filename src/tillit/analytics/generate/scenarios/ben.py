@@ -1,15 +1,21 @@
 """Injected cases and decoys for the BEN-* (economic assistance) controls (analytics/controls/ben.py).
 
-One function per scenario, run in its stage at its order (scenarios/__init__.py)."""
+One function per scenario, run in its stage at its order (scenarios/__init__.py). The decoys of
+`ben_near_misses` come last (stage welfare.build_permits) and draw from generate/_second.py's random
+stream, never the background's: their households, people and payments are added after every other
+one, so no earlier file, id or hit changes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from tillit.analytics.generate._base import STREETS, person_name
 from tillit.analytics.generate._purchasing import Inv
-from tillit.analytics.generate._welfare import Household, Person
-from tillit.analytics.generate._world import wd
+from tillit.analytics.generate._second import second
+from tillit.analytics.generate._welfare import BenefitHousehold, Household, Person
+from tillit.analytics.generate._world import Employee, wd
 from tillit.analytics.generate.scenarios import scenario
 
 if TYPE_CHECKING:
@@ -274,3 +280,192 @@ def ben_company(wf: Welfare) -> None:
             b.base * 4,
             f"Applicant has a role in supplier {s.sid}, paid in 2025.",
         )
+
+
+# --- near misses (decoys), outside the background's random stream --------------------------------
+
+
+def _address(wf: Welfare) -> tuple[str, str]:
+    """A fresh residential address in the municipality (street numbers above the background's 1–120)."""
+    s2 = second(wf.w)
+    while True:
+        a = f"{s2.rng.choice(STREETS)} {s2.rng.randint(121, 180)}"
+        pc, _city = s2.rng.choice(wf.w.local_postal)
+        if (a, pc) not in wf.w.used_addresses:
+            wf.w.used_addresses.add((a, pc))  # type: ignore[arg-type]
+            return a, pc
+
+
+def _adult(
+    wf: Welfare,
+    where: tuple[str, str] | None = None,
+    apartment: str = "",
+    since: date = date(2019, 4, 1),
+) -> Person:
+    """A new adult in the population register, registered at `where` (a fresh address) since `since`.
+
+    The personnummer comes off the end of the test list's adult pools without a draw: nothing takes
+    a number after this stage."""
+    pools = wf.w.people.pools
+    pnr = pools["adult" if pools["adult"] else "young"].pop()
+    address, postal_code = where or _address(wf)
+    p = Person(pnr, person_name(second(wf.w).rng), address, postal_code, apartment, since)
+    wf.persons.append(p)
+    return p
+
+
+def _paid(
+    wf: Welfare,
+    applicant: Person,
+    months: list[int],
+    ref: str,
+    *,
+    co: Person | None = None,
+    account: str | None = None,
+) -> BenefitHousehold:
+    """A household paid for `months` at the applicant's registered address, each payment named by
+    ref + month; written after every other benefit payment."""
+    s2 = second(wf.w)
+    wf.hid = getattr(wf, "hid", 0) + 1
+    size = 2 if co else 1
+    base = (4_200_00 + 2_600_00 * (size - 1) + s2.rng.randint(0, 5_000_00)) // 100 * 100
+    b = BenefitHousehold(
+        f"H-{wf.hid:05d}",
+        applicant,
+        co,
+        size,
+        account or s2.ids.bank(),
+        applicant.address,
+        applicant.postal_code,
+        applicant.apartment,
+        months,
+        base,
+    )
+    for m in months:
+        b.refs[m] = f"{ref}m{m}"
+    wf.benefit.append(b)
+    return b
+
+
+def _keys(*households: BenefitHousehold) -> list[tuple[str, str]]:
+    return [("benefit_payments", b.refs[m]) for b in households for m in b.months]
+
+
+@scenario("welfare.build_permits", 2510)
+def ben_near_misses(wf: Welfare) -> None:
+    t, w = wf.t, wf.w
+    s2 = second(w)
+
+    # BEN-SHARED-ACCOUNT decoy: one account for household A in January–April and for household B
+    # from May, never two households in one month (a rule that ignored the period would flag it)
+    a = _paid(wf, _adult(wf), [1, 2, 3, 4], "bnsa")
+    b = _paid(wf, _adult(wf), [5, 6, 7, 8], "bnsb", account=a.account)
+    t.decoy(
+        ["BEN-SHARED-ACCOUNT"],
+        _keys(a, b),
+        f"Account {a.account} paid for {a.hid} in January–April and for {b.hid} from May: "
+        "never two households in the same month, not a hit.",
+    )
+
+    # BEN-CROWDED decoy: exactly six adults registered in one flat, at the limit (more than six is a
+    # hit), one household paid there (a rule counting six or more would flag it)
+    where, apartment = _address(wf), f"1{s2.rng.randint(0, 3)}{s2.rng.randint(1, 99):02d}"
+    six = [_adult(wf, where, apartment) for _ in range(6)]
+    c = _paid(wf, six[0], [2, 3, 4, 5, 6, 7], "bncr")
+    t.decoy(
+        ["BEN-CROWDED"],
+        _keys(c) + [f"population:{p.pnr}" for p in six],
+        "Six adults registered in the flat of a paid household, the limit itself: not a hit.",
+    )
+
+    # BEN-ADDRESS decoys: the benefit's address written in capitals with a comma and the postal code
+    # without its space (an exact string comparison would flag it; the rule compares normalised
+    # addresses and the postal code's digits) ...
+    p = _adult(wf)
+    d = _paid(wf, p, [3, 4, 5, 6], "bnad")
+    d.address, d.postal_code = f"{p.address.upper()},", p.postal_code.replace(" ", "")
+    t.decoy(
+        ["BEN-ADDRESS"],
+        _keys(d),
+        f"Benefit address {d.address} {d.postal_code} is the registered {p.address}, "
+        f"{p.postal_code} written otherwise: not a hit.",
+    )
+    # ... and the old address for the months before the applicant was registered at the new one
+    # (registered there from 1 June; population holds the current address only)
+    p = _adult(wf, since=date(2025, 6, 1))
+    before = _paid(wf, p, [3, 4, 5], "bnmv")
+    before.address, before.postal_code = _address(wf)
+    after = replace(
+        before,
+        address=p.address,
+        postal_code=p.postal_code,
+        months=[6, 7, 8],
+        refs={m: f"bnmvm{m}" for m in (6, 7, 8)},
+    )
+    wf.benefit.append(after)  # the same household, paid at its new address from June
+    t.decoy(
+        ["BEN-ADDRESS"],
+        _keys(before),
+        f"Paid for March–May to {before.address}, where the applicant lived before being registered at "
+        f"{p.address} on 2025-06-01: not a hit.",
+    )
+
+    # BEN-DOUBLE-HOUSEHOLD decoy: co-applicant of household A until April, applicant of her own
+    # household B from May, when she moved (a rule that ignored the month would flag her)
+    leaving = _adult(wf, since=date(2025, 5, 1))
+    f = _paid(wf, _adult(wf), [1, 2, 3, 4], "bndha", co=leaving)
+    g = _paid(wf, leaving, [5, 6, 7, 8, 9], "bndhb")
+    t.decoy(
+        ["BEN-DOUBLE-HOUSEHOLD"],
+        _keys(f, g),
+        f"Co-applicant of {f.hid} until April, applicant of {g.hid} from May: "
+        "never in two households in the same month, not a hit.",
+    )
+
+    # BEN-EMPLOYED decoy: a care assistant whose employment ended on 31 March, paid from April (a
+    # rule that looked for any employment, not one in the paid month, would flag it)
+    p = _adult(wf)
+    eid = f"E{max(int(x.eid[1:]) for x in w.employees) + 1}"
+    w.employees.append(
+        Employee(
+            eid,
+            p.pnr,
+            p.name,
+            p.address,
+            p.postal_code,
+            s2.ids.bank(),
+            "Vård- och omsorgsnämnden",
+            "undersköterska",
+            date(2019, 8, 1),
+            date(2025, 3, 31),
+        )
+    )
+    h = _paid(wf, p, [4, 5, 6, 7], "bnem")
+    t.decoy(
+        ["BEN-EMPLOYED"],
+        _keys(h) + [f"employees:{eid}"],
+        f"Employee {eid} until 2025-03-31, paid from April: not a hit.",
+    )
+
+    # BEN-COMPANY decoy: a board member of a supplier the municipality pays every month, who left
+    # the board on 28 February, paid from March (a rule that ignored the role's dates would flag it).
+    # The supplier is the largest background contractor that is no care provider (PROV-*).
+    providers = {
+        r[1]
+        for r in wf.p.contracts
+        if r[5].strip().upper() == "LOV"
+        or r[6].strip().lower()
+        in ("hemtjänst", "personlig assistans", "hvb", "familjehem", "stödboende", "skyddat boende")
+    }
+    s = max(
+        (x for x in wf.p.suppliers if x.kind == "contract" and x.orgnr not in providers),
+        key=lambda x: (x.weight, x.sid),
+    )
+    p = _adult(wf)
+    wf.p.roles.append([s.orgnr, p.pnr, "styrelseledamot", "2019-05-01", "2025-02-28", p.name])
+    k = _paid(wf, p, [3, 4, 5, 6], "bnco")
+    t.decoy(
+        ["BEN-COMPANY"],
+        _keys(k),
+        f"Board member of supplier {s.sid} until 2025-02-28, paid from March: not a hit.",
+    )
