@@ -103,10 +103,6 @@ def _load_and_scan(
         engine.scalar(f"SELECT count(*) FROM {name}")  # noqa: S608
     register_s = time.perf_counter() - t0
     engine.scalar("SELECT 1")  # warm up
-    if engine.share_ctes:
-        from tillit.analytics.engines.base import shared_keys
-
-        shared_keys()  # parses every control once per process (as the registry does): not a query's
     t0 = time.perf_counter()
     for sql in _scan_sql(columns):
         engine.execute(engine.transpile(sql))
@@ -139,6 +135,9 @@ def bench_controls(
             },
             columns,
         )
+        # what two or more of these controls compute alike is stored once, in the first that reads
+        # it (as run_controls does); finding it parses the controls, as registering them did
+        engine.share_among(controls)
         rows = {}
         for control in controls:
             t = time.perf_counter()

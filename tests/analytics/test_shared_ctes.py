@@ -43,6 +43,10 @@ def test_a_cte_is_keyed_by_its_text_and_one_with_a_parameter_or_reading_one_is_n
     assert [c.key for c in shareable_ctes(other, DATASETS)] == [ctes["supplier_key"].key]
     # a data set that is not registered makes none of them shareable
     assert shareable_ctes(QUERY, frozenset({"invoices"})) == ()
+    # a CTE named like a data set hides it from the CTEs after it: neither is shared
+    shadow = """WITH invoices AS (SELECT invoice_id FROM invoices WHERE amount > $min_amount),
+                n AS (SELECT count(*) AS n FROM invoices) SELECT n FROM n"""
+    assert shareable_ctes(shadow, DATASETS) == ()
 
 
 def test_the_plan_reads_the_stored_tables_and_keeps_the_rest_inline():
@@ -105,6 +109,24 @@ def test_two_controls_read_one_stored_cte_and_a_new_registration_drops_it(source
     finally:
         engine.close()
     assert engine.shared_stored and not engine._shared
+
+
+def test_a_run_stores_only_what_two_of_its_controls_read(sources):
+    from tillit.analytics.engines.duckdb import DuckDBEngine
+    from tillit.analytics.runner import run_controls
+
+    engine = DuckDBEngine()
+    try:
+        run_controls(sources, ["INV-DUP-FUZZY"], engine=engine)
+        assert engine.shared_stored == []  # alone, FUZZY computes its CTEs within its query
+        run_controls(sources, ["INV-DUP-FUZZY", "PAY-REMINDER"], engine=engine)
+        # the supplier key and invoice_key, which both read
+        assert sorted(engine._shared[t].name for t in engine.shared_stored) == [
+            "invoice_key",
+            "supplier_key",
+        ]
+    finally:
+        engine.close()
 
 
 def test_every_control_raises_the_same_hits_with_and_without_shared_ctes(sources):

@@ -140,6 +140,8 @@ def run_controls(
             # an engine reused with other data must not answer from what it registered before
             if name not in eng.sources or eng.sources[name] != sources.get(name):
                 eng.register(name, sources.get(name))
+        # a CTE that two or more of these controls compute alike is computed once (engines/base.py)
+        eng.share_among(controls)
         results = []
         profiles: dict[str, dict[str, int]] = {}  # per data set, computed once per run
         for i, control in enumerate(controls, start=1):

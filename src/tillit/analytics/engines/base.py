@@ -11,7 +11,7 @@ import functools
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, final
 
@@ -72,6 +72,7 @@ class Engine(ABC):
         # False computes every CTE within its own query, as written
         self.share_ctes = share_ctes
         self._shared: dict[str, SharedCte] = {}  # stored table -> the CTE it holds
+        self._keys: frozenset[str] | None = None  # share_among; None: the whole registry's
         self.shared_stored: list[str] = []  # every table stored, in order (for tests and logs)
 
     def register(self, name: str, source: DatasetSource | None) -> None:
@@ -152,11 +153,18 @@ class Engine(ABC):
         )
         return QueryResult(table=table, sql=text, params=used, duration=duration)
 
+    def share_among(self, controls: Iterable[Control]) -> None:
+        """Store only the CTEs that two or more statements of these controls compute alike: a run
+        that knows its controls before the first runs (runner.run_controls) stores nothing that no
+        second control reads. Without it, what the registered controls share is stored."""
+        self._keys = shared_keys(controls)
+
     def _shared_plan(self, sql: str) -> SharedPlan | None:
         if not self.share_ctes:
             return None
         registered = frozenset(self.sources)
-        return plan_shared(sql, registered, shared_keys())
+        keys = shared_keys() if self._keys is None else self._keys
+        return plan_shared(sql, registered, keys)
 
     def _store_shared(self, ctes: Sequence[SharedCte], label: str) -> None:
         for cte in ctes:
@@ -211,17 +219,23 @@ def _used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
 _SHARED_KEYS: tuple[int, frozenset[str]] = (-1, frozenset())
 
 
-def shared_keys() -> frozenset[str]:
-    """The keys of the CTEs that two or more statements of the registered controls compute alike.
+def shared_keys(controls: Iterable[Control] | None = None) -> frozenset[str]:
+    """The keys of the CTEs that two or more statements of the controls compute alike.
 
     Every statement of a control counts (its SELECT, examined_sql, not_comparable_sql and
-    not-applicable checks). Computed again when the number of controls changes (a municipality's
-    own control registered later). The first call parses every control (about 2 s): once per
-    process, like the registry's own parse."""
+    not-applicable checks). Without `controls`, the registered ones, computed again when their
+    number changes (a municipality's own control registered later). The first call parses every
+    control (about 2 s): once per process, like the registry's own parse."""
     global _SHARED_KEYS
-    controls = all_controls()
-    if _SHARED_KEYS[0] == len(controls):
+    if controls is None:
+        registered = all_controls()
+        if _SHARED_KEYS[0] != len(registered):
+            _SHARED_KEYS = (len(registered), _count_shared(registered))
         return _SHARED_KEYS[1]
+    return _count_shared(controls)
+
+
+def _count_shared(controls: Iterable[Control]) -> frozenset[str]:
     datasets = frozenset(schema.DATASETS)
     seen: dict[str, int] = {}
     for control in controls:
@@ -230,9 +244,7 @@ def shared_keys() -> frozenset[str]:
         for sql in filter(None, statements):
             for cte in shareable_ctes(sql, datasets):
                 seen[cte.key] = seen.get(cte.key, 0) + 1
-    keys = frozenset(k for k, n in seen.items() if n >= 2)
-    _SHARED_KEYS = (len(controls), keys)
-    return keys
+    return frozenset(k for k, n in seen.items() if n >= 2)
 
 
 def make_engine(name: str = "duckdb", **options: Any) -> Engine:

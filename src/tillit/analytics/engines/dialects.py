@@ -321,8 +321,8 @@ def shareable_ctes(sql: str, datasets: frozenset[str]) -> tuple[SharedCte, ...]:
     """The top-level CTEs of a DuckDB-dialect query that could be stored and read by another query.
 
     A CTE qualifies when its body has no parameter, no CTE of its own, no function whose value
-    changes between calls, no column list on its name, and reads only data sets in `datasets` and
-    earlier CTEs that qualify. A recursive WITH or a nested CTE that shadows a top-level name gives
+    changes between calls, no column list on its name and no data set's name, and reads only data
+    sets in `datasets` and earlier CTEs that qualify. A recursive WITH or a nested CTE that shadows a top-level name gives
     none."""
     tree = sqlglot.parse_one(sql, read="duckdb")
     found = _top_level_ctes(tree)
@@ -330,15 +330,25 @@ def shareable_ctes(sql: str, datasets: frozenset[str]) -> tuple[SharedCte, ...]:
         return ()
     _with, ctes = found
     out: dict[str, SharedCte] = {}
+    earlier: set[str] = set()  # a CTE's name hides a data set of that name from the CTEs after it
     for name, cte in ctes.items():
         body = cte.this
         alias = cte.args.get("alias")
-        if isinstance(alias, exp.TableAlias) and alias.columns:
-            continue
-        if _placeholders_in(body) or any(True for _ in body.find_all(exp.CTE)) or _volatile(body):
-            continue
+        plain = not (isinstance(alias, exp.TableAlias) and alias.columns)
         tables = [t for t in body.find_all(exp.Table)]
-        if not all(_plain_table(t) and (t.name in out or t.name in datasets) for t in tables):
+        ok = (
+            plain
+            and name not in datasets
+            and not _placeholders_in(body)
+            and not any(True for _ in body.find_all(exp.CTE))
+            and not _volatile(body)
+            and all(
+                _plain_table(t) and (t.name in out if t.name in earlier else t.name in datasets)
+                for t in tables
+            )
+        )
+        earlier.add(name)
+        if not ok:
             continue
         needs = sorted({t.name for t in tables if t.name in out})
         reads = frozenset(
