@@ -316,3 +316,97 @@ def grant_activity(wf: Welfare) -> None:
         [a, b],
         "1 000 kr per member is below three times the board's median; a grant not yet paid is not a hit.",
     )
+
+
+@scenario("welfare.build_permits", 2520)
+def grant_near_misses(wf: Welfare) -> None:
+    t, w = wf.t, wf.w
+    s2 = second(w)
+    kfn = "Kultur- och fritidsnämnden"
+    decided, paid = date(2025, 2, 10), date(2025, 3, 3)
+
+    def granted(name: str, ore: int) -> tuple[str, str]:
+        # about 600 kr a reported member, inside the background's 425–800 kr (GRANT-ACTIVITY)
+        return _second_grant(wf, name, kfn, ore, decided, paid, ore // 600_00, 24)
+
+    # GRANT-CONFLICT decoy: a politician of another board (Tekniska nämnden) on the board of an
+    # association Kultur- och fritidsnämnden grants, the role declared and approved as a side job (a
+    # rule that looked for any employee or politician, not one of the granting board, would flag it)
+    taken = {
+        k.split(":", 1)[1]
+        for c in t.cases
+        for k in c["evidence_keys"]
+        if isinstance(k, str) and k.startswith("employees:")
+    }
+    e = s2.rng.choice(
+        [
+            x
+            for x in w.employees
+            if x.politician and x.unit == "Tekniska nämnden" and x.eid not in taken
+        ]
+    )
+    orgnr, key = granted("Föreningen Stadsodlarna i Ystad", 84_000_00)
+    wf.p.roles.append([orgnr, e.pnr, "styrelseledamot", "2021-03-01", "", e.name])
+    s2.rows.setdefault("side_jobs", []).append(
+        (e.eid, orgnr, "Styrelseuppdrag", date(2021, 2, 15), "godkänd", date(2021, 2, 26))
+    )
+    t.decoy(
+        ["GRANT-CONFLICT"],
+        [key, f"employees:{e.eid}"],
+        f"{e.eid} is a politician of Tekniska nämnden, not of the granting board: not a hit.",
+    )
+
+    # GRANT-NETWORK decoy: one person on the boards of two granted associations, one fewer than the
+    # limit of three (a rule counting two would flag it)
+    pools = w.people.pools
+    pnr = pools["adult" if pools["adult"] else "young"].pop()
+    name = person_name(s2.rng)
+    keys = []
+    for association, ore in (
+        ("Kustens Seglarskola", 131_500_00),
+        ("Österlens Kammarkör", 46_200_00),
+    ):
+        orgnr, key = granted(association, ore)
+        wf.p.roles.append([orgnr, pnr, "styrelseledamot", "2022-09-01", "", name])
+        keys.append(key)
+    t.decoy(
+        ["GRANT-NETWORK"],
+        keys,
+        "One person on the boards of two granted associations, below the limit of three: not a hit.",
+    )
+
+    # GRANT-STATUS decoy: deregistered on the day after the grant decision, active when it was made
+    # (a rule that took the newest status, not the one at the decision date, would flag it)
+    orgnr, key = granted("Föreningen Gamla Ystadsbor", 38_400_00)
+    w.status_rows.append(
+        [
+            orgnr,
+            "2024-11-18",
+            "false",
+            "false",
+            "false",
+            "0.00",
+            "aktiv",
+            "1987-03-01",
+            "1987-03-01",
+        ]
+    )
+    gone = decided + timedelta(days=1)
+    w.status_rows.append(
+        [
+            orgnr,
+            iso(gone + timedelta(days=10)),
+            "false",
+            "false",
+            "false",
+            "0.00",
+            "avregistrerad",
+            iso(gone),
+            "1987-03-01",
+        ]
+    )
+    t.decoy(
+        ["GRANT-STATUS"],
+        [key],
+        f"Decided {decided}, deregistered {gone}: active at the decision, not a hit.",
+    )
