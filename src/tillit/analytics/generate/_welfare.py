@@ -641,48 +641,51 @@ class Welfare:
             # granted minutes are a multiple of ten, so 110 % of them is a whole number
             return c["granted"] // 10 * 11 - billed.get((c["p"].pnr, 7), 0)
 
-        c = min(
-            (c for c in alive if c["p"].pnr not in taken),
-            key=lambda c: (to_tolerance(c), c["decision"]),
-        )
-        taken.add(c["p"].pnr)
-        extra = to_tolerance(c)
-        parts = min(31, -(-extra // 120))  # at most one visit a day
-        keys = [f"care_decisions:{c['decision']}"]
-        for i in range(parts):
-            s = at(2025, 7, 1 + i, 6, 0)
-            dur = extra // parts + (1 if i < extra % parts else 0)
-            staff = f"{c['prov'][1]}-9401"
-            v = visit(c["prov"], c["p"].pnr, staff, s, s + timedelta(minutes=dur), c["service"])
-            keys.append(f"care_visits:{v}")
-        assert billed[(c["p"].pnr, 7)] * 10 == c["granted"] * 11
-        t.decoy(
-            ["CARE-OVER-GRANTED"],
-            keys,
-            f"Billed {billed[(c['p'].pnr, 7)]} minutes in 2025-07, granted {c['granted']}: "
-            "exactly the 10 % tolerance, not a hit.",
-        )
+        candidates = [c for c in alive if c["p"].pnr not in taken]
+        if candidates:  # a very small world may have none left
+            c = min(candidates, key=lambda c: (to_tolerance(c), c["decision"]))
+            taken.add(c["p"].pnr)
+            extra = to_tolerance(c)
+            parts = min(31, -(-extra // 120))  # at most one visit a day
+            keys = [f"care_decisions:{c['decision']}"]
+            for i in range(parts):
+                s = at(2025, 7, 1 + i, 6, 0)
+                dur = extra // parts + (1 if i < extra % parts else 0)
+                staff = f"{c['prov'][1]}-9401"
+                v = visit(c["prov"], c["p"].pnr, staff, s, s + timedelta(minutes=dur), c["service"])
+                keys.append(f"care_visits:{v}")
+            assert billed[(c["p"].pnr, 7)] * 10 == c["granted"] * 11
+            t.decoy(
+                ["CARE-OVER-GRANTED"],
+                keys,
+                f"Billed {billed[(c['p'].pnr, 7)]} minutes in 2025-07, granted {c['granted']}: "
+                "exactly the 10 % tolerance, not a hit.",
+            )
         # CARE-LONG-DAY: one staff member billed exactly 16 hours on 12 August, back to back from
         # 06:00 to 22:00 at clients with time left in their grant (a rule counting 16 hours would flag it)
-        staff = f"{prov[1]}-9402"
         left = 16 * 60
-        s = at(2025, 8, 12, 6, 0)
-        keys = []
+        plan = []
         for c in sorted(alive, key=lambda c: (-slack(c, 8), c["decision"])):
-            dur = min(left, 120, slack(c, 8))
-            if c["p"].pnr in taken or dur < min(15, left):
-                continue
-            e = s + timedelta(minutes=dur)
-            keys.append(f"care_visits:{visit(c['prov'], c['p'].pnr, staff, s, e, c['service'])}")
-            s, left = e, left - dur
+            dur = min(left, 240, slack(c, 8))
+            if dur >= min(15, left):
+                plan.append((c, dur))
+                left -= dur
             if not left:
                 break
-        assert not left
-        t.decoy(
-            ["CARE-LONG-DAY"],
-            keys,
-            "Sixteen billed hours in one day, 06:00–22:00, the limit itself: not a hit.",
-        )
+        if not left:  # a very small world may lack the clients for it
+            staff = f"{prov[1]}-9402"
+            s = at(2025, 8, 12, 6, 0)
+            keys = []
+            for c, dur in plan:
+                e = s + timedelta(minutes=dur)
+                v = visit(c["prov"], c["p"].pnr, staff, s, e, c["service"])
+                keys.append(f"care_visits:{v}")
+                s = e
+            t.decoy(
+                ["CARE-LONG-DAY"],
+                keys,
+                "Sixteen billed hours in one day, 06:00–22:00, the limit itself: not a hit.",
+            )
         for r in self.decisions:
             dec.row(r)
         dec.close()
