@@ -118,6 +118,7 @@ class Supplier:
     lo: int = 2
     decades: int = 2
     status: bool = True  # give it a background supplier_status check
+    country: str = "SE"
     account_history: list[tuple[str, date, date | None, str]] = field(default_factory=list)
 
     def number(self, rng_step: int) -> str:
@@ -402,7 +403,7 @@ class Purchasing:
                     s.address,
                     s.postal_code,
                     s.city,
-                    "SE",
+                    s.country,
                     iso(s.created),
                     s.created_by,
                 )

@@ -13,12 +13,13 @@ placement_billing, housing_adaptations) after the invoice stream.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from tillit.analytics.generate._base import Ids, Writer, iso, next_working_day, with_luhn
 from tillit.analytics.generate._purchasing import TRADES, Pay, Supplier
+from tillit.analytics.generate._world import units_of
 from tillit.analytics.schema import DATASETS
 
 
@@ -152,6 +153,84 @@ def pay(wf: Any, s: Supplier, day: date, ore: int, ref: str) -> tuple[str, str]:
     """A payment to s without an invoice, written after every other payment."""
     wf.p.manual_pays.append((s, Pay(day, ore, ref=ref, invoice=False)))
     return ("payments", ref)
+
+
+def decoy_supplier(
+    wf: Any,
+    rng: random.Random,
+    sid: str,
+    name: str,
+    trade: str,
+    board: str,
+    *,
+    checked: date | None,
+    created: date = date(2016, 3, 1),
+) -> Supplier:
+    """A supplier for a decoy, drawn from the decoy's own random stream `rng` (not `second().rng`,
+    so that decoys added later change none drawn before them) with an id from the decoy's own
+    block; checked (supplier_status) on `checked` unless None."""
+    ids = Ids(rng)
+    ids.used = wf.w.ids.used  # never issue a number the world has issued
+    pc, city = rng.choice(wf.w.local_postal)
+    s = Supplier(
+        sid=sid,
+        name=name,
+        orgnr=ids.orgnr(),
+        address=f"Industrivägen {rng.randint(2, 40)}",
+        postal_code=pc,
+        city=city,
+        created=created,
+        created_by=wf.w.registrars[0].eid,
+        account=ids.bankgiro(),
+        board=board,
+        trade=next(i for i, t in enumerate(TRADES) if t[0] == trade),
+        kind="special",
+        registered=date(2011, 9, 1),
+        status=False,
+    )
+    wf.p.suppliers.append(s)
+    if checked:
+        wf.w.status_rows.append(wf.p.status_row(s, checked))
+    return s
+
+
+def decoy_invoice(
+    wf: Any,
+    rng: random.Random,
+    s: Supplier,
+    ref: str,
+    day: date,
+    ore: int,
+    *,
+    vat_ore: int | None = None,
+    paid: date | None = None,
+    account: str | None = None,
+    attested: str | None = None,
+) -> tuple[str, str]:
+    """An invoice of s without contract (VAT at the trade's rate unless given), paid on `paid`
+    (30 days on by default) to `account` (the supplier's account at the end by default), written
+    after every other invoice; returns the payment's evidence key."""
+    rate = TRADES[s.trade][3]
+    attester = (
+        attested or rng.choice([e for e in wf.w.attesters[s.board] if e not in wf.w.registrars]).eid
+    )
+    second(wf.w).invoices.append(
+        LateInvoice(
+            ref=ref,
+            sup=s if account is None else replace(s, account=account),
+            d=day,
+            number=str(rng.randint(20_000, 89_999)),
+            ore=ore,
+            vat_ore=ore * rate // (100 + rate) if vat_ore is None else vat_ore,
+            contract_id="",
+            unit=rng.choice(units_of(s.board)),
+            attested=attester,
+            registered=rng.choice([r for r in wf.w.registrars if r.eid != attester]).eid,
+            paid=paid or next_working_day(day + timedelta(days=30)),
+            pay_ref=f"{ref}-pay",
+        )
+    )
+    return ("payments", f"{ref}-pay")
 
 
 def write_invoices(w: Any, inv: Writer, pay: Writer, inv_no: int, pay_no: int) -> tuple[int, int]:

@@ -4,12 +4,20 @@ One function per scenario, run in its stage at its order (scenarios/__init__.py)
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tillit.analytics.generate._base import next_working_day
-from tillit.analytics.generate._second import LateInvoice, contract, second, supplier
+from tillit.analytics.generate._second import (
+    LateInvoice,
+    contract,
+    decoy_invoice,
+    decoy_supplier,
+    second,
+    supplier,
+)
 from tillit.analytics.generate._world import units_of, wd
 from tillit.analytics.generate.scenarios import scenario
 
@@ -330,4 +338,49 @@ def emp_undeclared_role(wf: Welfare) -> None:
         e.eid,
         78_198_50,
         "Employee owns a paid supplier (a declared side job, EMP-UNDECLARED-ROLE's decoy).",
+    )
+
+
+@scenario("welfare.build_permits", 2630)
+def emp_supplier_decoy(wf: Welfare) -> None:
+    t, w = wf.t, wf.w
+    # its own random stream and supplier id (9954xx), its invoices written after every other one
+    # (_second.py): nothing made before changes
+    rng = random.Random("tillit-decoy-emp-supplier")
+    # decoy: an attester who left the board of a supplier on 31 March 2025 attests its invoices
+    # from 1 April, the day after, and they are paid from May: the role was not valid on any
+    # invoice or payment date. A rule that ignores the roles' periods would flag it (EMP-SUPPLIER,
+    # EMP-ATTEST; EMP-UNDECLARED-ROLE likewise finds no role on the payment days).
+    taken = {
+        k.split(":", 1)[1]
+        for c in t.cases
+        for k in c["evidence_keys"]
+        if isinstance(k, str) and k.startswith("employees:")
+    }
+    applicants = {b.applicant.pnr for b in wf.benefit} | {b.co.pnr for b in wf.benefit if b.co}
+    board = "Kultur- och fritidsnämnden"
+    e = rng.choice(
+        [
+            x
+            for x in w.attesters[board]
+            if x.eid not in taken
+            and x not in w.registrars
+            and x.pnr not in applicants
+            and x.employed_to is None
+            and x.employed_from < date(2024, 1, 1)
+        ]
+    )
+    s = decoy_supplier(
+        wf, rng, "995421", "Haväng Ljud & Scen AB", "Konsult", board, checked=date(2024, 12, 4)
+    )
+    wf.p.roles.append([s.orgnr, e.pnr, "styrelseledamot", "2019-05-01", "2025-03-31", e.name])
+    keys = []
+    for n, (day, ore) in enumerate(((date(2025, 4, 1), 17_759_50), (date(2025, 6, 12), 21_226_50))):
+        keys.append(("invoices", f"dec-esu-{n}"))
+        keys.append(decoy_invoice(wf, rng, s, f"dec-esu-{n}", day, ore, attested=e.eid))
+    t.decoy(
+        ["EMP-SUPPLIER", "EMP-ATTEST"],
+        [f"employees:{e.eid}", f"suppliers:{s.sid}", *keys],
+        "The attester left the supplier's board on 2025-03-31 and attested its invoices from "
+        "2025-04-01: not a hit.",
     )
