@@ -800,6 +800,46 @@ class Welfare:
                 ore,
                 f"Manual voucher of {ore // 100} kr on an expense account registered {why}.",
             )
+        # decoys, with no random draw (so nothing generated after them changes): each is one step
+        # inside the rule's boundary, where a sloppier rule would flag it
+        clerk = clerks[0]
+        for k, (when, konto, ore, by, why) in enumerate(
+            (
+                # 21:59 on a Wednesday: night starts at 22 (a rule on ">= 21" or on UTC would flag it)
+                (at(2025, 10, 8, 21, 59, 0), "6420", 40_000_00, clerk, "at 21:59 on a working day"),
+                # a Saturday, a round amount on an expense account, but registered automatically
+                (at(2025, 8, 16, 3, 12, 0), "5410", 60_000_00, "SYSTEM", "by SYSTEM (automatic)"),
+                # a Saturday and a manual voucher on an expense account, but not a round amount
+                (
+                    at(2025, 8, 23, 11, 30, 0),
+                    "6420",
+                    50_000_50,
+                    clerk,
+                    "of 50 000,50 kr (not round)",
+                ),
+            )
+        ):
+            vid = f"M{259_990_101 + k}"
+            for account, amount, unit in ((konto, ore, "1110"), ("1930", -ore, "")):
+                wr.row(
+                    (
+                        vid,
+                        when.date().isoformat(),
+                        account,
+                        m(amount),
+                        "M",
+                        "Manuell justering",
+                        by,
+                        dt(when),
+                        unit,
+                        "",
+                    )
+                )
+            t.decoy(
+                ["LEDGER-MANUAL-ODD"],
+                [f"ledger:{vid}"],
+                f"Voucher on an expense account registered {why}: not a hit.",
+            )
         wr.close()
 
     # --- partner municipality -------------------------------------------------------------------
