@@ -830,10 +830,10 @@ def inv_no_contract_decoy(wf: Welfare) -> None:
     # contract_id would flag it
     s = _decoy_supplier(wf, rng, "995213", "Skurups Ventilation AB", "VVS", "Tekniska nämnden")
     _decoy_contract(wf, s, "AVT-2024-9521", date(2024, 1, 1), 3_600_000_00, date(2023, 10, 2))
-    amounts = (181_204_35, 176_930_60, 189_415_20, 178_622_85, 185_827_00)
+    covered = (181_204_35, 176_930_60, 189_415_20, 178_622_85, 185_827_00)
     keys = [
         _late_invoice(wf, rng, s, f"dec-noc-c{i}", wd(m, 14), f"{22104 + 41 * i}", ore)
-        for i, (m, ore) in enumerate(zip((1, 3, 5, 8, 10), amounts, strict=True))
+        for i, (m, ore) in enumerate(zip((1, 3, 5, 8, 10), covered, strict=True))
     ]
     wf.t.decoy(
         ["INV-NO-CONTRACT"],
