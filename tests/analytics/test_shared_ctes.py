@@ -121,10 +121,42 @@ def test_a_run_stores_only_what_two_of_its_controls_read(sources):
         assert engine.shared_stored == []  # alone, FUZZY computes its CTEs within its query
         run_controls(sources, ["INV-DUP-FUZZY", "PAY-REMINDER"], engine=engine)
         # the supplier key and invoice_key, which both read
-        assert sorted(engine._shared[t].name for t in engine.shared_stored) == [
+        assert sorted(engine.shared_names[t] for t in engine.shared_stored) == [
             "invoice_key",
             "supplier_key",
         ]
+        assert engine._shared == {}  # released after PAY-REMINDER, the last control that read them
+    finally:
+        engine.close()
+
+
+def test_a_stored_cte_is_dropped_after_the_last_control_of_the_run_that_reads_it(sources):
+    from tillit.analytics.engines.duckdb import DuckDBEngine
+    from tillit.analytics.registry import get
+
+    controls = [get(c) for c in ("INV-DUP-EXACT", "INV-DUP-FUZZY", "PAY-REMINDER")]
+    engine = DuckDBEngine()
+    try:
+        for name in sorted({d for c in controls for d in c.datasets}):
+            engine.register(name, sources.get(name))
+        engine.share_among(controls)
+        held = []
+        for control in controls:
+            engine.run(control)
+            engine.release_after(control.id)
+            held.append(sorted(engine.shared_names[t] for t in _stored(engine)))
+        # after EXACT: everything FUZZY or PAY-REMINDER still reads; after FUZZY: only what
+        # PAY-REMINDER reads; after PAY-REMINDER: nothing
+        assert held[0] == [
+            "amount_count",
+            "invoice_key",
+            "same_amount",
+            "shared_key",
+            "supplier_key",
+        ]
+        assert held[1] == ["invoice_key", "supplier_key"]
+        assert held[2] == []
+        assert len(engine.shared_stored) == len(set(engine.shared_stored)) == 5  # none stored twice
     finally:
         engine.close()
 
@@ -166,14 +198,22 @@ def test_spark_stores_a_shared_cte_once_as_a_view_and_drops_it_on_close(
     sources, engine, spark_session
 ):
     from tillit.analytics.engines.duckdb import DuckDBEngine
+    from tillit.analytics.registry import get
     from tillit.analytics.runner import run_controls
 
     ids = ["INV-DUP-EXACT", "INV-DUP-FUZZY", "PAY-REMINDER", "INV-SAME-NO-OTHER-SUPPLIER"]
-    result = run_controls(sources, ids, engine=engine)
+    engine.share_among([get(c) for c in ids])
+    for name in sorted({d for c in ids for d in get(c).datasets}):
+        engine.register(name, sources.get(name))
+    engine.run(get(ids[0]))  # stores all five; the other three read them
     stored = list(engine.shared_stored)
     assert len(stored) == len(set(stored)) == 5
     views = {r.viewName for r in spark_session.sql("SHOW VIEWS").collect()}
     assert set(stored) <= views
+    result = run_controls(sources, ids, engine=engine)
+    assert engine.shared_stored[:5] == stored and len(set(engine.shared_stored)) == 5
+    views = {r.viewName for r in spark_session.sql("SHOW VIEWS").collect()}
+    assert not set(stored) & views  # the run released each after its last reader
     duck = DuckDBEngine(share_ctes=False)
     try:
         expected = run_controls(sources, ids, engine=duck)

@@ -148,6 +148,7 @@ def run_controls(
             results.append(
                 _run_one(eng, control, sources, (params or {}).get(control.id), profiles)
             )
+            eng.release_after(control.id)
             if progress:
                 progress(i, len(controls), control.id)
     finally:

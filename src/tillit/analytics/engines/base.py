@@ -73,7 +73,11 @@ class Engine(ABC):
         self.share_ctes = share_ctes
         self._shared: dict[str, SharedCte] = {}  # stored table -> the CTE it holds
         self._keys: frozenset[str] | None = None  # share_among; None: the whole registry's
+        self._last_reader: dict[
+            str, str
+        ] = {}  # share_among: key -> the run's last control reading it
         self.shared_stored: list[str] = []  # every table stored, in order (for tests and logs)
+        self.shared_names: dict[str, str] = {}  # every table stored -> the CTE's name (kept after a drop)
 
     def register(self, name: str, source: DatasetSource | None) -> None:
         """Make data set `name` queryable; None registers it empty (an optional input that is absent)."""
@@ -157,7 +161,24 @@ class Engine(ABC):
         """Store only the CTEs that two or more statements of these controls compute alike: a run
         that knows its controls before the first runs (runner.run_controls) stores nothing that no
         second control reads. Without it, what the registered controls share is stored."""
+        controls = list(controls)
         self._keys = shared_keys(controls)
+        self._last_reader = {
+            cte.key: control.id
+            for control in controls
+            for sql in _statements(control)
+            for cte in shareable_ctes(sql, frozenset(schema.DATASETS))
+            if cte.key in self._keys
+        }
+
+    def release_after(self, control_id: str) -> None:
+        """Drop the stored CTEs that no control after `control_id` in the run (share_among) reads:
+        a run of the whole library keeps each shared table only as long as it is needed, so the
+        memory it takes does not add up over the run. Called after all of a control's statements."""
+        done = [
+            t for t, cte in self._shared.items() if self._last_reader.get(cte.key) == control_id
+        ]
+        self._drop_shared(done)
 
     def _shared_plan(self, sql: str) -> SharedPlan | None:
         if not self.share_ctes:
@@ -174,6 +195,7 @@ class Engine(ABC):
             self._store(cte.table, self.transpile(cte.sql))
             self._shared[cte.table] = cte
             self.shared_stored.append(cte.table)
+            self.shared_names[cte.table] = cte.name
             logger.info(
                 "%s on %s: stored the shared CTE %s as %s in %.3f s",
                 label or "query",
@@ -235,13 +257,18 @@ def shared_keys(controls: Iterable[Control] | None = None) -> frozenset[str]:
     return _count_shared(controls)
 
 
+def _statements(control: Control) -> list[str]:
+    """Every statement of a control: its SELECT, examined_sql, not_comparable_sql and checks."""
+    statements = [control.sql, control.examined_sql, control.not_comparable_sql]
+    statements += [check.sql for check in control.not_applicable_checks]
+    return [sql for sql in statements if sql]
+
+
 def _count_shared(controls: Iterable[Control]) -> frozenset[str]:
     datasets = frozenset(schema.DATASETS)
     seen: dict[str, int] = {}
     for control in controls:
-        statements = [control.sql, control.examined_sql, control.not_comparable_sql]
-        statements += [check.sql for check in control.not_applicable_checks]
-        for sql in filter(None, statements):
+        for sql in _statements(control):
             for cte in shareable_ctes(sql, datasets):
                 seen[cte.key] = seen.get(cte.key, 0) + 1
     return frozenset(k for k, n in seen.items() if n >= 2)

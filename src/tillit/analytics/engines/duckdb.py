@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,6 +36,9 @@ class DuckDBEngine(Engine):
         super().__init__(share_ctes=share_ctes)
         self._own = connection is None
         self.con = connection or duckdb.connect(":memory:")
+        self._spill: str | None = None
+        if self._own:
+            self._limit_memory(os.environ.get("TILLIT_DUCKDB_MEMORY", "").strip())
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         # timestamps are compared in UTC on every machine, as Spark's session does (spark.py);
@@ -42,6 +48,22 @@ class DuckDBEngine(Engine):
             "CREATE OR REPLACE MACRO local_time(ts) AS "
             "timezone('Europe/Stockholm', CAST(ts AS TIMESTAMPTZ))"
         )
+
+    def _limit_memory(self, limit: str) -> None:
+        """TILLIT_DUCKDB_MEMORY (e.g. 4GB): DuckDB's memory limit, beyond which it writes the data
+        sets and intermediate results to a temporary folder of its own (removed on close) instead
+        of growing; unset, DuckDB's default (80 % of the machine's memory)."""
+        if not limit:
+            return
+        try:
+            self.con.execute(f"SET memory_limit = {_literal(limit)}")
+        except duckdb.Error as exc:
+            raise ValueError(
+                f"TILLIT_DUCKDB_MEMORY={limit!r} is not a memory size DuckDB understands "
+                "(for example 4GB or 512MB)"
+            ) from exc
+        self._spill = tempfile.mkdtemp(prefix="tillit-duckdb-")
+        self.con.execute(f"SET temp_directory = {_literal(self._spill)}")
 
     def _register(self, name: str, source: DatasetSource | None) -> None:
         columns = canonical_columns(name)
@@ -102,6 +124,8 @@ class DuckDBEngine(Engine):
         super().close()
         if self._own:
             self.con.close()
+            if self._spill:
+                shutil.rmtree(self._spill, ignore_errors=True)
         else:
             for name in self.sources:
                 self.con.execute(f"DROP TABLE IF EXISTS {_ident(name)}")
