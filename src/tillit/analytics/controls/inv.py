@@ -1077,17 +1077,26 @@ inv AS (
       -- a credit note from the same supplier of the opposite amount, on or after the invoice, cancels it
       AND (c.last_credit_date IS NULL OR i.invoice_date IS NULL OR c.last_credit_date < i.invoice_date)
 ),
+candidates AS (
+    -- numbers and amounts under more than one supplier record: a cheap group over every invoice,
+    -- so that the lists below are built for these few only
+    SELECT number_norm, amount
+    FROM inv
+    WHERE length(number_norm) >= $min_length
+    GROUP BY number_norm, amount
+    HAVING min(supplier_id) <> max(supplier_id)
+),
 grp AS (
     -- one group per number and amount. Under exactly two supplier records it is one claim twice; a
     -- number and amount that three or more records share is a common reference (a fee, a card
     -- number), the normal pattern of those suppliers rather than a copied invoice
-    SELECT number_norm, amount, count(*) AS n,
-           min(supplier_id) AS supplier_a, max(supplier_id) AS supplier_b,
-           list_sort(list(invoice_id)) AS invoice_ids
-    FROM inv
-    WHERE length(number_norm) >= $min_length
-    GROUP BY number_norm, amount
-    HAVING count(DISTINCT supplier_id) = 2
+    SELECT i.number_norm, i.amount, count(*) AS n,
+           min(i.supplier_id) AS supplier_a, max(i.supplier_id) AS supplier_b,
+           list_sort(list(i.invoice_id)) AS invoice_ids
+    FROM inv AS i
+    SEMI JOIN candidates AS c ON c.number_norm = i.number_norm AND c.amount = i.amount
+    GROUP BY i.number_norm, i.amount
+    HAVING count(DISTINCT i.supplier_id) = 2
 ),
 firsts AS (
     -- each record's first invoice in each group, for the sentence
