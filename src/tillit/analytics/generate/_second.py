@@ -165,6 +165,8 @@ def decoy_supplier(
     *,
     checked: date | None,
     created: date = date(2016, 3, 1),
+    street: str = "Industrivägen",
+    registered: date = date(2011, 9, 1),
 ) -> Supplier:
     """A supplier for a decoy, drawn from the decoy's own random stream `rng` (not `second().rng`,
     so that decoys added later change none drawn before them) with an id from the decoy's own
@@ -176,7 +178,7 @@ def decoy_supplier(
         sid=sid,
         name=name,
         orgnr=ids.orgnr(),
-        address=f"Industrivägen {rng.randint(2, 40)}",
+        address=f"{street} {rng.randint(2, 40)}",
         postal_code=pc,
         city=city,
         created=created,
@@ -185,7 +187,7 @@ def decoy_supplier(
         board=board,
         trade=next(i for i, t in enumerate(TRADES) if t[0] == trade),
         kind="special",
-        registered=date(2011, 9, 1),
+        registered=registered,
         status=False,
     )
     wf.p.suppliers.append(s)

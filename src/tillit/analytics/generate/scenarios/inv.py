@@ -14,7 +14,7 @@ from tillit.analytics import peppol
 from tillit.analytics.generate._base import MUNICIPALITY_NAME, Ids, next_working_day, with_luhn
 from tillit.analytics.generate._purchasing import TRADES, Supplier
 from tillit.analytics.generate._purchasing_cases import _is_wd, _next_wd
-from tillit.analytics.generate._second import LateInvoice, second
+from tillit.analytics.generate._second import LateInvoice, decoy_supplier, second
 from tillit.analytics.generate._world import units_of, wd
 from tillit.analytics.generate.scenarios import scenario
 
@@ -700,29 +700,18 @@ def _decoy_supplier(
     checked: date | None = date(2023, 10, 2),
 ) -> Supplier:
     """A supplier record outside the background's random stream, checked on `checked`."""
-    ids = Ids(rng)
-    ids.used = wf.w.ids.used  # never issue a number the world has issued
-    pc, city = rng.choice(wf.w.local_postal)
-    s = Supplier(
-        sid=sid,
-        name=name,
-        orgnr=ids.orgnr(),
-        address=f"Verkstadsgatan {rng.randint(2, 40)}",
-        postal_code=pc,
-        city=city,
+    return decoy_supplier(
+        wf,
+        rng,
+        sid,
+        name,
+        trade,
+        board,
+        checked=checked,
         created=date(2014, 5, 12),
-        created_by=wf.w.registrars[0].eid,
-        account=ids.bankgiro(),
-        board=board,
-        trade=next(i for i, tr in enumerate(TRADES) if tr[0] == trade),
-        kind="special",
+        street="Verkstadsgatan",
         registered=date(2008, 3, 1),
-        status=False,
     )
-    wf.p.suppliers.append(s)
-    if checked:
-        wf.w.status_rows.append(wf.p.status_row(s, checked))
-    return s
 
 
 def _decoy_contract(
