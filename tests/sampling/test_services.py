@@ -68,7 +68,9 @@ def test_mus_draw_records_population_parameters_and_items(kommun_a, invoices):
 def test_the_same_seed_draws_the_same_sample_again(kommun_a, invoices):
     from tillit.sampling.services import redraw_keys
 
-    first = _draw(kommun_a)
+    # a fixed seed: with a drawn one, the next seed could, rarely, pick the same invoices (MUS
+    # takes every invoice at or above the interval whatever the seed), and the test would fail
+    first = _draw(kommun_a, seed=20261203)
     again = _draw(kommun_a, seed=first.seed)
     keys = list(first.items.values_list("key", flat=True))
     assert list(again.items.values_list("key", flat=True)) == keys

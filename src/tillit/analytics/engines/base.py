@@ -77,7 +77,8 @@ class Engine(ABC):
             str, str
         ] = {}  # share_among: key -> the run's last control reading it
         self.shared_stored: list[str] = []  # every table stored, in order (for tests and logs)
-        self.shared_names: dict[str, str] = {}  # every table stored -> the CTE's name (kept after a drop)
+        # every table stored -> the CTE's name (kept after the table is dropped)
+        self.shared_names: dict[str, str] = {}
 
     def register(self, name: str, source: DatasetSource | None) -> None:
         """Make data set `name` queryable; None registers it empty (an optional input that is absent)."""
