@@ -448,17 +448,13 @@ def hit_action(request, pk: int, action: str):
             )
             messages.success(request, _("The hit was dismissed."))
         elif action == "notify":
-            try:
-                services.hit_notify(
-                    hit=hit,
-                    user=request.user,
-                    authority=data["authority"],
-                    note=data["note"],
-                    legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206,
-                )
-            except CaseError as error:
-                messages.error(request, str(error))
-                return redirect("controls-hit", pk=hit.pk)
+            services.hit_notify(
+                hit=hit,
+                user=request.user,
+                authority=data["authority"],
+                note=data["note"],
+                legal_ground=data["legal_ground"] or Notification.LegalGround.LAW_2008_206,
+            )
             messages.success(
                 request, _("The notification was recorded in the information-sharing ledger.")
             )
@@ -466,11 +462,7 @@ def hit_action(request, pk: int, action: str):
             services.hit_open_case(hit=hit, user=request.user, note=request.POST.get("note", ""))
             messages.success(request, _("The hit was escalated to a case."))
         elif action == "units":
-            try:
-                units.mark_units(hit=hit, user=request.user, reason=data["reason"])
-            except units.UnitsError as error:
-                messages.error(request, str(error))
-                return redirect("controls-hit", pk=hit.pk)
+            units.mark_units(hit=hit, user=request.user, reason=data["reason"])
             messages.success(
                 request,
                 _(
@@ -487,7 +479,9 @@ def hit_action(request, pk: int, action: str):
                 _("The control is silenced for this subject until %(date)s.")
                 % {"date": data["until"].isoformat()},
             )
-    except services.HitError as error:  # another user handled the hit in the meantime
+    # a refusal (another user handled the hit in the meantime, a notification or a units decision
+    # that does not apply) is shown on the hit's page and changes nothing
+    except (services.HitError, CaseError, units.UnitsError) as error:
         messages.error(request, str(error))
     return redirect("controls-hit", pk=hit.pk)
 
