@@ -73,9 +73,8 @@ class Engine(ABC):
         self.share_ctes = share_ctes
         self._shared: dict[str, SharedCte] = {}  # stored table -> the CTE it holds
         self._keys: frozenset[str] | None = None  # share_among; None: the whole registry's
-        self._last_reader: dict[
-            str, str
-        ] = {}  # share_among: key -> the run's last control reading it
+        # share_among: key -> the last control of the run that reads it
+        self._last_reader: dict[str, str] = {}
         self.shared_stored: list[str] = []  # every table stored, in order (for tests and logs)
         # every table stored -> the CTE's name (kept after the table is dropped)
         self.shared_names: dict[str, str] = {}
@@ -162,15 +161,7 @@ class Engine(ABC):
         """Store only the CTEs that two or more statements of these controls compute alike: a run
         that knows its controls before the first runs (runner.run_controls) stores nothing that no
         second control reads. Without it, what the registered controls share is stored."""
-        controls = list(controls)
-        self._keys = shared_keys(controls)
-        self._last_reader = {
-            cte.key: control.id
-            for control in controls
-            for sql in _statements(control)
-            for cte in shareable_ctes(sql, frozenset(schema.DATASETS))
-            if cte.key in self._keys
-        }
+        self._keys, self._last_reader = _count_shared(controls)
 
     def release_after(self, control_id: str) -> None:
         """Drop the stored CTEs that no control after `control_id` in the run (share_among) reads:
@@ -253,9 +244,9 @@ def shared_keys(controls: Iterable[Control] | None = None) -> frozenset[str]:
     if controls is None:
         registered = all_controls()
         if _SHARED_KEYS[0] != len(registered):
-            _SHARED_KEYS = (len(registered), _count_shared(registered))
+            _SHARED_KEYS = (len(registered), _count_shared(registered)[0])
         return _SHARED_KEYS[1]
-    return _count_shared(controls)
+    return _count_shared(controls)[0]
 
 
 def _statements(control: Control) -> list[str]:
@@ -265,14 +256,18 @@ def _statements(control: Control) -> list[str]:
     return [sql for sql in statements if sql]
 
 
-def _count_shared(controls: Iterable[Control]) -> frozenset[str]:
+def _count_shared(controls: Iterable[Control]) -> tuple[frozenset[str], dict[str, str]]:
+    """The keys two or more statements compute alike, and for each the last control reading it."""
     datasets = frozenset(schema.DATASETS)
     seen: dict[str, int] = {}
+    last: dict[str, str] = {}
     for control in controls:
         for sql in _statements(control):
             for cte in shareable_ctes(sql, datasets):
                 seen[cte.key] = seen.get(cte.key, 0) + 1
-    return frozenset(k for k, n in seen.items() if n >= 2)
+                last[cte.key] = control.id
+    shared = frozenset(k for k, n in seen.items() if n >= 2)
+    return shared, {k: c for k, c in last.items() if k in shared}
 
 
 def make_engine(name: str = "duckdb", **options: Any) -> Engine:
