@@ -167,6 +167,14 @@ LOGIN_URL = "accounts-login"
 LOGIN_REDIRECT_URL = "reports-overview"
 LOGOUT_REDIRECT_URL = "accounts-login"
 
+
+def _require_set(switch: str, *values: tuple[str, str | None]) -> None:
+    """Start-up stops, naming each one, when `switch` is on and a variable it needs is not set."""
+    missing = [name for name, value in values if not value]
+    if missing:
+        raise ImproperlyConfigured(f"{switch} is on but these are not set: " + ", ".join(missing))
+
+
 # Single sign-on with the municipality's identity provider: OpenID Connect (mozilla-django-oidc,
 # tillit/accounts/oidc.py), off by default. A person is matched to an existing, active Tillit user
 # by one claim; the role comes from Tillit's user table and the second factor is still asked.
@@ -187,23 +195,16 @@ OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts-oidc-callback"
 if OIDC_ENABLED:
-    _oidc_missing = [
-        name
-        for name, value in (
-            ("TILLIT_OIDC_ISSUER", OIDC_OP_ISSUER),
-            ("TILLIT_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
-            ("TILLIT_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
-            ("TILLIT_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
-            ("TILLIT_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
-            ("TILLIT_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
-            ("TILLIT_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
-        )
-        if not value
-    ]
-    if _oidc_missing:
-        raise ImproperlyConfigured(
-            "TILLIT_OIDC_ENABLED is on but these are not set: " + ", ".join(_oidc_missing)
-        )
+    _require_set(
+        "TILLIT_OIDC_ENABLED",
+        ("TILLIT_OIDC_ISSUER", OIDC_OP_ISSUER),
+        ("TILLIT_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+        ("TILLIT_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+        ("TILLIT_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+        ("TILLIT_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+        ("TILLIT_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+        ("TILLIT_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+    )
     if OIDC_USER_FIELD not in ("email", "username"):
         raise ImproperlyConfigured("TILLIT_OIDC_USER_FIELD must be email or username")
     if not OIDC_RP_SIGN_ALGO.startswith(("RS", "PS", "ES")):
@@ -236,21 +237,14 @@ SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 SAML_CREATE_UNKNOWN_USER = False
 SAML_SESSION_COOKIE_NAME = "tillit_saml"
 if SAML_ENABLED:
-    _saml_missing = [
-        name
-        for name, value in (
-            (
-                "TILLIT_SAML_IDP_METADATA_FILE or TILLIT_SAML_IDP_METADATA_URL",
-                SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL,
-            ),
-            ("TILLIT_SAML_SP_ENTITY_ID", SAML_SP_ENTITY_ID),
-        )
-        if not value
-    ]
-    if _saml_missing:
-        raise ImproperlyConfigured(
-            "TILLIT_SAML_ENABLED is on but these are not set: " + ", ".join(_saml_missing)
-        )
+    _require_set(
+        "TILLIT_SAML_ENABLED",
+        (
+            "TILLIT_SAML_IDP_METADATA_FILE or TILLIT_SAML_IDP_METADATA_URL",
+            SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL,
+        ),
+        ("TILLIT_SAML_SP_ENTITY_ID", SAML_SP_ENTITY_ID),
+    )
     if SAML_USER_FIELD not in ("email", "username"):
         raise ImproperlyConfigured("TILLIT_SAML_USER_FIELD must be email or username")
     if bool(SAML_SP_KEY_FILE) != bool(SAML_SP_CERT_FILE):
